@@ -1,0 +1,412 @@
+//! The typed client: endpoints, pacing, retries and list walks over a [`Transport`].
+
+use crate::config::Config;
+use crate::decode::{decode, decode_page, error_from_response, Page, RawResponse};
+use crate::error::Error;
+use crate::limiter::{retry_delay_ms, RateLimiter};
+use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
+use crate::paginate::Walk;
+use crate::sync::{Cost, Counts, Snapshot};
+use crate::transport::{HttpRequest, OpToken, Transport};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
+
+/// Documented page size of `GET /invitations/received`.
+pub const RECEIVED_PAGE_SIZE: usize = 10;
+/// Largest `limit` `GET /connections` accepts.
+pub const MAX_CONNECTIONS_LIMIT: u32 = 12;
+
+/// The three paged lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum List {
+    /// `GET /invitations/sent`.
+    Sent,
+    /// `GET /invitations/received`.
+    Received,
+    /// `GET /connections`.
+    Connections,
+}
+
+/// Sort orders of `GET /connections`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SortBy {
+    /// Newest connections first (the API's default).
+    #[default]
+    RecentlyAdded,
+    /// By first name.
+    FirstName,
+    /// By last name.
+    LastName,
+}
+
+impl SortBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            SortBy::RecentlyAdded => "recentlyAdded",
+            SortBy::FirstName => "firstName",
+            SortBy::LastName => "lastName",
+        }
+    }
+}
+
+/// Progress of a list walk, reported after every page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// The list being walked.
+    pub list: List,
+    /// Pages fetched so far in this walk.
+    pub pages: u32,
+    /// Distinct items so far in this walk.
+    pub items: u32,
+}
+
+/// Running totals of what a client has sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counters {
+    /// HTTP requests sent (retries included).
+    pub requests: u32,
+    /// Retries after a failed attempt.
+    pub retries: u32,
+    /// Pages decoded.
+    pub pages: u32,
+}
+
+/// How to fetch one list.
+#[derive(Debug, Clone, Copy)]
+struct ListSpec {
+    list: List,
+    path: &'static str,
+    page_size: Option<usize>,
+    limit: Option<u32>,
+    sort_by: Option<SortBy>,
+}
+
+impl ListSpec {
+    const SENT: ListSpec = ListSpec { list: List::Sent, path: "/invitations/sent", page_size: None, limit: None, sort_by: None };
+    const RECEIVED: ListSpec = ListSpec {
+        list: List::Received,
+        path: "/invitations/received",
+        page_size: Some(RECEIVED_PAGE_SIZE),
+        limit: None,
+        sort_by: None,
+    };
+
+    fn connections(limit: u32, sort_by: SortBy) -> ListSpec {
+        let limit = limit.clamp(1, MAX_CONNECTIONS_LIMIT);
+        ListSpec {
+            list: List::Connections,
+            path: "/connections",
+            page_size: Some(limit as usize),
+            limit: Some(limit),
+            sort_by: Some(sort_by),
+        }
+    }
+}
+
+/// A ConnectSafely API client. Requests are paced by a sliding-window limiter shared by
+/// every operation of the client, retried with backoff when transient, and decoded into
+/// typed values or an [`Error`].
+#[derive(Debug)]
+pub struct Client<T> {
+    config: Config,
+    transport: T,
+    limiter: RefCell<RateLimiter>,
+    counters: Cell<Counters>,
+}
+
+impl<T: Transport> Client<T> {
+    /// A client over `transport`.
+    pub fn new(config: Config, transport: T) -> Self {
+        let limiter = RateLimiter::new(config.max_requests, config.window_ms, config.min_interval_ms);
+        Client { config, transport, limiter: RefCell::new(limiter), counters: Cell::new(Counters::default()) }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// What this client has sent so far.
+    pub fn counters(&self) -> Counters {
+        self.counters.get()
+    }
+
+    fn count(&self, f: impl FnOnce(&mut Counters)) {
+        let mut c = self.counters.get();
+        f(&mut c);
+        self.counters.set(c);
+    }
+
+    fn url(&self, path: &str, query: &[(&str, String)]) -> String {
+        let mut url = format!("{}{}", self.config.base_url, path);
+        let account = self.config.account_id.as_deref().map(|a| ("accountId", a));
+        let mut sep = '?';
+        for (k, v) in account.into_iter().chain(query.iter().map(|(k, v)| (*k, v.as_str()))) {
+            url.push(sep);
+            sep = '&';
+            url.push_str(k);
+            url.push('=');
+            url.push_str(&encode_component(v));
+        }
+        url
+    }
+
+    /// Sends one GET, paced and retried; returns a 2xx response or the final error.
+    async fn request(&self, op: OpToken, url: String) -> Result<RawResponse, Error> {
+        let req = HttpRequest { url, api_key: self.config.api_key.clone(), timeout_ms: self.config.timeout_ms };
+        let t = &self.transport;
+        let mut attempt = 0;
+        loop {
+            let wait = self.limiter.borrow().delay_ms(t.now_ms());
+            if wait > 0.0 {
+                t.sleep(op, wait).await?;
+            }
+            self.limiter.borrow_mut().record(t.now_ms());
+            self.count(|c| c.requests += 1);
+            let now = t.now_ms();
+            let result = t.get(op, &req).await.and_then(|resp| {
+                if (200..300).contains(&resp.status) {
+                    Ok(resp)
+                } else {
+                    Err(error_from_response(&resp, now))
+                }
+            });
+            match result {
+                Ok(resp) => {
+                    self.respect_exhausted_window(&resp);
+                    return Ok(resp);
+                }
+                Err(e) => {
+                    let now = t.now_ms();
+                    match retry_delay_ms(&self.config.retry, &e, attempt, now, t.random()) {
+                        Some(delay) => {
+                            self.count(|c| c.retries += 1);
+                            t.sleep(op, delay).await?;
+                            attempt += 1;
+                        }
+                        None => return Err(e),
+                    }
+                }
+            }
+        }
+    }
+
+    /// A success that says the window is used up holds the next request until the
+    /// reset, when that is within the longest wait the policy accepts.
+    fn respect_exhausted_window(&self, resp: &RawResponse) {
+        if !resp.headers.exhausted() {
+            return;
+        }
+        let now = self.transport.now_ms();
+        if let Some(at) = resp.headers.reset_at_ms(now) {
+            if at - now <= f64::from(self.config.retry.max_rate_limit_wait_ms) {
+                self.limiter.borrow_mut().hold_until(at + f64::from(self.config.retry.rate_limit_margin_ms));
+            }
+        }
+    }
+
+    async fn fetch_page<I: DeserializeOwned + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
+        let mut query = vec![("startIndex", start.to_string())];
+        if let Some(limit) = spec.limit {
+            query.push(("limit", limit.to_string()));
+        }
+        if let Some(sort) = spec.sort_by {
+            query.push(("sortBy", sort.as_str().to_string()));
+        }
+        let resp = self.request(op, self.url(spec.path, &query)).await?;
+        let now = self.transport.now_ms();
+        let mut page: Page<I> = decode_page(&resp, now)?;
+        page.items.iter_mut().for_each(|i| i.stamp_age(now));
+        self.count(|c| c.pages += 1);
+        Ok(page)
+    }
+
+    fn pager<I>(&self, spec: ListSpec) -> Pager<'_, T, I> {
+        Pager {
+            client: self,
+            walk: Walk::new(spec.page_size, self.config.max_pages),
+            spec,
+            op: self.transport.begin(),
+            account_id: None,
+            _item: PhantomData,
+        }
+    }
+
+    /// A lazy walk over the pending sent invitations. Page size is undocumented, so the
+    /// walk ends on an empty page or a page shorter than the largest seen.
+    pub fn sent(&self) -> Pager<'_, T, SentInvitation> {
+        self.pager(ListSpec::SENT)
+    }
+
+    /// A lazy walk over the pending received invitations (10 per page).
+    pub fn received(&self) -> Pager<'_, T, ReceivedInvitation> {
+        self.pager(ListSpec::RECEIVED)
+    }
+
+    /// A lazy walk over the connections, `limit` per page (clamped to 1..=12).
+    pub fn connections(&self, limit: u32, sort_by: SortBy) -> Pager<'_, T, Connection> {
+        self.pager(ListSpec::connections(limit, sort_by))
+    }
+
+    /// One page of sent invitations at `start_index`.
+    ///
+    /// # Errors
+    /// Any [`Error`] but [`Error::Pagination`].
+    pub async fn sent_page(&self, start_index: u32) -> Result<Page<SentInvitation>, Error> {
+        self.fetch_page(self.transport.begin(), &ListSpec::SENT, start_index).await
+    }
+
+    /// One page of received invitations at `start_index`.
+    ///
+    /// # Errors
+    /// Any [`Error`] but [`Error::Pagination`].
+    pub async fn received_page(&self, start_index: u32) -> Result<Page<ReceivedInvitation>, Error> {
+        self.fetch_page(self.transport.begin(), &ListSpec::RECEIVED, start_index).await
+    }
+
+    /// One page of connections at `start_index`, `limit` per page (clamped to 1..=12),
+    /// in `sort_by` order: the on-demand paging the connections view uses.
+    ///
+    /// # Errors
+    /// Any [`Error`] but [`Error::Pagination`].
+    pub async fn connections_page(&self, start_index: u32, limit: u32, sort_by: SortBy) -> Result<Page<Connection>, Error> {
+        self.fetch_page(self.transport.begin(), &ListSpec::connections(limit, sort_by), start_index).await
+    }
+
+    /// The LinkedIn accounts the key may act for (`GET /accounts`, never paged). The
+    /// configured account id is not applied to this call.
+    ///
+    /// # Errors
+    /// Any [`Error`] but [`Error::Pagination`].
+    pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
+        let url = format!("{}/accounts", self.config.base_url);
+        let resp = self.request(self.transport.begin(), url).await?;
+        let value: AccountsBody = decode(&resp, self.transport.now_ms())?;
+        Ok(match value {
+            AccountsBody::Bare(list) | AccountsBody::Wrapped { accounts: list } => list,
+        })
+    }
+
+    /// Walks every pending sent and received invitation (sent first) and returns one
+    /// snapshot with counts, the lists, when it was taken and what it cost.
+    ///
+    /// # Errors
+    /// The first error of either walk; nothing partial is returned.
+    pub async fn sync(&self, progress: &mut dyn FnMut(Progress)) -> Result<Snapshot, Error> {
+        let started = self.transport.now_ms();
+        let before = self.counters();
+        let sent = self.sent().collect_all(None, progress).await?;
+        let received = self.received().collect_all(None, progress).await?;
+        let after = self.counters();
+        Ok(Snapshot {
+            taken_at_ms: self.transport.now_ms(),
+            account_id: received.account_id.or(sent.account_id),
+            counts: Counts::of(&sent.items, &received.items),
+            sent: sent.items,
+            received: received.items,
+            cost: Cost {
+                requests: after.requests - before.requests,
+                pages: after.pages - before.pages,
+                retries: after.retries - before.retries,
+                duration_ms: self.transport.now_ms() - started,
+            },
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AccountsBody {
+    Bare(Vec<Account>),
+    Wrapped { accounts: Vec<Account> },
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The result of [`Pager::collect_all`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collected<I> {
+    /// Distinct items in server order.
+    pub items: Vec<I>,
+    /// Pages fetched.
+    pub pages: u32,
+    /// `true` when the walk stopped at the item cap with more to come.
+    pub truncated: bool,
+    /// The account that served the pages, if the server said.
+    pub account_id: Option<String>,
+}
+
+/// A lazy walk over one list: no request is sent until [`Pager::next_page`] or
+/// [`Pager::collect_all`] is polled. Its stop and guard rules are those of [`Walk`].
+#[derive(Debug)]
+pub struct Pager<'c, T, I> {
+    client: &'c Client<T>,
+    spec: ListSpec,
+    walk: Walk,
+    op: OpToken,
+    account_id: Option<String>,
+    _item: PhantomData<I>,
+}
+
+impl<T: Transport, I: DeserializeOwned + Aged + Keyed> Pager<'_, T, I> {
+    /// Fetches the next page and returns its new items, or `None` when the walk is over.
+    ///
+    /// # Errors
+    /// Any [`Error`]. After a transport or API error the same page is requested again
+    /// on the next call; after [`Error::Pagination`] the walk is over.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<I>>, Error> {
+        let Some(start) = self.walk.next_start() else { return Ok(None) };
+        let page = self.client.fetch_page(self.op, &self.spec, start).await?;
+        if page.account_id.is_some() {
+            self.account_id.clone_from(&page.account_id);
+        }
+        self.walk.accept(page).map(Some)
+    }
+
+    /// Walks to the end, or until `max_items` distinct items are held, calling
+    /// `progress` after every page.
+    ///
+    /// # Errors
+    /// The first error; nothing partial is returned.
+    pub async fn collect_all(mut self, max_items: Option<usize>, progress: &mut dyn FnMut(Progress)) -> Result<Collected<I>, Error> {
+        let mut items = Vec::new();
+        let mut truncated = false;
+        while let Some(page) = self.next_page().await? {
+            items.extend(page);
+            progress(Progress { list: self.spec.list, pages: self.walk.pages(), items: items.len() as u32 });
+            if let Some(max) = max_items {
+                if items.len() >= max {
+                    truncated = self.walk.next_start().is_some() || items.len() > max;
+                    items.truncate(max);
+                    break;
+                }
+            }
+        }
+        Ok(Collected { items, pages: self.walk.pages(), truncated, account_id: self.account_id })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,325 @@
+//! The client's retry loop, pacing and walks, natively, over a fake transport whose
+//! clock advances only when the client sleeps (or a request takes its latency).
+
+use super::*;
+use crate::decode::RateHeaders;
+use serde_json::json;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// Runs a future whose every await is ready at once (the fake transport never pends).
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("the fake transport never pends"),
+    }
+}
+
+type Handler = Box<dyn FnMut(&str, f64) -> Result<RawResponse, Error>>;
+
+struct Fake {
+    now: Cell<f64>,
+    latency_ms: f64,
+    handler: RefCell<Handler>,
+    requests: RefCell<Vec<(f64, String)>>,
+    sleeps: RefCell<Vec<f64>>,
+}
+
+impl std::fmt::Debug for Fake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Fake")
+    }
+}
+
+impl Fake {
+    fn new(handler: impl FnMut(&str, f64) -> Result<RawResponse, Error> + 'static) -> Self {
+        Fake {
+            now: Cell::new(1_777_000_000_000.0),
+            latency_ms: 5.0,
+            handler: RefCell::new(Box::new(handler)),
+            requests: RefCell::new(Vec::new()),
+            sleeps: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl Transport for Fake {
+    async fn get(&self, _op: OpToken, request: &HttpRequest) -> Result<RawResponse, Error> {
+        assert_eq!(request.api_key.expose(), "test-key");
+        let now = self.now.get();
+        self.requests.borrow_mut().push((now, request.url.clone()));
+        self.now.set(now + self.latency_ms);
+        (self.handler.borrow_mut())(&request.url, now)
+    }
+    async fn sleep(&self, _op: OpToken, ms: f64) -> Result<(), Error> {
+        assert!(ms >= 0.0 && ms.is_finite());
+        self.sleeps.borrow_mut().push(ms);
+        self.now.set(self.now.get() + ms);
+        Ok(())
+    }
+    fn now_ms(&self) -> f64 {
+        self.now.get()
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+fn ok(body: serde_json::Value) -> Result<RawResponse, Error> {
+    Ok(RawResponse { status: 200, headers: RateHeaders::default(), body: body.to_string() })
+}
+
+fn status(code: u16, body: &str) -> Result<RawResponse, Error> {
+    Ok(RawResponse { status: code, headers: RateHeaders::default(), body: body.into() })
+}
+
+fn query(url: &str, key: &str) -> Option<String> {
+    let q = url.split_once('?')?.1;
+    q.split('&').find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+}
+
+/// A server with `sent` and `received` pending invitations, 10 per page.
+fn lists(sent: usize, received: usize) -> impl FnMut(&str, f64) -> Result<RawResponse, Error> {
+    move |url, _| {
+        let start: usize = query(url, "startIndex").unwrap().parse().unwrap();
+        let (n, prefix) = if url.contains("/invitations/sent") { (sent, "s") } else { (received, "r") };
+        let cats = ["CONNECTION", "ORGANIZATION", "NEWSLETTER", "EVENT", "MEMBER_FOLLOW"];
+        let items: Vec<_> = (start..(start + 10).min(n))
+            .map(|i| json!({"invitationId": format!("{prefix}{i}"), "invitationCategory": cats[i % 5], "sentAt": "1 week ago"}))
+            .collect();
+        ok(json!({"success": true, "invitations": items, "startIndex": start, "accountId": "acc"}))
+    }
+}
+
+fn config() -> Config {
+    Config::new("https://api.example.test/linkedin", "test-key", Some("696ce9e780e0483585e4e553")).unwrap()
+}
+
+#[test]
+fn sync_counts_and_exact_request_counts() {
+    for (sent, received, want_requests) in [(0, 0, 2), (10, 10, 4), (11, 11, 4), (1000, 1000, 202), (3, 25, 5)] {
+        let client = Client::new(config(), Fake::new(lists(sent, received)));
+        let snap = block_on(client.sync(&mut |_| {})).unwrap();
+        assert_eq!(snap.counts.sent as usize, sent);
+        assert_eq!(snap.counts.received as usize, received);
+        assert_eq!(snap.cost.requests, want_requests, "sent={sent} received={received}");
+        assert_eq!(snap.cost.pages, want_requests);
+        assert_eq!(snap.cost.retries, 0);
+        assert_eq!(snap.account_id.as_deref(), Some("acc"));
+        assert_eq!(snap.counts.received_by_category.values().sum::<u32>() as usize, received);
+        assert!(snap.sent.iter().all(|s| s.age_secs == Some(7 * 86_400)));
+    }
+}
+
+#[test]
+fn urls_carry_account_offsets_limit_and_sort() {
+    let client = Client::new(config(), Fake::new(lists(25, 0)));
+    block_on(client.sent().collect_all(None, &mut |_| {})).unwrap();
+    let urls: Vec<String> = client.transport().requests.borrow().iter().map(|r| r.1.clone()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://api.example.test/linkedin/invitations/sent?accountId=696ce9e780e0483585e4e553&startIndex=0",
+            "https://api.example.test/linkedin/invitations/sent?accountId=696ce9e780e0483585e4e553&startIndex=10",
+            "https://api.example.test/linkedin/invitations/sent?accountId=696ce9e780e0483585e4e553&startIndex=20",
+        ]
+    );
+    let client = Client::new(
+        Config::new("https://api.example.test/linkedin", "test-key", None).unwrap(),
+        Fake::new(|_, _| ok(json!({"connections": []}))),
+    );
+    block_on(client.connections_page(24, 50, SortBy::LastName)).unwrap();
+    assert_eq!(
+        client.transport().requests.borrow()[0].1,
+        "https://api.example.test/linkedin/connections?startIndex=24&limit=12&sortBy=lastName"
+    );
+}
+
+#[test]
+fn transient_server_errors_are_retried_with_backoff() {
+    let mut calls = 0;
+    let client = Client::new(
+        config(),
+        Fake::new(move |_, _| {
+            calls += 1;
+            if calls <= 2 {
+                status(503, r#"{"error":"Service Unavailable"}"#)
+            } else {
+                ok(json!({"invitations": []}))
+            }
+        }),
+    );
+    let page = block_on(client.received_page(0)).unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(client.counters(), Counters { requests: 3, retries: 2, pages: 1 });
+    // Equal jitter at random = 0.5: 3/4 of 1 s, then 3/4 of 2 s; the limiter adds its
+    // 250 ms spacing only where the backoff was shorter.
+    assert_eq!(*client.transport().sleeps.borrow(), [750.0, 1_500.0]);
+}
+
+#[test]
+fn persistent_server_errors_give_up_after_max_retries() {
+    let client = Client::new(config(), Fake::new(|_, _| status(500, r#"{"success":false,"error":"boom"}"#)));
+    let e = block_on(client.sent_page(0)).unwrap_err();
+    assert_eq!((e.kind(), e.status()), ("server", Some(500)));
+    assert_eq!(client.counters().requests, 4, "1 attempt + 3 retries");
+}
+
+#[test]
+fn client_errors_are_not_retried() {
+    for code in [400, 401, 403, 404] {
+        let client = Client::new(config(), Fake::new(move |_, _| status(code, r#"{"error":"no"}"#)));
+        let e = block_on(client.sent_page(0)).unwrap_err();
+        assert_eq!(e.status(), Some(code));
+        assert_eq!(client.counters().requests, 1);
+    }
+    let client = Client::new(config(), Fake::new(|_, _| status(200, "<html>")));
+    assert_eq!(block_on(client.sent_page(0)).unwrap_err().kind(), "decode");
+    assert_eq!(client.counters().requests, 1);
+}
+
+#[test]
+fn network_errors_and_timeouts_are_retried() {
+    let mut calls = 0;
+    let client = Client::new(
+        config(),
+        Fake::new(move |_, _| {
+            calls += 1;
+            match calls {
+                1 => Err(Error::Network("offline".into())),
+                2 => Err(Error::Timeout { after_ms: 20_000 }),
+                _ => ok(json!({"invitations": []})),
+            }
+        }),
+    );
+    block_on(client.sent_page(0)).unwrap();
+    assert_eq!(client.counters().retries, 2);
+}
+
+#[test]
+fn rate_limit_waits_until_the_reset_plus_margin() {
+    let mut calls = 0;
+    let client = Client::new(
+        config(),
+        Fake::new(move |_, now| {
+            calls += 1;
+            if calls == 1 {
+                let mut r = status(429, r#"{"success":false,"error":"Too many"}"#).unwrap();
+                r.headers.reset = Some(format!("{}", ((now + 30_000.0) / 1000.0).round()));
+                Ok(r)
+            } else {
+                ok(json!({"invitations": []}))
+            }
+        }),
+    );
+    let t0 = client.transport().now_ms();
+    block_on(client.sent_page(0)).unwrap();
+    let requests = client.transport().requests.borrow().clone();
+    assert_eq!(requests.len(), 2);
+    let waited = requests[1].0 - requests[0].0;
+    assert!((35_000.0 - 10.0..=35_000.0 + 1_000.0).contains(&waited), "waited {waited}");
+    assert!(requests[0].0 >= t0);
+}
+
+#[test]
+fn a_long_hold_goes_back_to_the_caller_with_its_time() {
+    let client = Client::new(
+        config(),
+        Fake::new(|_, _| {
+            status(429, r#"{"success":false,"error":"Rate limit exceeded","holdUntil":"2099-01-01T00:00:00Z"}"#)
+        }),
+    );
+    let e = block_on(client.sent_page(0)).unwrap_err();
+    assert_eq!(e.kind(), "rate_limited");
+    assert_eq!(e.retry_at_ms(), crate::time::parse_iso8601_ms("2099-01-01T00:00:00Z"));
+    assert_eq!(client.counters().requests, 1, "no retry during a hold");
+}
+
+#[test]
+fn pacing_keeps_sixty_requests_per_minute() {
+    let client = Client::new(config(), Fake::new(lists(0, 1_000)));
+    let snap = block_on(client.sync(&mut |_| {})).unwrap();
+    assert_eq!(snap.cost.requests, 102);
+    let times: Vec<f64> = client.transport().requests.borrow().iter().map(|r| r.0).collect();
+    for (i, t) in times.iter().enumerate() {
+        let in_window = times[i..].iter().take_while(|u| **u < t + 60_000.0).count();
+        assert!(in_window <= 60, "{in_window} requests in the minute from {t}");
+    }
+    for pair in times.windows(2) {
+        assert!(pair[1] - pair[0] >= 250.0 - 1e-6, "min interval");
+    }
+    // 102 requests at 60 per minute need at least one full minute of waiting.
+    assert!(snap.cost.duration_ms >= 60_000.0);
+}
+
+#[test]
+fn an_exhausted_window_holds_the_next_request() {
+    let client = Client::new(
+        config(),
+        Fake::new(|url, now| {
+            let start: u32 = query(url, "startIndex").unwrap().parse().unwrap();
+            let mut r = ok(json!({"invitations": if start == 0 { json!([{"invitationId": "1"}]) } else { json!([]) }})).unwrap();
+            r.headers.remaining = Some("0".into());
+            r.headers.reset = Some(format!("{}", (now / 1000.0).round() + 10.0));
+            Ok(r)
+        }),
+    );
+    block_on(client.sent().collect_all(None, &mut |_| {})).unwrap();
+    let times: Vec<f64> = client.transport().requests.borrow().iter().map(|r| r.0).collect();
+    assert_eq!(times.len(), 2);
+    assert!(times[1] - times[0] >= 14_000.0, "reset (~10 s) + 5 s margin, got {}", times[1] - times[0]);
+}
+
+#[test]
+fn progress_is_reported_after_every_page() {
+    let client = Client::new(config(), Fake::new(lists(25, 11)));
+    let mut seen = Vec::new();
+    block_on(client.sync(&mut |p| seen.push((p.list, p.pages, p.items)))).unwrap();
+    assert_eq!(
+        seen,
+        [(List::Sent, 1, 10), (List::Sent, 2, 20), (List::Sent, 3, 25), (List::Received, 1, 10), (List::Received, 2, 11)]
+    );
+}
+
+#[test]
+fn collect_all_with_an_item_cap() {
+    let client = Client::new(config(), Fake::new(lists(100, 0)));
+    let got = block_on(client.sent().collect_all(Some(15), &mut |_| {})).unwrap();
+    assert_eq!((got.items.len(), got.pages, got.truncated), (15, 2, true));
+    let got = block_on(Client::new(config(), Fake::new(lists(10, 0))).sent().collect_all(Some(10), &mut |_| {})).unwrap();
+    assert_eq!(got.items.len(), 10);
+}
+
+#[test]
+fn a_failed_walk_returns_the_error_not_a_partial_count() {
+    let client = Client::new(
+        config(),
+        Fake::new(|url, _| {
+            if query(url, "startIndex").as_deref() == Some("10") {
+                status(401, r#"{"error":"Unauthorized - Invalid credentials"}"#)
+            } else {
+                lists(100, 0)(url, 0.0)
+            }
+        }),
+    );
+    let e = block_on(client.sync(&mut |_| {})).unwrap_err();
+    assert_eq!(e.kind(), "unauthorized");
+}
+
+#[test]
+fn accounts_bare_or_wrapped() {
+    let bare = Client::new(config(), Fake::new(|_, _| ok(json!([{"id": "60d21b4667d0d8992e610c85", "apiSeatAllocated": true}]))));
+    let list = block_on(bare.accounts()).unwrap();
+    assert_eq!(list[0].id, "60d21b4667d0d8992e610c85");
+    assert_eq!(bare.transport().requests.borrow()[0].1, "https://api.example.test/linkedin/accounts");
+    let wrapped = Client::new(config(), Fake::new(|_, _| ok(json!({"success": true, "accounts": [{"id": "x"}]}))));
+    assert_eq!(block_on(wrapped.accounts()).unwrap().len(), 1);
+}
+
+#[test]
+fn query_values_are_percent_encoded() {
+    assert_eq!(encode_component("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+}

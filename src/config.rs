@@ -1,0 +1,239 @@
+//! Client configuration, validated before any request is sent.
+
+use crate::error::Error;
+use crate::limiter::RetryPolicy;
+use serde::Deserialize;
+use std::fmt;
+
+/// The production API base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.connectsafely.ai/linkedin";
+
+/// The API key. Its `Debug` prints `ApiKey(***)`; it has no `Display`, and
+/// [`ApiKey::expose`] is the one way to read it (used only for the `Authorization`
+/// header).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key after checking it is non-empty printable ASCII without spaces (so it
+    /// cannot break the header it goes into).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (the message never contains the key).
+    pub fn new(key: &str) -> Result<Self, Error> {
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::InvalidInput("the API key is empty".into()));
+        }
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::InvalidInput("the API key contains spaces or characters a key cannot have".into()));
+        }
+        Ok(ApiKey(key.to_string()))
+    }
+
+    /// The key text, for the `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+/// Everything a [`crate::Client`] needs. Build it with [`Config::new`] or from the
+/// JSON-shaped [`ConfigInput`] that JavaScript passes.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// API base URL without a trailing slash.
+    pub base_url: String,
+    /// The API key.
+    pub api_key: ApiKey,
+    /// The LinkedIn account to act for; `None` lets the API pick its default.
+    pub account_id: Option<String>,
+    /// At most this many requests in any `window_ms` (default 60).
+    pub max_requests: u32,
+    /// The limiter's window (default 60 000 ms).
+    pub window_ms: u32,
+    /// At least this long between two requests (default 250 ms).
+    pub min_interval_ms: u32,
+    /// Per-request timeout (default 20 000 ms).
+    pub timeout_ms: u32,
+    /// Retry and backoff settings.
+    pub retry: RetryPolicy,
+    /// Cap on pages per list walk (default 1 000, i.e. about 10 000 items).
+    pub max_pages: u32,
+}
+
+impl Config {
+    /// A configuration with the default limits.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an unusable base URL, key or account id.
+    pub fn new(base_url: &str, api_key: &str, account_id: Option<&str>) -> Result<Self, Error> {
+        Ok(Config {
+            base_url: validate_base_url(base_url)?,
+            api_key: ApiKey::new(api_key)?,
+            account_id: validate_account_id(account_id)?,
+            max_requests: 60,
+            window_ms: 60_000,
+            min_interval_ms: 250,
+            timeout_ms: 20_000,
+            retry: RetryPolicy::default(),
+            max_pages: 1_000,
+        })
+    }
+}
+
+/// The configuration as JavaScript passes it: camelCase, everything but `apiKey`
+/// optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[allow(missing_docs)]
+pub struct ConfigInput {
+    pub base_url: Option<String>,
+    pub api_key: String,
+    pub account_id: Option<String>,
+    pub max_requests: Option<u32>,
+    pub window_ms: Option<u32>,
+    pub min_interval_ms: Option<u32>,
+    pub timeout_ms: Option<u32>,
+    pub max_retries: Option<u32>,
+    pub backoff_base_ms: Option<u32>,
+    pub backoff_max_ms: Option<u32>,
+    pub rate_limit_margin_ms: Option<u32>,
+    pub default_rate_limit_wait_ms: Option<u32>,
+    pub max_rate_limit_wait_ms: Option<u32>,
+    pub max_pages: Option<u32>,
+}
+
+impl TryFrom<ConfigInput> for Config {
+    type Error = Error;
+
+    fn try_from(i: ConfigInput) -> Result<Self, Error> {
+        let mut c = Config::new(
+            i.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            &i.api_key,
+            i.account_id.as_deref(),
+        )?;
+        let r = &mut c.retry;
+        let set = |slot: &mut u32, v: Option<u32>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut c.max_requests, i.max_requests);
+        set(&mut c.window_ms, i.window_ms);
+        set(&mut c.min_interval_ms, i.min_interval_ms);
+        set(&mut c.timeout_ms, i.timeout_ms);
+        set(&mut c.max_pages, i.max_pages);
+        set(&mut r.max_retries, i.max_retries);
+        set(&mut r.backoff_base_ms, i.backoff_base_ms);
+        set(&mut r.backoff_max_ms, i.backoff_max_ms);
+        set(&mut r.rate_limit_margin_ms, i.rate_limit_margin_ms);
+        set(&mut r.default_rate_limit_wait_ms, i.default_rate_limit_wait_ms);
+        set(&mut r.max_rate_limit_wait_ms, i.max_rate_limit_wait_ms);
+        if c.timeout_ms == 0 || c.max_requests == 0 || c.window_ms == 0 {
+            return Err(Error::InvalidInput("timeoutMs, maxRequests and windowMs must be above 0".into()));
+        }
+        Ok(c)
+    }
+}
+
+/// Checks a base URL: `https://` anywhere, `http://` only for `localhost` and
+/// `127.0.0.1` (the local mock), no credentials, query or fragment. Returns it without
+/// a trailing slash.
+///
+/// # Errors
+/// [`Error::InvalidInput`] saying what is wrong.
+pub fn validate_base_url(url: &str) -> Result<String, Error> {
+    let url = url.trim().trim_end_matches('/');
+    let bad = |why: &str| Err(Error::InvalidInput(format!("API base URL {why}")));
+    let (scheme, rest) = match url.split_once("://") {
+        Some(x) => x,
+        None => return bad("must start with https://"),
+    };
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = match host_port.rsplit_once(':') {
+        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
+        Some(_) => return bad("has an invalid port"),
+        None => host_port,
+    };
+    if host.is_empty()
+        || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        || rest.contains(['?', '#', '@', ' ', '\\'])
+    {
+        return bad("is not a plain http(s) URL");
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(url.to_string()),
+        "http" if host == "localhost" || host == "127.0.0.1" => Ok(url.to_string()),
+        "http" => bad("must use https:// (http:// is allowed only for localhost)"),
+        _ => bad("must start with https://"),
+    }
+}
+
+fn validate_account_id(id: Option<&str>) -> Result<Option<String>, Error> {
+    match id.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
+            Ok(Some(s.to_string()))
+        }
+        Some(_) => Err(Error::InvalidInput("the account id may hold only letters, digits, '-' and '_'".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_never_shows_in_debug_or_errors() {
+        let c = Config::new(DEFAULT_BASE_URL, "sk_live_SECRET123", None).unwrap();
+        assert!(!format!("{c:?}").contains("SECRET123"));
+        let e = ApiKey::new("sk live SECRET123").unwrap_err();
+        assert!(!e.to_string().contains("SECRET123"));
+        assert_eq!(ApiKey::new("  ").unwrap_err().kind(), "invalid_input");
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(validate_base_url("https://api.connectsafely.ai/linkedin/").unwrap(), DEFAULT_BASE_URL);
+        assert!(validate_base_url("http://127.0.0.1:8787/linkedin").is_ok());
+        assert!(validate_base_url("http://localhost:8787").is_ok());
+        for bad in [
+            "http://api.connectsafely.ai/linkedin",
+            "ftp://x",
+            "api.connectsafely.ai",
+            "https://user:pw@evil.example",
+            "https://x.example/?a=1",
+            "javascript:alert(1)",
+            "https://",
+            "http://localhost.evil.example",
+            "https://host:port/",
+        ] {
+            assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn input_overrides_and_validation() {
+        let c: Config = ConfigInput {
+            api_key: "k".into(),
+            account_id: Some("696ce9e780e0483585e4e553".into()),
+            timeout_ms: Some(300),
+            max_retries: Some(1),
+            ..ConfigInput::default()
+        }
+        .try_into()
+        .unwrap();
+        assert_eq!(c.base_url, DEFAULT_BASE_URL);
+        assert_eq!((c.timeout_ms, c.retry.max_retries, c.max_requests), (300, 1, 60));
+        let bad = ConfigInput { api_key: "k".into(), account_id: Some("a&b=c".into()), ..ConfigInput::default() };
+        assert!(Config::try_from(bad).is_err());
+        let bad = ConfigInput { api_key: "k".into(), timeout_ms: Some(0), ..ConfigInput::default() };
+        assert!(Config::try_from(bad).is_err());
+    }
+}

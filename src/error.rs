@@ -1,0 +1,245 @@
+//! The one error type of the crate.
+//!
+//! Its variants answer the question retry logic and the UI both ask: did the request
+//! reach the server? [`Error::InvalidInput`] was never sent; [`Error::Network`],
+//! [`Error::Timeout`] and [`Error::Cancelled`] got no response; [`Error::Api`] and
+//! [`Error::RateLimited`] are answers from the server; [`Error::Decode`] is a success
+//! status whose body could not be read; [`Error::Pagination`] is a server that broke the
+//! paging contract. [`Error::kind`] gives a stable string the UI maps to words.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Every failure the client can report.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request was never sent: a configuration value or argument is invalid.
+    InvalidInput(String),
+    /// The request got no HTTP response (offline, DNS, connection refused, a missing
+    /// host permission, a CORS refusal).
+    Network(String),
+    /// No response arrived within the configured timeout.
+    Timeout {
+        /// The timeout that expired, in milliseconds.
+        after_ms: u32,
+    },
+    /// The operation was cancelled by the caller.
+    Cancelled,
+    /// The server answered with an error status (or a 2xx body saying `success: false`).
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The message taken from the error body, or the status text.
+        message: String,
+        /// The body's machine-readable `code`, when it has one.
+        code: Option<String>,
+    },
+    /// The server refused the request because of a rate limit (HTTP 429).
+    RateLimited {
+        /// The HTTP status (429).
+        status: u16,
+        /// The message taken from the error body.
+        message: String,
+        /// When a retry is allowed, in epoch milliseconds, if the server said.
+        retry_at_ms: Option<f64>,
+    },
+    /// A success response whose body is not what the endpoint documents.
+    Decode {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The JSON path that failed (`invitations[3].profile.firstName`), empty for
+        /// a body that is not JSON at all.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The server broke the paging contract; the walk stopped instead of looping.
+    Pagination(PaginationError),
+}
+
+/// How a list walk can fail to make progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The server echoed a `startIndex` lower than the one requested.
+    NotAdvancing {
+        /// The offset the client asked for.
+        requested: u32,
+        /// The offset the server said it served.
+        echoed: u32,
+    },
+    /// A non-empty page held only items already seen in this walk.
+    RepeatedPage {
+        /// The offset of the repeated page.
+        start_index: u32,
+    },
+    /// The walk reached its page cap with more pages still announced.
+    PageCap {
+        /// The cap.
+        max_pages: u32,
+    },
+}
+
+impl Error {
+    /// A stable, lower-case identifier of the error's kind, for the UI to map to words:
+    /// `invalid_input`, `network`, `timeout`, `cancelled`, `unauthorized` (401),
+    /// `forbidden` (403), `no_account` (404), `bad_request` (400), `server` (5xx),
+    /// `http` (any other status), `api` (a 2xx saying `success: false`),
+    /// `rate_limited`, `decode` or `pagination`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Network(_) => "network",
+            Error::Timeout { .. } => "timeout",
+            Error::Cancelled => "cancelled",
+            Error::Api { status, .. } => match status {
+                400 => "bad_request",
+                401 => "unauthorized",
+                403 => "forbidden",
+                404 => "no_account",
+                200..=299 => "api",
+                500..=599 => "server",
+                _ => "http",
+            },
+            Error::RateLimited { .. } => "rate_limited",
+            Error::Decode { .. } => "decode",
+            Error::Pagination(_) => "pagination",
+        }
+    }
+
+    /// The HTTP status, for errors that carry a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::RateLimited { status, .. } | Error::Decode { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the request reached the server and got an HTTP answer.
+    pub fn reached_server(&self) -> bool {
+        self.status().is_some() || matches!(self, Error::Pagination(_))
+    }
+
+    /// Whether trying the same request again later may succeed: network failures,
+    /// timeouts, rate limits and the transient server statuses (500, 502, 503, 504).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Network(_) | Error::Timeout { .. } | Error::RateLimited { .. } => true,
+            Error::Api { status, .. } => matches!(status, 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// When the server allows a retry, in epoch milliseconds, for rate-limit errors.
+    pub fn retry_at_ms(&self) -> Option<f64> {
+        match self {
+            Error::RateLimited { retry_at_ms, .. } => *retry_at_ms,
+            _ => None,
+        }
+    }
+
+    /// The JSON-compatible report handed to JavaScript: `{kind, status?, message, retryAt?}`.
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            kind: self.kind(),
+            status: self.status(),
+            message: self.to_string(),
+            retry_at: self.retry_at_ms(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
+            Error::Network(m) => write!(f, "network error: {m}"),
+            Error::Timeout { after_ms } => write!(f, "no response within {after_ms} ms"),
+            Error::Cancelled => f.write_str("cancelled"),
+            Error::Api { status, message, .. } => write!(f, "HTTP {status}: {message}"),
+            Error::RateLimited { message, .. } => write!(f, "rate limited: {message}"),
+            Error::Decode { path, message, .. } if path.is_empty() => {
+                write!(f, "unreadable response: {message}")
+            }
+            Error::Decode { path, message, .. } => write!(f, "unreadable response at {path}: {message}"),
+            Error::Pagination(p) => write!(f, "paging stopped: {p}"),
+        }
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaginationError::NotAdvancing { requested, echoed } => {
+                write!(f, "asked for startIndex {requested}, the server served {echoed}")
+            }
+            PaginationError::RepeatedPage { start_index } => {
+                write!(f, "the page at startIndex {start_index} repeats items already seen")
+            }
+            PaginationError::PageCap { max_pages } => {
+                write!(f, "more than {max_pages} pages; the list is larger than the configured cap")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// An [`Error`] flattened for JavaScript. Serialized as
+/// `{kind, status?, message, retryAt?}` with JSON-compatible values only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorReport {
+    /// [`Error::kind`].
+    pub kind: &'static str,
+    /// [`Error::status`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The error's `Display` text.
+    pub message: String,
+    /// [`Error::retry_at_ms`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> Error {
+        Error::Api { status, message: "m".into(), code: None }
+    }
+
+    #[test]
+    fn kinds_follow_status() {
+        let kinds: Vec<_> = [400, 401, 403, 404, 418, 500, 502, 200].iter().map(|s| api(*s).kind()).collect();
+        assert_eq!(kinds, ["bad_request", "unauthorized", "forbidden", "no_account", "http", "server", "server", "api"]);
+    }
+
+    #[test]
+    fn retryable_and_reached_server() {
+        assert!(api(503).is_retryable());
+        assert!(!api(501).is_retryable());
+        assert!(!api(401).is_retryable());
+        assert!(Error::Timeout { after_ms: 5 }.is_retryable());
+        assert!(!Error::Cancelled.is_retryable());
+        assert!(!Error::Network("x".into()).reached_server());
+        assert!(api(401).reached_server());
+        assert!(!Error::InvalidInput("x".into()).reached_server());
+    }
+
+    #[test]
+    fn report_is_flat_json() {
+        let e = Error::RateLimited { status: 429, message: "slow down".into(), retry_at_ms: Some(1.5e12) };
+        let v = serde_json::to_value(e.report()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "rate_limited", "status": 429, "message": "rate limited: slow down", "retryAt": 1.5e12})
+        );
+        let v = serde_json::to_value(Error::Cancelled.report()).unwrap();
+        assert_eq!(v, serde_json::json!({"kind": "cancelled", "message": "cancelled"}));
+    }
+}

@@ -1,0 +1,64 @@
+//! # pending-core
+//!
+//! A typed client for the ConnectSafely LinkedIn API (`https://api.connectsafely.ai/linkedin`)
+//! and the logic of the *Pending* browser extension, compiled to WebAssembly.
+//!
+//! It fetches the invitations an account has sent and received and its connections,
+//! pages through them safely, paces and retries requests, and aggregates one
+//! [`Snapshot`] for the extension to render.
+//!
+//! ## Layers
+//! | module | what it holds | I/O |
+//! |---|---|---|
+//! | [`models`] | typed list items, lenient where the API is loose | none |
+//! | [`time`] | relative-time and reset-time parsing | none |
+//! | [`error`] | the one [`Error`] type and its JSON report | none |
+//! | [`decode`] | status + headers + body → page or typed error | none |
+//! | [`paginate`] | the stop and guard rules of a list walk | none |
+//! | [`limiter`] | sliding-window pacing, backoff, retry decisions | none |
+//! | [`config`] | validated configuration; the API key's redaction | none |
+//! | [`client`] | endpoints, retry loop, [`Pager`], sync | through [`Transport`] |
+//! | [`sync`] | the [`Snapshot`] and its counts | none |
+//! | [`transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
+//! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | — |
+//!
+//! Everything but the fetch transport and the bindings is plain Rust, tested natively
+//! with a fake transport and a fake clock (`cargo test`); the rest is tested in headless
+//! Chrome and Firefox against the local mock API (`tests/`).
+//!
+//! ## Example (native, with any [`Transport`])
+//! ```no_run
+//! # async fn run<T: pending_core::Transport>(transport: T) -> Result<(), pending_core::Error> {
+//! use pending_core::{Client, Config};
+//! let config = Config::new("https://api.connectsafely.ai/linkedin", "YOUR_KEY", None)?;
+//! let client = Client::new(config, transport);
+//! let snapshot = client.sync(&mut |p| println!("{:?}: page {}", p.list, p.pages)).await?;
+//! println!("{} sent, {} received pending", snapshot.counts.sent, snapshot.counts.received);
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs, missing_debug_implementations)]
+#![warn(rust_2018_idioms)]
+
+pub mod client;
+pub mod config;
+pub mod decode;
+pub mod error;
+pub mod limiter;
+pub mod models;
+pub mod paginate;
+pub mod sync;
+pub mod time;
+pub mod transport;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+pub use client::{Client, Collected, Counters, List, Pager, Progress, SortBy};
+pub use config::{ApiKey, Config, ConfigInput, DEFAULT_BASE_URL};
+pub use decode::Page;
+pub use error::{Error, ErrorReport, PaginationError};
+pub use models::{linkedin_profile_url, Account, Category, Connection, Profile, ReceivedInvitation, SentInvitation};
+pub use sync::{Cost, Counts, Snapshot};
+pub use transport::{HttpRequest, Transport};
+#[cfg(target_arch = "wasm32")]
+pub use transport::fetch::FetchTransport;

@@ -1,0 +1,510 @@
+//! Typed items of the ConnectSafely list endpoints.
+//!
+//! Decoding is lenient where the API is loose and strict where a wrong value would
+//! mislead: unknown fields are ignored, every descriptive field may be missing, `""`
+//! means "none", ids may arrive as strings or integers and always leave as strings
+//! (19-digit invitation ids do not fit a JavaScript number). A field of the wrong type
+//! (a number where a name belongs) is a decode error naming its path, not a guess.
+//!
+//! Items serialize back to the API's camelCase names, plus `ageSecs`, the approximate
+//! age parsed from the relative time (see [`crate::time::approximate_age_secs`]).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// `Option<String>` that reads `""` (and whitespace-only text) as `None`.
+pub(crate) fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v: Option<String> = Option::deserialize(d)?;
+    Ok(v.filter(|s| !s.trim().is_empty()))
+}
+
+/// An id sent as a string or as an integer; kept as a string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawId {
+    Text(String),
+    Unsigned(u64),
+    Signed(i64),
+}
+
+impl RawId {
+    fn into_string(self) -> String {
+        match self {
+            RawId::Text(s) => s,
+            RawId::Unsigned(n) => n.to_string(),
+            RawId::Signed(n) => n.to_string(),
+        }
+    }
+}
+
+fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = RawId::deserialize(d)?.into_string();
+    if s.trim().is_empty() {
+        return Err(serde::de::Error::custom("empty id"));
+    }
+    Ok(s)
+}
+
+fn opt_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<RawId>::deserialize(d)?
+        .map(RawId::into_string)
+        .filter(|s| !s.trim().is_empty()))
+}
+
+/// A number, a numeric string or anything else (read as `None`): for the informational
+/// envelope fields (`count`, `startIndex`, `limit`) that paging never trusts blindly.
+pub(crate) fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// The person on an invitation: the invitee on a sent invitation, the inviter on a
+/// received one (a person even for organization, newsletter and event invitations).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    /// First name.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Headline; often missing on non-connection invitations.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// Profile URL as sent (with or without a trailing slash). Untrusted: see
+    /// [`crate::linkedin_profile_url`] before linking it.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub profile_url: Option<String>,
+    /// The vanity slug (`johndoe`).
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub public_identifier: Option<String>,
+}
+
+fn full_name(first: &Option<String>, last: &Option<String>) -> String {
+    match (first.as_deref(), last.as_deref()) {
+        (Some(f), Some(l)) => format!("{} {}", f.trim(), l.trim()),
+        (Some(n), None) | (None, Some(n)) => n.trim().to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+impl Profile {
+    /// "First Last", or whichever part exists, or `""`.
+    pub fn full_name(&self) -> String {
+        full_name(&self.first_name, &self.last_name)
+    }
+}
+
+/// A pending invitation the account has sent (`GET /invitations/sent`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentInvitation {
+    /// The 19-digit invitation id, as a string.
+    #[serde(deserialize_with = "id_text")]
+    pub invitation_id: String,
+    /// `urn:li:invitation:<id>`.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub invitation_urn: Option<String>,
+    /// The invitee's member id (`ACoAA…`).
+    #[serde(default, deserialize_with = "opt_id_text", skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// `urn:li:fsd_profile:<memberId>`.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub member_urn: Option<String>,
+    /// Relative display time, kept raw (`"2 days ago"`).
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<String>,
+    /// The note sent with the invitation, if the API returns it.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The invitee.
+    #[serde(default)]
+    pub profile: Profile,
+    /// Approximate age in seconds parsed from `sentAt` when the page was fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_secs: Option<u32>,
+}
+
+/// The kind of a received invitation. Unknown values keep their raw text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
+pub enum Category {
+    /// A person asks to connect.
+    Connection,
+    /// An invitation to follow a company page.
+    Organization,
+    /// An invitation to subscribe to a newsletter.
+    Newsletter,
+    /// An invitation to an event.
+    Event,
+    /// A person invites the account to follow them.
+    MemberFollow,
+    /// A category this client does not know, with the raw string (`""` when missing).
+    Other(String),
+    /// No category was sent.
+    #[default]
+    Missing,
+}
+
+impl Category {
+    /// The five documented categories, in display order.
+    pub const KNOWN: [Category; 5] = [
+        Category::Connection,
+        Category::Organization,
+        Category::Newsletter,
+        Category::Event,
+        Category::MemberFollow,
+    ];
+
+    /// The API's spelling (`"CONNECTION"` …), the raw string for [`Category::Other`],
+    /// `""` for [`Category::Missing`].
+    pub fn as_str(&self) -> &str {
+        match self {
+            Category::Connection => "CONNECTION",
+            Category::Organization => "ORGANIZATION",
+            Category::Newsletter => "NEWSLETTER",
+            Category::Event => "EVENT",
+            Category::MemberFollow => "MEMBER_FOLLOW",
+            Category::Other(s) => s,
+            Category::Missing => "",
+        }
+    }
+}
+
+impl From<String> for Category {
+    fn from(s: String) -> Self {
+        match s.trim() {
+            "CONNECTION" => Category::Connection,
+            "ORGANIZATION" => Category::Organization,
+            "NEWSLETTER" => Category::Newsletter,
+            "EVENT" => Category::Event,
+            "MEMBER_FOLLOW" => Category::MemberFollow,
+            "" => Category::Missing,
+            _ => Category::Other(s),
+        }
+    }
+}
+
+impl From<Category> for String {
+    fn from(c: Category) -> String {
+        c.as_str().to_string()
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A pending invitation the account has received (`GET /invitations/received`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedInvitation {
+    /// The 19-digit invitation id, as a string.
+    #[serde(deserialize_with = "id_text")]
+    pub invitation_id: String,
+    /// `urn:li:invitation:<id>`.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub invitation_urn: Option<String>,
+    /// The inviter's member id (`ACoAA…`); `None` on organization invitations.
+    #[serde(default, deserialize_with = "opt_id_text", skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// `urn:li:fsd_profile:<memberId>`; `None` when the member id is.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub member_urn: Option<String>,
+    /// Connection, organization, newsletter, event or member-follow.
+    #[serde(default, deserialize_with = "category")]
+    pub invitation_category: Category,
+    /// LinkedIn's raw type (`GenericInvitationType_CONNECTION`), opaque; needed to respond.
+    #[serde(
+        rename = "linkedInInvitationType",
+        default,
+        deserialize_with = "opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub linkedin_invitation_type: Option<String>,
+    /// The short token needed to respond.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub validation_token: Option<String>,
+    /// Relative display time, kept raw (`"2 weeks ago"`).
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    /// The company, on organization invitations.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// The inviter's note, when there is one.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The inviter.
+    #[serde(default)]
+    pub profile: Profile,
+    /// Approximate age in seconds parsed from `receivedAt` when the page was fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_secs: Option<u32>,
+}
+
+fn category<'de, D: Deserializer<'de>>(d: D) -> Result<Category, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.map(Category::from).unwrap_or_default())
+}
+
+/// A first-degree connection (`GET /connections`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    /// First name.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// The vanity slug; the connection's identity.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub vanity_name: Option<String>,
+    /// Headline.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// Display text, kept raw (`"Connected on Feb 15, 2024"`).
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub connected_date: Option<String>,
+    /// Profile URL as sent. Untrusted: see [`crate::linkedin_profile_url`].
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub profile_url: Option<String>,
+    /// Approximate age in seconds parsed from `connectedDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_secs: Option<u32>,
+}
+
+impl Connection {
+    /// "First Last", or whichever part exists, or `""`.
+    pub fn full_name(&self) -> String {
+        full_name(&self.first_name, &self.last_name)
+    }
+}
+
+/// A LinkedIn account the API key may act for (`GET /accounts`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    /// The 24-hex account id to pass as `accountId`.
+    #[serde(deserialize_with = "id_text")]
+    pub id: String,
+    /// First name.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// The vanity slug.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub public_id: Option<String>,
+    /// Picture URL.
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// `AVAILABLE`, `IN_USE`, `ERROR`, `WARMUP`, … (an open set).
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Whether the caller holds an API seat for this account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_seat_allocated: Option<bool>,
+}
+
+impl Account {
+    /// Whether the account can serve API calls: it has a seat (or the API did not say)
+    /// and its status is not `ERROR`.
+    pub fn is_usable(&self) -> bool {
+        self.api_seat_allocated != Some(false) && self.status.as_deref() != Some("ERROR")
+    }
+}
+
+/// An item of a paged list, with the identity used to de-duplicate a walk.
+pub trait Keyed {
+    /// The identity of the item within its list.
+    fn key(&self) -> String;
+}
+
+impl Keyed for SentInvitation {
+    fn key(&self) -> String {
+        self.invitation_id.clone()
+    }
+}
+
+impl Keyed for ReceivedInvitation {
+    fn key(&self) -> String {
+        self.invitation_id.clone()
+    }
+}
+
+impl Keyed for Connection {
+    /// The vanity name, else the normalized profile URL, else the name.
+    fn key(&self) -> String {
+        if let Some(v) = &self.vanity_name {
+            return v.to_ascii_lowercase();
+        }
+        if let Some(u) = &self.profile_url {
+            return u.trim_end_matches('/').to_ascii_lowercase();
+        }
+        self.full_name()
+    }
+}
+
+/// Items whose approximate age can be derived from their relative time text.
+pub trait Aged {
+    /// Sets `age_secs` from the item's relative time, measured from `now_ms`.
+    fn stamp_age(&mut self, now_ms: f64);
+}
+
+impl Aged for SentInvitation {
+    fn stamp_age(&mut self, now_ms: f64) {
+        self.age_secs = self.sent_at.as_deref().and_then(|t| crate::time::approximate_age_secs(t, now_ms));
+    }
+}
+
+impl Aged for ReceivedInvitation {
+    fn stamp_age(&mut self, now_ms: f64) {
+        self.age_secs = self.received_at.as_deref().and_then(|t| crate::time::approximate_age_secs(t, now_ms));
+    }
+}
+
+impl Aged for Connection {
+    fn stamp_age(&mut self, now_ms: f64) {
+        self.age_secs = self.connected_date.as_deref().and_then(|t| crate::time::approximate_age_secs(t, now_ms));
+    }
+}
+
+/// Returns the URL normalized (no trailing slash) if it is an `https://www.linkedin.com/`
+/// URL that is safe to put in a link, else `None`. Everything else the API sends
+/// (`javascript:`, other hosts, `http:`, credentials in the URL) is shown as text only.
+pub fn linkedin_profile_url(url: &str) -> Option<String> {
+    let rest = url.trim().strip_prefix("https://www.linkedin.com/")?;
+    let ok = rest
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%?=&+".contains(&b));
+    (ok && !rest.starts_with('/')).then(|| format!("https://www.linkedin.com/{}", rest.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn empty_strings_are_none_and_ids_stay_strings() {
+        let v = json!({
+            "id": "7455891636745551899", "invitationId": 7455891636745551899u64,
+            "memberId": "", "memberUrn": "", "invitationCategory": "ORGANIZATION",
+            "linkedInInvitationType": "GenericInvitationType_ORGANIZATION",
+            "validationToken": "C712w50Z", "receivedAt": "2 weeks ago", "companyName": "ZenX8Studio",
+            "profile": {"firstName": "Yash", "lastName": "Jadhav", "headline": ""},
+            "someFutureField": {"nested": true}
+        });
+        let inv: ReceivedInvitation = serde_json::from_value(v).unwrap();
+        assert_eq!(inv.invitation_id, "7455891636745551899");
+        assert_eq!(inv.member_id, None);
+        assert_eq!(inv.member_urn, None);
+        assert_eq!(inv.profile.headline, None);
+        assert_eq!(inv.invitation_category, Category::Organization);
+        assert_eq!(inv.linkedin_invitation_type.as_deref(), Some("GenericInvitationType_ORGANIZATION"));
+        assert_eq!(inv.profile.full_name(), "Yash Jadhav");
+    }
+
+    #[test]
+    fn unknown_and_missing_categories_keep_their_text() {
+        let a: ReceivedInvitation =
+            serde_json::from_value(json!({"invitationId": "1", "invitationCategory": "GROUP"})).unwrap();
+        assert_eq!(a.invitation_category, Category::Other("GROUP".into()));
+        assert_eq!(serde_json::to_value(&a).unwrap()["invitationCategory"], "GROUP");
+        let b: ReceivedInvitation = serde_json::from_value(json!({"invitationId": "2"})).unwrap();
+        assert_eq!(b.invitation_category, Category::Missing);
+        let c: ReceivedInvitation =
+            serde_json::from_value(json!({"invitationId": "3", "invitationCategory": null})).unwrap();
+        assert_eq!(c.invitation_category, Category::Missing);
+        for k in Category::KNOWN {
+            assert_eq!(Category::from(k.as_str().to_string()), k);
+        }
+    }
+
+    #[test]
+    fn serializes_back_to_api_names() {
+        let inv: ReceivedInvitation = serde_json::from_value(json!({
+            "invitationId": "7455163451166860117", "invitationCategory": "CONNECTION",
+            "linkedInInvitationType": "GenericInvitationType_CONNECTION", "message": "Hi",
+            "profile": {"firstName": "Maria", "publicIdentifier": "maria"}
+        }))
+        .unwrap();
+        let out = serde_json::to_value(&inv).unwrap();
+        assert_eq!(out["invitationId"], "7455163451166860117");
+        assert_eq!(out["linkedInInvitationType"], "GenericInvitationType_CONNECTION");
+        assert_eq!(out["profile"]["publicIdentifier"], "maria");
+        assert!(out.get("memberId").is_none());
+        let back: ReceivedInvitation = serde_json::from_value(out).unwrap();
+        assert_eq!(back, inv);
+    }
+
+    #[test]
+    fn a_missing_or_empty_invitation_id_is_an_error() {
+        assert!(serde_json::from_value::<SentInvitation>(json!({"id": "1"})).is_err());
+        assert!(serde_json::from_value::<SentInvitation>(json!({"invitationId": ""})).is_err());
+        assert!(serde_json::from_value::<SentInvitation>(json!({"invitationId": 1.5})).is_err());
+    }
+
+    #[test]
+    fn wrong_types_on_names_are_errors() {
+        let r = serde_json::from_value::<SentInvitation>(json!({"invitationId": "1", "profile": {"firstName": 42}}));
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn connection_keys_prefer_vanity_then_url() {
+        let c: Connection = serde_json::from_value(json!({"vanityName": "JaneSmith"})).unwrap();
+        assert_eq!(c.key(), "janesmith");
+        let c: Connection =
+            serde_json::from_value(json!({"profileUrl": "https://www.linkedin.com/in/JaneS/"})).unwrap();
+        assert_eq!(c.key(), "https://www.linkedin.com/in/janes");
+    }
+
+    #[test]
+    fn accounts_usability() {
+        let a: Account = serde_json::from_value(json!({"id": "60d21b4667d0d8992e610c85", "status": "AVAILABLE", "apiSeatAllocated": true})).unwrap();
+        assert!(a.is_usable());
+        let b: Account = serde_json::from_value(json!({"id": "x", "apiSeatAllocated": false})).unwrap();
+        assert!(!b.is_usable());
+        let c: Account = serde_json::from_value(json!({"id": "y", "status": "ERROR"})).unwrap();
+        assert!(!c.is_usable());
+    }
+
+    #[test]
+    fn only_https_linkedin_urls_are_links() {
+        assert_eq!(
+            linkedin_profile_url("https://www.linkedin.com/in/yash-jadhav-a03656326/").as_deref(),
+            Some("https://www.linkedin.com/in/yash-jadhav-a03656326")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "http://www.linkedin.com/in/x",
+            "https://www.linkedin.com.evil.example/in/x",
+            "https://linkedin.com/in/x",
+            "https://www.linkedin.com//evil.example",
+            "https://www.linkedin.com/in/x\"onmouseover=1",
+            "https://www.linkedin.com/in/<x>",
+            " ",
+        ] {
+            assert_eq!(linkedin_profile_url(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ages_are_stamped_from_relative_text() {
+        let mut s: SentInvitation = serde_json::from_value(json!({"invitationId": "1", "sentAt": "2 days ago"})).unwrap();
+        s.stamp_age(1e12);
+        assert_eq!(s.age_secs, Some(172_800));
+        let mut c: Connection = serde_json::from_value(json!({"connectedDate": "who knows"})).unwrap();
+        c.stamp_age(1e12);
+        assert_eq!(c.age_secs, None);
+    }
+}

@@ -1,0 +1,224 @@
+//! The stop and guard rules of an offset-paged list walk, as a pure state machine.
+//!
+//! The API pages by `startIndex` and returns neither a total nor a "has more" flag, so
+//! [`Walk`] decides, from each page it is given, where the next page starts and whether
+//! there is one:
+//!
+//! * it advances by the number of items actually returned, never by a fixed step;
+//! * it stops on an empty page;
+//! * it stops on a page shorter than the page size when the size is known (received
+//!   invitations: 10; connections: the requested `limit`), and otherwise on a page
+//!   shorter than the largest page already seen (sent invitations);
+//! * it never asks for a page again: a server that echoes a lower `startIndex`, a page
+//!   made only of items already seen, or a walk past the page cap ends in an
+//!   [`Error::Pagination`] instead of another request;
+//! * items repeated across pages (the list shifted during the walk) are dropped.
+
+use crate::decode::Page;
+use crate::error::{Error, PaginationError};
+use crate::models::Keyed;
+use std::collections::HashSet;
+
+/// The state of one walk over a list.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    next_start: u32,
+    page_size: Option<usize>,
+    largest_page: usize,
+    max_pages: u32,
+    pages: u32,
+    items: usize,
+    seen: HashSet<String>,
+    done: bool,
+}
+
+impl Walk {
+    /// A walk from offset 0. `page_size` is the documented size of a full page, if
+    /// known; `max_pages` caps the walk.
+    pub fn new(page_size: Option<usize>, max_pages: u32) -> Self {
+        Walk {
+            next_start: 0,
+            page_size: page_size.filter(|s| *s > 0),
+            largest_page: 0,
+            max_pages: max_pages.max(1),
+            pages: 0,
+            items: 0,
+            seen: HashSet::new(),
+            done: false,
+        }
+    }
+
+    /// The offset of the next page to request, or `None` when the walk is over.
+    pub fn next_start(&self) -> Option<u32> {
+        (!self.done).then_some(self.next_start)
+    }
+
+    /// Pages accepted so far.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    /// Distinct items accepted so far.
+    pub fn items(&self) -> usize {
+        self.items
+    }
+
+    /// Takes the page fetched at [`Walk::next_start`] and returns its items not seen
+    /// before in this walk, in server order.
+    ///
+    /// # Errors
+    /// [`Error::Pagination`] when the page would make the walk loop or the page cap is
+    /// reached with more pages to come; the walk is then over.
+    pub fn accept<T: Keyed>(&mut self, page: Page<T>) -> Result<Vec<T>, Error> {
+        let requested = self.next_start;
+        if self.done {
+            return Ok(Vec::new());
+        }
+        self.pages += 1;
+        if let Some(echoed) = page.echoed_start.filter(|e| *e < requested) {
+            self.done = true;
+            return Err(Error::Pagination(PaginationError::NotAdvancing { requested, echoed }));
+        }
+        let len = page.items.len();
+        if len == 0 {
+            self.done = true;
+            return Ok(Vec::new());
+        }
+        let fresh: Vec<T> = page.items.into_iter().filter(|i| self.seen.insert(i.key())).collect();
+        if fresh.is_empty() {
+            self.done = true;
+            return Err(Error::Pagination(PaginationError::RepeatedPage { start_index: requested }));
+        }
+        self.items += fresh.len();
+        self.next_start = requested.saturating_add(len as u32);
+        let short = match self.page_size {
+            Some(size) => len < size,
+            None => len < self.largest_page,
+        };
+        self.largest_page = self.largest_page.max(len);
+        if short {
+            self.done = true;
+        } else if self.pages >= self.max_pages {
+            self.done = true;
+            return Err(Error::Pagination(PaginationError::PageCap { max_pages: self.max_pages }));
+        }
+        Ok(fresh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct It(u32);
+    impl Keyed for It {
+        fn key(&self) -> String {
+            self.0.to_string()
+        }
+    }
+
+    fn page(range: std::ops::Range<u32>, echoed: Option<u32>) -> Page<It> {
+        Page { items: range.map(It).collect(), echoed_start: echoed, account_id: None }
+    }
+
+    /// Runs a walk against a list served by `serve(start) -> page`, returning the items,
+    /// the number of requests and the outcome.
+    fn run(mut walk: Walk, mut serve: impl FnMut(u32) -> Page<It>) -> (Vec<u32>, u32, Result<(), Error>) {
+        let mut out = Vec::new();
+        let mut requests = 0;
+        while let Some(start) = walk.next_start() {
+            requests += 1;
+            assert!(requests < 10_000, "walk does not end");
+            match walk.accept(serve(start)) {
+                Ok(items) => out.extend(items.into_iter().map(|i| i.0)),
+                Err(e) => return (out, requests, Err(e)),
+            }
+        }
+        (out, requests, Ok(()))
+    }
+
+    fn list(n: u32, size: u32) -> impl FnMut(u32) -> Page<It> {
+        move |start| page(start.min(n)..(start + size).min(n), Some(start))
+    }
+
+    #[test]
+    fn known_page_size_request_counts() {
+        for (n, want_requests) in [(0, 1), (1, 1), (9, 1), (10, 2), (11, 2), (20, 3), (1000, 101)] {
+            let (items, requests, r) = run(Walk::new(Some(10), 1000), list(n, 10));
+            assert!(r.is_ok());
+            assert_eq!(items, (0..n).collect::<Vec<_>>(), "n={n}");
+            assert_eq!(requests, want_requests, "n={n}");
+        }
+    }
+
+    #[test]
+    fn unknown_page_size_needs_one_more_request_to_confirm() {
+        // Sent invitations: page size undocumented. A short page after a full one ends
+        // the walk; a list that is a whole number of pages needs one empty page.
+        for (n, want_requests) in [(0, 1), (1, 2), (10, 2), (11, 2), (25, 3), (30, 4), (1000, 101)] {
+            let (items, requests, r) = run(Walk::new(None, 1000), list(n, 10));
+            assert!(r.is_ok());
+            assert_eq!(items.len() as u32, n);
+            assert_eq!(requests, want_requests, "n={n}");
+        }
+    }
+
+    #[test]
+    fn longer_pages_than_documented_are_taken_whole() {
+        let (items, requests, r) = run(Walk::new(Some(10), 1000), list(60, 25));
+        assert!(r.is_ok());
+        assert_eq!(items, (0..60).collect::<Vec<_>>());
+        assert_eq!(requests, 4, "25 + 25 + 10 (not short against 10) + an empty page");
+    }
+
+    #[test]
+    fn a_page_repeated_forever_is_an_error_not_a_loop() {
+        let (items, requests, r) = run(Walk::new(Some(10), 1000), |_| page(0..10, Some(0)));
+        assert_eq!(items.len(), 10);
+        assert_eq!(requests, 2);
+        assert!(matches!(r, Err(Error::Pagination(PaginationError::NotAdvancing { requested: 10, echoed: 0 }))));
+        let (_, requests, r) = run(Walk::new(Some(10), 1000), |_| page(0..10, None));
+        assert_eq!(requests, 2);
+        assert!(matches!(r, Err(Error::Pagination(PaginationError::RepeatedPage { start_index: 10 }))));
+    }
+
+    #[test]
+    fn a_list_growing_at_the_front_loses_no_item_and_repeats_none() {
+        // Two new items are put at the front after every request.
+        let mut front = 0u32;
+        let (items, _, r) = run(Walk::new(Some(10), 1000), move |start| {
+            let all: Vec<u32> = (0..front).map(|i| 10_000 + i).rev().chain(0..35).collect();
+            front += 2;
+            let items = all.iter().skip(start as usize).take(10).map(|i| It(*i)).collect();
+            Page { items, echoed_start: Some(start), account_id: None }
+        });
+        assert!(r.is_ok());
+        let originals: Vec<u32> = items.iter().copied().filter(|i| *i < 10_000).collect();
+        assert_eq!(originals, (0..35).collect::<Vec<_>>());
+        let mut dedup = items.clone();
+        dedup.sort_unstable();
+        dedup.dedup();
+        assert_eq!(dedup.len(), items.len());
+    }
+
+    #[test]
+    fn page_cap_is_an_error_when_more_is_announced() {
+        let (items, requests, r) = run(Walk::new(Some(10), 3), list(1000, 10));
+        assert_eq!((items.len(), requests), (20, 3), "the capped page is an error, not data");
+        assert!(matches!(r, Err(Error::Pagination(PaginationError::PageCap { max_pages: 3 }))));
+        // A list that ends on the last allowed page is fine.
+        let (items, _, r) = run(Walk::new(Some(10), 3), list(25, 10));
+        assert!(r.is_ok());
+        assert_eq!(items.len(), 25);
+    }
+
+    #[test]
+    fn duplicates_inside_one_page_are_dropped() {
+        let mut walk = Walk::new(Some(10), 10);
+        let items = walk.accept(Page { items: vec![It(1), It(1), It(2)], echoed_start: None, account_id: None }).unwrap();
+        assert_eq!(items, vec![It(1), It(2)]);
+        assert_eq!(walk.next_start(), None, "3 < 10: short page");
+        assert_eq!(walk.items(), 2);
+    }
+}

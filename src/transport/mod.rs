@@ -1,0 +1,61 @@
+//! The seam between the client's logic and the network.
+//!
+//! [`Transport`] is everything the client needs from its host: send a GET, sleep, read
+//! the clock and a random number. [`fetch::FetchTransport`] (WebAssembly only) is the
+//! real one, over the global `fetch`; native tests supply a fake with a fake clock.
+
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
+
+use crate::config::ApiKey;
+use crate::decode::RawResponse;
+use crate::error::Error;
+use std::fmt;
+
+/// A GET request to the API.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// The full URL, query included.
+    pub url: String,
+    /// Sent as `Authorization: Bearer <key>`.
+    pub api_key: ApiKey,
+    /// Abort and report [`Error::Timeout`] after this long.
+    pub timeout_ms: u32,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest").field("url", &self.url).field("timeout_ms", &self.timeout_ms).finish()
+    }
+}
+
+/// An operation token: every request and sleep of one client operation carries the
+/// token its operation started with, so cancelling ends all of them.
+pub type OpToken = u64;
+
+/// What the client needs from its host.
+#[allow(async_fn_in_trait)] // single-threaded WebAssembly: no Send bound wanted
+pub trait Transport {
+    /// Starts an operation and returns its token.
+    fn begin(&self) -> OpToken {
+        0
+    }
+
+    /// Sends a GET and returns the response, whatever its status.
+    ///
+    /// # Errors
+    /// [`Error::Network`], [`Error::Timeout`] or [`Error::Cancelled`]: no response.
+    async fn get(&self, op: OpToken, request: &HttpRequest) -> Result<RawResponse, Error>;
+
+    /// Waits `ms` milliseconds.
+    ///
+    /// # Errors
+    /// [`Error::Cancelled`] when the operation is cancelled meanwhile.
+    async fn sleep(&self, op: OpToken, ms: f64) -> Result<(), Error>;
+
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> f64;
+
+    /// A random number in `[0, 1)`, for backoff jitter.
+    fn random(&self) -> f64;
+}
