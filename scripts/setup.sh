@@ -97,7 +97,7 @@ if command -v geckodriver >/dev/null; then say "geckodriver: present"; else
 
 # --- 4. npm dev dependencies (wasm-opt from npm binaryen, playwright-core, ...) ------
 if [ -f package-lock.json ]; then
-  if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  if [ -f node_modules/.package-lock.json ] && ! [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "npm dev dependencies: present"
   else
     say "npm ci"

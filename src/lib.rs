@@ -51,7 +51,7 @@ pub mod time;
 pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;
 
 pub use client::{Client, Collected, Counters, List, Pager, Progress, SortBy};
 pub use config::{ApiKey, Config, ConfigInput, DEFAULT_BASE_URL};

@@ -1,7 +1,7 @@
 //! The seam between the client's logic and the network.
 //!
 //! [`Transport`] is everything the client needs from its host: send a GET, sleep, read
-//! the clock and a random number. [`fetch::FetchTransport`] (WebAssembly only) is the
+//! the clock and a random number. `fetch::FetchTransport` (WebAssembly only) is the
 //! real one, over the global `fetch`; native tests supply a fake with a fake clock.
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,58 @@
+# The two commands a user needs: `make demo` and `make test`. Both run `make setup`
+# first, which installs what is missing and skips what is present.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# The toolchain with a wasm32 standard library (written by scripts/setup.sh).
+WASM_ENV = source target/toolchain.env && export PATH="$$TOOLBIN:$$PATH" &&
+WASM_OPT = node_modules/.bin/wasm-opt
+WASM_OPT_FLAGS = -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+PKG = pkg/pending_core_bg.wasm
+
+.PHONY: help setup build wasm test test-native test-wasm doc size demo clean
+
+help:
+	@echo "make demo   - sync the built-in demo data through the WASM client in headless Chromium"
+	@echo "make test   - every test: native, then Chrome and Firefox (page and service worker)"
+	@echo "make size   - release .wasm size after wasm-opt, raw and gzipped"
+	@echo "make setup  - install what the build and tests need (idempotent)"
+
+setup:
+	@scripts/setup.sh
+
+# Release build of the JS/WASM package (pkg/), optimized with wasm-opt.
+wasm: setup
+	@$(WASM_ENV) wasm-pack build . --release --target web --mode no-install --no-pack --out-dir pkg
+	@$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG) -o $(PKG).opt && mv $(PKG).opt $(PKG)
+
+build: wasm
+
+test: setup test-native doc test-wasm
+	@echo "make test: all suites passed"
+
+test-native:
+	@echo "== native: cargo test"
+	cargo test --quiet
+
+doc:
+	@echo "== cargo doc (warnings are errors)"
+	@RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+	@$(WASM_ENV) RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --target wasm32-unknown-unknown
+
+# One wasm-bindgen-test build, run in headless Chrome then Firefox, for the page suite
+# (tests/browser.rs) and the service-worker suite (tests/service_worker.rs).
+test-wasm:
+	@echo "== wasm-bindgen-test: headless Chrome and Firefox, against the mock API"
+	@$(WASM_ENV) scripts/with-mock.sh wasm-pack test --headless --chrome --firefox --mode no-install .
+
+size: wasm
+	@raw=$$(stat -c %s $(PKG)); gz=$$(gzip -9 -c $(PKG) | wc -c); \
+	printf 'pending_core_bg.wasm: %d bytes raw, %d bytes gzipped (%.1f KB)\n' $$raw $$gz $$(echo "$$gz/1024" | bc -l)
+
+demo: wasm
+	@MOCK_STATIC=. scripts/with-mock.sh node scripts/demo.mjs
+
+clean:
+	rm -rf target pkg dist node_modules

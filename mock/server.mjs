@@ -1,0 +1,296 @@
+// Local mock of the ConnectSafely LinkedIn API, for tests and the demo.
+//
+//   node mock/server.mjs [--port 8787] [--host 127.0.0.1] [--static DIR]
+//
+// Routes (all GET, CORS open, `Authorization: Bearer <key>` required):
+//   /linkedin/{invitations/sent, invitations/received, connections, accounts}
+//       the demo dataset (a few hundred sent, a few dozen received, 2,000 connections)
+//   /t/<scenario>/linkedin/...    a test scenario; <scenario> is a query string:
+//       id=<unique>          separates the state (counters, growth) of concurrent tests
+//       sent=N received=N connections=N   dataset sizes (default 0)
+//       fault=<name>         401 403 404 400 429 500 502 503 nonjson malformed wrongtypes
+//                            slow repeat longpage growing successfalse
+//       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts) fault
+//       times=N              only the first N matching requests fault, then the real answer
+//       wait=MS              429: retry time from now (default 1500); slow: delay (default 3000)
+//       reset=iso|epoch|none|retryafter   429: how the retry time is given (default iso, in
+//                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
+//   /t/<scenario>/__stats        {requests, byEndpoint} for that scenario (not counted)
+//   /health                      {"status":"ok"}
+//   /static/...                  files under --static DIR (the built extension's demo)
+//
+// The dataset is deterministic: the same size gives the same items on every machine.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { URL } from 'node:url';
+
+const FIRST = ['Ava', 'Ben', 'Chloé', 'Dmitri', 'Elif', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi',
+  'Liam', 'Maya', 'Noor', 'Oskar', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zoe'];
+const LAST = ['Andersen', 'Brown', 'Castillo', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Haddad', 'Ito', 'Jensen',
+  'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Van Dijk'];
+const TITLES = ['Founder & CEO', 'Head of Talent', 'Senior Recruiter', 'VP Sales', 'Account Executive',
+  'Product Manager', 'Staff Engineer', 'Growth Marketer', 'CTO', 'Investor'];
+const COMPANIES = ['Northwind', 'Acme Robotics', 'Blue Harbor', 'Lumen Labs', 'Quartz Capital', 'Tidal Systems',
+  'Oak & Ivy', 'Parallel Health', 'Kite Logistics', 'Vela AI'];
+const AGES = ['just now', '3 hours ago', '1 day ago', '2 days ago', '4 days ago', '1 week ago', '2 weeks ago',
+  '3 weeks ago', '1 month ago', '2 months ago', '5 months ago', '1 year ago'];
+const CATEGORIES = [
+  ['CONNECTION', 'GenericInvitationType_CONNECTION'], ['CONNECTION', 'GenericInvitationType_CONNECTION'],
+  ['ORGANIZATION', 'GenericInvitationType_ORGANIZATION'], ['CONNECTION', 'GenericInvitationType_CONNECTION'],
+  ['NEWSLETTER', 'GenericInvitationType_CONTENT_SERIES'], ['EVENT', 'GenericInvitationType_EVENT'],
+  ['CONNECTION', 'GenericInvitationType_CONNECTION'], ['MEMBER_FOLLOW', 'GenericInvitationType_MEMBER_FOLLOW'],
+];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function person(i, salt) {
+  const k = i * 7 + salt;
+  const firstName = FIRST[k % FIRST.length];
+  const lastName = LAST[(k * 3 + (k / FIRST.length | 0)) % LAST.length];
+  const slug = `${firstName}-${lastName}-${(i + salt * 1000).toString(36)}`.toLowerCase()
+    .normalize('NFD').replace(/[^a-z0-9-]/g, '');
+  return { firstName, lastName, slug, headline: `${TITLES[k % TITLES.length]} at ${COMPANIES[(k >> 1) % COMPANIES.length]}` };
+}
+
+function memberId(i, salt) {
+  return `ACoAA${(BigInt(1e15) + BigInt(i * 977 + salt)).toString(36).toUpperCase().padEnd(34, 'x')}`;
+}
+
+// Item i of each list. Ages grow with i, like the API's newest-first order.
+export function sentItem(i) {
+  const p = person(i, 1);
+  const id = (7897046780350316544n - BigInt(i) * 7919n).toString();
+  return {
+    id, invitationId: id, invitationUrn: `urn:li:invitation:${id}`,
+    memberId: memberId(i, 1), memberUrn: `urn:li:fsd_profile:${memberId(i, 1)}`,
+    invitationType: 'SENT', sentAt: AGES[Math.min(AGES.length - 1, Math.floor(i / 25))],
+    profile: { firstName: p.firstName, lastName: p.lastName, headline: p.headline,
+      profileUrl: `https://www.linkedin.com/in/${p.slug}`, publicIdentifier: p.slug },
+  };
+}
+
+export function receivedItem(i) {
+  const p = person(i, 2);
+  const id = (7455891636745551899n - BigInt(i) * 104729n).toString();
+  const [category, liType] = CATEGORIES[i % CATEGORIES.length];
+  const isPerson = category === 'CONNECTION' || category === 'MEMBER_FOLLOW';
+  const item = {
+    id, invitationId: id, invitationUrn: `urn:li:invitation:${id}`,
+    memberId: isPerson ? memberId(i, 2) : '', memberUrn: isPerson ? `urn:li:fsd_profile:${memberId(i, 2)}` : '',
+    invitationType: 'RECEIVED', invitationCategory: category, linkedInInvitationType: liType,
+    validationToken: Buffer.from(`t${i}`).toString('base64').slice(0, 8),
+    receivedAt: AGES[Math.min(AGES.length - 1, Math.floor(i / 4))],
+    profile: { firstName: p.firstName, lastName: p.lastName,
+      profileUrl: `https://www.linkedin.com/in/${p.slug}/`, publicIdentifier: p.slug },
+  };
+  if (isPerson) item.profile.headline = p.headline;
+  if (category === 'ORGANIZATION') item.companyName = COMPANIES[i % COMPANIES.length];
+  if (category === 'CONNECTION' && i % 3 === 0) item.message = `Hi ${'there'}, I enjoyed your post on hiring — would love to connect.`;
+  return item;
+}
+
+export function connectionItem(i) {
+  const p = person(i, 3);
+  const day = 20300 - i * 2; // days since epoch, newest first
+  const d = new Date(day * 86400000);
+  return {
+    firstName: p.firstName, lastName: p.lastName, vanityName: p.slug, headline: p.headline,
+    connectedDate: `Connected on ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`,
+    profileUrl: `https://www.linkedin.com/in/${p.slug}/`,
+  };
+}
+
+const ACCOUNTS = [
+  { id: '696ce9e780e0483585e4e553', firstName: 'Demo', lastName: 'Founder', publicId: 'demo-founder',
+    picture: 'https://media.licdn.com/dms/image/demo', status: 'AVAILABLE', apiSeatAllocated: true },
+  { id: '60d21b4667d0d8992e610c85', firstName: 'John', lastName: 'Doe', publicId: 'john-doe-123',
+    picture: 'https://media.licdn.com/dms/image/v2/D5603', status: 'AVAILABLE', apiSeatAllocated: true },
+];
+
+export const DEMO = { sent: 240, received: 37, connections: 2000 };
+
+function makeLists(sizes) {
+  return {
+    sent: Array.from({ length: sizes.sent }, (_, i) => sentItem(i)),
+    received: Array.from({ length: sizes.received }, (_, i) => receivedItem(i)),
+    connections: Array.from({ length: sizes.connections }, (_, i) => connectionItem(i)),
+  };
+}
+
+// Scenario state, keyed by the scenario text (which carries its test's unique id).
+const states = new Map();
+let demoState = null;
+
+function scenarioState(key, params) {
+  let s = states.get(key);
+  if (!s) {
+    const n = (k) => Math.max(0, Math.min(20000, parseInt(params.get(k) ?? '0', 10) || 0));
+    s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }),
+      requests: 0, byEndpoint: {}, faulted: 0, grown: 0 };
+    states.set(key, s);
+    if (states.size > 2000) states.delete(states.keys().next().value);
+  }
+  return s;
+}
+
+const ENDPOINTS = { 'invitations/sent': 'sent', 'invitations/received': 'received', connections: 'connections', accounts: 'accounts' };
+
+function cors(res) {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, OPTIONS');
+  res.setHeader('Access-Control-Expose-Headers',
+    'X-RateLimit-Action, X-RateLimit-Limit, X-RateLimit-Used, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After');
+  res.setHeader('Access-Control-Max-Age', '600');
+}
+
+function send(res, status, body, type = 'application/json') {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function pageOf(list, start, size) {
+  return list.slice(start, start + size);
+}
+
+async function answer(req, res, endpoint, q, params, state) {
+  const fault = params.get('fault');
+  const on = params.get('on');
+  const times = params.has('times') ? parseInt(params.get('times'), 10) : Infinity;
+  const applies = fault && (!on || on === endpoint) && state.faulted < times;
+  if (applies) state.faulted += 1;
+  const wait = parseInt(params.get('wait') ?? '', 10);
+
+  if (applies) {
+    switch (fault) {
+      case '400': return send(res, 400, { success: false, error: { name: 'ZodError', issues: [{ code: 'invalid_type', expected: 'number', received: 'string', path: ['startIndex'], message: 'Expected number, received string' }] } });
+      case '401': return send(res, 401, { error: 'Unauthorized - Invalid credentials' });
+      case '403': return send(res, 403, { success: false, error: 'Your trial has expired. Please subscribe to continue using this feature.' });
+      case '404': return send(res, 404, { error: 'No active LinkedIn account found' });
+      case '500': return send(res, 500, { success: false, error: 'Failed to fetch invitations' });
+      case '502': return send(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
+      case '503': return send(res, 503, { error: 'Service Unavailable' });
+      case 'nonjson': return send(res, 200, '<!doctype html><html><body>Please sign in</body></html>', 'text/html');
+      case 'malformed': return send(res, 200, '{"success":true,"invitations":[{"invitationId":"1",');
+      case 'successfalse': return send(res, 200, { success: false, error: 'LinkedIn session expired' });
+      case '429': {
+        const at = Date.now() + (Number.isFinite(wait) ? wait : 1500);
+        const how = params.get('reset') ?? 'iso';
+        const body = { success: false, error: 'Rate limit exceeded: 60/60 requests used this minute' };
+        if (how === 'iso') res.setHeader('X-RateLimit-Reset', new Date(at).toISOString());
+        if (how === 'epoch') res.setHeader('X-RateLimit-Reset', String(Math.ceil(at / 1000)));
+        if (how === 'retryafter') res.setHeader('Retry-After', String(Math.ceil((at - Date.now()) / 1000)));
+        if (how === 'hold') body.holdUntil = new Date(at).toISOString();
+        res.setHeader('X-RateLimit-Limit', '60');
+        res.setHeader('X-RateLimit-Remaining', '0');
+        return send(res, 429, body);
+      }
+      case 'slow': await sleep(Number.isFinite(wait) ? wait : 3000); break;
+      default: break; // repeat, longpage, growing, wrongtypes shape the real answer below
+    }
+  }
+
+  if (endpoint === 'accounts') return send(res, 200, ACCOUNTS);
+
+  const lists = state.lists;
+  const start = Math.max(0, parseInt(q.get('startIndex') ?? '0', 10) || 0);
+  const accountId = q.get('accountId') || ACCOUNTS[0].id;
+  const repeat = applies && fault === 'repeat';
+  const servedStart = repeat ? 0 : start;
+  let size = endpoint === 'connections'
+    ? Math.min(12, Math.max(1, parseInt(q.get('limit') ?? '10', 10) || 10)) : 10;
+  if (applies && fault === 'longpage') size = 25;
+
+  const list = lists[endpoint];
+  const sortBy = q.get('sortBy');
+  const ordered = endpoint === 'connections' && (sortBy === 'firstName' || sortBy === 'lastName')
+    ? [...list].sort((a, b) => a[sortBy].localeCompare(b[sortBy]) || a.vanityName.localeCompare(b.vanityName))
+    : list;
+  let items = pageOf(ordered, servedStart, size);
+  if (applies && fault === 'wrongtypes' && items.length > 3) {
+    items = items.map((it, i) => (i === 3 ? { ...it, profile: { ...(it.profile ?? {}), firstName: 12345 } } : it));
+    if (endpoint === 'connections') items[3] = { ...items[3], firstName: 12345 };
+  }
+  if (applies && fault === 'growing') {
+    // Two new items appear at the front of the list after every answer.
+    for (let k = 0; k < 2; k++) {
+      const n = 100000 + state.grown++;
+      list.unshift(endpoint === 'sent' ? sentItem(n) : endpoint === 'received' ? receivedItem(n) : connectionItem(n));
+    }
+  }
+  if (endpoint === 'connections') {
+    return send(res, 200, { success: true, connections: items, startIndex: servedStart, limit: size,
+      sortBy: q.get('sortBy') || 'recentlyAdded', accountId });
+  }
+  res.setHeader('X-RateLimit-Limit', '60');
+  return send(res, 200, { success: true, invitations: items, count: items.length, startIndex: servedStart, accountId });
+}
+
+function serveStatic(res, root, rel) {
+  const file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
+  if (!file.startsWith(path.resolve(root))) return send(res, 403, { error: 'forbidden' });
+  fs.readFile(file, (err, data) => {
+    if (err) return send(res, 404, { error: 'not found' });
+    const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+      '.json': 'application/json', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.end(data);
+  });
+}
+
+export function createServer({ staticDir } = {}) {
+  return http.createServer(async (req, res) => {
+    cors(res);
+    const url = new URL(req.url, 'http://mock');
+    if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
+    if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
+    if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
+    if (staticDir && url.pathname.startsWith('/static/')) return serveStatic(res, staticDir, url.pathname.slice(8));
+
+    let rest = url.pathname;
+    let key = 'demo';
+    let params = new URLSearchParams();
+    const m = rest.match(/^\/t\/([^/]+)(\/.*)$/);
+    if (m) {
+      key = decodeURIComponent(m[1]);
+      params = new URLSearchParams(key);
+      rest = m[2];
+    }
+    const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO), requests: 0, byEndpoint: {}, faulted: 0, grown: 0 });
+    if (rest === '/__stats') return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint });
+
+    const em = rest.match(/^\/linkedin\/(.+?)\/?$/);
+    const endpoint = em && ENDPOINTS[em[1]];
+    if (!endpoint) return send(res, 404, { success: false, error: `no such endpoint: ${rest}` });
+    state.requests += 1;
+    state.byEndpoint[endpoint] = (state.byEndpoint[endpoint] ?? 0) + 1;
+
+    const auth = req.headers.authorization ?? '';
+    if (!/^Bearer \S+$/.test(auth) || auth === 'Bearer invalid-key') {
+      return send(res, 401, { error: 'Unauthorized - Invalid credentials' });
+    }
+    try {
+      await answer(req, res, endpoint, url.searchParams, params, state);
+    } catch (e) {
+      send(res, 500, { success: false, error: `mock failure: ${e.message}` });
+    }
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = (name, dflt) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : dflt;
+  };
+  const port = parseInt(arg('port', process.env.MOCK_PORT ?? '8787'), 10);
+  const host = arg('host', '127.0.0.1');
+  const server = createServer({ staticDir: arg('static', null) });
+  server.listen(port, host, () => console.log(`mock API listening on http://${host}:${port}/linkedin`));
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

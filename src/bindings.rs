@@ -1,0 +1,183 @@
+//! The JavaScript API (`wasm-bindgen --target web`). The only `#[wasm_bindgen]` code.
+//!
+//! Every value handed to JavaScript is JSON-compatible (plain objects and arrays,
+//! strings for ids, numbers for counts and times), so it survives
+//! `runtime.sendMessage` and `storage.local` unchanged. Every failure rejects (or, for
+//! the constructor, throws) a plain `{kind, status?, message, retryAt?}` object.
+
+use crate::client::{Client, Progress, SortBy, MAX_CONNECTIONS_LIMIT, RECEIVED_PAGE_SIZE};
+use crate::config::{Config, ConfigInput};
+use crate::decode::Page;
+use crate::error::Error;
+use crate::transport::fetch::FetchTransport;
+use js_sys::{Function, Promise};
+use serde::Serialize;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Options of `new Client(config)`. Only `apiKey` is required. */
+export interface ClientConfig {
+  apiKey: string;
+  /** Default `https://api.connectsafely.ai/linkedin`; `http://` only for localhost. */
+  baseUrl?: string;
+  /** 24-hex LinkedIn account id; the API's default account when absent. */
+  accountId?: string;
+  /** At most this many requests per `windowMs` (default 60 per 60 000 ms). */
+  maxRequests?: number;
+  windowMs?: number;
+  /** Minimum spacing between requests (default 250 ms). */
+  minIntervalMs?: number;
+  /** Per-request timeout (default 20 000 ms). */
+  timeoutMs?: number;
+  maxRetries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  rateLimitMarginMs?: number;
+  defaultRateLimitWaitMs?: number;
+  maxRateLimitWaitMs?: number;
+  maxPages?: number;
+}
+/** How every failure reaches JavaScript. `kind` is one of: invalid_input, network,
+ * timeout, cancelled, unauthorized, forbidden, no_account, bad_request, server, http,
+ * api, rate_limited, decode, pagination. */
+export interface ApiError { kind: string; status?: number; message: string; retryAt?: number; }
+export interface Profile { firstName?: string; lastName?: string; headline?: string; profileUrl?: string; publicIdentifier?: string; }
+export interface SentInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; sentAt?: string; message?: string; profile: Profile; ageSecs?: number; }
+export type Category = "CONNECTION" | "ORGANIZATION" | "NEWSLETTER" | "EVENT" | "MEMBER_FOLLOW" | string;
+export interface ReceivedInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; invitationCategory: Category; linkedInInvitationType?: string; validationToken?: string; receivedAt?: string; companyName?: string; message?: string; profile: Profile; ageSecs?: number; }
+export interface Connection { firstName?: string; lastName?: string; vanityName?: string; headline?: string; connectedDate?: string; profileUrl?: string; ageSecs?: number; }
+export interface Account { id: string; firstName?: string; lastName?: string; publicId?: string; picture?: string; status?: string; apiSeatAllocated?: boolean; }
+export interface Counts { sent: number; received: number; receivedByCategory: Record<string, number>; }
+export interface Cost { requests: number; pages: number; retries: number; durationMs: number; }
+export interface Snapshot { takenAtMs: number; accountId?: string; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; cost: Cost; }
+/** One page; `done` is true when no page follows (empty, or shorter than a known page size). */
+export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; }
+export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; }
+"#;
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|e| JsValue::from_str(&format!("serialization failed: {e}")))
+}
+
+fn error_js(e: &Error) -> JsValue {
+    to_js(&e.report())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsPage<T> {
+    items: Vec<T>,
+    start_index: u32,
+    next_start_index: u32,
+    done: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<String>,
+}
+
+fn page_js<T: Serialize>(start: u32, page_size: Option<usize>, page: Page<T>) -> JsValue {
+    let len = page.items.len();
+    to_js(&JsPage {
+        start_index: start,
+        next_start_index: start.saturating_add(len as u32),
+        done: len == 0 || page_size.is_some_and(|s| len < s),
+        account_id: page.account_id,
+        items: page.items,
+    })
+}
+
+/// A ConnectSafely client for JavaScript: `new Client({apiKey, baseUrl?, accountId?})`.
+#[wasm_bindgen(js_name = Client)]
+#[derive(Debug)]
+pub struct JsClient {
+    inner: Rc<Client<FetchTransport>>,
+}
+
+#[wasm_bindgen(js_class = Client)]
+impl JsClient {
+    /// Validates the configuration; throws an `ApiError` of kind `invalid_input`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue) -> Result<JsClient, JsValue> {
+        let input: ConfigInput = serde_wasm_bindgen::from_value(config)
+            .map_err(|e| error_js(&Error::InvalidInput(format!("configuration: {e}"))))?;
+        let config = Config::try_from(input).map_err(|e| error_js(&e))?;
+        Ok(JsClient { inner: Rc::new(Client::new(config, FetchTransport::new())) })
+    }
+
+    fn run<F>(&self, f: impl FnOnce(Rc<Client<FetchTransport>>) -> F) -> Promise
+    where
+        F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
+    {
+        let fut = f(self.inner.clone());
+        future_to_promise(async move { fut.await.map_err(|e| error_js(&e)) })
+    }
+
+    /// Walks all pending sent and received invitations and resolves to a `Snapshot`.
+    /// `onProgress` is called after every page.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
+    pub fn sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "((p: Progress) => void) | undefined")] on_progress: Option<Function>,
+    ) -> Promise {
+        self.run(|c| async move {
+            let mut report = |p: Progress| {
+                if let Some(f) = &on_progress {
+                    let _ = f.call1(&JsValue::NULL, &to_js(&p));
+                }
+            };
+            c.sync(&mut report).await.map(|s| to_js(&s))
+        })
+    }
+
+    /// One page of pending sent invitations.
+    #[wasm_bindgen(js_name = sentPage, unchecked_return_type = "Promise<Page<SentInvitation>>")]
+    pub fn sent_page(&self, start_index: u32) -> Promise {
+        self.run(move |c| async move { c.sent_page(start_index).await.map(|p| page_js(start_index, None, p)) })
+    }
+
+    /// One page of pending received invitations (10 per page).
+    #[wasm_bindgen(js_name = receivedPage, unchecked_return_type = "Promise<Page<ReceivedInvitation>>")]
+    pub fn received_page(&self, start_index: u32) -> Promise {
+        self.run(move |c| async move {
+            c.received_page(start_index).await.map(|p| page_js(start_index, Some(RECEIVED_PAGE_SIZE), p))
+        })
+    }
+
+    /// One page of connections: `limit` (1–12) per page, `sortBy` one of
+    /// `recentlyAdded` (default), `firstName`, `lastName`.
+    #[wasm_bindgen(js_name = connectionsPage, unchecked_return_type = "Promise<Page<Connection>>")]
+    pub fn connections_page(&self, start_index: u32, limit: Option<u32>, sort_by: Option<String>) -> Promise {
+        let limit = limit.unwrap_or(10).clamp(1, MAX_CONNECTIONS_LIMIT);
+        let sort = match sort_by.as_deref() {
+            None | Some("") | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
+            Some("firstName") => Ok(SortBy::FirstName),
+            Some("lastName") => Ok(SortBy::LastName),
+            Some(other) => Err(Error::InvalidInput(format!("unknown sortBy {other:?}"))),
+        };
+        self.run(move |c| async move {
+            let page = c.connections_page(start_index, limit, sort?).await?;
+            Ok(page_js(start_index, Some(limit as usize), page))
+        })
+    }
+
+    /// The LinkedIn accounts the key may act for.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Account[]>")]
+    pub fn accounts(&self) -> Promise {
+        self.run(|c| async move { c.accounts().await.map(|a| to_js(&a)) })
+    }
+
+    /// Cancels every running operation of this client; each rejects with kind `cancelled`.
+    pub fn cancel(&self) {
+        self.inner.transport().cancel();
+    }
+
+    /// Requests, retries and pages this client has sent so far.
+    #[wasm_bindgen(unchecked_return_type = "{requests: number, retries: number, pages: number}")]
+    pub fn counters(&self) -> JsValue {
+        to_js(&self.inner.counters())
+    }
+}

@@ -1,0 +1,437 @@
+//! Test bodies shared by the page (`browser.rs`) and service-worker
+//! (`service_worker.rs`) suites. Each runs the real client over the real `fetch`
+//! against the local mock API (`mock/server.mjs`), which `make test` starts.
+//!
+//! Every test gets its own scenario id, so the mock's counters are its own: request
+//! counts are read both from the client and from the mock.
+#![allow(dead_code)]
+
+/// Declares every shared test as a `#[wasm_bindgen_test]` in the including file, whose
+/// `wasm_bindgen_test_configure!` picks the context (page or service worker).
+#[macro_export]
+macro_rules! suite {
+    () => {
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn each_endpoint_decodes() {
+            common::each_endpoint_decodes().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn client_errors_are_typed_and_not_retried() {
+            common::client_errors_are_typed_and_not_retried().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn server_errors_are_retried_then_reported() {
+            common::server_errors_are_retried_then_reported().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn rate_limits_wait_for_the_retry_time() {
+            common::rate_limits_wait_for_the_retry_time().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn bad_success_bodies_are_decode_errors() {
+            common::bad_success_bodies_are_decode_errors().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn slow_responses_time_out() {
+            common::slow_responses_time_out().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn unreachable_server_is_a_network_error() {
+            common::unreachable_server_is_a_network_error().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn paging_faults_never_loop() {
+            common::paging_faults_never_loop().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn page_cap_stops_the_walk() {
+            common::page_cap_stops_the_walk().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn cancel_ends_a_running_sync() {
+            common::cancel_ends_a_running_sync().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn javascript_api_shapes() {
+            common::javascript_api_shapes().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn full_sync_of_0_items() {
+            common::full_sync_counts(0).await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn full_sync_of_10_items() {
+            common::full_sync_counts(10).await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn full_sync_of_11_items() {
+            common::full_sync_counts(11).await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn full_sync_of_1000_items() {
+            common::full_sync_counts(1000).await;
+        }
+    };
+}
+
+use gloo_net::http::Request;
+use pending_core::bindings::JsClient;
+use pending_core::{Client, Config, Error, FetchTransport, PaginationError, SortBy};
+use serde::Deserialize;
+use std::collections::HashSet;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Where `make test` runs the mock (override at build time with PENDING_MOCK_URL).
+pub const MOCK: &str = match option_env!("PENDING_MOCK_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:8787",
+};
+
+/// A test's view of one mock scenario.
+pub struct Scenario {
+    pub base_url: String,
+    stats_url: String,
+}
+
+impl Scenario {
+    pub fn new(query: &str) -> Self {
+        let id = format!("{:.0}{:.0}", js_sys::Date::now(), js_sys::Math::random() * 1e9);
+        let root = format!("{MOCK}/t/id={id}&{query}");
+        Scenario { base_url: format!("{root}/linkedin"), stats_url: format!("{root}/__stats") }
+    }
+
+    /// A client with fast test timings: no pacing wait, short backoff.
+    pub fn client(&self) -> Client<FetchTransport> {
+        self.client_with(|_| {})
+    }
+
+    pub fn client_with(&self, tweak: impl FnOnce(&mut Config)) -> Client<FetchTransport> {
+        let mut c = Config::new(&self.base_url, "test-key-123", None).expect("valid test config");
+        c.max_requests = 10_000;
+        c.window_ms = 1_000;
+        c.min_interval_ms = 0;
+        c.timeout_ms = 5_000;
+        c.retry.backoff_base_ms = 10;
+        c.retry.backoff_max_ms = 50;
+        c.retry.rate_limit_margin_ms = 50;
+        c.retry.default_rate_limit_wait_ms = 200;
+        c.retry.max_rate_limit_wait_ms = 10_000;
+        tweak(&mut c);
+        Client::new(c, FetchTransport::new())
+    }
+
+    /// Requests the mock received for this scenario.
+    pub async fn requests(&self) -> u32 {
+        #[derive(Deserialize)]
+        struct Stats {
+            requests: u32,
+        }
+        let resp = Request::get(&self.stats_url).send().await.expect("mock reachable");
+        let text = resp.text().await.expect("stats body");
+        serde_json::from_str::<Stats>(&text).expect("stats JSON").requests
+    }
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Requests a full walk of an n-item list takes at 10 per page: full pages, then the
+/// short page, or an empty page when n is a multiple of 10.
+fn walk_requests(n: u32) -> u32 {
+    n / 10 + 1
+}
+
+pub async fn each_endpoint_decodes() {
+    let s = Scenario::new("sent=3&received=11&connections=30");
+    let c = s.client();
+
+    let sent = c.sent_page(0).await.expect("sent page");
+    assert_eq!(sent.items.len(), 3);
+    assert_eq!(sent.items[0].invitation_id, "7897046780350316544", "19-digit id kept exactly");
+    assert_eq!(sent.echoed_start, Some(0));
+    assert!(sent.items.iter().all(|i| i.age_secs.is_some()));
+
+    let received = c.received_page(10).await.expect("received page");
+    assert_eq!(received.items.len(), 1);
+    assert_eq!(received.echoed_start, Some(10));
+    let first = c.received_page(0).await.expect("received page 0");
+    let cats: HashSet<&str> = first.items.iter().map(|i| i.invitation_category.as_str()).collect();
+    for cat in ["CONNECTION", "ORGANIZATION", "NEWSLETTER", "EVENT", "MEMBER_FOLLOW"] {
+        assert!(cats.contains(cat), "{cat} in {cats:?}");
+    }
+    let org = first.items.iter().find(|i| i.invitation_category.as_str() == "ORGANIZATION").unwrap();
+    assert!(org.member_id.is_none(), "empty memberId is None");
+    assert!(org.company_name.is_some());
+
+    let conns = c.connections_page(0, 5, SortBy::FirstName).await.expect("connections page");
+    assert_eq!(conns.items.len(), 5);
+    let names: Vec<String> = conns.items.iter().map(|c| c.first_name.clone().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "sortBy=firstName reached the server");
+    assert!(conns.items.iter().all(|c| c.age_secs.is_some()), "Connected on … parsed");
+    let capped = c.connections_page(0, 99, SortBy::RecentlyAdded).await.unwrap();
+    assert_eq!(capped.items.len(), 12, "limit clamped to 12");
+
+    let accounts = c.accounts().await.expect("accounts");
+    assert_eq!(accounts.len(), 2);
+    assert!(accounts.iter().all(|a| a.is_usable()));
+    assert_eq!(s.requests().await, 6);
+}
+
+pub async fn full_sync_counts(n: u32) {
+    let s = Scenario::new(&format!("sent={n}&received={n}"));
+    let c = s.client();
+    let mut last_progress = None;
+    let snap = c.sync(&mut |p| last_progress = Some(p)).await.expect("sync");
+    assert_eq!(snap.counts.sent, n);
+    assert_eq!(snap.counts.received, n);
+    assert_eq!(snap.sent.len() as u32, n);
+    assert_eq!(snap.counts.received_by_category.values().sum::<u32>(), n);
+    let ids: HashSet<&str> = snap.received.iter().map(|r| r.invitation_id.as_str()).collect();
+    assert_eq!(ids.len() as u32, n, "no duplicates");
+    let want = 2 * walk_requests(n);
+    assert_eq!(snap.cost.requests, want, "client's count for n={n}");
+    assert_eq!(snap.cost.retries, 0);
+    assert_eq!(s.requests().await, want, "mock's count for n={n}");
+    let p = last_progress.expect("progress reported");
+    assert_eq!((p.items, p.pages), (n, walk_requests(n)));
+}
+
+/// Runs a scenario that must fail, returning the error and the requests the mock saw.
+async fn failing(query: &str, tweak: impl FnOnce(&mut Config)) -> (Error, u32, f64) {
+    let s = Scenario::new(query);
+    let c = s.client_with(tweak);
+    let t0 = now();
+    let e = c.sync(&mut |_| {}).await.expect_err(query);
+    let elapsed = now() - t0;
+    assert!(elapsed < 15_000.0, "{query} took {elapsed} ms");
+    (e, s.requests().await, elapsed)
+}
+
+pub async fn client_errors_are_typed_and_not_retried() {
+    for (fault, kind, status) in [
+        ("401", "unauthorized", 401),
+        ("403", "forbidden", 403),
+        ("404", "no_account", 404),
+        ("400", "bad_request", 400),
+    ] {
+        let (e, requests, _) = failing(&format!("sent=5&fault={fault}"), |_| {}).await;
+        assert_eq!((e.kind(), e.status()), (kind, Some(status)), "fault {fault}: {e}");
+        assert!(!e.is_retryable());
+        assert_eq!(requests, 1, "fault {fault} is not retried");
+    }
+    let (e, _, _) = failing("fault=404", |_| {}).await;
+    assert_eq!(e.to_string(), "HTTP 404: No active LinkedIn account found");
+    let (e, _, _) = failing("fault=400", |_| {}).await;
+    assert_eq!(e.to_string(), "HTTP 400: startIndex: Expected number, received string");
+    // A wrong key: the mock answers 401 for it, and the key is not in the message.
+    let s = Scenario::new("sent=1");
+    let mut cfg = Config::new(&s.base_url, "invalid-key", None).unwrap();
+    cfg.min_interval_ms = 0;
+    let e = Client::new(cfg, FetchTransport::new()).sent_page(0).await.unwrap_err();
+    assert_eq!(e.kind(), "unauthorized");
+    assert!(!e.to_string().contains("invalid-key"));
+}
+
+pub async fn server_errors_are_retried_then_reported() {
+    let (e, requests, _) = failing("sent=5&fault=500", |c| c.retry.max_retries = 2).await;
+    assert_eq!((e.kind(), e.status()), ("server", Some(500)));
+    assert_eq!(requests, 3, "1 attempt + 2 retries");
+
+    let (e, _, _) = failing("sent=5&fault=502", |c| c.retry.max_retries = 0).await;
+    assert_eq!(e.to_string(), "HTTP 502: 502 Bad Gateway", "HTML body read as text");
+
+    // A 503 that clears up: the sync succeeds with the exact counts.
+    let s = Scenario::new("sent=12&received=3&fault=503&times=2");
+    let c = s.client();
+    let snap = c.sync(&mut |_| {}).await.expect("recovers after two 503s");
+    assert_eq!((snap.counts.sent, snap.counts.received), (12, 3));
+    assert_eq!(snap.cost.retries, 2);
+    assert_eq!(snap.cost.requests, 2 + 3);
+    assert_eq!(s.requests().await, 5);
+}
+
+pub async fn rate_limits_wait_for_the_retry_time() {
+    for how in ["iso", "epoch", "retryafter", "hold"] {
+        let s = Scenario::new(&format!("sent=4&fault=429&times=1&wait=400&reset={how}"));
+        let c = s.client();
+        let t0 = now();
+        let snap = c.sync(&mut |_| {}).await.unwrap_or_else(|e| panic!("{how}: {e}"));
+        let waited = now() - t0;
+        assert_eq!(snap.counts.sent, 4);
+        assert_eq!(snap.cost.retries, 1, "{how}");
+        // Epoch seconds and Retry-After round to whole seconds; the others are exact.
+        assert!(waited >= 300.0, "{how}: waited only {waited} ms");
+        assert!(waited < 5_000.0, "{how}: waited {waited} ms");
+    }
+    // A hold far in the future goes back to the caller at once, with its time.
+    let (e, requests, elapsed) = failing("sent=4&fault=429&wait=3600000&reset=hold", |_| {}).await;
+    assert_eq!(e.kind(), "rate_limited");
+    let at = e.retry_at_ms().expect("retry time");
+    assert!((at - now() - 3_600_000.0).abs() < 60_000.0, "retry at {at}");
+    assert_eq!(requests, 1);
+    assert!(elapsed < 2_000.0);
+}
+
+pub async fn bad_success_bodies_are_decode_errors() {
+    let (e, requests, _) = failing("sent=5&fault=nonjson", |_| {}).await;
+    assert_eq!(e.kind(), "decode");
+    assert!(e.to_string().contains("not JSON"), "{e}");
+    assert_eq!(requests, 1, "a bad body is not retried");
+
+    let (e, _, _) = failing("sent=5&fault=malformed", |_| {}).await;
+    assert!(e.to_string().contains("malformed JSON"), "{e}");
+
+    let (e, _, _) = failing("received=20&fault=wrongtypes&on=received", |_| {}).await;
+    match e {
+        Error::Decode { path, status, .. } => assert_eq!((path.as_str(), status), ("invitations[3].profile.firstName", 200)),
+        other => panic!("{other:?}"),
+    }
+
+    let (e, _, _) = failing("sent=5&fault=successfalse", |_| {}).await;
+    assert_eq!((e.kind(), e.to_string().as_str()), ("api", "HTTP 200: LinkedIn session expired"));
+}
+
+pub async fn slow_responses_time_out() {
+    let (e, requests, elapsed) = failing("sent=5&fault=slow&wait=4000", |c| {
+        c.timeout_ms = 300;
+        c.retry.max_retries = 1;
+    })
+    .await;
+    assert_eq!(e, Error::Timeout { after_ms: 300 });
+    assert_eq!(requests, 2, "one retry after the first timeout");
+    assert!(elapsed < 2_000.0, "gave up after {elapsed} ms");
+}
+
+pub async fn unreachable_server_is_a_network_error() {
+    let mut cfg = Config::new("http://127.0.0.1:9/linkedin", "k", None).unwrap();
+    cfg.retry.max_retries = 1;
+    cfg.retry.backoff_base_ms = 10;
+    cfg.min_interval_ms = 0;
+    let e = Client::new(cfg, FetchTransport::new()).sent_page(0).await.unwrap_err();
+    assert_eq!(e.kind(), "network", "{e}");
+    assert!(!e.reached_server());
+}
+
+pub async fn paging_faults_never_loop() {
+    // The server ignores startIndex: the second page repeats the first.
+    let (e, requests, _) = failing("received=30&fault=repeat&on=received", |_| {}).await;
+    assert!(matches!(e, Error::Pagination(PaginationError::NotAdvancing { requested: 10, echoed: 0 })), "{e:?}");
+    assert_eq!(requests, 1 + 2, "the empty sent walk, then two received pages");
+
+    // Pages longer than documented: every item exactly once.
+    let s = Scenario::new("received=60&fault=longpage&on=received");
+    let snap = s.client().sync(&mut |_| {}).await.expect("long pages");
+    assert_eq!(snap.counts.received, 60);
+    assert_eq!(snap.cost.requests, 1 + 4, "25 + 25 + 10 + an empty page");
+
+    // Two items added at the front after every answer: the original items all arrive,
+    // none twice.
+    let s = Scenario::new("received=35&fault=growing&on=received");
+    let snap = s.client().sync(&mut |_| {}).await.expect("growing list");
+    let ids: Vec<&str> = snap.received.iter().map(|r| r.invitation_id.as_str()).collect();
+    let unique: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "no duplicates");
+    assert_eq!(snap.counts.received as usize, ids.len());
+    let reference = Scenario::new("received=35").client().sync(&mut |_| {}).await.unwrap();
+    for r in &reference.received {
+        assert!(unique.contains(r.invitation_id.as_str()), "lost {}", r.invitation_id);
+    }
+}
+
+pub async fn page_cap_stops_the_walk() {
+    let (e, requests, _) = failing("received=100", |c| c.max_pages = 3).await;
+    assert!(matches!(e, Error::Pagination(PaginationError::PageCap { max_pages: 3 })), "{e:?}");
+    assert_eq!(requests, 1 + 3);
+}
+
+pub async fn cancel_ends_a_running_sync() {
+    let s = Scenario::new("sent=5&fault=slow&wait=4000");
+    let c = std::rc::Rc::new(s.client());
+    let c2 = c.clone();
+    let t0 = now();
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep_ms(150).await;
+        c2.transport().cancel();
+    });
+    let e = c.sync(&mut |_| {}).await.unwrap_err();
+    assert_eq!(e, Error::Cancelled);
+    assert!(now() - t0 < 2_000.0);
+    // The client works again afterwards.
+    let s2 = Scenario::new("sent=2");
+    let c3 = s2.client();
+    c3.transport().cancel();
+    assert_eq!(c3.sync(&mut |_| {}).await.unwrap().counts.sent, 2, "cancel affects only running work");
+}
+
+async fn sleep_ms(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        let set_timeout: js_sys::Function = js_sys::Reflect::get(&global, &"setTimeout".into()).unwrap().unchecked_into();
+        set_timeout.call2(&global, &resolve, &ms.into()).unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn js_config(s: &Scenario, key: &str) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in [("apiKey", JsValue::from_str(key)), ("baseUrl", s.base_url.as_str().into()), ("minIntervalMs", 0.into())] {
+        js_sys::Reflect::set(&o, &k.into(), &v).unwrap();
+    }
+    o.into()
+}
+
+/// The JavaScript API returns plain JSON-compatible objects and rejects with
+/// `{kind, status, message}`.
+pub async fn javascript_api_shapes() {
+    let s = Scenario::new("sent=11&received=3&connections=20");
+    let client = JsClient::new(js_config(&s, "k")).expect("client");
+    let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+    let calls2 = calls.clone();
+    let on_progress = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+        assert!(get(&p, "list").is_string());
+        calls2.set(calls2.get() + 1);
+    });
+    let snap = JsFuture::from(client.sync(Some(on_progress.as_ref().unchecked_ref::<js_sys::Function>().clone())))
+        .await
+        .expect("sync resolves");
+    assert_eq!(calls.get(), 3, "2 sent pages + 1 received page");
+    let counts = get(&snap, "counts");
+    assert_eq!(get(&counts, "sent").as_f64(), Some(11.0));
+    assert_eq!(get(&counts, "received").as_f64(), Some(3.0));
+    let by = get(&counts, "receivedByCategory");
+    assert!(by.is_object() && !by.is_instance_of::<js_sys::Map>(), "a plain object, not a Map");
+    let first = js_sys::Array::from(&get(&snap, "sent")).get(0);
+    assert_eq!(get(&first, "invitationId").as_string().as_deref(), Some("7897046780350316544"));
+    let json = js_sys::JSON::stringify(&snap).unwrap().as_string().unwrap();
+    assert!(json.contains("\"takenAtMs\""));
+
+    let page = JsFuture::from(client.connections_page(10, Some(10), Some("lastName".into()))).await.unwrap();
+    assert_eq!(get(&page, "nextStartIndex").as_f64(), Some(20.0));
+    assert_eq!(get(&page, "done").as_bool(), Some(false));
+    let last = JsFuture::from(client.connections_page(20, Some(10), None)).await.unwrap();
+    assert_eq!(get(&last, "done").as_bool(), Some(true));
+
+    let err = JsFuture::from(client.connections_page(0, None, Some("bogus".into()))).await.unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_input"));
+
+    let bad = JsClient::new(js_config(&Scenario::new("sent=1"), "invalid-key")).unwrap();
+    let err = JsFuture::from(bad.sent_page(0)).await.unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("unauthorized"));
+    assert_eq!(get(&err, "status").as_f64(), Some(401.0));
+    assert!(get(&err, "message").as_string().unwrap().contains("Invalid credentials"));
+
+    let thrown = JsClient::new(js_config(&s, "")).unwrap_err();
+    assert_eq!(get(&thrown, "kind").as_string().as_deref(), Some("invalid_input"));
+    let o = js_config(&s, "k");
+    js_sys::Reflect::set(&o, &"baseUrl".into(), &"http://evil.example/linkedin".into()).unwrap();
+    let thrown = JsClient::new(o).unwrap_err();
+    assert!(get(&thrown, "message").as_string().unwrap().contains("https"));
+}

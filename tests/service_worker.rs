@@ -1,0 +1,9 @@
+//! The same client in a service worker (no `window`, as in Chrome's MV3 background), in
+//! headless Chrome and Firefox, over real `fetch`, against the local mock API.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_service_worker);
+
+suite!();
