@@ -14,8 +14,9 @@ PKG = pkg/pending_core_bg.wasm
 .PHONY: help setup build wasm test test-native test-wasm doc size demo clean
 
 help:
-	@echo "make demo   - sync the built-in demo data through the WASM client in headless Chromium"
+	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
 	@echo "make test   - every test: native, then Chrome and Firefox (page and service worker)"
+	@echo "make build  - dist/chrome and dist/firefox (unpacked) and their zips"
 	@echo "make size   - release .wasm size after wasm-opt, raw and gzipped"
 	@echo "make setup  - install what the build and tests need (idempotent)"
 
@@ -27,7 +28,9 @@ wasm: setup
 	@$(WASM_ENV) wasm-pack build . --release --target web --mode no-install --no-pack --out-dir pkg
 	@$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG) -o $(PKG).opt && mv $(PKG).opt $(PKG)
 
+# dist/chrome, dist/firefox and their zips.
 build: wasm
+	@node scripts/build-ext.mjs
 
 test: setup test-native doc test-wasm
 	@echo "make test: all suites passed"
@@ -51,8 +54,8 @@ size: wasm
 	@raw=$$(stat -c %s $(PKG)); gz=$$(gzip -9 -c $(PKG) | wc -c); \
 	printf 'pending_core_bg.wasm: %d bytes raw, %d bytes gzipped (%.1f KB)\n' $$raw $$gz $$(echo "$$gz/1024" | bc -l)
 
-demo: wasm
-	@MOCK_STATIC=. scripts/with-mock.sh node scripts/demo.mjs
+demo: build
+	@scripts/with-mock.sh node scripts/demo.mjs
 
 clean:
 	rm -rf target pkg dist node_modules

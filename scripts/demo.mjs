@@ -1,40 +1,63 @@
-// `make demo` (client stage): loads the release WASM package in headless Chromium, runs
-// one full sync with the production pacing against the mock API's demo dataset, and
-// prints the snapshot's counts and what the sync cost.
-import { chromium } from 'playwright-core';
+// `make demo`: Chromium with dist/chrome loaded, configured through its options page
+// (as a user would) to use the mock API's demo dataset. With a display the browser stays
+// open until Ctrl-C; without one it runs headless and writes screenshots of the popup
+// (each tab), the side panel and the options page to dist/screenshots/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchExtension, configureThroughOptions, waitForBadge } from '../tests/e2e/chromium-helpers.mjs';
 
 const mock = process.env.PENDING_MOCK_URL ?? 'http://127.0.0.1:8787';
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const shots = path.join(root, 'dist', 'screenshots');
+const headless = !process.env.DISPLAY || process.env.HEADLESS === '1';
+
+const { context, extensionId, worker, close } = await launchExtension({ headless });
 try {
-  const page = await browser.newPage();
-  page.on('console', (m) => { if (!m.text().startsWith('Failed to load resource')) console.log(`  [page] ${m.text()}`); });
-  await page.goto(`${mock}/health`);
-  const result = await page.evaluate(async (mockUrl) => {
-    const wasm = await import(`${mockUrl}/static/pkg/pending_core.js`);
-    await wasm.default({ module_or_path: `${mockUrl}/static/pkg/pending_core_bg.wasm` });
-    const client = new wasm.Client({ apiKey: 'demo-key', baseUrl: `${mockUrl}/linkedin` });
-    const snapshot = await client.sync((p) => {
-      if (p.pages % 10 === 1) console.log(`${p.list}: page ${p.pages}, ${p.items} items so far`);
-    });
-    const connections = await client.connectionsPage(0, 12, 'recentlyAdded');
-    const accounts = await client.accounts();
-    return { snapshot, connections, accounts };
-  }, mock);
-  const { counts, cost } = result.snapshot;
-  console.log('Demo sync through the WASM client (headless Chromium, production pacing):');
-  console.log(`  pending sent invitations:     ${counts.sent}`);
-  console.log(`  pending received invitations: ${counts.received}`);
+  await configureThroughOptions(context, extensionId, { apiKey: 'demo-key', baseUrl: `${mock}/linkedin` });
+  const badge = await waitForBadge(worker, (text) => text !== '' && text !== '!');
+  const { snapshot } = await worker.evaluate(() => chrome.storage.local.get('snapshot'));
+  const { counts, cost } = snapshot;
+  console.log('Demo: the extension synced the demo dataset through the WASM client');
+  console.log(`  badge: ${badge}   sent: ${counts.sent}   received: ${counts.received}`);
   for (const [cat, n] of Object.entries(counts.receivedByCategory)) console.log(`    ${cat.padEnd(14)} ${n}`);
-  console.log(`  connections, first page:      ${result.connections.items.length} (newest: ${result.connections.items[0]?.firstName} ${result.connections.items[0]?.lastName})`);
-  console.log(`  accounts:                     ${result.accounts.map((a) => `${a.firstName} ${a.lastName}`).join(', ')}`);
   console.log(`  cost: ${cost.requests} requests, ${cost.pages} pages, ${cost.retries} retries, ${(cost.durationMs / 1000).toFixed(1)} s`);
-  const oldest = [...result.snapshot.sent].sort((a, b) => (b.ageSecs ?? 0) - (a.ageSecs ?? 0))[0];
-  if (oldest) console.log(`  oldest pending sent: ${oldest.profile.firstName} ${oldest.profile.lastName}, ${oldest.sentAt}`);
+
+  const popupUrl = `chrome-extension://${extensionId}/popup.html`;
+  if (!headless) {
+    const page = await context.newPage();
+    await page.goto(popupUrl);
+    console.log(`Browser open on ${popupUrl}; press Ctrl-C to stop.`);
+    await new Promise((resolve) => { process.on('SIGINT', resolve); process.on('SIGTERM', resolve); context.on('close', resolve); });
+  } else {
+    fs.mkdirSync(shots, { recursive: true });
+    const written = [];
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 420, height: 600 });
+    await page.goto(popupUrl);
+    await page.locator('.row').first().waitFor();
+    for (const tab of ['sent', 'received', 'connections']) {
+      await page.click(`#tab-${tab}`);
+      await page.locator('#list .row').first().waitFor();
+      const file = path.join(shots, `popup-${tab}.png`);
+      await page.screenshot({ path: file });
+      written.push(file);
+    }
+    const panel = await context.newPage();
+    await panel.setViewportSize({ width: 400, height: 900 });
+    await panel.goto(`${popupUrl}?view=panel`);
+    await panel.click('#tab-received');
+    await panel.locator('#list .row').first().waitFor();
+    written.push(path.join(shots, 'side-panel.png'));
+    await panel.screenshot({ path: written.at(-1) });
+    const options = await context.newPage();
+    await options.setViewportSize({ width: 640, height: 720 });
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    await options.locator('#apiKey').waitFor();
+    written.push(path.join(shots, 'options.png'));
+    await options.screenshot({ path: written.at(-1) });
+    console.log('Screenshots:');
+    for (const f of written) console.log(`  ${path.relative(root, f)}`);
+  }
 } finally {
-  await browser.close();
+  await close();
 }

@@ -56,6 +56,9 @@ export interface Snapshot { takenAtMs: number; accountId?: string; counts: Count
 /** One page; `done` is true when no page follows (empty, or shorter than a known page size). */
 export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; }
 export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; }
+/** A list row as the popup renders it; `url` is present only for a safe linkedin.com link. */
+export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; message?: string; }
+export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; order?: "server" | "newest" | "oldest"; }
 "#;
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
@@ -180,4 +183,56 @@ impl JsClient {
     pub fn counters(&self) -> JsValue {
         to_js(&self.inner.counters())
     }
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
+}
+
+/// The rows of one list (`"sent"`, `"received"` or `"connections"`), filtered and ordered
+/// as `query` says. Throws an `ApiError` of kind `invalid_input` for malformed input.
+#[wasm_bindgen(js_name = viewRows, unchecked_return_type = "Row[]")]
+pub fn view_rows(
+    list: &str,
+    #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ViewQuery")] query: JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::models::{Connection, ReceivedInvitation, SentInvitation};
+    use crate::view::{apply, Row};
+    let query: crate::view::ViewQuery = if query.is_undefined() || query.is_null() { Default::default() } else { from_js("query", query)? };
+    let rows: Vec<Row> = match list {
+        "sent" => from_js::<Vec<SentInvitation>>("items", items)?.iter().map(Row::from).collect(),
+        "received" => from_js::<Vec<ReceivedInvitation>>("items", items)?.iter().map(Row::from).collect(),
+        "connections" => from_js::<Vec<Connection>>("items", items)?.iter().map(Row::from).collect(),
+        other => return Err(error_js(&Error::InvalidInput(format!("unknown list {other:?}")))),
+    };
+    Ok(to_js(&apply(rows, &query)))
+}
+
+/// The CSV text of rows (RFC 4180, formula-guarded).
+#[wasm_bindgen(js_name = toCsv)]
+pub fn to_csv(#[wasm_bindgen(unchecked_param_type = "Row[]")] rows: JsValue) -> Result<String, JsValue> {
+    Ok(crate::view::to_csv(&from_js::<Vec<crate::view::Row>>("rows", rows)?))
+}
+
+/// The toolbar badge text for `counts` restricted to `categories` (all when empty).
+#[wasm_bindgen(js_name = badgeText)]
+pub fn badge_text(
+    #[wasm_bindgen(unchecked_param_type = "Counts")] counts: JsValue,
+    categories: Vec<String>,
+) -> Result<String, JsValue> {
+    Ok(crate::view::badge_text(&from_js("counts", counts)?, &categories))
+}
+
+/// How old data taken at `takenAtMs` is at `nowMs`: `{unit: "now"|"minutes"|"hours"|"days", n}`.
+#[wasm_bindgen(unchecked_return_type = "{unit: string, n: number}")]
+pub fn freshness(taken_at_ms: f64, now_ms: f64) -> JsValue {
+    to_js(&crate::view::freshness(taken_at_ms, now_ms))
+}
+
+/// Validates an API base URL (https, or http for localhost only) and returns it
+/// normalized; throws an `ApiError` of kind `invalid_input` saying what is wrong.
+#[wasm_bindgen(js_name = checkBaseUrl)]
+pub fn check_base_url(url: &str) -> Result<String, JsValue> {
+    crate::config::validate_base_url(url).map_err(|e| error_js(&e))
 }

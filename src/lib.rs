@@ -20,6 +20,7 @@
 //! | [`client`] | endpoints, retry loop, [`Pager`], sync | through [`Transport`] |
 //! | [`sync`] | the [`Snapshot`] and its counts | none |
 //! | [`transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
+//! | [`view`] | rows, search, filters, CSV and badge text for the extension | none |
 //! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | — |
 //!
 //! Everything but the fetch transport and the bindings is plain Rust, tested natively
@@ -49,6 +50,7 @@ pub mod paginate;
 pub mod sync;
 pub mod time;
 pub mod transport;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

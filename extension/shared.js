@@ -1,0 +1,84 @@
+// What the background, popup and options page share: the browser API handle, settings
+// and storage keys, translated strings and error words. No business logic: lists,
+// filters, counts and CSV are computed in Rust (pkg/pending_core.js).
+
+export const api = globalThis.browser ?? globalThis.chrome;
+
+export const DEFAULT_BASE_URL = 'https://api.connectsafely.ai/linkedin';
+export const DEFAULTS = Object.freeze({
+  apiKey: '',
+  accountId: '',
+  baseUrl: DEFAULT_BASE_URL,
+  refreshMinutes: 15,
+  badgeCategories: [], // empty: all categories
+});
+// Opening the popup refreshes only data older than this (the Refresh button always does).
+export const AUTO_REFRESH_MIN_AGE_MS = 2 * 60 * 1000;
+export const CATEGORIES = ['CONNECTION', 'ORGANIZATION', 'NEWSLETTER', 'EVENT', 'MEMBER_FOLLOW', 'OTHER'];
+// Errors that make every refresh fail until the user acts: the badge shows "!".
+export const BLOCKING = new Set(['no_key', 'unauthorized', 'forbidden', 'no_account', 'permission', 'invalid_input']);
+
+export async function getSettings() {
+  const { settings } = await api.storage.local.get('settings');
+  return { ...DEFAULTS, ...(settings ?? {}) };
+}
+
+/** A translated string from _locales; `subs` fill its $PLACEHOLDERS$ in order. */
+export function t(key, ...subs) {
+  return api.i18n.getMessage(key, subs.map(String)) || key;
+}
+
+/** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-placeholder]. */
+export function localize(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder));
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.setAttribute('title', t(el.dataset.i18nTitle));
+}
+
+/** Sends a message to the background and unwraps its `{ok, data | error}` envelope. */
+export async function send(message) {
+  const reply = await api.runtime.sendMessage(message);
+  if (!reply?.ok) throw reply?.error ?? { kind: 'other', message: 'the background did not answer' };
+  return reply.data;
+}
+
+/** Any thrown value as `{kind, status?, message, retryAt?}` (the Rust ApiError shape). */
+export function asApiError(e) {
+  if (e && typeof e === 'object' && typeof e.kind === 'string') return e;
+  return { kind: 'other', message: String(e?.message ?? e) };
+}
+
+/** The words a user sees for an error. */
+export function errorText(error) {
+  const e = asApiError(error);
+  switch (e.kind) {
+    case 'no_key': return t('noKeyBody');
+    case 'unauthorized': return t('errUnauthorized');
+    case 'forbidden': return t('errForbidden');
+    case 'no_account': return t('errNoAccount');
+    case 'rate_limited':
+      return e.retryAt ? t('errRateLimited', new Date(e.retryAt).toLocaleString()) : t('errRateLimitedNoTime');
+    case 'network': return t('errOffline');
+    case 'timeout': return t('errTimeout');
+    case 'server': case 'http': case 'api': return t('errServer', e.status ?? '?');
+    case 'bad_request': return t('errOther', e.message);
+    case 'decode': return t('errDecode');
+    case 'pagination': return t('errPagination');
+    case 'permission': return t('errPermission');
+    case 'invalid_input': return t('errInvalidInput', e.message);
+    default: return t('errOther', e.message);
+  }
+}
+
+/** The API origins the manifest asks host permission for (Firefox lets users revoke them). */
+export function manifestOrigins() {
+  return (api.runtime.getManifest().host_permissions ?? []).map((p) => p.replace(/\/\*$/, ''));
+}
+
+/** The host-permission pattern for a base URL, when it is one the manifest names. */
+export function permissionPatternFor(baseUrl) {
+  let origin;
+  try { origin = new URL(baseUrl).origin; } catch { return null; }
+  return manifestOrigins().includes(origin) ? `${origin}/*` : null;
+}

@@ -1,0 +1,348 @@
+//! What the extension's lists show: rows, search, filters, sorting, CSV, the badge.
+//!
+//! The popup hands the snapshot's items and the user's choices to these functions and
+//! renders the [`Row`]s it gets back; no filtering or formatting logic lives in
+//! JavaScript. Every field of a row is plain text for `textContent`, and
+//! [`Row::url`] is set only for a safe `https://www.linkedin.com/` profile URL.
+
+use crate::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
+use crate::sync::{Counts, OTHER_CATEGORY};
+use serde::{Deserialize, Serialize};
+
+/// One rendered row of any list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    /// Stable identity (invitation id, or the connection's key).
+    pub id: String,
+    /// Full name; `"(no name)"` never appears: empty when the API sent none.
+    pub name: String,
+    /// The profile link, only when it is a safe `https://www.linkedin.com/` URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// The API's relative time text, raw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Approximate age in seconds, when the time text could be parsed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_secs: Option<u32>,
+    /// Received invitations: the category key (`CONNECTION` …, or `OTHER`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Organization invitations: the company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// The invitation's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Sort orders of a list view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Order {
+    /// The server's order.
+    #[default]
+    Server,
+    /// Youngest first; items of unknown age last.
+    Newest,
+    /// Oldest first; items of unknown age last.
+    Oldest,
+}
+
+/// The user's choices for a list view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ViewQuery {
+    /// Case-insensitive text matched against name, headline and company.
+    pub search: String,
+    /// Only this category (received invitations); `None` or `""` for all.
+    pub category: Option<String>,
+    /// Only items at least this many weeks old (items of unknown age are left out).
+    pub older_than_weeks: Option<u32>,
+    /// The order.
+    pub order: Order,
+}
+
+/// The category key a received invitation is counted under.
+pub fn category_key(c: &Category) -> &str {
+    match c {
+        Category::Other(_) | Category::Missing => OTHER_CATEGORY,
+        known => known.as_str(),
+    }
+}
+
+fn safe_url(url: &Option<String>) -> Option<String> {
+    url.as_deref().and_then(linkedin_profile_url)
+}
+
+impl From<&SentInvitation> for Row {
+    fn from(s: &SentInvitation) -> Row {
+        Row {
+            id: s.invitation_id.clone(),
+            name: s.profile.full_name(),
+            url: safe_url(&s.profile.profile_url),
+            headline: s.profile.headline.clone(),
+            time: s.sent_at.clone(),
+            age_secs: s.age_secs,
+            category: None,
+            company: None,
+            message: s.message.clone(),
+        }
+    }
+}
+
+impl From<&ReceivedInvitation> for Row {
+    fn from(r: &ReceivedInvitation) -> Row {
+        Row {
+            id: r.invitation_id.clone(),
+            name: r.profile.full_name(),
+            url: safe_url(&r.profile.profile_url),
+            headline: r.profile.headline.clone(),
+            time: r.received_at.clone(),
+            age_secs: r.age_secs,
+            category: Some(category_key(&r.invitation_category).to_string()),
+            company: r.company_name.clone(),
+            message: r.message.clone(),
+        }
+    }
+}
+
+impl From<&Connection> for Row {
+    fn from(c: &Connection) -> Row {
+        Row {
+            id: crate::models::Keyed::key(c),
+            name: c.full_name(),
+            url: safe_url(&c.profile_url),
+            headline: c.headline.clone(),
+            time: c.connected_date.clone(),
+            age_secs: c.age_secs,
+            category: None,
+            company: None,
+            message: None,
+        }
+    }
+}
+
+/// Filters and orders `rows` as `query` says.
+pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
+    let needle = query.search.trim().to_lowercase();
+    let category = query.category.as_deref().filter(|c| !c.is_empty());
+    let min_age = query.older_than_weeks.filter(|w| *w > 0).map(|w| w.saturating_mul(7 * 86_400));
+    let mut rows: Vec<Row> = rows
+        .into_iter()
+        .filter(|r| category.is_none_or(|c| r.category.as_deref() == Some(c)))
+        .filter(|r| min_age.is_none_or(|min| r.age_secs.is_some_and(|a| a >= min)))
+        .filter(|r| {
+            needle.is_empty()
+                || [Some(&r.name), r.headline.as_ref(), r.company.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|field| field.to_lowercase().contains(&needle))
+        })
+        .collect();
+    match query.order {
+        Order::Server => {}
+        // Stable sorts: equal ages keep the server's order.
+        Order::Newest => rows.sort_by_key(|r| r.age_secs.unwrap_or(u32::MAX)),
+        Order::Oldest => rows.sort_by_key(|r| std::cmp::Reverse(r.age_secs.map_or(0, |a| u64::from(a) + 1))),
+    }
+    rows
+}
+
+/// The CSV export of rows: a header, then one line per row, CRLF-terminated (RFC 4180).
+/// Cells holding a separator, quote or line break are quoted; cells a spreadsheet would
+/// read as a formula (`=`, `+`, `-`, `@`, tab) get a leading `'`.
+pub fn to_csv(rows: &[Row]) -> String {
+    let mut out = String::from("Name,Profile URL,Headline,Time,Category,Company,Message\r\n");
+    for r in rows {
+        let cells = [
+            Some(r.name.as_str()),
+            r.url.as_deref(),
+            r.headline.as_deref(),
+            r.time.as_deref(),
+            r.category.as_deref(),
+            r.company.as_deref(),
+            r.message.as_deref(),
+        ];
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_csv_cell(&mut out, cell.unwrap_or(""));
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn push_csv_cell(out: &mut String, cell: &str) {
+    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() };
+    if guarded.contains([',', '"', '\n', '\r']) || guarded.starts_with(' ') || guarded.ends_with(' ') {
+        out.push('"');
+        out.push_str(&guarded.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&guarded);
+    }
+}
+
+/// The toolbar badge for the received invitations in `categories` (all when empty):
+/// `""` for none, the number up to 99, `"99+"` above.
+pub fn badge_text(counts: &Counts, categories: &[String]) -> String {
+    match counts.received_in(categories) {
+        0 => String::new(),
+        n if n > 99 => "99+".into(),
+        n => n.to_string(),
+    }
+}
+
+/// How old data is, in the coarsest unit that fits, for "updated 5 min ago" labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Freshness {
+    /// `now`, `minutes`, `hours` or `days`.
+    pub unit: &'static str,
+    /// How many of the unit.
+    pub n: u32,
+}
+
+/// The age of data taken at `taken_at_ms`, seen at `now_ms`.
+pub fn freshness(taken_at_ms: f64, now_ms: f64) -> Freshness {
+    let mins = ((now_ms - taken_at_ms) / 60_000.0).max(0.0) as u32;
+    match mins {
+        0 => Freshness { unit: "now", n: 0 },
+        1..=59 => Freshness { unit: "minutes", n: mins },
+        60..=1439 => Freshness { unit: "hours", n: mins / 60 },
+        _ => Freshness { unit: "days", n: mins / 1440 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sent(id: &str, first: &str, headline: &str, sent_at: &str) -> SentInvitation {
+        let mut s: SentInvitation = serde_json::from_value(json!({
+            "invitationId": id, "sentAt": sent_at,
+            "profile": {"firstName": first, "lastName": "X", "headline": headline, "profileUrl": format!("https://www.linkedin.com/in/{id}")}
+        }))
+        .unwrap();
+        crate::models::Aged::stamp_age(&mut s, 1e12);
+        s
+    }
+
+    fn rows() -> Vec<Row> {
+        [
+            sent("1", "Ava", "Founder at Northwind", "2 days ago"),
+            sent("2", "Ben", "Recruiter", "5 weeks ago"),
+            sent("3", "Chloé", "CTO at Northwind", "whenever"),
+            sent("4", "Dmitri", "VP Sales", "3 weeks ago"),
+        ]
+        .iter()
+        .map(Row::from)
+        .collect()
+    }
+
+    fn ids(rows: &[Row]) -> Vec<&str> {
+        rows.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn search_matches_name_headline_company_case_insensitively() {
+        let q = |s: &str| ViewQuery { search: s.into(), ..ViewQuery::default() };
+        assert_eq!(ids(&apply(rows(), &q("northWIND"))), ["1", "3"]);
+        assert_eq!(ids(&apply(rows(), &q("chloé"))), ["3"]);
+        assert_eq!(ids(&apply(rows(), &q("  "))), ["1", "2", "3", "4"]);
+        assert!(apply(rows(), &q("zzz")).is_empty());
+    }
+
+    #[test]
+    fn older_than_and_ordering() {
+        let q = ViewQuery { older_than_weeks: Some(3), order: Order::Oldest, ..ViewQuery::default() };
+        assert_eq!(ids(&apply(rows(), &q)), ["2", "4"], "unknown ages are not 'older than'");
+        let q = ViewQuery { order: Order::Newest, ..ViewQuery::default() };
+        assert_eq!(ids(&apply(rows(), &q)), ["1", "4", "2", "3"]);
+        let q = ViewQuery { order: Order::Oldest, ..ViewQuery::default() };
+        assert_eq!(ids(&apply(rows(), &q)), ["2", "4", "1", "3"]);
+    }
+
+    #[test]
+    fn category_filter_uses_count_keys() {
+        let items: Vec<ReceivedInvitation> = ["CONNECTION", "ORGANIZATION", "SOMETHING_NEW"]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| serde_json::from_value(json!({"invitationId": i.to_string(), "invitationCategory": c})).unwrap())
+            .collect();
+        let rows: Vec<Row> = items.iter().map(Row::from).collect();
+        let q = |c: &str| ViewQuery { category: Some(c.into()), ..ViewQuery::default() };
+        assert_eq!(ids(&apply(rows.clone(), &q("ORGANIZATION"))), ["1"]);
+        assert_eq!(ids(&apply(rows.clone(), &q("OTHER"))), ["2"]);
+        assert_eq!(ids(&apply(rows, &q(""))), ["0", "1", "2"]);
+    }
+
+    #[test]
+    fn rows_link_only_safe_urls_and_keep_markup_as_text() {
+        let r: ReceivedInvitation = serde_json::from_value(json!({
+            "invitationId": "9", "invitationCategory": "CONNECTION",
+            "profile": {"firstName": "<img src=x onerror=alert(1)>", "profileUrl": "javascript:alert(1)"}
+        }))
+        .unwrap();
+        let row = Row::from(&r);
+        assert_eq!(row.name, "<img src=x onerror=alert(1)>");
+        assert_eq!(row.url, None);
+        let ok = Row::from(&sent("7", "A", "", "1 day ago"));
+        assert_eq!(ok.url.as_deref(), Some("https://www.linkedin.com/in/7"));
+    }
+
+    #[test]
+    fn csv_quotes_and_guards_formulas() {
+        let row = Row {
+            id: "1".into(),
+            name: "Doe, \"JD\" John".into(),
+            url: Some("https://www.linkedin.com/in/jd".into()),
+            headline: Some("=HYPERLINK(\"http://evil\")".into()),
+            time: Some("2 days ago".into()),
+            age_secs: None,
+            category: Some("CONNECTION".into()),
+            company: None,
+            message: Some("line one\nline two".into()),
+        };
+        let csv = to_csv(&[row]);
+        assert_eq!(
+            csv,
+            "Name,Profile URL,Headline,Time,Category,Company,Message\r\n\
+             \"Doe, \"\"JD\"\" John\",https://www.linkedin.com/in/jd,\"'=HYPERLINK(\"\"http://evil\"\")\",2 days ago,CONNECTION,,\"line one\nline two\"\r\n"
+        );
+        assert_eq!(to_csv(&[]).lines().count(), 1);
+    }
+
+    #[test]
+    fn badge_caps_at_99_plus() {
+        let mut counts = Counts::of(&[], &[]);
+        assert_eq!(badge_text(&counts, &[]), "");
+        counts.received = 7;
+        counts.received_by_category.insert("CONNECTION".into(), 5);
+        counts.received_by_category.insert("EVENT".into(), 2);
+        assert_eq!(badge_text(&counts, &[]), "7");
+        assert_eq!(badge_text(&counts, &["EVENT".into()]), "2");
+        counts.received = 100;
+        assert_eq!(badge_text(&counts, &[]), "99+");
+        counts.received = 99;
+        assert_eq!(badge_text(&counts, &[]), "99");
+    }
+
+    #[test]
+    fn freshness_units() {
+        let f = |mins: f64| freshness(0.0, mins * 60_000.0);
+        assert_eq!(f(0.5), Freshness { unit: "now", n: 0 });
+        assert_eq!(f(5.0), Freshness { unit: "minutes", n: 5 });
+        assert_eq!(f(125.0), Freshness { unit: "hours", n: 2 });
+        assert_eq!(f(3.0 * 1440.0), Freshness { unit: "days", n: 3 });
+        assert_eq!(f(-10.0), Freshness { unit: "now", n: 0 }, "clock skew");
+    }
+}

@@ -1,0 +1,69 @@
+// Drives Debian's Chromium with the built extension (dist/chrome) loaded, through
+// Playwright. Shared by the end-to-end tests and `make demo`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+export async function launchExtension({ headless = true, dir = path.join(root, 'dist', 'chrome') } = {}) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pending-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless,
+    acceptDownloads: true,
+    viewport: { width: 420, height: 640 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 30_000 });
+  const extensionId = worker.url().split('/')[2];
+  return {
+    context,
+    worker,
+    extensionId,
+    close: async () => {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fills the options page as a user would and saves. */
+export async function configureThroughOptions(context, extensionId, { apiKey, baseUrl, refreshMinutes }) {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/options.html`);
+  await page.getByLabel('API key', { exact: true }).fill(apiKey);
+  if (baseUrl) {
+    if (!(await page.locator('#advanced').evaluate((d) => d.open))) await page.click('#advanced summary');
+    await page.getByLabel('API base URL').fill(baseUrl);
+  }
+  if (refreshMinutes) await page.getByLabel('Refresh every').selectOption(String(refreshMinutes));
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+  await page.close();
+}
+
+/** Polls the toolbar badge until `accept(text)` holds; returns the text. */
+export async function waitForBadge(worker, accept, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  let text;
+  while (Date.now() < until) {
+    text = await worker.evaluate(() => chrome.action.getBadgeText({}));
+    if (accept(text)) return text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`badge stayed ${JSON.stringify(text)}`);
+}
+
+/** Waits until the stored sync status is no longer "syncing" and returns it. */
+export async function waitForIdle(worker, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const { status } = await worker.evaluate(() => chrome.storage.local.get('status'));
+    if (status && status.state !== 'syncing') return status;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('sync did not finish');
+}
