@@ -11,7 +11,7 @@ WASM_OPT_FLAGS = -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nont
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
-.PHONY: help setup build wasm test test-native test-wasm doc size demo clean
+.PHONY: help setup build wasm test test-native test-wasm test-e2e lint-ext doc size demo clean
 
 help:
 	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
@@ -32,7 +32,7 @@ wasm: setup
 build: wasm
 	@node scripts/build-ext.mjs
 
-test: setup test-native doc test-wasm
+test: setup test-native doc test-wasm test-e2e lint-ext
 	@echo "make test: all suites passed"
 
 test-native:
@@ -49,6 +49,15 @@ doc:
 test-wasm:
 	@echo "== wasm-bindgen-test: headless Chrome and Firefox, against the mock API"
 	@$(WASM_ENV) scripts/with-mock.sh wasm-pack test --headless --chrome --firefox --mode no-install .
+
+# The built extension in headless Chromium (Playwright) and Firefox ESR (geckodriver).
+test-e2e: build
+	@echo "== end-to-end: dist/chrome in headless Chromium, dist/firefox in headless Firefox ESR"
+	@scripts/with-mock.sh node --test --test-concurrency=1 tests/e2e/
+
+lint-ext: build
+	@echo "== web-ext lint dist/firefox"
+	@npx --no-install web-ext lint --source-dir dist/firefox --self-hosted=false
 
 size: wasm
 	@raw=$$(stat -c %s $(PKG)); gz=$$(gzip -9 -c $(PKG) | wc -c); \

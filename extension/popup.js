@@ -280,10 +280,12 @@ function wire() {
     if (state.tab === 'connections' && entries.some((e) => e.isIntersecting)) loadConnections();
   }).observe($('sentinel'));
 
-  const inPanel = new URLSearchParams(location.search).has('view');
-  document.body.classList.toggle('panel', inPanel);
+  // The same page is the toolbar popup and the side panel (or a tab): only the popup
+  // has a fixed width and offers to move to the side panel.
+  const inPopup = (api.extension?.getViews?.({ type: 'popup' }) ?? []).includes(window);
+  document.body.classList.toggle('panel', !inPopup);
   const panel = $('panel');
-  if (!inPanel && (api.sidePanel?.open || api.sidebarAction?.open)) {
+  if (inPopup && (api.sidePanel?.open || api.sidebarAction?.open)) {
     panel.hidden = false;
     let windowId = null;
     api.windows?.getCurrent?.().then((w) => { windowId = w.id; });

@@ -13,6 +13,7 @@
 //       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts) fault
 //       times=N              only the first N matching requests fault, then the real answer
 //       wait=MS              429: retry time from now (default 1500); slow: delay (default 3000)
+//       evil=1               markup and javascript: URLs in the first items
 //       reset=iso|epoch|none|retryafter   429: how the retry time is given (default iso, in
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
 //   /t/<scenario>/__stats        {requests, byEndpoint} for that scenario (not counted)
@@ -118,6 +119,18 @@ function makeLists(sizes) {
   };
 }
 
+// `evil=1`: the first item of each list carries markup in its text and a script URL,
+// which the extension must show as text and must not link.
+const EVIL_NAME = '<img src=x onerror="window.__pwned=1">';
+function poison(lists) {
+  for (const item of [lists.sent[0], lists.received[0]]) {
+    if (!item) continue;
+    item.profile = { ...item.profile, firstName: EVIL_NAME, lastName: '<script>window.__pwned=2</script>',
+      headline: '<b onmouseover="window.__pwned=3">bold</b>', profileUrl: 'javascript:window.__pwned=4' };
+  }
+  if (lists.connections[0]) Object.assign(lists.connections[0], { firstName: EVIL_NAME, profileUrl: 'javascript:window.__pwned=5' });
+}
+
 // Scenario state, keyed by the scenario text (which carries its test's unique id).
 const states = new Map();
 let demoState = null;
@@ -128,6 +141,7 @@ function scenarioState(key, params) {
     const n = (k) => Math.max(0, Math.min(20000, parseInt(params.get(k) ?? '0', 10) || 0));
     s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }),
       requests: 0, byEndpoint: {}, faulted: 0, grown: 0 };
+    if (params.has('evil')) poison(s.lists);
     states.set(key, s);
     if (states.size > 2000) states.delete(states.keys().next().value);
   }

@@ -19,7 +19,7 @@ function firefoxManifest(m) {
   delete f.minimum_chrome_version;
   f.permissions = f.permissions.filter((p) => p !== 'sidePanel');
   f.sidebar_action = {
-    default_panel: 'popup.html?view=sidebar',
+    default_panel: 'popup.html',
     default_title: m.name,
     default_icon: m.action.default_icon,
     open_at_install: false,
@@ -27,7 +27,7 @@ function firefoxManifest(m) {
   f.browser_specific_settings = {
     gecko: {
       id: GECKO_ID,
-      strict_min_version: '128.0',
+      strict_min_version: '142.0',
       // The extension sends nothing to its developers; the API key goes only to the
       // API the user configured, as its Authorization header.
       data_collection_permissions: { required: ['none'] },

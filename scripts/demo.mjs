@@ -44,7 +44,7 @@ try {
     }
     const panel = await context.newPage();
     await panel.setViewportSize({ width: 400, height: 900 });
-    await panel.goto(`${popupUrl}?view=panel`);
+    await panel.goto(popupUrl);
     await panel.click('#tab-received');
     await panel.locator('#list .row').first().waitFor();
     written.push(path.join(shots, 'side-panel.png'));

@@ -57,12 +57,12 @@ export async function waitForBadge(worker, accept, timeoutMs = 30_000) {
   throw new Error(`badge stayed ${JSON.stringify(text)}`);
 }
 
-/** Waits until the stored sync status is no longer "syncing" and returns it. */
-export async function waitForIdle(worker, timeoutMs = 30_000) {
+/** Waits for a sync that ended after `since` (epoch ms) and returns its status. */
+export async function waitForIdle(worker, since, timeoutMs = 30_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const { status } = await worker.evaluate(() => chrome.storage.local.get('status'));
-    if (status && status.state !== 'syncing') return status;
+    if (status && status.state !== 'syncing' && status.at >= since) return status;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('sync did not finish');

@@ -1,0 +1,261 @@
+// End-to-end: headless Chromium with dist/chrome loaded, against the mock API that
+// `make test` starts. Configured through the options page as a user would; every count
+// is checked against the mock's own dataset.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { launchExtension, configureThroughOptions, waitForBadge, waitForIdle } from './chromium-helpers.mjs';
+import { scenario, fetchAll, expectedCategoryCounts } from './mock-helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const API_KEY = 'sk_test_e2e_SECRET_4242';
+const DATA = 'sent=160&received=23&connections=30';
+
+let ext;
+let popup;
+const consoleLines = [];
+
+async function openPopup() {
+  const page = await ext.context.newPage();
+  page.on('console', (m) => consoleLines.push(m.text()));
+  page.on('pageerror', (e) => consoleLines.push(String(e)));
+  await page.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+  return page;
+}
+
+async function rowCount(page) {
+  return page.locator('#list > li').count();
+}
+
+before(async () => {
+  ext = await launchExtension({ headless: true });
+  ext.worker.on('console', (m) => consoleLines.push(m.text()));
+});
+
+after(async () => {
+  await ext?.close();
+});
+
+test('no API key yet: the popup says so and offers the settings', async () => {
+  const page = await openPopup();
+  await page.getByText('Add your ConnectSafely API key').waitFor();
+  assert.equal(await page.locator('#banner-action').textContent(), 'Settings');
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '!'), '!');
+  await page.close();
+});
+
+test('options → badge → popup counts and rows match the dataset', async () => {
+  const s = scenario(DATA);
+  const [sent, received] = [await fetchAll(s, 'invitations/sent'), await fetchAll(s, 'invitations/received')];
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === String(received.length)), '23');
+
+  popup = await openPopup();
+  await popup.locator('#list > li').first().waitFor();
+  assert.equal(await popup.textContent('#count-sent'), String(sent.length));
+  assert.equal(await popup.textContent('#count-received'), String(received.length));
+  assert.equal(await rowCount(popup), sent.length);
+  assert.match(await popup.textContent('#freshness'), /^Updated/);
+
+  // Received: per-category chips, and the filter they apply.
+  await popup.click('#tab-received');
+  const want = expectedCategoryCounts(received);
+  for (const [label, n] of Object.entries(want)) {
+    await popup.getByRole('button', { name: `${label} ${n}`, exact: true }).waitFor();
+  }
+  await popup.getByRole('button', { name: `Organization ${want.Organization}`, exact: true }).click();
+  assert.equal(await rowCount(popup), want.Organization);
+  const companies = await popup.locator('#list .company').allTextContents();
+  assert.equal(companies.length, want.Organization, 'organization rows show their company');
+  await popup.getByRole('button', { name: `All ${received.length}`, exact: true }).click();
+  assert.equal(await rowCount(popup), received.length);
+  // A connection invitation's message is shown.
+  assert.ok((await popup.locator('#list .message').count()) > 0);
+});
+
+test('search, age filter and ordering on Sent', async () => {
+  const s = scenario(DATA);
+  const sent = await fetchAll(s, 'invitations/sent');
+  await popup.click('#tab-sent');
+  const target = sent[42].profile;
+  await popup.fill('#search', target.lastName);
+  const wantNames = sent.filter((i) => [i.profile.firstName + ' ' + i.profile.lastName, i.profile.headline]
+    .some((f) => f.toLowerCase().includes(target.lastName.toLowerCase())));
+  assert.equal(await rowCount(popup), wantNames.length);
+  await popup.fill('#search', '');
+
+  const weekOrMore = ['1 week ago', '2 weeks ago', '3 weeks ago', '1 month ago', '2 months ago', '5 months ago', '1 year ago'];
+  await popup.selectOption('#older', '1');
+  assert.equal(await rowCount(popup), sent.filter((i) => weekOrMore.includes(i.sentAt)).length);
+  await popup.selectOption('#older', '2');
+  assert.equal(await rowCount(popup), sent.filter((i) => weekOrMore.slice(1).includes(i.sentAt)).length);
+  await popup.selectOption('#order', 'oldest');
+  assert.equal(await popup.locator('#list .time').first().textContent(), '2 weeks ago');
+  await popup.selectOption('#older', '0');
+  await popup.selectOption('#order', 'newest');
+  assert.equal(await popup.locator('#list .time').first().textContent(), 'just now');
+  assert.equal(await rowCount(popup), sent.length);
+});
+
+test('CSV export downloads the current tab with proper quoting', async () => {
+  await popup.click('#tab-sent');
+  await popup.selectOption('#older', '2');
+  const n = await rowCount(popup);
+  const [download] = await Promise.all([popup.waitForEvent('download'), popup.click('#export')]);
+  assert.match(download.suggestedFilename(), /^pending-sent-\d{4}-\d\d-\d\d\.csv$/);
+  const text = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '');
+  const lines = text.split('\r\n').filter(Boolean);
+  assert.equal(lines[0], 'Name,Profile URL,Headline,Time,Category,Company,Message');
+  assert.equal(lines.length, n + 1);
+  assert.ok(lines.slice(1).every((l) => l.includes(',https://www.linkedin.com/in/')));
+  const firstName = await popup.locator('#list .name').first().textContent();
+  assert.ok(lines[1].startsWith(`${firstName},https://www.linkedin.com/in/`), lines[1]);
+  await popup.selectOption('#older', '0');
+});
+
+test('connections load a page at a time and the sort order reaches the API', async () => {
+  await popup.click('#tab-connections');
+  await popup.locator('#list > li').first().waitFor();
+  assert.equal(await rowCount(popup), 12);
+  assert.equal(await popup.textContent('#loaded'), '12 loaded');
+  await popup.getByRole('button', { name: 'Load more' }).click();
+  await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 24);
+  await popup.locator('#sentinel').scrollIntoViewIfNeeded();
+  await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 30);
+  await popup.getByText('All 30 connections loaded').waitFor();
+  assert.equal(await popup.textContent('#count-connections'), '30');
+
+  await popup.selectOption('#conn-sort', 'lastName');
+  await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 12);
+  const names = await popup.locator('#list .name').allTextContents();
+  const lasts = names.map((n) => n.split(' ').slice(1).join(' '));
+  assert.deepEqual(lasts, [...lasts].sort((a, b) => a.localeCompare(b)));
+});
+
+test('keyboard: arrow keys move between tabs and rows', async () => {
+  await popup.click('#tab-sent');
+  await popup.focus('#tab-sent');
+  await popup.keyboard.press('ArrowRight');
+  assert.equal(await popup.evaluate(() => document.activeElement.id), 'tab-received');
+  assert.equal(await popup.getAttribute('#tab-received', 'aria-selected'), 'true');
+  await popup.focus('#list > li:first-child');
+  await popup.keyboard.press('ArrowDown');
+  assert.equal(await popup.evaluate(() => [...document.querySelectorAll('#list > li')].indexOf(document.activeElement)), 1);
+  await popup.click('#tab-sent');
+});
+
+const FAULTS = [
+  ['fault=401', /API key was rejected/, '!'],
+  ['fault=403', /trial or subscription/, '!'],
+  ['fault=404', /No active LinkedIn account/, '!'],
+  ['fault=429&wait=3600000&reset=hold', /Rate limited by the API\. Will retry at/, '23'],
+  ['fault=nonjson', /cannot read/, '23'],
+  ['fault=malformed', /cannot read/, '23'],
+  ['fault=wrongtypes', /cannot read/, '23'],
+  ['fault=repeat&on=sent', /paging looped/, '23'],
+];
+
+for (const [fault, message, badge] of FAULTS) {
+  test(`fault ${fault}: a clear message, and the previous data stays`, async () => {
+    const s = scenario(`${DATA}&${fault}`);
+    const since = Date.now();
+    await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+    const status = await waitForIdle(ext.worker, since);
+    assert.equal(status.state, 'error', JSON.stringify(status));
+    await popup.locator('#banner-text', { hasText: message }).waitFor();
+    assert.equal(await popup.textContent('#count-sent'), '160', 'the last good snapshot is kept');
+    assert.equal(await rowCount(popup), 160);
+    assert.match(await popup.textContent('#freshness'), /\(stale\)/);
+    assert.equal(await waitForBadge(ext.worker, (t) => t === badge), badge);
+  });
+}
+
+test('server errors and offline: retried, then reported with the data kept', async () => {
+  for (const [base, message] of [
+    [scenario(`${DATA}&fault=502`).baseUrl, /API had a problem \(502\)/],
+    ['http://127.0.0.1:9/linkedin', /Offline or the API cannot be reached/],
+  ]) {
+    const since = Date.now();
+    await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: base });
+    const status = await waitForIdle(ext.worker, since, 40_000);
+    assert.equal(status.state, 'error');
+    await popup.locator('#banner-text', { hasText: message }).waitFor();
+    assert.equal(await rowCount(popup), 160);
+    assert.equal(await waitForBadge(ext.worker, (t) => t === '23'), '23');
+  }
+});
+
+test('untrusted names render as text and script URLs are not links', async () => {
+  const s = scenario('sent=3&received=3&connections=3&evil=1');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  await waitForBadge(ext.worker, (t) => t === '3');
+  const page = await openPopup();
+  for (const tab of ['sent', 'received', 'connections']) {
+    await page.click(`#tab-${tab}`);
+    await page.locator('#list > li').first().waitFor();
+    const first = page.locator('#list > li').first();
+    assert.match(await first.locator('.name').textContent(), /^<img src=x onerror="window.__pwned=1">/);
+    assert.equal(await first.locator('a').count(), 0, 'javascript: URL is not a link');
+    assert.equal(await page.locator('#list img, #list script, #list b').count(), 0);
+    assert.ok((await page.locator('#list a[href^="https://www.linkedin.com/in/"]').count()) >= 2, 'safe URLs stay links');
+  }
+  await page.mouse.move(10, 200);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await page.close();
+});
+
+test('empty lists say so, and an empty badge', async () => {
+  const s = scenario('sent=0&received=0&connections=0');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === ''), '');
+  const page = await openPopup();
+  await page.getByText('No pending sent invitations.').waitFor();
+  await page.click('#tab-received');
+  await page.getByText('No pending invitations to answer.').waitFor();
+  await page.click('#tab-connections');
+  await page.getByText('All 0 connections loaded').waitFor();
+  assert.equal(await page.locator('#list > li').count(), 0);
+  assert.ok(await page.locator('#export').isDisabled());
+  await page.close();
+});
+
+test('the API key appears nowhere in the DOM, console or error text', async () => {
+  const s = scenario(`${DATA}&fault=401`);
+  const since = Date.now();
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  await waitForIdle(ext.worker, since);
+  await popup.locator('#banner-text', { hasText: /API key was rejected/ }).waitFor();
+  const options = await ext.context.newPage();
+  await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await options.locator('#apiKey').waitFor();
+  await options.getByRole('button', { name: 'Test connection' }).click();
+  await options.getByText(/API key was rejected/).waitFor();
+  for (const page of [popup, options]) {
+    const html = await page.evaluate(() => document.documentElement.outerHTML + document.body.innerText);
+    assert.ok(!html.includes(API_KEY), `key in the DOM of ${page.url()}`);
+  }
+  const { status } = await ext.worker.evaluate(() => chrome.storage.local.get('status'));
+  assert.ok(!JSON.stringify(status).includes(API_KEY));
+  assert.ok(!(await ext.worker.evaluate(() => chrome.action.getTitle({}))).includes(API_KEY));
+  assert.ok(consoleLines.every((l) => !l.includes(API_KEY)), 'key in console output');
+  await options.close();
+});
+
+test('accessibility: no serious or critical axe violations on the popup and options page', async () => {
+  const pages = [popup, await ext.context.newPage()];
+  await pages[1].goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await pages[1].locator('#apiKey').waitFor();
+  for (const page of pages) {
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.evaluate(AXE_SOURCE);
+      const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+      assert.ok(Array.isArray(result.violations), 'axe ran');
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${page.url()} (${scheme})`);
+    }
+  }
+  await pages[1].close();
+});

@@ -1,0 +1,134 @@
+// End-to-end in headless Firefox ESR: dist/firefox installed as a temporary add-on
+// through geckodriver (plain WebDriver over HTTP), against the mock API that
+// `make test` starts. The core flow: options, badge, popup counts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { scenario, fetchAll } from './mock-helpers.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const GECKO_ID = JSON.parse(fs.readFileSync(path.join(root, 'dist/firefox/manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
+const UUID = '6f1c2a55-4b8e-4d8f-9a59-2f3c1d0e7a11';
+const BASE = `moz-extension://${UUID}`;
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+let driver;
+let port;
+let session;
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+async function wd(method, url, body) {
+  const r = await fetch(`http://127.0.0.1:${port}${url}`, {
+    method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await r.json();
+  if (!r.ok) throw new Error(`${method} ${url}: ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+
+const s = (url) => `/session/${session}${url}`;
+const run = (script, ...args) => wd('POST', s('/execute/sync'), { script, args });
+const runAsync = (script, ...args) => wd('POST', s('/execute/async'), { script, args });
+const find = async (css) => (await wd('POST', s('/element'), { using: 'css selector', value: css }))[ELEMENT];
+const type = async (css, text) => {
+  const id = await find(css);
+  await wd('POST', s(`/element/${id}/clear`), {});
+  await wd('POST', s(`/element/${id}/value`), { text });
+};
+const click = async (css) => wd('POST', s(`/element/${await find(css)}/click`), {});
+
+/** WebDriver cannot navigate to moz-extension:// URLs; open them as a tab from chrome context. */
+async function openExtensionPage(page) {
+  const before = await wd('GET', s('/window/handles'));
+  await wd('POST', s('/moz/context'), { context: 'chrome' });
+  await run(`gBrowser.selectedTab = gBrowser.addTab(arguments[0], {
+    triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });`, `${BASE}/${page}`);
+  await wd('POST', s('/moz/context'), { context: 'content' });
+  const after = await wd('GET', s('/window/handles'));
+  const handle = after.find((h) => !before.includes(h));
+  await wd('POST', s('/window'), { handle });
+  await waitFor(() => run('return document.readyState === "complete" && location.href.startsWith("moz-extension:")'));
+}
+
+async function waitFor(check, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    last = await check().catch((e) => e);
+    if (last === true || (last && !(last instanceof Error) && last !== false)) return last;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out; last: ${last}`);
+}
+
+before(async () => {
+  port = await freePort();
+  driver = spawn(process.env.GECKODRIVER ?? 'geckodriver', ['--port', String(port), '--allow-system-access'], { stdio: 'ignore' });
+  await waitFor(() => fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok), 20_000);
+  const created = await wd('POST', '/session', {
+    capabilities: { alwaysMatch: { browserName: 'firefox', 'moz:firefoxOptions': {
+      binary: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
+      args: ['-headless'],
+      prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }), 'datareporting.policy.dataSubmissionEnabled': false },
+    } } },
+  });
+  session = created.sessionId;
+  const addon = fs.readFileSync(path.join(root, 'dist/pending-firefox.zip')).toString('base64');
+  await wd('POST', s('/moz/addon/install'), { addon, temporary: true });
+});
+
+after(async () => {
+  if (session) await wd('DELETE', s('')).catch(() => {});
+  driver?.kill();
+});
+
+test('Firefox: options → badge → popup counts match the dataset', async () => {
+  const sc = scenario('sent=27&received=14&connections=5');
+  const sent = await fetchAll(sc, 'invitations/sent');
+  const received = await fetchAll(sc, 'invitations/received');
+
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  await type('#apiKey', 'sk_firefox_e2e_key');
+  await click('#advanced summary');
+  await type('#baseUrl', sc.baseUrl);
+  await click('#save');
+  await waitFor(() => run('return document.querySelector("#result").textContent === "Saved."'));
+
+  const badge = await waitFor(async () => {
+    const text = await runAsync('browser.action.getBadgeText({}).then(arguments[0])');
+    return text === String(received.length) ? text : false;
+  });
+  assert.equal(badge, '14');
+
+  await openExtensionPage('popup.html');
+  await waitFor(() => run('return document.querySelectorAll("#list > li").length > 0'));
+  assert.equal(await run('return document.querySelector("#count-sent").textContent'), String(sent.length));
+  assert.equal(await run('return document.querySelector("#count-received").textContent'), String(received.length));
+  assert.equal(await run('return document.querySelectorAll("#list > li").length'), sent.length);
+  await click('#tab-received');
+  assert.equal(await run('return document.querySelectorAll("#list > li").length'), received.length);
+  const stored = await runAsync('browser.storage.local.get("snapshot").then((r) => arguments[0](r.snapshot.counts))');
+  assert.equal(stored.received, received.length);
+});
+
+test('Firefox: a rejected key shows its message and a "!" badge', async () => {
+  const sc = scenario('sent=2&received=1&fault=401');
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
+  await type('#baseUrl', sc.baseUrl);
+  await click('#save');
+  await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '!');
+  await openExtensionPage('popup.html');
+  const text = await waitFor(() => run('const t = document.querySelector("#banner-text").textContent; return t.includes("rejected") && t'));
+  assert.match(text, /The API key was rejected/);
+});
