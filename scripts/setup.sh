@@ -36,14 +36,15 @@ wasm_sysroot_ok() { # $1 = rustc
 }
 mkdir -p target
 TOOLBIN=""
-if command -v rustc >/dev/null && wasm_sysroot_ok rustc; then
+# SETUP_DEBIAN_SYSROOT=1 skips rustup and uses (building if needed) the Debian sysroot.
+if [ "${SETUP_DEBIAN_SYSROOT:-}" != 1 ] && command -v rustc >/dev/null && wasm_sysroot_ok rustc; then
   say "wasm32 target: present for $(rustc --version)"
   TOOLBIN=$(dirname "$(command -v rustc)")
 elif [ -x /usr/bin/rustc ] && wasm_sysroot_ok /usr/bin/rustc; then
   say "wasm32 target: present for Debian's $(/usr/bin/rustc --version)"
   TOOLBIN=/usr/bin
 else
-  if command -v rustup >/dev/null && timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 \
+  if [ "${SETUP_DEBIAN_SYSROOT:-}" != 1 ] && command -v rustup >/dev/null && timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 \
      && wasm_sysroot_ok rustc; then
     say "wasm32 target: installed with rustup"
     TOOLBIN=$(dirname "$(command -v rustc)")

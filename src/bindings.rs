@@ -105,8 +105,7 @@ impl JsClient {
     /// Validates the configuration; throws an `ApiError` of kind `invalid_input`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue) -> Result<JsClient, JsValue> {
-        let input: ConfigInput = serde_wasm_bindgen::from_value(config)
-            .map_err(|e| error_js(&Error::InvalidInput(format!("configuration: {e}"))))?;
+        let input: ConfigInput = from_js("configuration", config)?;
         let config = Config::try_from(input).map_err(|e| error_js(&e))?;
         Ok(JsClient { inner: Rc::new(Client::new(config, FetchTransport::new())) })
     }
@@ -185,8 +184,16 @@ impl JsClient {
     }
 }
 
+/// A value from JavaScript, read as JSON first so every type shares the one decoder
+/// that API bodies use ([`crate::decode::from_json`]).
 fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
+    let invalid = |m: String| error_js(&Error::InvalidInput(format!("{what}: {m}")));
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| invalid(e.to_string()))?;
+    crate::decode::from_json(0, value).map_err(|e| match e {
+        Error::Decode { path, message, .. } if !path.is_empty() => invalid(format!("{path}: {message}")),
+        Error::Decode { message, .. } => invalid(message),
+        other => invalid(other.to_string()),
+    })
 }
 
 /// The rows of one list (`"sent"`, `"received"` or `"connections"`), filtered and ordered

@@ -1,7 +1,7 @@
 //! The typed client: endpoints, pacing, retries and list walks over a [`Transport`].
 
 use crate::config::Config;
-use crate::decode::{decode, decode_page, error_from_response, Page, RawResponse};
+use crate::decode::{decode, decode_page, error_from_response, from_json, Page, RawResponse};
 use crate::error::Error;
 use crate::limiter::{retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
@@ -182,6 +182,7 @@ impl<T: Transport> Client<T> {
                     Err(error_from_response(&resp, now))
                 }
             });
+            let result = result.map_err(|e| e.redact(req.api_key.expose()));
             match result {
                 Ok(resp) => {
                     self.respect_exhausted_window(&resp);
@@ -226,7 +227,7 @@ impl<T: Transport> Client<T> {
         }
         let resp = self.request(op, self.url(spec.path, &query)).await?;
         let now = self.transport.now_ms();
-        let mut page: Page<I> = decode_page(&resp, now)?;
+        let mut page: Page<I> = decode_page(&resp, now).map_err(|e| e.redact(self.config.api_key.expose()))?;
         page.items.iter_mut().for_each(|i| i.stamp_age(now));
         self.count(|c| c.pages += 1);
         Ok(page)
@@ -292,10 +293,12 @@ impl<T: Transport> Client<T> {
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
         let url = format!("{}/accounts", self.config.base_url);
         let resp = self.request(self.transport.begin(), url).await?;
-        let value: AccountsBody = decode(&resp, self.transport.now_ms())?;
-        Ok(match value {
-            AccountsBody::Bare(list) | AccountsBody::Wrapped { accounts: list } => list,
-        })
+        // A bare array as documented, or tolerated: `{"accounts": [...]}`.
+        let mut value: serde_json::Value = decode(&resp, self.transport.now_ms())?;
+        if let Some(list) = value.get_mut("accounts") {
+            value = list.take();
+        }
+        from_json(resp.status, value)
     }
 
     /// Walks every pending sent and received invitation (sent first) and returns one
@@ -323,13 +326,6 @@ impl<T: Transport> Client<T> {
             },
         })
     }
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum AccountsBody {
-    Bare(Vec<Account>),
-    Wrapped { accounts: Vec<Account> },
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).

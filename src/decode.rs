@@ -103,7 +103,7 @@ pub fn decode_page<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Resu
             value = items.remove(0);
         }
     }
-    let raw: RawPage<T> = from_value(resp.status, value)?;
+    let raw: RawPage<T> = from_json(resp.status, value)?;
     Ok(Page { items: raw.invitations, echoed_start: raw.start_index, account_id: raw.account_id })
 }
 
@@ -114,10 +114,16 @@ pub fn decode_page<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Resu
 /// As [`decode_page`].
 pub fn decode<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> {
     let value = parse_success(resp, now_ms)?;
-    from_value(resp.status, value)
+    from_json(resp.status, value)
 }
 
-fn from_value<T: DeserializeOwned>(status: u16, value: Value) -> Result<T, Error> {
+/// Deserializes a parsed JSON value, naming the path that failed. Every typed value of
+/// the crate is read through this one function (API bodies with their status; values
+/// from JavaScript with status 0), so each type's decoder is compiled once.
+///
+/// # Errors
+/// [`Error::Decode`].
+pub fn from_json<T: DeserializeOwned>(status: u16, value: Value) -> Result<T, Error> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         Error::Decode {

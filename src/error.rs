@@ -141,6 +141,23 @@ impl Error {
         }
     }
 
+    /// The same error with every occurrence of `secret` in its text replaced by `***`:
+    /// a server that echoes the API key back in an error body must not put it on screen.
+    pub fn redact(self, secret: &str) -> Error {
+        if secret.is_empty() {
+            return self;
+        }
+        let clean = |m: String| if m.contains(secret) { m.replace(secret, "***") } else { m };
+        match self {
+            Error::Api { status, message, code } => Error::Api { status, message: clean(message), code: code.map(clean) },
+            Error::RateLimited { status, message, retry_at_ms } => Error::RateLimited { status, message: clean(message), retry_at_ms },
+            Error::Decode { status, path, message } => Error::Decode { status, path, message: clean(message) },
+            Error::Network(m) => Error::Network(clean(m)),
+            Error::InvalidInput(m) => Error::InvalidInput(clean(m)),
+            other => other,
+        }
+    }
+
     /// The JSON-compatible report handed to JavaScript: `{kind, status?, message, retryAt?}`.
     pub fn report(&self) -> ErrorReport {
         ErrorReport {
@@ -229,6 +246,15 @@ mod tests {
         assert!(!Error::Network("x".into()).reached_server());
         assert!(api(401).reached_server());
         assert!(!Error::InvalidInput("x".into()).reached_server());
+    }
+
+    #[test]
+    fn redact_removes_an_echoed_key() {
+        let e = Error::Api { status: 401, message: "bad key sk_123 given".into(), code: Some("sk_123".into()) };
+        assert_eq!(e.redact("sk_123").to_string(), "HTTP 401: bad key *** given");
+        let e = Error::Decode { status: 200, path: "a".into(), message: "sk_123".into() };
+        assert!(!e.redact("sk_123").to_string().contains("sk_123"));
+        assert_eq!(Error::Cancelled.redact(""), Error::Cancelled);
     }
 
     #[test]

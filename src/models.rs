@@ -18,37 +18,42 @@ pub(crate) fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>
     Ok(v.filter(|s| !s.trim().is_empty()))
 }
 
-/// An id sent as a string or as an integer; kept as a string.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawId {
-    Text(String),
-    Unsigned(u64),
-    Signed(i64),
-}
+/// An id sent as a string or as an integer; kept as a string. (A hand-written visitor:
+/// an untagged enum would buffer every id through serde's generic `Content`.)
+struct IdVisitor;
 
-impl RawId {
-    fn into_string(self) -> String {
-        match self {
-            RawId::Text(s) => s,
-            RawId::Unsigned(n) => n.to_string(),
-            RawId::Signed(n) => n.to_string(),
-        }
+impl<'de> serde::de::Visitor<'de> for IdVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an id (string or integer)")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()).filter(|s| !s.trim().is_empty()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(IdVisitor)
     }
 }
 
 fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let s = RawId::deserialize(d)?.into_string();
-    if s.trim().is_empty() {
-        return Err(serde::de::Error::custom("empty id"));
-    }
-    Ok(s)
+    d.deserialize_any(IdVisitor)?.ok_or_else(|| serde::de::Error::custom("empty id"))
 }
 
 fn opt_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<RawId>::deserialize(d)?
-        .map(RawId::into_string)
-        .filter(|s| !s.trim().is_empty()))
+    d.deserialize_any(IdVisitor)
 }
 
 /// A number, a numeric string or anything else (read as `None`): for the informational

@@ -323,3 +323,12 @@ fn accounts_bare_or_wrapped() {
 fn query_values_are_percent_encoded() {
     assert_eq!(encode_component("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
 }
+
+#[test]
+fn an_api_key_echoed_by_the_server_is_redacted() {
+    let client = Client::new(config(), Fake::new(|_, _| status(401, r#"{"error":"Invalid key test-key"}"#)));
+    let e = block_on(client.sent_page(0)).unwrap_err();
+    assert_eq!(e.to_string(), "HTTP 401: Invalid key ***");
+    let client = Client::new(config(), Fake::new(|_, _| status(200, r#"{"success":false,"error":"test-key expired"}"#)));
+    assert_eq!(block_on(client.sent_page(0)).unwrap_err().to_string(), "HTTP 200: *** expired");
+}
