@@ -11,13 +11,14 @@ WASM_OPT_FLAGS = -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nont
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
-.PHONY: help setup build wasm test test-native test-wasm test-e2e lint-ext doc size demo clean
+.PHONY: help setup build wasm test test-native test-wasm test-e2e lint-ext doc size bench demo clean
 
 help:
 	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
 	@echo "make test   - every test: native, then Chrome and Firefox (page and service worker)"
 	@echo "make build  - dist/chrome and dist/firefox (unpacked) and their zips"
 	@echo "make size   - release .wasm size after wasm-opt, raw and gzipped"
+	@echo "make bench  - popup open and search timings on the demo data (bench/results.md)"
 	@echo "make setup  - install what the build and tests need (idempotent)"
 
 setup:
@@ -62,6 +63,10 @@ lint-ext: build
 size: wasm
 	@raw=$$(stat -c %s $(PKG)); gz=$$(gzip -9 -c $(PKG) | wc -c); \
 	printf 'pending_core_bg.wasm: %d bytes raw, %d bytes gzipped (%.1f KB)\n' $$raw $$gz $$(echo "$$gz/1024" | bc -l)
+
+# Popup and search timings on the demo data; writes bench/results.md.
+bench: build
+	@scripts/with-mock.sh node scripts/bench.mjs
 
 demo: build
 	@scripts/with-mock.sh node scripts/demo.mjs

@@ -316,9 +316,11 @@ async function main() {
   state.status = stored.status ?? null;
   state.settings = await getSettings();
   render(); // counts and status from storage, before the WASM module is even loaded
+  performance.mark('pending:counts');
   await init({ module_or_path: 'pkg/pending_core_bg.wasm' });
   state.wasm = true;
   render();
+  performance.mark('pending:rows');
   if (state.settings.apiKey) refresh(false);
   else state.status = { state: 'error', error: { kind: 'no_key', message: 'no API key' } };
   render();
