@@ -57,6 +57,7 @@ function renderBanner() {
   action.hidden = true;
   action.onclick = null;
   banner.className = 'banner';
+  banner.setAttribute('role', status?.state === 'error' ? 'alert' : 'status');
   if (status?.state === 'syncing') {
     const p = status.progress;
     $('banner-text').textContent = p ? t('progress', t(`tab${p.list[0].toUpperCase()}${p.list.slice(1)}`), p.pages) : t('progressStart');
@@ -64,7 +65,6 @@ function renderBanner() {
   } else if (status?.state === 'error') {
     const error = status.error;
     banner.classList.add(BLOCKING.has(error.kind) ? 'error' : 'warn');
-    banner.setAttribute('role', 'alert');
     $('banner-text').textContent = error.kind === 'no_key' ? `${t('noKeyTitle')}. ${t('noKeyBody')}` : errorText(error);
     if (error.kind === 'permission') {
       action.textContent = t('grantPermission');
@@ -207,10 +207,9 @@ async function loadConnections() {
   c.loading = true;
   c.error = null;
   renderList();
-  const sortBy = c.sortBy;
   try {
-    const page = await send({ type: 'connections', startIndex: c.next, limit: CONNECTIONS_PAGE, sortBy });
-    if (sortBy !== c.sortBy) return; // the sort changed meanwhile; that load starts over
+    const page = await send({ type: 'connections', startIndex: c.next, limit: CONNECTIONS_PAGE, sortBy: c.sortBy });
+    if (c !== state.connections) return; // the sort or settings changed meanwhile: the list started over
     const known = new Set(c.items.map((i) => i.vanityName ?? i.profileUrl));
     c.items.push(...page.items.filter((i) => !known.has(i.vanityName ?? i.profileUrl)));
     c.next = page.nextStartIndex;
@@ -223,9 +222,10 @@ async function loadConnections() {
   }
 }
 
+/** Forgets the loaded connections; they load again when the Connections tab shows. */
 function resetConnections(sortBy) {
   state.connections = { items: [], next: 0, done: false, loading: false, error: null, sortBy };
-  loadConnections();
+  if (state.tab === 'connections') loadConnections();
 }
 
 function exportCsv() {
