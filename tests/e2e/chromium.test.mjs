@@ -206,6 +206,41 @@ test('untrusted names render as text and script URLs are not links', async () =>
   await page.close();
 });
 
+test('a worker stopped mid-sync restarts the sync when it wakes', async () => {
+  const s = scenario('sent=31&received=12&fault=slow&wait=6000&times=1');
+  const since = Date.now();
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  // The first request hangs for 6 s: stop the worker while the sync waits on it.
+  await new Promise((r) => setTimeout(r, 1_000));
+  const page = await ext.context.newPage();
+  await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  const read = (key) => page.evaluate((k) => chrome.storage.local.get(k).then((r) => r[k]), key);
+  assert.equal((await read('status')).state, 'syncing');
+  const cdp = await ext.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await new Promise((r) => setTimeout(r, 500));
+  // Any event wakes the worker; its first turn sees the interrupted sync and restarts it.
+  await page.evaluate(() => chrome.runtime.sendMessage({ type: 'ping' }).catch(() => null));
+  const until = Date.now() + 30_000;
+  let status;
+  while (Date.now() < until) {
+    status = await read('status');
+    if (status.state !== 'syncing' && status.at >= since) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(status.state, 'ok', JSON.stringify(status));
+  const snapshot = await read('snapshot');
+  assert.deepEqual([snapshot.counts.sent, snapshot.counts.received], [31, 12]);
+  // The hung request, then a whole new sync (4 sent pages, 2 received): the first
+  // sync did not finish in the stopped worker.
+  const stats = await (await fetch(s.statsUrl)).json();
+  assert.equal(stats.requests, 1 + 4 + 2);
+  assert.equal(await page.evaluate(() => chrome.action.getBadgeText({})), '12');
+  ext.worker = ext.context.serviceWorkers().at(-1) ?? ext.worker;
+  await page.close();
+});
+
 test('empty lists say so, and an empty badge', async () => {
   const s = scenario('sent=0&received=0&connections=0');
   await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
