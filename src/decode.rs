@@ -122,16 +122,91 @@ pub fn decode<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Result<T,
 /// from JavaScript with status 0), so each type's decoder is compiled once.
 ///
 /// # Errors
-/// [`Error::Decode`].
+/// [`Error::Decode`] with the JSON path of the first failure (`invitations[3].profile.firstName`).
 pub fn from_json<T: DeserializeOwned>(status: u16, value: Value) -> Result<T, Error> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        Error::Decode {
-            status,
-            path: if path == "." { String::new() } else { path },
-            message: e.into_inner().to_string(),
-        }
+    let message = match T::deserialize(&value) {
+        Ok(v) => return Ok(v),
+        Err(e) => e.to_string(),
+    };
+    let path = locate::<T>(value, &message);
+    Err(Error::Decode { status, path, message })
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn node_mut<'v>(root: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
+    path.iter().try_fold(root, |v, step| match step {
+        Step::Key(k) => v.get_mut(k.as_str()),
+        Step::Index(i) => v.get_mut(*i),
     })
+}
+
+/// The longest container prefix this search tries; pages hold 10 to 25 items.
+const MAX_LOCATE_CHILDREN: usize = 200;
+
+/// Finds where a decode error lies without tracking paths on the success path (the
+/// path-tracking wrapper crate costs about 30 KB of WebAssembly). From the root down:
+/// if the node emptied still fails the same way, the error is the node's own (a missing
+/// field); otherwise the first child whose prefix `[..=k]` reproduces the error holds it.
+/// Serde reports the first error in document order, so that child is where it stands;
+/// the node stays cut after it while the search goes deeper.
+fn locate<T: DeserializeOwned>(mut root: Value, error: &str) -> String {
+    let same = |v: &Value| matches!(T::deserialize(v), Err(e) if e.to_string() == error);
+    let mut path: Vec<Step> = Vec::new();
+    while let Some(node) = node_mut(&mut root, &path) {
+        let original = std::mem::take(node);
+        let len = match &original {
+            Value::Array(a) => a.len(),
+            Value::Object(o) => o.len(),
+            _ => 0,
+        }
+        .min(MAX_LOCATE_CHILDREN);
+        let prefix = |n: usize| match &original {
+            Value::Array(a) => Value::Array(a[..n].to_vec()),
+            Value::Object(o) => Value::Object(o.iter().take(n).map(|(k, v)| (k.clone(), v.clone())).collect()),
+            other => other.clone(),
+        };
+        let mut found = None;
+        if len > 0 {
+            for n in 0..=len {
+                if let Some(slot) = node_mut(&mut root, &path) {
+                    *slot = prefix(n);
+                }
+                if same(&root) {
+                    found = n.checked_sub(1);
+                    break;
+                }
+            }
+        }
+        let step = found.map(|k| match &original {
+            Value::Object(o) => Step::Key(o.keys().nth(k).cloned().unwrap_or_default()),
+            _ => Step::Index(k),
+        });
+        // Keep the node cut after the culprit: later siblings may fail the same way, and
+        // the search below must see only the first failure.
+        if let (Some(slot), Some(k)) = (node_mut(&mut root, &path), found) {
+            *slot = prefix(k + 1);
+        }
+        match step {
+            Some(step) => path.push(step),
+            None => break,
+        }
+    }
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(&k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(&k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 /// The JSON of a 2xx response, or the error the response stands for.
@@ -381,6 +456,26 @@ mod tests {
         assert!(e.to_string().contains("at invitations"), "{e}");
         let e = decode_page::<SentInvitation>(&resp(200, r#"{"success":true}"#), NOW).unwrap_err();
         assert!(e.to_string().contains("missing field `invitations`"), "{e}");
+    }
+
+    #[test]
+    fn decode_paths_point_at_the_first_failure() {
+        let path = |body: &str| match decode_page::<ReceivedInvitation>(&resp(200, body), NOW).unwrap_err() {
+            Error::Decode { path, .. } => path,
+            other => panic!("{other:?}"),
+        };
+        // A missing required field is the element's own error.
+        assert_eq!(path(r#"{"invitations":[{"invitationId":"1"},{"id":"2"}]}"#), "invitations[1]");
+        // A wrong type on a required field, after an innocent sibling.
+        assert_eq!(path(r#"{"invitations":[{"invitationId":1.5,"profile":{}}]}"#), "invitations[0].invitationId");
+        // Two bad elements: the first one, as serde reports it.
+        assert_eq!(
+            path(r#"{"invitations":[{"invitationId":"1"},{"invitationId":"2","profile":{"lastName":[]}},{"invitationId":"3","profile":{"lastName":[]}}]}"#),
+            "invitations[1].profile.lastName"
+        );
+        assert_eq!(path(r#"{"invitations":[{"invitationId":"1","invitationCategory":7}]}"#), "invitations[0].invitationCategory");
+        assert_eq!(path(r#"{"invitations":[{"invitationId":"1","profile":"x"}]}"#), "invitations[0].profile");
+        assert_eq!(path(r#"{"accountId":"a","success":true}"#), "");
     }
 
     #[test]
