@@ -79,6 +79,8 @@ async function doRefresh(reason) {
     const snapshot = await client.sync((progress) => { setStatus({ state: 'syncing', startedAt, reason, progress }); });
     await api.storage.local.set({ snapshot, status: { state: 'ok', at: Date.now() } });
   } catch (error) {
+    // Cancelled only by a settings change, which starts the next sync itself.
+    if (asApiError(error).kind === 'cancelled') return;
     // The last good snapshot stays in storage untouched.
     await setStatus({ state: 'error', error: await classify(error, settings), at: Date.now() });
   }
@@ -94,6 +96,15 @@ async function start(reason) {
   const settings = await getSettings();
   await ensureAlarm(settings);
   await refresh(reason);
+}
+
+/** New settings: a sync running with the old ones is cancelled, then one starts with the new. */
+async function restart(reason) {
+  const old = cached;
+  cached = null;
+  old?.client.cancel();
+  await running;
+  await start(reason);
 }
 
 async function handle(message) {
@@ -131,10 +142,7 @@ api.runtime.onInstalled.addListener(() => { start('installed'); });
 api.runtime.onStartup.addListener(() => { start('startup'); });
 api.alarms.onAlarm.addListener((alarm) => { if (alarm.name === ALARM) refresh('alarm'); });
 api.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.settings) {
-    cached = null;
-    start('settings');
-  }
+  if (area === 'local' && changes.settings) restart('settings');
 });
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;

@@ -31,7 +31,7 @@ export async function launchExtension({ headless = true, dir = path.join(root, '
 }
 
 /** Fills the options page as a user would and saves. */
-export async function configureThroughOptions(context, extensionId, { apiKey, baseUrl, refreshMinutes }) {
+export async function configureThroughOptions(context, extensionId, { apiKey, baseUrl, refreshMinutes, badgeCategories }) {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/options.html`);
   await page.getByLabel('API key', { exact: true }).fill(apiKey);
@@ -40,6 +40,11 @@ export async function configureThroughOptions(context, extensionId, { apiKey, ba
     await page.getByLabel('API base URL').fill(baseUrl);
   }
   if (refreshMinutes) await page.getByLabel('Refresh every').selectOption(String(refreshMinutes));
+  if (badgeCategories) {
+    for (const box of await page.locator('#badgeCategories input').all()) {
+      await box.setChecked(badgeCategories.includes(await box.getAttribute('value')));
+    }
+  }
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved.').waitFor();
   await page.close();

@@ -241,6 +241,30 @@ test('a worker stopped mid-sync restarts the sync when it wakes', async () => {
   await page.close();
 });
 
+test('badge: the chosen categories, "99+" above 99, and the refresh alarm follows the setting', async () => {
+  const s = scenario('sent=1&received=150');
+  const received = await fetchAll(s, 'invitations/received');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl, refreshMinutes: 30 });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '99+'), '99+');
+  const alarm = await ext.worker.evaluate(() => chrome.alarms.get('refresh'));
+  assert.equal(alarm.periodInMinutes, 30);
+
+  const events = received.filter((r) => r.invitationCategory === 'EVENT').length;
+  const orgs = received.filter((r) => r.invitationCategory === 'ORGANIZATION').length;
+  await configureThroughOptions(ext.context, ext.extensionId, {
+    apiKey: API_KEY, baseUrl: s.baseUrl, refreshMinutes: 15, badgeCategories: ['EVENT', 'ORGANIZATION'],
+  });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === String(events + orgs)), String(events + orgs));
+  assert.equal((await ext.worker.evaluate(() => chrome.alarms.get('refresh'))).periodInMinutes, 15);
+  const { settings } = await ext.worker.evaluate(() => chrome.storage.local.get('settings'));
+  assert.deepEqual(settings.badgeCategories, ['ORGANIZATION', 'EVENT']);
+  // Back to all categories for the tests that follow.
+  await configureThroughOptions(ext.context, ext.extensionId, {
+    apiKey: API_KEY, baseUrl: s.baseUrl, badgeCategories: ['CONNECTION', 'ORGANIZATION', 'NEWSLETTER', 'EVENT', 'MEMBER_FOLLOW', 'OTHER'],
+  });
+  assert.equal((await ext.worker.evaluate(() => chrome.storage.local.get('settings'))).settings.badgeCategories.length, 0);
+});
+
 test('empty lists say so, and an empty badge', async () => {
   const s = scenario('sent=0&received=0&connections=0');
   await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
