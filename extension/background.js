@@ -142,7 +142,13 @@ api.runtime.onInstalled.addListener(() => { start('installed'); });
 api.runtime.onStartup.addListener(() => { start('startup'); });
 api.alarms.onAlarm.addListener((alarm) => { if (alarm.name === ALARM) refresh('alarm'); });
 api.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.settings) restart('settings');
+  if (area === 'local' && changes.settings) {
+    const before = changes.settings.oldValue ?? {};
+    const after = changes.settings.newValue ?? {};
+    // Another key or account means other people's data: never show it as "last good".
+    const otherAccount = before.apiKey !== after.apiKey || (before.accountId ?? '') !== (after.accountId ?? '');
+    (otherAccount ? api.storage.local.remove('snapshot') : Promise.resolve()).then(() => restart('settings'));
+  }
 });
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;

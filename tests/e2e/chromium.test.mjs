@@ -265,6 +265,17 @@ test('badge: the chosen categories, "99+" above 99, and the refresh alarm follow
   assert.equal((await ext.worker.evaluate(() => chrome.storage.local.get('settings'))).settings.badgeCategories.length, 0);
 });
 
+test("another API key never shows the previous key's data", async () => {
+  const s = scenario(`${DATA}&fault=401`);
+  const since = Date.now();
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: 'sk_other_account_key', baseUrl: s.baseUrl });
+  await waitForIdle(ext.worker, since);
+  await popup.locator('#banner-text', { hasText: /API key was rejected/ }).waitFor();
+  await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 0);
+  assert.equal(await popup.textContent('#count-sent'), '');
+  assert.equal(await popup.textContent('#freshness'), 'Not loaded yet');
+});
+
 test('empty lists say so, and an empty badge', async () => {
   const s = scenario('sent=0&received=0&connections=0');
   await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
