@@ -73,6 +73,10 @@ async function doRefresh(reason) {
   }
   const startedAt = Date.now();
   await setStatus({ state: 'syncing', startedAt, reason, progress: null });
+  // Chrome stops a worker that makes no extension call for 30 s, and the pacing can wait
+  // up to a minute between requests on a large account: a stopped sync would restart from
+  // the first page and spend its request budget again. An API call every 20 s keeps it.
+  const keepAlive = setInterval(() => api.runtime.getPlatformInfo(), 20_000);
   try {
     const client = await clientFor(settings);
     // Writing progress after every page also keeps Chrome's worker alive during a long walk.
@@ -83,6 +87,8 @@ async function doRefresh(reason) {
     if (asApiError(error).kind === 'cancelled') return;
     // The last good snapshot stays in storage untouched.
     await setStatus({ state: 'error', error: await classify(error, settings), at: Date.now() });
+  } finally {
+    clearInterval(keepAlive);
   }
   await applyBadge(settings);
 }

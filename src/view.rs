@@ -132,7 +132,7 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
     let needle = query.search.trim().to_lowercase();
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     let min_age = query.older_than_weeks.filter(|w| *w > 0).map(|w| w.saturating_mul(7 * 86_400));
-    let mut rows: Vec<Row> = rows
+    let rows: Vec<Row> = rows
         .into_iter()
         .filter(|r| category.is_none_or(|c| r.category.as_deref() == Some(c)))
         .filter(|r| min_age.is_none_or(|min| r.age_secs.is_some_and(|a| a >= min)))
@@ -144,13 +144,21 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
                     .any(|field| field.to_lowercase().contains(&needle))
         })
         .collect();
-    match query.order {
-        Order::Server => {}
-        // Stable sorts: equal ages keep the server's order.
-        Order::Newest => rows.sort_by_key(|r| r.age_secs.unwrap_or(u32::MAX)),
-        Order::Oldest => rows.sort_by_key(|r| std::cmp::Reverse(r.age_secs.map_or(0, |a| u64::from(a) + 1))),
+    // One sort of (key, position) pairs: equal ages keep the server's order, unknown
+    // ages go last, and only this small instantiation of sort ships in the WASM.
+    let key = |age: Option<u32>| match (query.order, age) {
+        (Order::Server, _) => 0,
+        (_, None) => u64::MAX,
+        (Order::Newest, Some(a)) => u64::from(a),
+        (Order::Oldest, Some(a)) => u64::from(u32::MAX - a),
+    };
+    if query.order == Order::Server {
+        return rows;
     }
-    rows
+    let mut order: Vec<(u64, usize)> = rows.iter().enumerate().map(|(i, r)| (key(r.age_secs), i)).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|(_, i)| slots[i].take()).collect()
 }
 
 /// The CSV export of rows: a header, then one line per row, CRLF-terminated (RFC 4180).
