@@ -61,10 +61,13 @@ export interface Row { id: string; name: string; url?: string; headline?: string
 export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; order?: "server" | "newest" | "oldest"; }
 "#;
 
+/// Hands a value to JavaScript as plain JSON data (objects, arrays, strings, numbers):
+/// serialized by serde_json, parsed by the engine's `JSON.parse`.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|e| JsValue::from_str(&format!("serialization failed: {e}")))
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or_else(|| JsValue::from_str("serialization failed"))
 }
 
 fn error_js(e: &Error) -> JsValue {
@@ -188,7 +191,14 @@ impl JsClient {
 /// that API bodies use ([`crate::decode::from_json`]).
 fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
     let invalid = |m: String| error_js(&Error::InvalidInput(format!("{what}: {m}")));
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| invalid(e.to_string()))?;
+    if v.is_undefined() {
+        return crate::decode::from_json(0, serde_json::Value::Null).map_err(|e| invalid(e.to_string()));
+    }
+    let text = js_sys::JSON::stringify(&v)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| invalid("not JSON data".into()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
     crate::decode::from_json(0, value).map_err(|e| match e {
         Error::Decode { path, message, .. } if !path.is_empty() => invalid(format!("{path}: {message}")),
         Error::Decode { message, .. } => invalid(message),
