@@ -1,6 +1,6 @@
 // Local mock of the ConnectSafely LinkedIn API, for tests and the demo.
 //
-//   node mock/server.mjs [--port 8787] [--host 127.0.0.1] [--static DIR]
+//   node mock/server.mjs [--port 8787] [--host 127.0.0.1]
 //
 // Routes (all GET, CORS open, `Authorization: Bearer <key>` required):
 //   /linkedin/{invitations/sent, invitations/received, connections, accounts}
@@ -18,13 +18,10 @@
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
 //   /t/<scenario>/__stats        {requests, byEndpoint} for that scenario (not counted)
 //   /health                      {"status":"ok"}
-//   /static/...                  files under --static DIR (the built extension's demo)
 //
 // The dataset is deterministic: the same size gives the same items on every machine.
 
 import http from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
 import { URL } from 'node:url';
 
 const FIRST = ['Ava', 'Ben', 'Chloé', 'Dmitri', 'Elif', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi',
@@ -244,26 +241,13 @@ async function answer(req, res, endpoint, q, params, state) {
   return send(res, 200, { success: true, invitations: items, count: items.length, startIndex: servedStart, accountId });
 }
 
-function serveStatic(res, root, rel) {
-  const file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
-  if (!file.startsWith(path.resolve(root))) return send(res, 403, { error: 'forbidden' });
-  fs.readFile(file, (err, data) => {
-    if (err) return send(res, 404, { error: 'not found' });
-    const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
-      '.json': 'application/json', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-    res.end(data);
-  });
-}
-
-export function createServer({ staticDir } = {}) {
+export function createServer() {
   return http.createServer(async (req, res) => {
     cors(res);
     const url = new URL(req.url, 'http://mock');
     if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
     if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
     if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
-    if (staticDir && url.pathname.startsWith('/static/')) return serveStatic(res, staticDir, url.pathname.slice(8));
 
     let rest = url.pathname;
     let key = 'demo';
@@ -302,7 +286,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const port = parseInt(arg('port', process.env.MOCK_PORT ?? '8787'), 10);
   const host = arg('host', '127.0.0.1');
-  const server = createServer({ staticDir: arg('static', null) });
+  const server = createServer();
   server.listen(port, host, () => console.log(`mock API listening on http://${host}:${port}/linkedin`));
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -10,7 +10,7 @@ if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
   echo "with-mock: port $port is taken by another server; set MOCK_PORT" >&2
   exit 1
 fi
-node mock/server.mjs --port "$port" ${MOCK_STATIC:+--static "$MOCK_STATIC"} >"$log" 2>&1 &
+node mock/server.mjs --port "$port" >"$log" 2>&1 &
 mock=$!
 trap 'kill $mock 2>/dev/null || true; wait $mock 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do

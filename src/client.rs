@@ -9,7 +9,7 @@ use crate::paginate::Walk;
 use crate::sync::{Cost, Counts, Snapshot};
 use crate::transport::{HttpRequest, OpToken, Transport};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
@@ -19,7 +19,7 @@ pub const RECEIVED_PAGE_SIZE: usize = 10;
 pub const MAX_CONNECTIONS_LIMIT: u32 = 12;
 
 /// The three paged lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum List {
     /// `GET /invitations/sent`.
@@ -31,8 +31,7 @@ pub enum List {
 }
 
 /// Sort orders of `GET /connections`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
     /// Newest connections first (the API's default).
     #[default]
