@@ -173,12 +173,12 @@ impl<T: Transport> Client<T> {
             }
             self.limiter.borrow_mut().record(t.now_ms());
             self.count(|c| c.requests += 1);
-            let now = t.now_ms();
             let result = t.get(op, &req).await.and_then(|resp| {
                 if (200..300).contains(&resp.status) {
                     Ok(resp)
                 } else {
-                    Err(error_from_response(&resp, now))
+                    // Retry-After counts from the answer, not from the request.
+                    Err(error_from_response(&resp, t.now_ms()))
                 }
             });
             let result = result.map_err(|e| e.redact(req.api_key.expose()));
