@@ -153,7 +153,10 @@ api.storage.onChanged.addListener((changes, area) => {
     const after = changes.settings.newValue ?? {};
     // Another key or account means other people's data: never show it as "last good".
     const otherAccount = before.apiKey !== after.apiKey || (before.accountId ?? '') !== (after.accountId ?? '');
-    (otherAccount ? api.storage.local.remove('snapshot') : Promise.resolve()).then(() => restart('settings'));
+    const forget = otherAccount
+      ? api.storage.local.remove('snapshot').then(() => applyBadge({ ...after, badgeCategories: after.badgeCategories ?? [] }))
+      : Promise.resolve();
+    forget.then(() => restart('settings'));
   }
 });
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -45,6 +45,19 @@ function readForm() {
   };
 }
 
+/** Fills the account list from GET /accounts (a database-only call: it does not touch
+ * LinkedIn). `quiet` reports nothing on success, for the automatic load on open. */
+async function loadAccounts(settings, quiet) {
+  try {
+    const accounts = await send({ type: 'test', settings });
+    const usable = accounts.filter((a) => a.apiSeatAllocated !== false && a.status !== 'ERROR');
+    setAccounts(usable, $('accountId').value || settings.accountId);
+    if (!quiet) say(t('optTestOk', usable.length));
+  } catch (e) {
+    say(errorText(e), true);
+  }
+}
+
 /** Firefox lets users withhold host permissions: ask, inside the click, for the API origin. */
 function requestPermission() {
   const pattern = permissionPatternFor($('baseUrl').value.trim() || DEFAULT_BASE_URL);
@@ -72,6 +85,7 @@ async function main() {
     return label;
   }));
   if (s.baseUrl !== DEFAULT_BASE_URL) $('advanced').open = true;
+  if (s.apiKey) loadAccounts(s, true);
 
   $('showKey').addEventListener('change', (e) => { $('apiKey').type = e.target.checked ? 'text' : 'password'; });
 
@@ -82,14 +96,7 @@ async function main() {
     if (!settings.apiKey) return say(t('noKeyBody'), true);
     say(t('optTesting'));
     await permission;
-    try {
-      const accounts = await send({ type: 'test', settings });
-      const usable = accounts.filter((a) => a.apiSeatAllocated !== false && a.status !== 'ERROR');
-      setAccounts(usable, settings.accountId);
-      say(t('optTestOk', usable.length));
-    } catch (e) {
-      say(errorText(e), true);
-    }
+    await loadAccounts(settings, false);
   });
 
   $('form').addEventListener('submit', async (e) => {

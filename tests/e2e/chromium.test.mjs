@@ -75,6 +75,33 @@ test('options → badge → popup counts and rows match the dataset', async () =
   assert.ok((await popup.locator('#list .message').count()) > 0);
 });
 
+test('options: Test connection lists the accounts, and the choice is saved', async () => {
+  const page = await ext.context.newPage();
+  await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  // With a saved key, the list loads by itself.
+  await page.waitForFunction(() => document.querySelectorAll('#accountId option').length === 3);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connected: 2 LinkedIn account(s) available.').waitFor();
+  const labels = await page.locator('#accountId option').allTextContents();
+  assert.deepEqual(labels, ['Default', 'Demo Founder (AVAILABLE)', 'John Doe (AVAILABLE)']);
+  await page.getByLabel('Account').selectOption({ label: 'John Doe (AVAILABLE)' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+  const { settings } = await ext.worker.evaluate(() => chrome.storage.local.get('settings'));
+  assert.equal(settings.accountId, '60d21b4667d0d8992e610c85');
+  // Back to the default account, and its data synced again.
+  const since = Date.now();
+  await page.getByLabel('Account').selectOption({ label: 'Default' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await ext.worker.evaluate(() => new Promise((resolve) => {
+    const check = () => chrome.storage.local.get('settings').then(({ settings }) => (settings.accountId === '' ? resolve() : setTimeout(check, 50)));
+    check();
+  }));
+  assert.equal((await waitForIdle(ext.worker, since)).state, 'ok');
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '23'), '23');
+  await page.close();
+});
+
 test('search, age filter and ordering on Sent', async () => {
   const s = scenario(DATA);
   const sent = await fetchAll(s, 'invitations/sent');
@@ -233,9 +260,9 @@ test('a worker stopped mid-sync restarts the sync when it wakes', async () => {
   const snapshot = await read('snapshot');
   assert.deepEqual([snapshot.counts.sent, snapshot.counts.received], [31, 12]);
   // The hung request, then a whole new sync (4 sent pages, 2 received): the first
-  // sync did not finish in the stopped worker.
-  const stats = await (await fetch(s.statsUrl)).json();
-  assert.equal(stats.requests, 1 + 4 + 2);
+  // sync did not finish in the stopped worker. (The options page lists accounts too.)
+  const { byEndpoint } = await (await fetch(s.statsUrl)).json();
+  assert.deepEqual([byEndpoint.sent, byEndpoint.received], [1 + 4, 2], JSON.stringify(byEndpoint));
   assert.equal(await page.evaluate(() => chrome.action.getBadgeText({})), '12');
   ext.worker = ext.context.serviceWorkers().at(-1) ?? ext.worker;
   await page.close();
