@@ -161,7 +161,7 @@ impl JsClient {
             None | Some("") | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
             Some("firstName") => Ok(SortBy::FirstName),
             Some("lastName") => Ok(SortBy::LastName),
-            Some(other) => Err(Error::InvalidInput(format!("unknown sortBy {other:?}"))),
+            Some(other) => Err(Error::InvalidInput(format!("unknown sortBy '{other}'"))),
         };
         self.run(move |c| async move {
             let page = c.connections_page(start_index, limit, sort?).await?;
@@ -221,7 +221,7 @@ pub fn view_rows(
         "sent" => from_js::<Vec<SentInvitation>>("items", items)?.iter().map(Row::from).collect(),
         "received" => from_js::<Vec<ReceivedInvitation>>("items", items)?.iter().map(Row::from).collect(),
         "connections" => from_js::<Vec<Connection>>("items", items)?.iter().map(Row::from).collect(),
-        other => return Err(error_js(&Error::InvalidInput(format!("unknown list {other:?}")))),
+        other => return Err(error_js(&Error::InvalidInput(format!("unknown list '{other}'")))),
     };
     Ok(to_js(&apply(rows, &query)))
 }

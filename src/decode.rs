@@ -166,7 +166,14 @@ fn locate<T: DeserializeOwned>(mut root: Value, error: &str) -> String {
         .min(MAX_LOCATE_CHILDREN);
         let prefix = |n: usize| match &original {
             Value::Array(a) => Value::Array(a[..n].to_vec()),
-            Value::Object(o) => Value::Object(o.iter().take(n).map(|(k, v)| (k.clone(), v.clone())).collect()),
+            Value::Object(o) => {
+                // Inserted one by one: collecting into a map would compile in a sort.
+                let mut m = serde_json::Map::new();
+                for (k, v) in o.iter().take(n) {
+                    m.insert(k.clone(), v.clone());
+                }
+                Value::Object(m)
+            }
             other => other.clone(),
         };
         let mut found = None;

@@ -43,7 +43,11 @@ pub const OTHER_CATEGORY: &str = "OTHER";
 impl Counts {
     /// Counts the two lists.
     pub fn of(sent: &[SentInvitation], received: &[ReceivedInvitation]) -> Counts {
-        let mut by: BTreeMap<String, u32> = Category::KNOWN.iter().map(|c| (c.as_str().to_string(), 0)).collect();
+        // Inserted one by one: collecting into a map would compile in a sort.
+        let mut by = BTreeMap::new();
+        for c in Category::KNOWN {
+            by.insert(c.as_str().to_string(), 0);
+        }
         for inv in received {
             let key = match &inv.invitation_category {
                 Category::Other(_) | Category::Missing => OTHER_CATEGORY,

@@ -94,9 +94,10 @@ pub fn parse_iso8601_ms(text: &str) -> Option<f64> {
     }
     ms += f64::from(h * 3600 + m * 60 + sec) * 1000.0;
     if let Some(frac) = frac {
+        // Milliseconds from the first three digits (no float parsing compiled in).
         digits(frac)?;
-        let fraction: f64 = format!("0.{frac}").parse().ok()?;
-        ms += fraction * 1000.0;
+        let padded: String = frac.chars().chain("000".chars()).take(3).collect();
+        ms += f64::from(digits(&padded)?);
     }
     match zone {
         "" | "Z" | "z" => {}
@@ -141,10 +142,13 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
 /// (seconds; values above 10^11 are taken as milliseconds), into epoch milliseconds.
 pub fn parse_reset_ms(text: &str) -> Option<f64> {
     let t = text.trim();
-    if let Ok(n) = t.parse::<f64>() {
-        if !n.is_finite() || n <= 0.0 {
+    // Epoch seconds (or milliseconds), possibly with a fraction that is ignored.
+    let whole = t.split_once('.').map_or(t, |(w, f)| if digits(f).is_some() { w } else { "" });
+    if let Some(n) = (!whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit())).then(|| whole.parse::<u64>().ok()).flatten() {
+        if n == 0 {
             return None;
         }
+        let n = n as f64;
         return Some(if n > 1e11 { n } else { n * 1000.0 });
     }
     parse_iso8601_ms(t)
@@ -271,7 +275,10 @@ mod tests {
         assert_eq!(parse_reset_ms("1777334400000"), Some(1_777_334_400_000.0));
         assert_eq!(parse_reset_ms(" 2026-04-28T00:00:00Z "), Some(1_777_334_400_000.0));
         assert_eq!(parse_reset_ms("-5"), None);
+        assert_eq!(parse_reset_ms("0"), None);
+        assert_eq!(parse_reset_ms("1777334400.75"), Some(1_777_334_400_000.0));
         assert_eq!(parse_reset_ms("NaN"), None);
+        assert_eq!(parse_reset_ms("1e12"), None);
         assert_eq!(parse_reset_ms("later"), None);
     }
 
