@@ -128,7 +128,7 @@ pub fn from_json<T: DeserializeOwned>(status: u16, value: Value) -> Result<T, Er
         Ok(v) => return Ok(v),
         Err(e) => e.to_string(),
     };
-    let path = locate::<T>(value, &message);
+    let path = locate(value, &message, &|v| T::deserialize(v).err().map(|e| e.to_string()));
     Err(Error::Decode { status, path, message })
 }
 
@@ -153,8 +153,10 @@ const MAX_LOCATE_CHILDREN: usize = 200;
 /// field); otherwise the first child whose prefix `[..=k]` reproduces the error holds it.
 /// Serde reports the first error in document order, so that child is where it stands;
 /// the node stays cut after it while the search goes deeper.
-fn locate<T: DeserializeOwned>(mut root: Value, error: &str) -> String {
-    let same = |v: &Value| matches!(T::deserialize(v), Err(e) if e.to_string() == error);
+///
+/// Not generic (the decoder comes as `attempt`), so one copy serves every type.
+fn locate(mut root: Value, error: &str, attempt: &dyn Fn(&Value) -> Option<String>) -> String {
+    let same = |v: &Value| attempt(v).as_deref() == Some(error);
     let mut path: Vec<Step> = Vec::new();
     while let Some(node) = node_mut(&mut root, &path) {
         let original = std::mem::take(node);
