@@ -154,7 +154,7 @@ api.storage.onChanged.addListener((changes, area) => {
     // Another key or account means other people's data: never show it as "last good".
     const otherAccount = before.apiKey !== after.apiKey || (before.accountId ?? '') !== (after.accountId ?? '');
     const forget = otherAccount
-      ? api.storage.local.remove('snapshot').then(() => applyBadge({ ...after, badgeCategories: after.badgeCategories ?? [] }))
+      ? api.storage.local.remove('snapshot').then(() => applyBadge(after))
       : Promise.resolve();
     forget.then(() => restart('settings'));
   }

@@ -161,7 +161,8 @@ impl<T: Transport> Client<T> {
         url
     }
 
-    /// Sends one GET, paced and retried; returns a 2xx response or the final error.
+    /// Sends one GET, paced and retried; returns a 2xx response or the final error
+    /// (unredacted: callers go through [`Client::get`]).
     async fn request(&self, op: OpToken, url: String) -> Result<RawResponse, Error> {
         let req = HttpRequest { url, api_key: self.config.api_key.clone(), timeout_ms: self.config.timeout_ms };
         let t = &self.transport;
@@ -181,7 +182,6 @@ impl<T: Transport> Client<T> {
                     Err(error_from_response(&resp, t.now_ms()))
                 }
             });
-            let result = result.map_err(|e| e.redact(req.api_key.expose()));
             match result {
                 Ok(resp) => {
                     self.respect_exhausted_window(&resp);
@@ -224,12 +224,25 @@ impl<T: Transport> Client<T> {
         if let Some(sort) = spec.sort_by {
             query.push(("sortBy", sort.as_str().to_string()));
         }
-        let resp = self.request(op, self.url(spec.path, &query)).await?;
-        let now = self.transport.now_ms();
-        let mut page: Page<I> = decode_page(&resp, now).map_err(|e| e.redact(self.config.api_key.expose()))?;
-        page.items.iter_mut().for_each(|i| i.stamp_age(now));
+        let page = self
+            .get(op, self.url(spec.path, &query), |resp, now| {
+                let mut page: Page<I> = decode_page(resp, now)?;
+                page.items.iter_mut().for_each(|i| i.stamp_age(now));
+                Ok(page)
+            })
+            .await?;
         self.count(|c| c.pages += 1);
         Ok(page)
+    }
+
+    /// A paced, retried GET decoded by `decode`. The one exit of every endpoint, so the
+    /// API key is scrubbed from error text here and nowhere else.
+    async fn get<R>(&self, op: OpToken, url: String, decode: impl FnOnce(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
+        let result = match self.request(op, url).await {
+            Ok(resp) => decode(&resp, self.transport.now_ms()),
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| e.redact(self.config.api_key.expose()))
     }
 
     fn pager<I>(&self, spec: ListSpec) -> Pager<'_, T, I> {
@@ -291,13 +304,15 @@ impl<T: Transport> Client<T> {
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
         let url = format!("{}/accounts", self.config.base_url);
-        let resp = self.request(self.transport.begin(), url).await?;
-        // A bare array as documented, or tolerated: `{"accounts": [...]}`.
-        let mut value: serde_json::Value = decode(&resp, self.transport.now_ms())?;
-        if let Some(list) = value.get_mut("accounts") {
-            value = list.take();
-        }
-        from_json(resp.status, value)
+        self.get(self.transport.begin(), url, |resp, now| {
+            // A bare array as documented, or tolerated: `{"accounts": [...]}`.
+            let mut value: serde_json::Value = decode(resp, now)?;
+            if let Some(list) = value.get_mut("accounts") {
+                value = list.take();
+            }
+            from_json(resp.status, value)
+        })
+        .await
     }
 
     /// Walks every pending sent and received invitation (sent first) and returns one

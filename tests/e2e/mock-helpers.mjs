@@ -29,6 +29,9 @@ const LABELS = { CONNECTION: 'Connection', ORGANIZATION: 'Organization', NEWSLET
 /** Chip label → count, for the five documented categories. */
 export function expectedCategoryCounts(received) {
   const out = Object.fromEntries(Object.values(LABELS).map((l) => [l, 0]));
-  for (const r of received) out[LABELS[r.invitationCategory] ?? 'Other'] = (out[LABELS[r.invitationCategory] ?? 'Other'] ?? 0) + 1;
+  for (const r of received) {
+    const label = LABELS[r.invitationCategory] ?? 'Other';
+    out[label] = (out[label] ?? 0) + 1;
+  }
   return out;
 }
