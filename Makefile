@@ -49,7 +49,7 @@ doc:
 # (tests/browser.rs) and the service-worker suite (tests/service_worker.rs).
 test-wasm:
 	@echo "== wasm-bindgen-test: headless Chrome and Firefox, against the mock API"
-	@$(WASM_ENV) scripts/with-mock.sh wasm-pack test --headless --chrome --firefox --mode no-install .
+	@$(WASM_ENV) WASM_BINDGEN_TEST_TIMEOUT=90 scripts/with-mock.sh wasm-pack test --headless --chrome --firefox --mode no-install .
 
 # The built extension in headless Chromium (Playwright) and Firefox ESR (geckodriver).
 test-e2e: build

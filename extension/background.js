@@ -15,9 +15,13 @@ let cached = null; // { key, client }: one client (one rate limiter) per setting
 
 async function clientFor(settings) {
   await ready;
-  const key = JSON.stringify([settings.apiKey, settings.baseUrl, settings.accountId]);
+  // Test-only timings (faster backoff, pacing): set by the end-to-end tests in storage,
+  // never offered by the options page. Absent for users: the Rust defaults apply.
+  const { testClientConfig } = await api.storage.local.get('testClientConfig');
+  const key = JSON.stringify([settings.apiKey, settings.baseUrl, settings.accountId, testClientConfig ?? null]);
   if (cached?.key !== key) {
-    cached = { key, client: new Client({ apiKey: settings.apiKey, baseUrl: settings.baseUrl, accountId: settings.accountId || undefined }) };
+    const config = { ...(testClientConfig ?? {}), apiKey: settings.apiKey, baseUrl: settings.baseUrl, accountId: settings.accountId || undefined };
+    cached = { key, client: new Client(config) };
   }
   return cached.client;
 }

@@ -24,7 +24,11 @@ function setAccounts(accounts, selected) {
   const choices = [option('', t('optAccountDefault'))];
   for (const a of accounts) {
     const name = [a.firstName, a.lastName].filter(Boolean).join(' ') || a.publicId || a.id;
-    choices.push(option(a.id, a.status ? `${name} (${a.status})` : name));
+    // Accounts that are not ready are marked with their status in words; the ones that
+    // cannot serve API calls are listed but cannot be chosen.
+    const o = option(a.id, a.attention ? `${name} — ${t(`acct_${a.attention}`, a.status ?? '')}` : name);
+    o.disabled = !a.usable && a.id !== selected;
+    choices.push(o);
   }
   if (selected && !accounts.some((a) => a.id === selected)) choices.push(option(selected, selected));
   $('accountId').replaceChildren(...choices);
@@ -50,9 +54,8 @@ function readForm() {
 async function loadAccounts(settings, quiet) {
   try {
     const accounts = await send({ type: 'test', settings });
-    const usable = accounts.filter((a) => a.apiSeatAllocated !== false && a.status !== 'ERROR');
-    setAccounts(usable, $('accountId').value || settings.accountId);
-    if (!quiet) say(t('optTestOk', usable.length));
+    setAccounts(accounts, $('accountId').value || settings.accountId);
+    if (!quiet) say(t('optTestOk', accounts.filter((a) => a.usable).length));
   } catch (e) {
     say(errorText(e), true);
   }

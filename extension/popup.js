@@ -104,7 +104,9 @@ function renderTabs() {
   $('count-sent').textContent = counts ? String(counts.sent) : '';
   $('count-received').textContent = counts ? String(counts.received) : '';
   const c = state.connections;
-  $('count-connections').textContent = c.items.length ? `${c.items.length}${c.done ? '' : '+'}` : '';
+  const exact = state.snapshot?.connectionCount;
+  $('count-connections').textContent = exact != null ? exact.toLocaleString()
+    : c.items.length ? `${c.items.length}${c.done ? '' : '+'}` : '';
   const q = state.query[state.tab];
   if ($('search').value !== q.search) $('search').value = q.search;
 }
@@ -145,6 +147,7 @@ function rowElement(row) {
   li.append(head);
   if (row.headline) li.append(el('div', 'headline', row.headline));
   if (row.company) li.append(el('div', 'company', `${t('rowCompany')}: ${row.company}`));
+  if (row.newsletter) li.append(el('div', 'company newsletter', `${t('rowNewsletter')}: ${row.newsletter}`));
   if (row.category && state.query.received.category === '') li.append(el('span', 'chip', t(`cat${row.category}`)));
   if (row.message) li.append(el('p', 'message', row.message));
   return li;
@@ -177,7 +180,9 @@ function renderList() {
   $('export').disabled = state.rows.length === 0;
 
   const c = state.connections;
-  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', c.items.length) : t('loadedCount', c.items.length);
+  const exact = state.snapshot?.connectionCount;
+  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', c.items.length)
+    : exact != null ? t('loadedOf', c.items.length.toLocaleString(), exact.toLocaleString()) : t('loadedCount', c.items.length);
   $('load-more').hidden = c.done;
   $('load-more').disabled = c.loading;
 }
@@ -210,8 +215,7 @@ async function loadConnections() {
   try {
     const page = await send({ type: 'connections', startIndex: c.next, limit: CONNECTIONS_PAGE, sortBy: c.sortBy });
     if (c !== state.connections) return; // the sort or settings changed meanwhile: the list started over
-    const known = new Set(c.items.map((i) => i.vanityName ?? i.profileUrl));
-    c.items.push(...page.items.filter((i) => !known.has(i.vanityName ?? i.profileUrl)));
+    c.items.push(...page.items); // new items only: the walk in Rust de-duplicates
     c.next = page.nextStartIndex;
     c.done = page.done;
   } catch (e) {
@@ -233,7 +237,10 @@ function exportCsv() {
   const blob = new Blob(['\ufeff', csv], { type: 'text/csv;charset=utf-8' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `pending-${state.tab}-${new Date().toISOString().slice(0, 10)}.csv`;
+  // The connections file says how many of the exact total it holds.
+  const exact = state.snapshot?.connectionCount;
+  const of = state.tab === 'connections' && exact != null ? `-${state.rows.length}-of-${exact}` : '';
+  a.download = `pending-${state.tab}${of}-${new Date().toISOString().slice(0, 10)}.csv`;
   document.body.append(a);
   a.click();
   a.remove();

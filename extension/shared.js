@@ -65,6 +65,7 @@ export function errorText(error) {
     case 'bad_request': return t('errOther', e.message);
     case 'decode': return t('errDecode');
     case 'pagination': return t('errPagination');
+    case 'unavailable': return t('errUnavailable');
     case 'permission': return t('errPermission');
     case 'invalid_input': return t('errInvalidInput', e.message);
     default: return t('errOther', e.message);

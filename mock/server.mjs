@@ -12,11 +12,23 @@
 //                            slow repeat longpage growing successfalse
 //       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts) fault
 //       times=N              only the first N matching requests fault, then the real answer
+//       after=N              the first N matching requests answer normally, the fault follows
 //       wait=MS              429: retry time from now (default 1500); slow: delay (default 3000)
 //       evil=1               markup and javascript: URLs in the first items
+//       eol=1                the newer API edition: `endOfList` on received and connection
+//                            pages, `customMessage` notes, newsletter items as documented
+//                            (newsletterName, empty memberId and profile URL), accounts with
+//                            `enabled`, and /analytics/connections/count (404 without eol)
+//       short=1              received and connection pages of full, 4, full, 2, ... items
+//                            (LinkedIn's short pages mid-list; only sensible with eol=1)
+//       count=null           the count endpoint answers `connectionCount: null`
+//       fault=unavailable    502 {success:false, code: INVITATIONS_UNAVAILABLE | CONNECTIONS_UNAVAILABLE}
+//       acctlimit=N          per-account limit: at most N requests per account in any
+//       acctwindow=MS          MS (default 60000) ms, else 429 with Retry-After (seconds)
 //       reset=iso|epoch|none|retryafter   429: how the retry time is given (default iso, in
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
-//   /t/<scenario>/__stats        {requests, byEndpoint} for that scenario (not counted)
+//   /t/<scenario>/__stats        {requests, byEndpoint, arrivals, limited} for that scenario
+//                                (not counted; arrivals: ms timestamps of every request)
 //   /health                      {"status":"ok"}
 //
 // The dataset is deterministic: the same size gives the same items on every machine.
@@ -68,7 +80,7 @@ export function sentItem(i) {
   };
 }
 
-export function receivedItem(i) {
+export function receivedItem(i, newer = false) {
   const p = person(i, 2);
   const id = (7455891636745551899n - BigInt(i) * 104729n).toString();
   const [category, liType] = CATEGORIES[i % CATEGORIES.length];
@@ -84,7 +96,16 @@ export function receivedItem(i) {
   };
   if (isPerson) item.profile.headline = p.headline;
   if (category === 'ORGANIZATION') item.companyName = COMPANIES[i % COMPANIES.length];
-  if (category === 'CONNECTION' && i % 3 === 0) item.message = `Hi ${'there'}, I enjoyed your post on hiring — would love to connect.`;
+  const note = `Hi ${'there'}, I enjoyed your post on hiring — would love to connect.`;
+  if (category === 'CONNECTION' && i % 3 === 0) item[newer ? 'customMessage' : 'message'] = note;
+  if (newer && category === 'NEWSLETTER') {
+    // As the newer documentation's example: the ORGANIZATION type, the newsletter's
+    // name, and no member id or profile link for the inviter.
+    item.linkedInInvitationType = 'GenericInvitationType_ORGANIZATION';
+    item.newsletterName = `${COMPANIES[i % COMPANIES.length]} Weekly`;
+    item.profile.profileUrl = '';
+    item.profile.publicIdentifier = '';
+  }
   return item;
 }
 
@@ -106,12 +127,13 @@ const ACCOUNTS = [
     picture: 'https://media.licdn.com/dms/image/v2/D5603', status: 'AVAILABLE', apiSeatAllocated: true },
 ];
 
-export const DEMO = { sent: 240, received: 37, connections: 2000 };
+// One sync of the demo stays within one minute's 30 reads (23 sent pages, 5 received, 1 count).
+export const DEMO = { sent: 225, received: 37, connections: 2000 };
 
-function makeLists(sizes) {
+function makeLists(sizes, newer) {
   return {
     sent: Array.from({ length: sizes.sent }, (_, i) => sentItem(i)),
-    received: Array.from({ length: sizes.received }, (_, i) => receivedItem(i)),
+    received: Array.from({ length: sizes.received }, (_, i) => receivedItem(i, newer)),
     connections: Array.from({ length: sizes.connections }, (_, i) => connectionItem(i)),
   };
 }
@@ -136,8 +158,9 @@ function scenarioState(key, params) {
   let s = states.get(key);
   if (!s) {
     const n = (k) => Math.max(0, Math.min(20000, parseInt(params.get(k) ?? '0', 10) || 0));
-    s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }),
-      requests: 0, byEndpoint: {}, faulted: 0, grown: 0 };
+    const newer = params.get('eol') === '1';
+    s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }, newer),
+      newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map() };
     if (params.has('evil')) poison(s.lists);
     states.set(key, s);
     if (states.size > 2000) states.delete(states.keys().next().value);
@@ -145,7 +168,23 @@ function scenarioState(key, params) {
   return s;
 }
 
-const ENDPOINTS = { 'invitations/sent': 'sent', 'invitations/received': 'received', connections: 'connections', accounts: 'accounts' };
+const ENDPOINTS = { 'invitations/sent': 'sent', 'invitations/received': 'received', connections: 'connections',
+  accounts: 'accounts', 'analytics/connections/count': 'count' };
+
+// `short=1`: the page at each boundary has full, 4, full, 2, full, 4, ... items.
+const SHORT_PATTERN = [null, 4, null, 2];
+function pageSize(start, full, short) {
+  if (!short) return full;
+  let offset = 0;
+  for (let k = 0; offset <= start; k++) {
+    const size = SHORT_PATTERN[k % SHORT_PATTERN.length] ?? full;
+    if (offset === start) return size;
+    offset += size;
+  }
+  return full; // not a boundary of the pattern: a full page from there
+}
+
+const MAX_ARRIVALS = 20000;
 
 function cors(res) {
   res.setHeader('Access-Control-Allow-Origin', '*');
@@ -172,7 +211,10 @@ async function answer(req, res, endpoint, q, params, state) {
   const fault = params.get('fault');
   const on = params.get('on');
   const times = params.has('times') ? parseInt(params.get('times'), 10) : Infinity;
-  const applies = fault && (!on || on === endpoint) && state.faulted < times;
+  const after = parseInt(params.get('after') ?? '0', 10) || 0;
+  const matches = fault && (!on || on === endpoint);
+  if (matches) state.matched = (state.matched ?? 0) + 1;
+  const applies = matches && state.matched > after && state.faulted < times;
   if (applies) state.faulted += 1;
   const wait = parseInt(params.get('wait') ?? '', 10);
 
@@ -188,6 +230,10 @@ async function answer(req, res, endpoint, q, params, state) {
       case 'nonjson': return send(res, 200, '<!doctype html><html><body>Please sign in</body></html>', 'text/html');
       case 'malformed': return send(res, 200, '{"success":true,"invitations":[{"invitationId":"1",');
       case 'successfalse': return send(res, 200, { success: false, error: 'LinkedIn session expired' });
+      case 'unavailable': {
+        const code = endpoint === 'connections' ? 'CONNECTIONS_UNAVAILABLE' : 'INVITATIONS_UNAVAILABLE';
+        return send(res, 502, { success: false, code, message: 'LinkedIn returned nothing for now; retry the request' });
+      }
       case '429': {
         const at = Date.now() + (Number.isFinite(wait) ? wait : 1500);
         const how = params.get('reset') ?? 'iso';
@@ -205,7 +251,14 @@ async function answer(req, res, endpoint, q, params, state) {
     }
   }
 
-  if (endpoint === 'accounts') return send(res, 200, ACCOUNTS);
+  if (endpoint === 'accounts') {
+    return send(res, 200, state.newer ? ACCOUNTS.map((a, i) => ({ ...a, enabled: i !== 2, ...(i === 2 ? { status: 'WARMUP' } : {}) })) : ACCOUNTS);
+  }
+  if (endpoint === 'count') {
+    if (!state.newer) return send(res, 404, { success: false, error: 'Cannot GET /linkedin/analytics/connections/count' });
+    const count = params.get('count') === 'null' ? null : state.lists.connections.length;
+    return send(res, 200, { success: true, accountId: q.get('accountId') || ACCOUNTS[0].id, connectionCount: count });
+  }
 
   const lists = state.lists;
   const start = Math.max(0, parseInt(q.get('startIndex') ?? '0', 10) || 0);
@@ -215,6 +268,7 @@ async function answer(req, res, endpoint, q, params, state) {
   let size = endpoint === 'connections'
     ? Math.min(12, Math.max(1, parseInt(q.get('limit') ?? '10', 10) || 10)) : 10;
   if (applies && fault === 'longpage') size = 25;
+  if (endpoint !== 'sent') size = pageSize(servedStart, size, params.get('short') === '1');
 
   const list = lists[endpoint];
   const sortBy = q.get('sortBy');
@@ -233,12 +287,14 @@ async function answer(req, res, endpoint, q, params, state) {
       list.unshift(endpoint === 'sent' ? sentItem(n) : endpoint === 'received' ? receivedItem(n) : connectionItem(n));
     }
   }
+  // The newer edition: `endOfList` only on an empty page with nothing beyond it.
+  const eol = state.newer && endpoint !== 'sent' ? { endOfList: items.length === 0 && servedStart >= list.length } : {};
   if (endpoint === 'connections') {
-    return send(res, 200, { success: true, connections: items, startIndex: servedStart, limit: size,
+    return send(res, 200, { success: true, connections: items, ...eol, startIndex: servedStart, limit: size,
       sortBy: q.get('sortBy') || 'recentlyAdded', accountId });
   }
   res.setHeader('X-RateLimit-Limit', '60');
-  return send(res, 200, { success: true, invitations: items, count: items.length, startIndex: servedStart, accountId });
+  return send(res, 200, { success: true, ...eol, invitations: items, count: items.length, startIndex: servedStart, accountId });
 }
 
 export function createServer() {
@@ -258,18 +314,39 @@ export function createServer() {
       params = new URLSearchParams(key);
       rest = m[2];
     }
-    const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO), requests: 0, byEndpoint: {}, faulted: 0, grown: 0 });
-    if (rest === '/__stats') return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint });
+    // The demo serves the newer edition.
+    const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO, true), newer: true, requests: 0,
+      byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map() });
+    if (rest === '/__stats') {
+      return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals, limited: state.limited });
+    }
 
     const em = rest.match(/^\/linkedin\/(.+?)\/?$/);
     const endpoint = em && ENDPOINTS[em[1]];
     if (!endpoint) return send(res, 404, { success: false, error: `no such endpoint: ${rest}` });
+    const arrived = Date.now();
     state.requests += 1;
     state.byEndpoint[endpoint] = (state.byEndpoint[endpoint] ?? 0) + 1;
+    if (state.arrivals.length < MAX_ARRIVALS) state.arrivals.push(arrived);
 
     const auth = req.headers.authorization ?? '';
     if (!/^Bearer \S+$/.test(auth) || auth === 'Bearer invalid-key') {
       return send(res, 401, { error: 'Unauthorized - Invalid credentials' });
+    }
+    // Per-account limit (the newer documentation: 30 reads a minute per LinkedIn
+    // account): every arrival counts, refused ones included, as a server would.
+    const limit = parseInt(params.get('acctlimit') ?? '', 10);
+    if (Number.isFinite(limit) && limit > 0) {
+      const windowMs = parseInt(params.get('acctwindow') ?? '60000', 10) || 60000;
+      const account = url.searchParams.get('accountId') || ACCOUNTS[0].id;
+      const seen = (state.byAccount.get(account) ?? []).filter((t) => t > arrived - windowMs);
+      seen.push(arrived);
+      state.byAccount.set(account, seen);
+      if (seen.length > limit) {
+        state.limited += 1;
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((seen[seen.length - limit - 1] + windowMs - arrived) / 1000))));
+        return send(res, 429, { success: false, code: 'RATE_LIMITED', message: `Rate limit exceeded: ${limit} reads per ${windowMs / 1000} s for this account` });
+      }
     }
     try {
       await answer(req, res, endpoint, url.searchParams, params, state);

@@ -1,7 +1,7 @@
 // `make bench`: how fast the extension is where users feel it, on the demo dataset
-// (240 sent, 37 received). Writes bench/results.md and prints it.
+// (225 sent, 37 received). Writes bench/results.md and prints it.
 //   - popup open → counts shown (from storage, before WASM) and → rows rendered (after WASM)
-//   - viewRows for every keystroke of a search over the 240 sent invitations
+//   - viewRows for every keystroke of a search over the 225 sent invitations
 //   - a full sync with the production pacing (60/min, 250 ms apart) against the local mock
 import fs from 'node:fs';
 import path from 'node:path';

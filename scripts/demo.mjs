@@ -14,7 +14,7 @@ const headless = !process.env.DISPLAY || process.env.HEADLESS === '1';
 const { context, extensionId, worker, close } = await launchExtension({ headless });
 try {
   await configureThroughOptions(context, extensionId, { apiKey: 'demo-key', baseUrl: `${mock}/linkedin` });
-  const badge = await waitForBadge(worker, (text) => text !== '' && text !== '!');
+  const badge = await waitForBadge(worker, (text) => text !== '' && text !== '!', 120_000);
   const { snapshot } = await worker.evaluate(() => chrome.storage.local.get('snapshot'));
   const { counts, cost } = snapshot;
   console.log('Demo: the extension synced the demo dataset through the WASM client');

@@ -12,6 +12,8 @@ use crate::error::Error;
 use crate::transport::fetch::FetchTransport;
 use js_sys::{Function, Promise};
 use serde::Serialize;
+use crate::paginate::Walk;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -42,22 +44,26 @@ export interface ClientConfig {
 }
 /** How every failure reaches JavaScript. `kind` is one of: invalid_input, network,
  * timeout, cancelled, unauthorized, forbidden, no_account, bad_request, server, http,
- * api, rate_limited, decode, pagination. */
+ * api, unavailable (LinkedIn returned nothing for now), rate_limited, decode, pagination. */
 export interface ApiError { kind: string; status?: number; message: string; retryAt?: number; }
 export interface Profile { firstName?: string; lastName?: string; headline?: string; profileUrl?: string; publicIdentifier?: string; }
 export interface SentInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; sentAt?: string; message?: string; profile: Profile; ageSecs?: number; }
 export type Category = "CONNECTION" | "ORGANIZATION" | "NEWSLETTER" | "EVENT" | "MEMBER_FOLLOW" | string;
-export interface ReceivedInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; invitationCategory: Category; linkedInInvitationType?: string; validationToken?: string; receivedAt?: string; companyName?: string; message?: string; profile: Profile; ageSecs?: number; }
+export interface ReceivedInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; invitationCategory: Category; linkedInInvitationType?: string; validationToken?: string; receivedAt?: string; companyName?: string; newsletterName?: string; customMessage?: string; message?: string; profile: Profile; ageSecs?: number; }
 export interface Connection { firstName?: string; lastName?: string; vanityName?: string; headline?: string; connectedDate?: string; profileUrl?: string; ageSecs?: number; }
-export interface Account { id: string; firstName?: string; lastName?: string; publicId?: string; picture?: string; status?: string; apiSeatAllocated?: boolean; }
+export interface Account { id: string; firstName?: string; lastName?: string; publicId?: string; picture?: string; status?: string; enabled?: boolean; apiSeatAllocated?: boolean;
+  /** Set when the account is not ready: disabled, no_seat, warmup, error, unknown, in_use or other. */
+  attention?: string;
+  /** Whether the account can serve API calls (not disabled, has a seat, not in ERROR). */
+  usable: boolean; }
 export interface Counts { sent: number; received: number; receivedByCategory: Record<string, number>; }
 export interface Cost { requests: number; pages: number; retries: number; durationMs: number; }
-export interface Snapshot { takenAtMs: number; accountId?: string; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; cost: Cost; }
-/** One page; `done` is true when no page follows (empty, or shorter than a known page size). */
+export interface Snapshot { takenAtMs: number; accountId?: string; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; cost: Cost; }
+/** One page of new items; `done` is true when no page follows (the paginator's stop rule). */
 export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; }
 export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; }
 /** A list row as the popup renders it; `url` is present only for a safe linkedin.com link. */
-export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; message?: string; }
+export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; newsletter?: string; message?: string; }
 export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; order?: "server" | "newest" | "oldest"; }
 "#;
 
@@ -85,15 +91,26 @@ struct JsPage<T> {
     account_id: Option<String>,
 }
 
-fn page_js<T: Serialize>(start: u32, page_size: Option<usize>, page: Page<T>) -> JsValue {
-    let len = page.items.len();
-    to_js(&JsPage {
-        start_index: start,
-        next_start_index: start.saturating_add(len as u32),
-        done: len == 0 || page_size.is_some_and(|s| len < s),
-        account_id: page.account_id,
-        items: page.items,
-    })
+fn page_js<T: Serialize>(start: u32, next_start_index: u32, done: bool, items: Vec<T>, account_id: Option<String>) -> JsValue {
+    to_js(&JsPage { start_index: start, next_start_index, done, account_id, items })
+}
+
+/// A one-page walk from `start` with the list's stop rule: the page's new items, where
+/// the next page starts and whether there is one.
+fn one_page<T: crate::models::Keyed + Serialize>(start: u32, page_size: Option<usize>, page: Page<T>) -> Result<JsValue, Error> {
+    let mut walk = Walk::starting_at(start, page_size, u32::MAX);
+    let account_id = page.account_id.clone();
+    let items = walk.accept(page)?;
+    Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), items, account_id))
+}
+
+/// The connections cursor of the popup: one [`Walk`] per sort order, so paging across
+/// calls keeps its stop rule, de-duplication and loop guards.
+#[derive(Debug)]
+struct ConnectionsCursor {
+    sort_by: SortBy,
+    limit: u32,
+    walk: Walk,
 }
 
 /// A ConnectSafely client for JavaScript: `new Client({apiKey, baseUrl?, accountId?})`.
@@ -101,6 +118,7 @@ fn page_js<T: Serialize>(start: u32, page_size: Option<usize>, page: Page<T>) ->
 #[derive(Debug)]
 pub struct JsClient {
     inner: Rc<Client<FetchTransport>>,
+    connections: Rc<RefCell<Option<ConnectionsCursor>>>,
 }
 
 #[wasm_bindgen(js_class = Client)]
@@ -110,7 +128,7 @@ impl JsClient {
     pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue) -> Result<JsClient, JsValue> {
         let input: ConfigInput = from_js("configuration", config)?;
         let config = Config::try_from(input).map_err(|e| error_js(&e))?;
-        Ok(JsClient { inner: Rc::new(Client::new(config, FetchTransport::new())) })
+        Ok(JsClient { inner: Rc::new(Client::new(config, FetchTransport::new())), connections: Rc::default() })
     }
 
     fn run<F>(&self, f: impl FnOnce(Rc<Client<FetchTransport>>) -> F) -> Promise
@@ -141,19 +159,19 @@ impl JsClient {
     /// One page of pending sent invitations.
     #[wasm_bindgen(js_name = sentPage, unchecked_return_type = "Promise<Page<SentInvitation>>")]
     pub fn sent_page(&self, start_index: u32) -> Promise {
-        self.run(move |c| async move { c.sent_page(start_index).await.map(|p| page_js(start_index, None, p)) })
+        self.run(move |c| async move { one_page(start_index, None, c.sent_page(start_index).await?) })
     }
 
     /// One page of pending received invitations (10 per page).
     #[wasm_bindgen(js_name = receivedPage, unchecked_return_type = "Promise<Page<ReceivedInvitation>>")]
     pub fn received_page(&self, start_index: u32) -> Promise {
-        self.run(move |c| async move {
-            c.received_page(start_index).await.map(|p| page_js(start_index, Some(RECEIVED_PAGE_SIZE), p))
-        })
+        self.run(move |c| async move { one_page(start_index, Some(RECEIVED_PAGE_SIZE), c.received_page(start_index).await?) })
     }
 
     /// One page of connections: `limit` (1–12) per page, `sortBy` one of
-    /// `recentlyAdded` (default), `firstName`, `lastName`.
+    /// `recentlyAdded` (default), `firstName`, `lastName`. Consecutive calls that go on
+    /// where the last one ended share one walk: its items are new ones only, and `done`
+    /// follows the list's stop rule (`endOfList` where the server sends it).
     #[wasm_bindgen(js_name = connectionsPage, unchecked_return_type = "Promise<Page<Connection>>")]
     pub fn connections_page(&self, start_index: u32, limit: Option<u32>, sort_by: Option<String>) -> Promise {
         let limit = limit.unwrap_or(10).clamp(1, MAX_CONNECTIONS_LIMIT);
@@ -163,9 +181,24 @@ impl JsClient {
             Some("lastName") => Ok(SortBy::LastName),
             Some(other) => Err(Error::InvalidInput(format!("unknown sortBy '{other}'"))),
         };
+        let cursors = self.connections.clone();
         self.run(move |c| async move {
-            let page = c.connections_page(start_index, limit, sort?).await?;
-            Ok(page_js(start_index, Some(limit as usize), page))
+            let sort_by = sort?;
+            let taken = cursors.borrow_mut().take();
+            let mut cursor = match taken {
+                Some(k) if k.sort_by == sort_by && k.limit == limit && k.walk.next_start() == Some(start_index) => k,
+                _ => ConnectionsCursor {
+                    sort_by,
+                    limit,
+                    walk: Walk::starting_at(start_index, Some(limit as usize), c.config().max_pages),
+                },
+            };
+            let page = c.connections_page(start_index, limit, sort_by).await?;
+            let account_id = page.account_id.clone();
+            let items = cursor.walk.accept(page)?;
+            let (next, done) = (cursor.walk.next_start().unwrap_or(start_index), cursor.walk.is_done());
+            *cursors.borrow_mut() = Some(cursor);
+            Ok(page_js(start_index, next, done, items, account_id))
         })
     }
 

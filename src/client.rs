@@ -1,9 +1,9 @@
 //! The typed client: endpoints, pacing, retries and list walks over a [`Transport`].
 
 use crate::config::Config;
-use crate::decode::{decode, decode_page, error_from_response, from_json, Page, RawResponse};
+use crate::decode::{decode, decode_page, from_json, Page, RawResponse};
 use crate::error::Error;
-use crate::limiter::{retry_delay_ms, RateLimiter};
+use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
 use crate::paginate::Walk;
 use crate::sync::{Cost, Counts, Snapshot};
@@ -161,9 +161,11 @@ impl<T: Transport> Client<T> {
         url
     }
 
-    /// Sends one GET, paced and retried; returns a 2xx response or the final error
-    /// (unredacted: callers go through [`Client::get`]).
-    async fn request(&self, op: OpToken, url: String) -> Result<RawResponse, Error> {
+    /// Sends one GET, paced, decoded by `decode` and retried while the error is
+    /// transient (a 5xx, a rate limit, or a 2xx saying LinkedIn returned nothing for
+    /// now); returns the decoded value or the final error (unredacted: callers go
+    /// through [`Client::get`]).
+    async fn request<R>(&self, op: OpToken, url: String, decode: impl Fn(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
         let req = HttpRequest { url, api_key: self.config.api_key.clone(), timeout_ms: self.config.timeout_ms };
         let t = &self.transport;
         let mut attempt = 0;
@@ -174,19 +176,15 @@ impl<T: Transport> Client<T> {
             }
             self.limiter.borrow_mut().record(t.now_ms());
             self.count(|c| c.requests += 1);
+            // Retry-After counts from the answer, not from the request.
             let result = t.get(op, &req).await.and_then(|resp| {
                 if (200..300).contains(&resp.status) {
-                    Ok(resp)
-                } else {
-                    // Retry-After counts from the answer, not from the request.
-                    Err(error_from_response(&resp, t.now_ms()))
+                    self.respect_exhausted_window(&resp);
                 }
+                decode(&resp, t.now_ms())
             });
             match result {
-                Ok(resp) => {
-                    self.respect_exhausted_window(&resp);
-                    return Ok(resp);
-                }
+                Ok(value) => return Ok(value),
                 Err(e) => {
                     let now = t.now_ms();
                     match retry_delay_ms(&self.config.retry, &e, attempt, now, t.random()) {
@@ -237,12 +235,8 @@ impl<T: Transport> Client<T> {
 
     /// A paced, retried GET decoded by `decode`. The one exit of every endpoint, so the
     /// API key is scrubbed from error text here and nowhere else.
-    async fn get<R>(&self, op: OpToken, url: String, decode: impl FnOnce(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
-        let result = match self.request(op, url).await {
-            Ok(resp) => decode(&resp, self.transport.now_ms()),
-            Err(e) => Err(e),
-        };
-        result.map_err(|e| e.redact(self.config.api_key.expose()))
+    async fn get<R>(&self, op: OpToken, url: String, decode: impl Fn(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
+        self.request(op, url, decode).await.map_err(|e| e.redact(self.config.api_key.expose()))
     }
 
     fn pager<I>(&self, spec: ListSpec) -> Pager<'_, T, I> {
@@ -310,21 +304,51 @@ impl<T: Transport> Client<T> {
             if let Some(list) = value.get_mut("accounts") {
                 value = list.take();
             }
-            from_json(resp.status, value)
+            let mut accounts: Vec<Account> = from_json(resp.status, value)?;
+            for a in &mut accounts {
+                a.attention = a.attention();
+                a.usable = a.is_usable();
+            }
+            Ok(accounts)
         })
         .await
     }
 
-    /// Walks every pending sent and received invitation (sent first) and returns one
-    /// snapshot with counts, the lists, when it was taken and what it cost.
+    /// The exact number of connections (`GET /analytics/connections/count`, newer API
+    /// edition); `None` when LinkedIn gave none (`connectionCount: null`).
     ///
     /// # Errors
-    /// The first error of either walk; nothing partial is returned.
+    /// Any [`Error`] but [`Error::Pagination`]; an older deployment without the
+    /// endpoint answers 404 ([`Error::Api`]).
+    pub async fn connection_count(&self) -> Result<Option<u64>, Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct CountBody {
+            #[serde(default, deserialize_with = "crate::models::lenient_u64")]
+            connection_count: Option<u64>,
+        }
+        let url = self.url("/analytics/connections/count", &[]);
+        let body: CountBody = self.get(self.transport.begin(), url, decode).await?;
+        Ok(body.connection_count)
+    }
+
+    /// Walks every pending received and sent invitation (received first: they are the
+    /// badge's data), asks for the exact connection count, and returns one snapshot
+    /// with counts, the lists, when it was taken and what it cost.
+    ///
+    /// # Errors
+    /// The first error of either walk; nothing partial is returned. A failed connection
+    /// count is not an error: the snapshot then has none.
     pub async fn sync(&self, progress: &mut dyn FnMut(Progress)) -> Result<Snapshot, Error> {
         let started = self.transport.now_ms();
         let before = self.counters();
-        let sent = self.sent().collect_all(None, progress).await?;
         let received = self.received().collect_all(None, progress).await?;
+        let sent = self.sent().collect_all(None, progress).await?;
+        let connection_count = match self.connection_count().await {
+            Ok(n) => n,
+            Err(Error::Cancelled) => return Err(Error::Cancelled),
+            Err(_) => None,
+        };
         let after = self.counters();
         Ok(Snapshot {
             taken_at_ms: self.transport.now_ms(),
@@ -332,6 +356,7 @@ impl<T: Transport> Client<T> {
             counts: Counts::of(&sent.items, &received.items),
             sent: sent.items,
             received: received.items,
+            connection_count,
             cost: Cost {
                 requests: after.requests - before.requests,
                 pages: after.pages - before.pages,
@@ -388,6 +413,13 @@ impl<T: Transport, I: DeserializeOwned + Aged + Keyed> Pager<'_, T, I> {
     /// on the next call; after [`Error::Pagination`] the walk is over.
     pub async fn next_page(&mut self) -> Result<Option<Vec<I>>, Error> {
         let Some(start) = self.walk.next_start() else { return Ok(None) };
+        let streak = self.walk.empty_streak();
+        if streak > 0 {
+            // An empty page that is not the end: LinkedIn returned nothing for now.
+            let c = self.client;
+            let delay = backoff_ms(&c.config.retry, streak - 1, c.transport.random());
+            c.transport.sleep(self.op, delay).await?;
+        }
         let page = self.client.fetch_page(self.op, &self.spec, start).await?;
         if page.account_id.is_some() {
             self.account_id.clone_from(&page.account_id);

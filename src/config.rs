@@ -8,6 +8,16 @@ use std::fmt;
 /// The production API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.connectsafely.ai/linkedin";
 
+/// Reads per minute the client allows itself: the stricter of the documented limits,
+/// 30 reads a minute per LinkedIn account (the newer documentation; 60 a minute per
+/// API key in both editions). The extension acts for one account at a time.
+pub const READS_PER_MINUTE: u32 = 30;
+
+/// Added to the limiter's 60-second window so that the server, which counts *arrivals*,
+/// never sees more than the limit in any 60 s: requests sent within 61 s of each other
+/// can arrive within 60 s only if their network delays differ by more than a second.
+pub const ARRIVAL_MARGIN_MS: u32 = 1_000;
+
 /// The API key. Its `Debug` prints `ApiKey(***)`; it has no `Display`, and
 /// [`ApiKey::expose`] is the one way to read it (used only for the `Authorization`
 /// header).
@@ -53,9 +63,9 @@ pub struct Config {
     pub api_key: ApiKey,
     /// The LinkedIn account to act for; `None` lets the API pick its default.
     pub account_id: Option<String>,
-    /// At most this many requests in any `window_ms` (default 60).
+    /// At most this many requests in any `window_ms` (default [`READS_PER_MINUTE`]).
     pub max_requests: u32,
-    /// The limiter's window (default 60 000 ms).
+    /// The limiter's window (default 60 000 ms plus [`ARRIVAL_MARGIN_MS`]).
     pub window_ms: u32,
     /// At least this long between two requests (default 250 ms).
     pub min_interval_ms: u32,
@@ -77,8 +87,8 @@ impl Config {
             base_url: validate_base_url(base_url)?,
             api_key: ApiKey::new(api_key)?,
             account_id: validate_account_id(account_id)?,
-            max_requests: 60,
-            window_ms: 60_000,
+            max_requests: READS_PER_MINUTE,
+            window_ms: 60_000 + ARRIVAL_MARGIN_MS,
             min_interval_ms: 250,
             timeout_ms: 20_000,
             retry: RetryPolicy::default(),
@@ -230,7 +240,7 @@ mod tests {
         .try_into()
         .unwrap();
         assert_eq!(c.base_url, DEFAULT_BASE_URL);
-        assert_eq!((c.timeout_ms, c.retry.max_retries, c.max_requests), (300, 1, 60));
+        assert_eq!((c.timeout_ms, c.retry.max_retries, c.max_requests), (300, 1, READS_PER_MINUTE));
         let bad = ConfigInput { api_key: "k".into(), account_id: Some("a&b=c".into()), ..ConfigInput::default() };
         assert!(Config::try_from(bad).is_err());
         let bad = ConfigInput { api_key: "k".into(), timeout_ms: Some(0), ..ConfigInput::default() };

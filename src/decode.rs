@@ -73,6 +73,9 @@ pub struct Page<T> {
     pub echoed_start: Option<u32>,
     /// The account that served the page, if the server said.
     pub account_id: Option<String>,
+    /// The newer API edition's `endOfList` flag (received invitations and connections),
+    /// `None` when the server did not send it (older deployments, sent invitations).
+    pub end_of_list: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +88,8 @@ struct RawPage<T> {
     start_index: Option<u32>,
     #[serde(default, deserialize_with = "crate::models::opt_text")]
     account_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::models::lenient_bool")]
+    end_of_list: Option<bool>,
 }
 
 /// The most characters of server text an error message keeps.
@@ -104,7 +109,7 @@ pub fn decode_page<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Resu
         }
     }
     let raw: RawPage<T> = from_json(resp.status, value)?;
-    Ok(Page { items: raw.invitations, echoed_start: raw.start_index, account_id: raw.account_id })
+    Ok(Page { items: raw.invitations, echoed_start: raw.start_index, account_id: raw.account_id, end_of_list: raw.end_of_list })
 }
 
 /// Decodes a body of any other shape (e.g. the bare array of `GET /accounts`), or the
@@ -390,6 +395,61 @@ mod tests {
         let accounts: Vec<Account> = decode(&resp(200, include_str!("../tests/fixtures/accounts.json")), NOW).unwrap();
         assert_eq!(accounts[0].id, "60d21b4667d0d8992e610c85");
         assert_eq!(accounts[0].api_seat_allocated, Some(true));
+    }
+
+    #[test]
+    fn decodes_the_newer_edition_examples() {
+        let recv: Page<ReceivedInvitation> =
+            decode_page(&resp(200, include_str!("../tests/fixtures/invitations-received.newer.json")), NOW).unwrap();
+        assert_eq!(recv.end_of_list, Some(false));
+        assert_eq!(recv.items.len(), 3, "trust the array, not count: 10");
+        let newsletter = &recv.items[1];
+        assert_eq!(newsletter.invitation_category.as_str(), "NEWSLETTER");
+        assert_eq!(newsletter.newsletter_name.as_deref(), Some("VAYUZ Insights"));
+        assert_eq!(newsletter.linkedin_invitation_type.as_deref(), Some("GenericInvitationType_ORGANIZATION"));
+        assert_eq!((newsletter.member_id.as_deref(), newsletter.profile.profile_url.as_deref()), (None, None), "empty is absent");
+        assert_eq!(newsletter.profile.public_identifier, None);
+        assert_eq!(recv.items[2].note(), None);
+        let with_note: ReceivedInvitation =
+            serde_json::from_str(r#"{"invitationId":"1","customMessage":"Hi from the newer API"}"#).unwrap();
+        assert_eq!(with_note.note(), Some("Hi from the newer API"));
+        let old_note: ReceivedInvitation = serde_json::from_str(r#"{"invitationId":"1","message":"Hi"}"#).unwrap();
+        assert_eq!(old_note.note(), Some("Hi"));
+
+        let conns: Page<Connection> =
+            decode_page(&resp(200, include_str!("../tests/fixtures/connections.newer.json")), NOW).unwrap();
+        assert_eq!((conns.items.len(), conns.end_of_list), (2, Some(false)));
+        let old: Page<Connection> =
+            decode_page(&resp(200, include_str!("../tests/fixtures/connections.page0.json")), NOW).unwrap();
+        assert_eq!(old.end_of_list, None, "the older edition says nothing");
+
+        let accounts: Vec<Account> = decode(&resp(200, include_str!("../tests/fixtures/accounts.newer.json")), NOW).unwrap();
+        assert_eq!((accounts[0].enabled, accounts[0].attention()), (Some(true), None));
+        assert_eq!((accounts[1].picture.as_deref(), accounts[1].attention()), (None, Some("no_seat")));
+
+        let e = decode_page::<ReceivedInvitation>(
+            &resp(502, include_str!("../tests/fixtures/invitations-unavailable.newer.json")),
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!((e.kind(), e.status()), ("unavailable", Some(502)));
+        assert!(e.is_retryable());
+        // The newer shared error shape: {success: false, code, message}.
+        let e = decode_page::<ReceivedInvitation>(
+            &resp(400, r#"{"success":false,"code":"validation_error","message":"startIndex must be a number"}"#),
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!((e.kind(), e.to_string().as_str()), ("bad_request", "HTTP 400: startIndex must be a number"));
+    }
+
+    #[test]
+    fn end_of_list_is_read_leniently() {
+        for (raw, want) in [("true", Some(true)), ("false", Some(false)), ("\"true\"", Some(true)), ("null", None), ("1", None), ("\"yes\"", None)] {
+            let body = format!(r#"{{"invitations":[],"endOfList":{raw}}}"#);
+            let p: Page<SentInvitation> = decode_page(&resp(200, &body), NOW).unwrap();
+            assert_eq!(p.end_of_list, want, "{raw}");
+        }
     }
 
     #[test]

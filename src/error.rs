@@ -74,6 +74,14 @@ pub enum PaginationError {
         /// The offset of the repeated page.
         start_index: u32,
     },
+    /// Several empty pages in a row said `endOfList: false`: LinkedIn is not returning
+    /// the rest of the list right now.
+    EmptyPages {
+        /// The offset that kept coming back empty.
+        start_index: u32,
+        /// How many empty pages came in a row.
+        pages: u32,
+    },
     /// The walk reached its page cap with more pages still announced.
     PageCap {
         /// The cap.
@@ -86,8 +94,12 @@ impl Error {
     /// `invalid_input`, `network`, `timeout`, `cancelled`, `unauthorized` (401),
     /// `forbidden` (403), `no_account` (404), `bad_request` (400), `server` (5xx),
     /// `http` (any other status), `api` (a 2xx saying `success: false`),
-    /// `rate_limited`, `decode` or `pagination`.
+    /// `unavailable` (the newer API's `INVITATIONS_UNAVAILABLE` / `CONNECTIONS_UNAVAILABLE`:
+    /// LinkedIn returned nothing for now), `rate_limited`, `decode` or `pagination`.
     pub fn kind(&self) -> &'static str {
+        if self.is_unavailable() {
+            return "unavailable";
+        }
         match self {
             Error::InvalidInput(_) => "invalid_input",
             Error::Network(_) => "network",
@@ -106,6 +118,13 @@ impl Error {
             Error::Decode { .. } => "decode",
             Error::Pagination(_) => "pagination",
         }
+    }
+
+    /// Whether the server said LinkedIn returned nothing for now while items are still
+    /// pending (a `code` ending in `_UNAVAILABLE`, such as `INVITATIONS_UNAVAILABLE`, on
+    /// any status): to be retried, never read as an empty list.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Error::Api { code: Some(code), .. } if code.trim().to_ascii_uppercase().ends_with("_UNAVAILABLE"))
     }
 
     /// The HTTP status, for errors that carry a response.
@@ -128,7 +147,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Network(_) | Error::Timeout { .. } | Error::RateLimited { .. } => true,
-            Error::Api { status, .. } => matches!(status, 500 | 502 | 503 | 504),
+            Error::Api { status, .. } => matches!(status, 500 | 502 | 503 | 504) || self.is_unavailable(),
             _ => false,
         }
     }
@@ -195,6 +214,9 @@ impl fmt::Display for PaginationError {
             }
             PaginationError::RepeatedPage { start_index } => {
                 write!(f, "the page at startIndex {start_index} repeats items already seen")
+            }
+            PaginationError::EmptyPages { start_index, pages } => {
+                write!(f, "{pages} empty pages in a row at startIndex {start_index}, yet the list does not end there")
             }
             PaginationError::PageCap { max_pages } => {
                 write!(f, "more than {max_pages} pages; the list is larger than the configured cap")

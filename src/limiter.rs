@@ -67,6 +67,9 @@ impl RateLimiter {
 pub struct RetryPolicy {
     /// Retries after the first attempt (so `max_retries + 1` attempts at most).
     pub max_retries: u32,
+    /// Retries of an answer saying LinkedIn returned nothing for now
+    /// (`*_UNAVAILABLE`), which the newer API documents as "retry".
+    pub max_unavailable_retries: u32,
     /// First backoff step, doubled per attempt.
     pub backoff_base_ms: u32,
     /// Largest backoff step.
@@ -84,6 +87,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_retries: 3,
+            max_unavailable_retries: 5,
             backoff_base_ms: 1_000,
             backoff_max_ms: 16_000,
             rate_limit_margin_ms: 5_000,
@@ -106,7 +110,8 @@ pub fn backoff_ms(policy: &RetryPolicy, attempt: u32, random01: f64) -> f64 {
 /// `None` when the error must go back to the caller: not retryable, retries used up, or
 /// a rate-limit wait longer than the policy allows.
 pub fn retry_delay_ms(policy: &RetryPolicy, error: &Error, attempt: u32, now_ms: f64, random01: f64) -> Option<f64> {
-    if !error.is_retryable() || attempt >= policy.max_retries {
+    let max_retries = if error.is_unavailable() { policy.max_unavailable_retries } else { policy.max_retries };
+    if !error.is_retryable() || attempt >= max_retries {
         return None;
     }
     if let Error::RateLimited { retry_at_ms, .. } = error {

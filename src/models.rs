@@ -67,6 +67,32 @@ pub(crate) fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>
     })
 }
 
+/// A whole number, a numeric string or anything else (read as `None`): for counts a
+/// server may send as `null`.
+pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// `true`/`false`, or their string spellings; anything else (a number, `null`, a typo)
+/// reads as `None`, "not said", so that a stop rule never rests on a guess.
+pub(crate) fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::Bool(b) => Some(b),
+        serde_json::Value::String(s) => match s.trim() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// The person on an invitation: the invitee on a sent invitation, the inviter on a
 /// received one (a person even for organization, newsletter and event invitations).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -240,10 +266,16 @@ pub struct ReceivedInvitation {
     /// Relative display time, kept raw (`"2 weeks ago"`).
     #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
-    /// The company, on organization invitations.
+    /// The company, on organization (and some newsletter) invitations.
     #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
-    /// The inviter's note, when there is one.
+    /// The newsletter's name, on newsletter invitations (newer API edition).
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub newsletter_name: Option<String>,
+    /// The inviter's note as the newer API edition names it (`customMessage`).
+    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub custom_message: Option<String>,
+    /// The inviter's note as the older pages name it (`message`).
     #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The inviter.
@@ -256,6 +288,13 @@ pub struct ReceivedInvitation {
 
 fn category<'de, D: Deserializer<'de>>(d: D) -> Result<Category, D::Error> {
     Ok(Option::<String>::deserialize(d)?.map(Category::from).unwrap_or_default())
+}
+
+impl ReceivedInvitation {
+    /// The inviter's note: `customMessage` (newer edition), else `message`.
+    pub fn note(&self) -> Option<&str> {
+        self.custom_message.as_deref().or(self.message.as_deref())
+    }
 }
 
 /// A first-degree connection (`GET /connections`).
@@ -311,19 +350,49 @@ pub struct Account {
     /// Picture URL.
     #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
-    /// `AVAILABLE`, `IN_USE`, `ERROR`, `WARMUP`, … (an open set).
+    /// `AVAILABLE`, `WARMUP`, `ERROR`, `UNKNOWN`, `IN_USE`, … (an open set).
     #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Whether the account is enabled (newer API edition); `None` when not said.
+    #[serde(default, deserialize_with = "lenient_bool", skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Whether the caller holds an API seat for this account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_seat_allocated: Option<bool>,
+    /// Set by the client from [`Account::attention`] for the UI; never read from the API.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub attention: Option<&'static str>,
+    /// Set by the client from [`Account::is_usable`] for the UI; never read from the API.
+    #[serde(skip_deserializing)]
+    pub usable: bool,
 }
 
 impl Account {
-    /// Whether the account can serve API calls: it has a seat (or the API did not say)
-    /// and its status is not `ERROR`.
+    /// Whether the account can serve API calls: it has a seat and is enabled (or the
+    /// API did not say) and its status is not `ERROR`.
     pub fn is_usable(&self) -> bool {
-        self.api_seat_allocated != Some(false) && self.status.as_deref() != Some("ERROR")
+        self.api_seat_allocated != Some(false) && self.enabled != Some(false) && self.status.as_deref() != Some("ERROR")
+    }
+
+    /// What the options page says next to the account, or `None` when it is ready
+    /// (enabled and `AVAILABLE`, or nothing said): a stable key the UI maps to words.
+    /// `disabled`, `no_seat`, `warmup`, `error`, `unknown`, `in_use`, or `other`.
+    pub fn attention(&self) -> Option<&'static str> {
+        if self.enabled == Some(false) {
+            return Some("disabled");
+        }
+        if self.api_seat_allocated == Some(false) {
+            return Some("no_seat");
+        }
+        match self.status.as_deref().map(str::trim) {
+            None => None,
+            Some(s) if s.eq_ignore_ascii_case("AVAILABLE") => None,
+            Some(s) if s.eq_ignore_ascii_case("WARMUP") => Some("warmup"),
+            Some(s) if s.eq_ignore_ascii_case("ERROR") => Some("error"),
+            Some(s) if s.eq_ignore_ascii_case("UNKNOWN") => Some("unknown"),
+            Some(s) if s.eq_ignore_ascii_case("IN_USE") => Some("in_use"),
+            Some(_) => Some("other"),
+        }
     }
 }
 
@@ -346,7 +415,9 @@ impl Keyed for ReceivedInvitation {
 }
 
 impl Keyed for Connection {
-    /// The vanity name, else the normalized profile URL, else the name.
+    /// The vanity name, else the normalized profile URL, else name, headline and
+    /// connection date together (two different people rarely share all three, while
+    /// the name alone would merge namesakes).
     fn key(&self) -> String {
         if let Some(v) = &self.vanity_name {
             return v.to_ascii_lowercase();
@@ -354,7 +425,8 @@ impl Keyed for Connection {
         if let Some(u) = &self.profile_url {
             return u.trim_end_matches('/').to_ascii_lowercase();
         }
-        self.full_name()
+        let part = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
+        format!("~{}|{}|{}", self.full_name(), part(&self.headline), part(&self.connected_date))
     }
 }
 

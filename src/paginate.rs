@@ -1,23 +1,39 @@
 //! The stop and guard rules of an offset-paged list walk, as a pure state machine.
 //!
-//! The API pages by `startIndex` and returns neither a total nor a "has more" flag, so
-//! [`Walk`] decides, from each page it is given, where the next page starts and whether
-//! there is one:
+//! The API pages by `startIndex`. [`Walk`] decides, from each page it is given, where
+//! the next page starts and whether there is one. This is the one place that decides
+//! where a list ends; the sync, the connections cursor and the JavaScript pages all ask it.
 //!
-//! * it advances by the number of items actually returned, never by a fixed step;
+//! **Where the page says `endOfList`** (the newer API edition: received invitations and
+//! connections), the flag decides:
+//! * `endOfList: true` ends the walk (its items, if any, are kept);
+//! * `endOfList: false` goes on, even after a short page (LinkedIn returns short pages
+//!   mid-list) or an empty one. An empty page advances nothing, so the same offset is
+//!   asked again (after a backoff, see [`Walk::empty_streak`]); after
+//!   [`MAX_EMPTY_PAGES`] empty pages in a row the walk ends with
+//!   [`PaginationError::EmptyPages`] rather than a count that may be short.
+//!
+//! **Where it is absent** (older deployments, and sent invitations, which document no
+//! stop signal), the older rules hold:
 //! * it stops on an empty page;
 //! * it stops on a page shorter than the page size when the size is known (received
 //!   invitations: 10; connections: the requested `limit`), and otherwise on a page
-//!   shorter than the largest page already seen (sent invitations);
-//! * it never asks for a page again: a server that echoes a lower `startIndex`, a page
-//!   made only of items already seen, or a walk past the page cap ends in an
-//!   [`Error::Pagination`] instead of another request;
+//!   shorter than the largest page already seen (sent invitations).
+//!
+//! Either way:
+//! * it advances by the number of items actually returned, never by a fixed step;
+//! * it never asks for a page again: a server that echoes a lower `startIndex`, a
+//!   non-empty page made only of items already seen, or a walk past the page cap ends
+//!   in an [`Error::Pagination`] instead of another request;
 //! * items repeated across pages (the list shifted during the walk) are dropped.
 
 use crate::decode::Page;
 use crate::error::{Error, PaginationError};
 use crate::models::Keyed;
 use std::collections::HashSet;
+
+/// Empty `endOfList: false` pages in a row after which a walk gives up.
+pub const MAX_EMPTY_PAGES: u32 = 3;
 
 /// The state of one walk over a list.
 #[derive(Debug, Clone)]
@@ -28,6 +44,7 @@ pub struct Walk {
     max_pages: u32,
     pages: u32,
     items: usize,
+    empty_streak: u32,
     seen: HashSet<String>,
     done: bool,
 }
@@ -43,14 +60,26 @@ impl Walk {
             max_pages: max_pages.max(1),
             pages: 0,
             items: 0,
+            empty_streak: 0,
             seen: HashSet::new(),
             done: false,
         }
     }
 
+    /// A walk that goes on from `start` (a cursor whose earlier pages were taken by
+    /// another walk, e.g. before the service worker restarted).
+    pub fn starting_at(start: u32, page_size: Option<usize>, max_pages: u32) -> Self {
+        Walk { next_start: start, ..Walk::new(page_size, max_pages) }
+    }
+
     /// The offset of the next page to request, or `None` when the walk is over.
     pub fn next_start(&self) -> Option<u32> {
         (!self.done).then_some(self.next_start)
+    }
+
+    /// Whether the walk is over.
+    pub fn is_done(&self) -> bool {
+        self.done
     }
 
     /// Pages accepted so far.
@@ -63,12 +92,19 @@ impl Walk {
         self.items
     }
 
+    /// Empty `endOfList: false` pages in a row just before the next request: when it is
+    /// not 0, the next request repeats the same offset and the caller should back off.
+    pub fn empty_streak(&self) -> u32 {
+        self.empty_streak
+    }
+
     /// Takes the page fetched at [`Walk::next_start`] and returns its items not seen
     /// before in this walk, in server order.
     ///
     /// # Errors
-    /// [`Error::Pagination`] when the page would make the walk loop or the page cap is
-    /// reached with more pages to come; the walk is then over.
+    /// [`Error::Pagination`] when the page would make the walk loop, too many empty
+    /// pages came in a row, or the page cap is reached with more pages to come; the
+    /// walk is then over.
     pub fn accept<T: Keyed>(&mut self, page: Page<T>) -> Result<Vec<T>, Error> {
         let requested = self.next_start;
         if self.done {
@@ -76,33 +112,58 @@ impl Walk {
         }
         self.pages += 1;
         if let Some(echoed) = page.echoed_start.filter(|e| *e < requested) {
-            self.done = true;
-            return Err(Error::Pagination(PaginationError::NotAdvancing { requested, echoed }));
+            return self.fail(PaginationError::NotAdvancing { requested, echoed });
         }
         let len = page.items.len();
         if len == 0 {
+            if page.end_of_list == Some(false) {
+                self.empty_streak += 1;
+                if self.empty_streak >= MAX_EMPTY_PAGES {
+                    return self.fail(PaginationError::EmptyPages { start_index: requested, pages: self.empty_streak });
+                }
+                return self.check_cap().map(|()| Vec::new());
+            }
             self.done = true;
             return Ok(Vec::new());
         }
+        self.empty_streak = 0;
         let fresh: Vec<T> = page.items.into_iter().filter(|i| self.seen.insert(i.key())).collect();
-        if fresh.is_empty() {
-            self.done = true;
-            return Err(Error::Pagination(PaginationError::RepeatedPage { start_index: requested }));
+        let end = page.end_of_list == Some(true);
+        if fresh.is_empty() && !end {
+            return self.fail(PaginationError::RepeatedPage { start_index: requested });
         }
         self.items += fresh.len();
-        self.next_start = requested.saturating_add(len as u32);
-        let short = match self.page_size {
-            Some(size) => len < size,
-            None => len < self.largest_page,
+        self.next_start = requested.saturating_add(u32::try_from(len).unwrap_or(u32::MAX));
+        let last = match page.end_of_list {
+            Some(end) => end,
+            None => {
+                let short = match self.page_size {
+                    Some(size) => len < size,
+                    None => len < self.largest_page,
+                };
+                self.largest_page = self.largest_page.max(len);
+                short
+            }
         };
-        self.largest_page = self.largest_page.max(len);
-        if short {
+        if last {
             self.done = true;
-        } else if self.pages >= self.max_pages {
-            self.done = true;
-            return Err(Error::Pagination(PaginationError::PageCap { max_pages: self.max_pages }));
+            return Ok(fresh);
         }
-        Ok(fresh)
+        self.check_cap().map(|()| fresh)
+    }
+
+    fn fail<T>(&mut self, e: PaginationError) -> Result<T, Error> {
+        self.done = true;
+        Err(Error::Pagination(e))
+    }
+
+    /// More pages are to come: an error if the cap is reached.
+    fn check_cap(&mut self) -> Result<(), Error> {
+        if self.pages >= self.max_pages {
+            let max_pages = self.max_pages;
+            return self.fail(PaginationError::PageCap { max_pages });
+        }
+        Ok(())
     }
 }
 
@@ -119,7 +180,7 @@ mod tests {
     }
 
     fn page(range: std::ops::Range<u32>, echoed: Option<u32>) -> Page<It> {
-        Page { items: range.map(It).collect(), echoed_start: echoed, account_id: None }
+        Page { items: range.map(It).collect(), echoed_start: echoed, account_id: None, end_of_list: None }
     }
 
     /// Runs a walk against a list served by `serve(start) -> page`, returning the items,
@@ -191,7 +252,7 @@ mod tests {
             let all: Vec<u32> = (0..front).map(|i| 10_000 + i).rev().chain(0..35).collect();
             front += 2;
             let items = all.iter().skip(start as usize).take(10).map(|i| It(*i)).collect();
-            Page { items, echoed_start: Some(start), account_id: None }
+            Page { items, echoed_start: Some(start), account_id: None, end_of_list: None }
         });
         assert!(r.is_ok());
         let originals: Vec<u32> = items.iter().copied().filter(|i| *i < 10_000).collect();
@@ -216,9 +277,97 @@ mod tests {
     #[test]
     fn duplicates_inside_one_page_are_dropped() {
         let mut walk = Walk::new(Some(10), 10);
-        let items = walk.accept(Page { items: vec![It(1), It(1), It(2)], echoed_start: None, account_id: None }).unwrap();
+        let items = walk.accept(Page { items: vec![It(1), It(1), It(2)], echoed_start: None, account_id: None, end_of_list: None }).unwrap();
         assert_eq!(items, vec![It(1), It(2)]);
         assert_eq!(walk.next_start(), None, "3 < 10: short page");
         assert_eq!(walk.items(), 2);
+    }
+
+    fn flagged(range: std::ops::Range<u32>, end: Option<bool>) -> Page<It> {
+        Page { items: range.map(It).collect(), echoed_start: None, account_id: None, end_of_list: end }
+    }
+
+    /// Every combination of the flag (absent, true, false), the page length (empty,
+    /// short, full, longer than documented) and the page size (known, unknown), on the
+    /// second page of a walk whose first page was full: does the walk go on?
+    #[test]
+    fn stop_rules_for_every_combination() {
+        let lens = [0u32, 4, 10, 25];
+        for size in [Some(10usize), None] {
+            for end in [None, Some(true), Some(false)] {
+                for len in lens {
+                    let mut walk = Walk::new(size, 100);
+                    walk.accept(flagged(0..10, end.map(|_| false))).unwrap();
+                    let got = walk.accept(flagged(10..10 + len, end));
+                    let goes_on = walk.next_start().is_some();
+                    let want = match (end, len) {
+                        (Some(true), _) => false,
+                        (Some(false), _) => true,
+                        (None, 0) => false,
+                        (None, l) => l >= 10, // short against 10 (known) or against the largest seen (10)
+                    };
+                    assert!(got.is_ok(), "size={size:?} end={end:?} len={len}");
+                    assert_eq!(goes_on, want, "size={size:?} end={end:?} len={len}");
+                    assert_eq!(walk.items(), 10 + len as usize);
+                    if goes_on {
+                        assert_eq!(walk.next_start(), Some(10 + len), "advances by the items returned");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn end_of_list_walk_of_10_4_10_2_then_the_end() {
+        let sizes = [10u32, 4, 10, 2];
+        let mut walk = Walk::new(Some(10), 100);
+        let mut got = 0;
+        let mut requests = 0;
+        while let Some(start) = walk.next_start() {
+            requests += 1;
+            let n = sizes.get(requests - 1).copied().unwrap_or(0);
+            got += walk.accept(flagged(start..start + n, Some(n == 0))).unwrap().len();
+        }
+        assert_eq!((got, requests), (26, 5));
+    }
+
+    #[test]
+    fn empty_pages_not_at_the_end_repeat_the_offset_then_fail() {
+        let mut walk = Walk::new(Some(10), 100);
+        walk.accept(flagged(0..10, Some(false))).unwrap();
+        for streak in 1..MAX_EMPTY_PAGES {
+            assert!(walk.accept(flagged(0..0, Some(false))).unwrap().is_empty());
+            assert_eq!((walk.next_start(), walk.empty_streak()), (Some(10), streak));
+        }
+        let e = walk.accept(flagged(0..0, Some(false))).unwrap_err();
+        assert!(matches!(e, Error::Pagination(PaginationError::EmptyPages { start_index: 10, pages: MAX_EMPTY_PAGES })));
+        assert_eq!(walk.next_start(), None);
+        // A page with items in between resets the streak.
+        let mut walk = Walk::new(Some(10), 100);
+        for k in 0..10u32 {
+            walk.accept(flagged(0..0, Some(false))).unwrap();
+            walk.accept(flagged(k * 3..k * 3 + 3, Some(false))).unwrap();
+        }
+        assert_eq!((walk.items(), walk.empty_streak()), (30, 0));
+    }
+
+    #[test]
+    fn end_of_list_walks_keep_the_loop_guards() {
+        // A page cap still ends a list that never says it ended.
+        let (items, requests, r) = run(Walk::new(Some(10), 3), |s| flagged(s..s + 10, Some(false)));
+        assert_eq!((items.len(), requests), (20, 3));
+        assert!(matches!(r, Err(Error::Pagination(PaginationError::PageCap { max_pages: 3 }))));
+        // A repeated page with `endOfList: false` is still a repeat.
+        let (_, requests, r) = run(Walk::new(Some(10), 100), |_| flagged(0..10, Some(false)));
+        assert_eq!(requests, 2);
+        assert!(matches!(r, Err(Error::Pagination(PaginationError::RepeatedPage { .. }))));
+        // Items on the page that says it is the last are kept.
+        let mut walk = Walk::new(Some(10), 100);
+        assert_eq!(walk.accept(flagged(0..3, Some(true))).unwrap().len(), 3);
+        assert_eq!(walk.next_start(), None);
+        // The empty-page streak counts towards the cap too.
+        let mut walk = Walk::new(Some(10), 2);
+        walk.accept(flagged(0..0, Some(false))).unwrap();
+        assert!(matches!(walk.accept(flagged(0..0, Some(false))), Err(Error::Pagination(PaginationError::PageCap { .. }))));
     }
 }

@@ -19,6 +19,10 @@ pub struct Snapshot {
     pub sent: Vec<SentInvitation>,
     /// Pending received invitations, in server order.
     pub received: Vec<ReceivedInvitation>,
+    /// The exact number of connections (`GET /analytics/connections/count`, newer API
+    /// edition), when the server gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_count: Option<u64>,
     /// What the sync cost.
     pub cost: Cost,
 }
@@ -114,6 +118,7 @@ mod tests {
             counts: Counts::of(&[], &[received("NEWSLETTER")]),
             sent: vec![],
             received: vec![received("NEWSLETTER")],
+            connection_count: Some(3754),
             cost: Cost { requests: 2, pages: 2, retries: 0, duration_ms: 12.5 },
         };
         let text = serde_json::to_string(&s).unwrap();

@@ -35,6 +35,9 @@ pub struct Row {
     /// Organization invitations: the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// Newsletter invitations: the newsletter's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newsletter: Option<String>,
     /// The invitation's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -90,6 +93,7 @@ impl From<&SentInvitation> for Row {
             age_secs: s.age_secs,
             category: None,
             company: None,
+            newsletter: None,
             message: s.message.clone(),
         }
     }
@@ -106,7 +110,8 @@ impl From<&ReceivedInvitation> for Row {
             age_secs: r.age_secs,
             category: Some(category_key(&r.invitation_category).to_string()),
             company: r.company_name.clone(),
-            message: r.message.clone(),
+            newsletter: r.newsletter_name.clone(),
+            message: r.note().map(str::to_string),
         }
     }
 }
@@ -122,6 +127,7 @@ impl From<&Connection> for Row {
             age_secs: c.age_secs,
             category: None,
             company: None,
+            newsletter: None,
             message: None,
         }
     }
@@ -138,7 +144,7 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
         .filter(|r| min_age.is_none_or(|min| r.age_secs.is_some_and(|a| a >= min)))
         .filter(|r| {
             needle.is_empty()
-                || [Some(&r.name), r.headline.as_ref(), r.company.as_ref()]
+                || [Some(&r.name), r.headline.as_ref(), r.company.as_ref(), r.newsletter.as_ref()]
                     .into_iter()
                     .flatten()
                     .any(|field| field.to_lowercase().contains(&needle))
@@ -165,7 +171,7 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
 /// Cells holding a separator, quote or line break are quoted; cells a spreadsheet would
 /// read as a formula (`=`, `+`, `-`, `@`, tab) get a leading `'`.
 pub fn to_csv(rows: &[Row]) -> String {
-    let mut out = String::from("Name,Profile URL,Headline,Time,Category,Company,Message\r\n");
+    let mut out = String::from("Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message\r\n");
     for r in rows {
         let cells = [
             Some(r.name.as_str()),
@@ -174,6 +180,7 @@ pub fn to_csv(rows: &[Row]) -> String {
             r.time.as_deref(),
             r.category.as_deref(),
             r.company.as_deref(),
+            r.newsletter.as_deref(),
             r.message.as_deref(),
         ];
         for (i, cell) in cells.iter().enumerate() {
@@ -318,13 +325,14 @@ mod tests {
             age_secs: None,
             category: Some("CONNECTION".into()),
             company: None,
+            newsletter: Some("Weekly".into()),
             message: Some("line one\nline two".into()),
         };
         let csv = to_csv(&[row]);
         assert_eq!(
             csv,
-            "Name,Profile URL,Headline,Time,Category,Company,Message\r\n\
-             \"Doe, \"\"JD\"\" John\",https://www.linkedin.com/in/jd,\"'=HYPERLINK(\"\"http://evil\"\")\",2 days ago,CONNECTION,,\"line one\nline two\"\r\n"
+            "Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message\r\n\
+             \"Doe, \"\"JD\"\" John\",https://www.linkedin.com/in/jd,\"'=HYPERLINK(\"\"http://evil\"\")\",2 days ago,CONNECTION,,Weekly,\"line one\nline two\"\r\n"
         );
         assert_eq!(to_csv(&[]).lines().count(), 1);
     }

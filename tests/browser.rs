@@ -7,3 +7,9 @@ mod common;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 suite!();
+
+// Page suite only (it takes about 20 s): pacing as the mock counts arrivals.
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn pacing_as_the_server_counts_arrivals() {
+    common::pacing_as_the_server_counts_arrivals().await;
+}

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::decode::RateHeaders;
+use crate::limiter::RetryPolicy;
 use serde_json::json;
 use std::future::Future;
 use std::pin::pin;
@@ -24,7 +25,11 @@ struct Fake {
     now: Cell<f64>,
     latency_ms: f64,
     handler: RefCell<Handler>,
+    /// Extra network delay, varying per request between 0 and this.
+    jitter_ms: f64,
     requests: RefCell<Vec<(f64, String)>>,
+    /// When each request reached the server: sent + delay.
+    arrivals: RefCell<Vec<f64>>,
     sleeps: RefCell<Vec<f64>>,
 }
 
@@ -40,7 +45,9 @@ impl Fake {
             now: Cell::new(1_777_000_000_000.0),
             latency_ms: 5.0,
             handler: RefCell::new(Box::new(handler)),
+            jitter_ms: 0.0,
             requests: RefCell::new(Vec::new()),
+            arrivals: RefCell::new(Vec::new()),
             sleeps: RefCell::new(Vec::new()),
         }
     }
@@ -50,8 +57,12 @@ impl Transport for Fake {
     async fn get(&self, _op: OpToken, request: &HttpRequest) -> Result<RawResponse, Error> {
         assert_eq!(request.api_key.expose(), "test-key");
         let now = self.now.get();
+        let n = self.requests.borrow().len();
         self.requests.borrow_mut().push((now, request.url.clone()));
-        self.now.set(now + self.latency_ms);
+        // A deterministic spread of delays: request n waits (n * 7919 mod 1000) / 1000 of the jitter.
+        let delay = self.latency_ms + self.jitter_ms * ((n * 7919) % 1000) as f64 / 1000.0;
+        self.arrivals.borrow_mut().push(now + delay);
+        self.now.set(now + delay);
         (self.handler.borrow_mut())(&request.url, now)
     }
     async fn sleep(&self, _op: OpToken, ms: f64) -> Result<(), Error> {
@@ -81,17 +92,43 @@ fn query(url: &str, key: &str) -> Option<String> {
     q.split('&').find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
 }
 
-/// A server with `sent` and `received` pending invitations, 10 per page.
-fn lists(sent: usize, received: usize) -> impl FnMut(&str, f64) -> Result<RawResponse, Error> {
+/// A fake API: `sent` and `received` pending invitations, 10 per page; `eol` sends the
+/// newer edition's `endOfList` on received pages; `count` answers
+/// `/analytics/connections/count` (404 when `None`, as an older deployment would).
+#[derive(Debug, Clone, Copy, Default)]
+struct Api {
+    sent: usize,
+    received: usize,
+    eol: bool,
+    count: Option<u64>,
+}
+
+fn serve(api: Api) -> impl FnMut(&str, f64) -> Result<RawResponse, Error> {
     move |url, _| {
+        if url.contains("/analytics/connections/count") {
+            return match api.count {
+                Some(n) => ok(json!({"success": true, "accountId": "acc", "connectionCount": n})),
+                None => status(404, r#"{"success":false,"error":"Cannot GET /analytics/connections/count"}"#),
+            };
+        }
         let start: usize = query(url, "startIndex").unwrap().parse().unwrap();
-        let (n, prefix) = if url.contains("/invitations/sent") { (sent, "s") } else { (received, "r") };
+        let (n, prefix) = if url.contains("/invitations/sent") { (api.sent, "s") } else { (api.received, "r") };
         let cats = ["CONNECTION", "ORGANIZATION", "NEWSLETTER", "EVENT", "MEMBER_FOLLOW"];
         let items: Vec<_> = (start..(start + 10).min(n))
             .map(|i| json!({"invitationId": format!("{prefix}{i}"), "invitationCategory": cats[i % 5], "sentAt": "1 week ago"}))
             .collect();
-        ok(json!({"success": true, "invitations": items, "startIndex": start, "accountId": "acc"}))
+        let mut body = json!({"success": true, "startIndex": start, "accountId": "acc"});
+        if api.eol && prefix == "r" {
+            body["endOfList"] = json!(items.is_empty());
+        }
+        body["invitations"] = json!(items);
+        ok(body)
     }
+}
+
+/// The older edition: no `endOfList`, no count endpoint.
+fn lists(sent: usize, received: usize) -> impl FnMut(&str, f64) -> Result<RawResponse, Error> {
+    serve(Api { sent, received, ..Api::default() })
 }
 
 fn config() -> Config {
@@ -100,13 +137,15 @@ fn config() -> Config {
 
 #[test]
 fn sync_counts_and_exact_request_counts() {
-    for (sent, received, want_requests) in [(0, 0, 2), (10, 10, 4), (11, 11, 4), (1000, 1000, 202), (3, 25, 5)] {
+    // The older edition: one request per page, plus the connection count (404 there).
+    for (sent, received, want_pages) in [(0, 0, 2), (10, 10, 4), (11, 11, 4), (1000, 1000, 202), (3, 25, 5)] {
         let client = Client::new(config(), Fake::new(lists(sent, received)));
         let snap = block_on(client.sync(&mut |_| {})).unwrap();
         assert_eq!(snap.counts.sent as usize, sent);
         assert_eq!(snap.counts.received as usize, received);
-        assert_eq!(snap.cost.requests, want_requests, "sent={sent} received={received}");
-        assert_eq!(snap.cost.pages, want_requests);
+        assert_eq!(snap.cost.requests, want_pages + 1, "sent={sent} received={received}");
+        assert_eq!(snap.cost.pages, want_pages);
+        assert_eq!(snap.connection_count, None);
         assert_eq!(snap.cost.retries, 0);
         assert_eq!(snap.account_id.as_deref(), Some("acc"));
         assert_eq!(snap.counts.received_by_category.values().sum::<u32>() as usize, received);
@@ -238,21 +277,32 @@ fn a_long_hold_goes_back_to_the_caller_with_its_time() {
     assert_eq!(client.counters().requests, 1, "no retry during a hold");
 }
 
+/// The most requests that arrive within any 60 s.
+fn busiest_minute(arrivals: &[f64]) -> usize {
+    let mut sorted = arrivals.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    (0..sorted.len()).map(|i| sorted[i..].iter().take_while(|u| **u < sorted[i] + 60_000.0).count()).max().unwrap_or(0)
+}
+
 #[test]
-fn pacing_keeps_sixty_requests_per_minute() {
-    let client = Client::new(config(), Fake::new(lists(0, 1_000)));
+fn pacing_keeps_thirty_arrivals_per_minute_despite_network_jitter() {
+    // Network delays between 5 ms and 905 ms, varying from request to request: the
+    // server counts arrivals, so the limiter's 1 s margin must absorb the difference.
+    let mut fake = Fake::new(lists(0, 1_000));
+    fake.jitter_ms = 900.0;
+    let client = Client::new(config(), fake);
     let snap = block_on(client.sync(&mut |_| {})).unwrap();
-    assert_eq!(snap.cost.requests, 102);
+    assert_eq!(snap.counts.received, 1_000);
+    assert_eq!(snap.cost.requests, 103, "101 received pages, 1 sent page, 1 count");
+    let arrivals: Vec<f64> = client.transport().arrivals.borrow().clone();
+    assert_eq!(arrivals.len(), 103);
+    assert!(busiest_minute(&arrivals) <= 30, "the server saw {} in one minute", busiest_minute(&arrivals));
     let times: Vec<f64> = client.transport().requests.borrow().iter().map(|r| r.0).collect();
-    for (i, t) in times.iter().enumerate() {
-        let in_window = times[i..].iter().take_while(|u| **u < t + 60_000.0).count();
-        assert!(in_window <= 60, "{in_window} requests in the minute from {t}");
-    }
     for pair in times.windows(2) {
         assert!(pair[1] - pair[0] >= 250.0 - 1e-6, "min interval");
     }
-    // 102 requests at 60 per minute need at least one full minute of waiting.
-    assert!(snap.cost.duration_ms >= 60_000.0);
+    // 103 requests at 30 per 61 s need at least three full windows of waiting.
+    assert!(snap.cost.duration_ms >= 3.0 * 61_000.0);
 }
 
 #[test]
@@ -278,9 +328,10 @@ fn progress_is_reported_after_every_page() {
     let client = Client::new(config(), Fake::new(lists(25, 11)));
     let mut seen = Vec::new();
     block_on(client.sync(&mut |p| seen.push((p.list, p.pages, p.items)))).unwrap();
+    // Received first: they are the badge's data.
     assert_eq!(
         seen,
-        [(List::Sent, 1, 10), (List::Sent, 2, 20), (List::Sent, 3, 25), (List::Received, 1, 10), (List::Received, 2, 11)]
+        [(List::Received, 1, 10), (List::Received, 2, 11), (List::Sent, 1, 10), (List::Sent, 2, 20), (List::Sent, 3, 25)]
     );
 }
 
@@ -307,6 +358,150 @@ fn a_failed_walk_returns_the_error_not_a_partial_count() {
     );
     let e = block_on(client.sync(&mut |_| {})).unwrap_err();
     assert_eq!(e.kind(), "unauthorized");
+}
+
+#[test]
+fn newer_edition_goes_on_after_short_pages_until_end_of_list() {
+    // Received pages of 10, 4, 10, 2, then an empty page with `endOfList: true`.
+    let sizes = [10usize, 4, 10, 2, 0];
+    let client = Client::new(
+        config(),
+        Fake::new(move |url, _| {
+            if !url.contains("/invitations/received") {
+                return serve(Api { count: Some(3_754), ..Api::default() })(url, 0.0);
+            }
+            let start: usize = query(url, "startIndex").unwrap().parse().unwrap();
+            let mut offset = 0;
+            let mut page = 0;
+            while offset < start {
+                offset += sizes[page];
+                page += 1;
+            }
+            let n = sizes.get(page).copied().unwrap_or(0);
+            let items: Vec<_> = (start..start + n).map(|i| json!({"invitationId": format!("r{i}")})).collect();
+            ok(json!({"success": true, "invitations": items, "startIndex": start, "endOfList": n == 0}))
+        }),
+    );
+    let snap = block_on(client.sync(&mut |_| {})).unwrap();
+    assert_eq!(snap.counts.received, 26);
+    assert_eq!(snap.received.last().unwrap().invitation_id, "r25");
+    assert_eq!(snap.connection_count, Some(3_754));
+    let received_requests =
+        client.transport().requests.borrow().iter().filter(|r| r.1.contains("/invitations/received")).count();
+    assert_eq!(received_requests, 5);
+}
+
+#[test]
+fn newer_edition_with_the_count_endpoint() {
+    let client = Client::new(config(), Fake::new(serve(Api { sent: 3, received: 20, eol: true, count: Some(3_754) })));
+    let snap = block_on(client.sync(&mut |_| {})).unwrap();
+    assert_eq!((snap.counts.sent, snap.counts.received, snap.connection_count), (3, 20, Some(3_754)));
+    // Received: 10, 10, then the empty end page; sent: 3 then the empty page that
+    // confirms the end (its page size is unknown); one count.
+    assert_eq!(snap.cost.requests, 6);
+    let urls: Vec<String> = client.transport().requests.borrow().iter().map(|r| r.1.clone()).collect();
+    assert_eq!(urls[5], "https://api.example.test/linkedin/analytics/connections/count?accountId=696ce9e780e0483585e4e553");
+    // `connectionCount: null` is no count, and so is a failing endpoint.
+    let client = Client::new(
+        config(),
+        Fake::new(|url, _| {
+            if url.contains("/count") {
+                ok(json!({"success": true, "connectionCount": null}))
+            } else {
+                lists(0, 0)(url, 0.0)
+            }
+        }),
+    );
+    assert_eq!(block_on(client.sync(&mut |_| {})).unwrap().connection_count, None);
+    let client = Client::new(
+        config(),
+        Fake::new(|url, _| if url.contains("/count") { status(500, "{}") } else { lists(0, 0)(url, 0.0) }),
+    );
+    assert_eq!(block_on(client.sync(&mut |_| {})).unwrap().connection_count, None);
+}
+
+const UNAVAILABLE: &str =
+    r#"{"success":false,"code":"INVITATIONS_UNAVAILABLE","message":"LinkedIn returned no invitations; retry"}"#;
+
+#[test]
+fn an_unavailable_list_is_retried_and_then_counted_right() {
+    let mut calls = 0;
+    let mut api = serve(Api { received: 12, eol: true, ..Api::default() });
+    let client = Client::new(
+        config(),
+        Fake::new(move |url, now| {
+            calls += 1;
+            if calls == 2 {
+                status(502, UNAVAILABLE)
+            } else {
+                api(url, now)
+            }
+        }),
+    );
+    let snap = block_on(client.sync(&mut |_| {})).unwrap();
+    assert_eq!(snap.counts.received, 12, "never 0, never short");
+    assert_eq!(snap.cost.retries, 1);
+}
+
+#[test]
+fn a_persistently_unavailable_list_is_a_typed_error_not_zero() {
+    for (code, body) in [(502, UNAVAILABLE.to_string()), (200, UNAVAILABLE.to_string()), (502, UNAVAILABLE.replace("INVITATIONS", "CONNECTIONS"))] {
+        let client = Client::new(config(), Fake::new(move |_, _| status(code, &body)));
+        let e = block_on(client.sync(&mut |_| {})).unwrap_err();
+        assert_eq!(e.kind(), "unavailable", "{code}");
+        assert!(e.is_retryable());
+        let policy = RetryPolicy::default();
+        assert_eq!(client.counters().requests, policy.max_unavailable_retries + 1, "bounded retries");
+        // Backoff between attempts, doubling: 0.75 s, 1.5 s, 3 s, 6 s, 12 s at random = 0.5.
+        assert_eq!(*client.transport().sleeps.borrow(), [750.0, 1_500.0, 3_000.0, 6_000.0, 12_000.0]);
+    }
+}
+
+#[test]
+fn empty_pages_that_are_not_the_end_are_asked_again_then_given_up() {
+    // `endOfList: false` on an empty page: the same offset again, with backoff.
+    let mut calls = 0;
+    let client = Client::new(
+        config(),
+        Fake::new(move |url, _| {
+            calls += 1;
+            let start: usize = query(url, "startIndex").unwrap().parse().unwrap();
+            let items: Vec<_> = if start == 0 && calls > 1 { (0..3).map(|i| json!({"invitationId": format!("r{i}")})).collect() } else { vec![] };
+            ok(json!({"invitations": items, "endOfList": start > 0 && calls > 2}))
+        }),
+    );
+    let got = block_on(client.received().collect_all(None, &mut |_| {})).unwrap();
+    assert_eq!(got.items.len(), 3);
+    assert_eq!(client.counters().requests, 3, "empty (not the end), 3 items, empty end page");
+    assert_eq!(client.transport().sleeps.borrow()[0], 750.0, "one backoff before asking again");
+
+    let client = Client::new(config(), Fake::new(|_, _| ok(json!({"invitations": [], "endOfList": false}))));
+    let e = block_on(client.received().collect_all(None, &mut |_| {})).unwrap_err();
+    assert!(matches!(e, Error::Pagination(crate::error::PaginationError::EmptyPages { start_index: 0, pages: 3 })), "{e:?}");
+    assert_eq!(client.counters().requests, crate::paginate::MAX_EMPTY_PAGES);
+}
+
+#[test]
+fn accounts_are_marked_when_not_ready() {
+    let client = Client::new(
+        config(),
+        Fake::new(|_, _| {
+            ok(json!([
+                {"id": "a", "status": "AVAILABLE", "enabled": true},
+                {"id": "b", "status": "WARMUP", "enabled": true, "picture": null},
+                {"id": "c", "status": "AVAILABLE", "enabled": false},
+                {"id": "d"}
+            ]))
+        }),
+    );
+    let list = block_on(client.accounts()).unwrap();
+    let marks: Vec<Option<&str>> = list.iter().map(|a| a.attention).collect();
+    assert_eq!(marks, [None, Some("warmup"), Some("disabled"), None]);
+    assert!(!list[2].is_usable());
+    let out = serde_json::to_value(&list).unwrap();
+    assert_eq!(out[1]["attention"], "warmup");
+    assert_eq!((out[1]["usable"].as_bool(), out[2]["usable"].as_bool()), (Some(true), Some(false)));
+    assert!(out[0].get("attention").is_none());
 }
 
 #[test]

@@ -71,6 +71,18 @@ macro_rules! suite {
         async fn full_sync_of_1000_items() {
             common::full_sync_counts(1000).await;
         }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn newer_edition_short_pages_until_end_of_list() {
+            common::newer_edition_short_pages_until_end_of_list().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn unavailable_once_is_retried_and_counted_right() {
+            common::unavailable_once_is_retried_and_counted_right().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn unavailable_persistently_is_a_typed_error() {
+            common::unavailable_persistently_is_a_typed_error().await;
+        }
     };
 }
 
@@ -123,14 +135,30 @@ impl Scenario {
 
     /// Requests the mock received for this scenario.
     pub async fn requests(&self) -> u32 {
-        #[derive(Deserialize)]
-        struct Stats {
-            requests: u32,
-        }
+        self.stats().await.requests
+    }
+
+    /// Everything the mock counted for this scenario.
+    pub async fn stats(&self) -> Stats {
         let resp = Request::get(&self.stats_url).send().await.expect("mock reachable");
         let text = resp.text().await.expect("stats body");
-        serde_json::from_str::<Stats>(&text).expect("stats JSON").requests
+        serde_json::from_str::<Stats>(&text).expect("stats JSON")
     }
+}
+
+/// What the mock counted for one scenario (`/__stats`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub requests: u32,
+    #[serde(default)]
+    pub by_endpoint: std::collections::HashMap<String, u32>,
+    /// Arrival times (ms) of every request, in order.
+    #[serde(default)]
+    pub arrivals: Vec<f64>,
+    /// Requests the mock refused for the per-account limit.
+    #[serde(default)]
+    pub limited: u32,
 }
 
 fn now() -> f64 {
@@ -192,12 +220,78 @@ pub async fn full_sync_counts(n: u32) {
     assert_eq!(snap.counts.received_by_category.values().sum::<u32>(), n);
     let ids: HashSet<&str> = snap.received.iter().map(|r| r.invitation_id.as_str()).collect();
     assert_eq!(ids.len() as u32, n, "no duplicates");
-    let want = 2 * walk_requests(n);
+    // Both walks, plus the connection count (404 on this older-edition scenario).
+    let want = 2 * walk_requests(n) + 1;
     assert_eq!(snap.cost.requests, want, "client's count for n={n}");
+    assert_eq!(snap.connection_count, None);
     assert_eq!(snap.cost.retries, 0);
     assert_eq!(s.requests().await, want, "mock's count for n={n}");
     let p = last_progress.expect("progress reported");
     assert_eq!((p.items, p.pages), (n, walk_requests(n)));
+}
+
+/// The newer edition: received pages of 10, 4, 10, 2, then an empty `endOfList: true`
+/// page give exactly 26 items in 5 requests; the exact connection count comes along;
+/// `customMessage` notes and newsletter names are read.
+pub async fn newer_edition_short_pages_until_end_of_list() {
+    let s = Scenario::new("eol=1&short=1&received=26&sent=3&connections=3754");
+    let c = s.client();
+    let snap = c.sync(&mut |_| {}).await.expect("sync");
+    assert_eq!(snap.counts.received, 26, "short pages are not the end");
+    assert_eq!(snap.connection_count, Some(3754));
+    let stats = s.stats().await;
+    assert_eq!(stats.by_endpoint.get("received").copied(), Some(5), "10, 4, 10, 2, then the end page");
+    assert_eq!(stats.by_endpoint.get("count").copied(), Some(1));
+    let newsletter = snap.received.iter().find(|r| r.invitation_category.as_str() == "NEWSLETTER").expect("a newsletter");
+    assert!(newsletter.newsletter_name.as_deref().is_some_and(|n| n.ends_with("Weekly")));
+    assert_eq!((newsletter.member_id.as_deref(), newsletter.profile.profile_url.as_deref()), (None, None));
+    assert!(snap.received.iter().any(|r| r.note().is_some_and(|n| n.starts_with("Hi there"))));
+
+    // The older edition of the same list stops at the first short page (its rule).
+    let old = Scenario::new("short=1&received=26");
+    let snap = old.client().sync(&mut |_| {}).await.expect("sync");
+    assert_eq!(snap.counts.received, 14, "older rule: 10, then 4 < 10 ends the walk");
+}
+
+pub async fn unavailable_once_is_retried_and_counted_right() {
+    let s = Scenario::new("eol=1&received=23&fault=unavailable&on=received&times=1");
+    let snap = s.client().sync(&mut |_| {}).await.expect("sync after one retry");
+    assert_eq!(snap.counts.received, 23, "never 0, never short");
+    assert_eq!(snap.cost.retries, 1);
+}
+
+pub async fn unavailable_persistently_is_a_typed_error() {
+    let (e, requests, _) = failing("eol=1&received=23&fault=unavailable&on=received", |_| {}).await;
+    assert_eq!(e.kind(), "unavailable");
+    assert_eq!(e.status(), Some(502));
+    assert_eq!(requests, pending_core::limiter::RetryPolicy::default().max_unavailable_retries + 1, "bounded retries");
+}
+
+/// The per-account pacing as the server sees it: a 1,000-item received walk against a
+/// mock that refuses (429) anything past 30 requests per account in any window. The
+/// client runs the default rule, "30 per window plus a 1 s margin", on a 2 s window
+/// instead of 60 s so that the walk takes seconds, not minutes; the rule and its margin
+/// are the same (and the 60 s version is proven natively on a fake clock with jitter).
+pub async fn pacing_as_the_server_counts_arrivals() {
+    const WINDOW_MS: u32 = 2_000;
+    let s = Scenario::new(&format!("eol=1&received=1000&acctlimit=30&acctwindow={WINDOW_MS}"));
+    let c = s.client_with(|c| {
+        c.max_requests = pending_core::config::READS_PER_MINUTE;
+        c.window_ms = WINDOW_MS + pending_core::config::ARRIVAL_MARGIN_MS;
+        c.min_interval_ms = 0;
+    });
+    let snap = c.sync(&mut |_| {}).await.expect("sync");
+    assert_eq!(snap.counts.received, 1000);
+    let stats = s.stats().await;
+    assert_eq!(stats.limited, 0, "the mock never had to refuse a request");
+    let arrivals = stats.arrivals;
+    assert_eq!(arrivals.len() as u32, snap.cost.requests);
+    let busiest = (0..arrivals.len())
+        .map(|i| arrivals[i..].iter().take_while(|t| **t < arrivals[i] + f64::from(WINDOW_MS)).count())
+        .max()
+        .unwrap_or(0);
+    assert!(busiest <= 30, "the mock saw {busiest} requests in one window");
+    assert!(busiest >= 25, "pacing is not needlessly slow: {busiest}");
 }
 
 /// Runs a scenario that must fail, returning the error and the requests the mock saw.
@@ -250,8 +344,8 @@ pub async fn server_errors_are_retried_then_reported() {
     let snap = c.sync(&mut |_| {}).await.expect("recovers after two 503s");
     assert_eq!((snap.counts.sent, snap.counts.received), (12, 3));
     assert_eq!(snap.cost.retries, 2);
-    assert_eq!(snap.cost.requests, 2 + 3);
-    assert_eq!(s.requests().await, 5);
+    assert_eq!(snap.cost.requests, 2 + 3 + 1, "2 retries, 3 pages, the connection count");
+    assert_eq!(s.requests().await, 6);
 }
 
 pub async fn rate_limits_wait_for_the_retry_time() {
@@ -320,13 +414,13 @@ pub async fn paging_faults_never_loop() {
     // The server ignores startIndex: the second page repeats the first.
     let (e, requests, _) = failing("received=30&fault=repeat&on=received", |_| {}).await;
     assert!(matches!(e, Error::Pagination(PaginationError::NotAdvancing { requested: 10, echoed: 0 })), "{e:?}");
-    assert_eq!(requests, 1 + 2, "the empty sent walk, then two received pages");
+    assert_eq!(requests, 2, "two received pages (received come first), then the error");
 
     // Pages longer than documented: every item exactly once.
     let s = Scenario::new("received=60&fault=longpage&on=received");
     let snap = s.client().sync(&mut |_| {}).await.expect("long pages");
     assert_eq!(snap.counts.received, 60);
-    assert_eq!(snap.cost.requests, 1 + 4, "25 + 25 + 10 + an empty page");
+    assert_eq!(snap.cost.requests, 4 + 1 + 1, "25 + 25 + 10 + an empty page, the sent page, the count");
 
     // Two items added at the front after every answer: the original items all arrive,
     // none twice.
@@ -345,7 +439,7 @@ pub async fn paging_faults_never_loop() {
 pub async fn page_cap_stops_the_walk() {
     let (e, requests, _) = failing("received=100", |c| c.max_pages = 3).await;
     assert!(matches!(e, Error::Pagination(PaginationError::PageCap { max_pages: 3 })), "{e:?}");
-    assert_eq!(requests, 1 + 3);
+    assert_eq!(requests, 3, "received come first");
 }
 
 pub async fn cancel_ends_a_running_sync() {

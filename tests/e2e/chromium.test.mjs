@@ -83,8 +83,8 @@ test('options: Test connection lists the accounts, and the choice is saved', asy
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByText('Connected: 2 LinkedIn account(s) available.').waitFor();
   const labels = await page.locator('#accountId option').allTextContents();
-  assert.deepEqual(labels, ['Default', 'Demo Founder (AVAILABLE)', 'John Doe (AVAILABLE)']);
-  await page.getByLabel('Account').selectOption({ label: 'John Doe (AVAILABLE)' });
+  assert.deepEqual(labels, ['Default', 'Demo Founder', 'John Doe'], 'ready accounts carry no mark');
+  await page.getByLabel('Account').selectOption({ label: 'John Doe' });
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved.').waitFor();
   const { settings } = await ext.worker.evaluate(() => chrome.storage.local.get('settings'));
@@ -134,7 +134,7 @@ test('CSV export downloads the current tab with proper quoting', async () => {
   assert.match(download.suggestedFilename(), /^pending-sent-\d{4}-\d\d-\d\d\.csv$/);
   const text = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '');
   const lines = text.split('\r\n').filter(Boolean);
-  assert.equal(lines[0], 'Name,Profile URL,Headline,Time,Category,Company,Message');
+  assert.equal(lines[0], 'Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message');
   assert.equal(lines.length, n + 1);
   assert.ok(lines.slice(1).every((l) => l.includes(',https://www.linkedin.com/in/')));
   const firstName = await popup.locator('#list .name').first().textContent();
@@ -181,7 +181,7 @@ const FAULTS = [
   ['fault=nonjson', /cannot read/, '23'],
   ['fault=malformed', /cannot read/, '23'],
   ['fault=wrongtypes', /cannot read/, '23'],
-  ['fault=repeat&on=sent', /paging looped/, '23'],
+  ['fault=repeat&on=sent', /paging did not advance/, '23'],
 ];
 
 for (const [fault, message, badge] of FAULTS) {
@@ -259,10 +259,11 @@ test('a worker stopped mid-sync restarts the sync when it wakes', async () => {
   assert.equal(status.state, 'ok', JSON.stringify(status));
   const snapshot = await read('snapshot');
   assert.deepEqual([snapshot.counts.sent, snapshot.counts.received], [31, 12]);
-  // The hung request, then a whole new sync (4 sent pages, 2 received): the first
-  // sync did not finish in the stopped worker. (The options page lists accounts too.)
+  // The hung request (received come first), then a whole new sync (2 received pages,
+  // 4 sent): the first sync did not finish in the stopped worker. (The options page
+  // lists accounts too.)
   const { byEndpoint } = await (await fetch(s.statsUrl)).json();
-  assert.deepEqual([byEndpoint.sent, byEndpoint.received], [1 + 4, 2], JSON.stringify(byEndpoint));
+  assert.deepEqual([byEndpoint.received, byEndpoint.sent], [1 + 2, 4], JSON.stringify(byEndpoint));
   assert.equal(await page.evaluate(() => chrome.action.getBadgeText({})), '12');
   ext.worker = ext.context.serviceWorkers().at(-1) ?? ext.worker;
   await page.close();
@@ -338,6 +339,63 @@ test('the API key appears nowhere in the DOM, console or error text', async () =
   assert.ok(!(await ext.worker.evaluate(() => chrome.action.getTitle({}))).includes(API_KEY));
   assert.ok(consoleLines.every((l) => !l.includes(API_KEY)), 'key in console output');
   await options.close();
+});
+
+test('newer API edition: short pages, exact connection count, notes and newsletter names', async () => {
+  const s = scenario('eol=1&short=1&sent=12&received=23&connections=45');
+  const received = await fetchAll(s, 'invitations/received');
+  assert.equal(received.length, 23);
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '23'), '23', 'short pages mid-list are not the end');
+  const page = await openPopup();
+  await page.locator('#list > li').first().waitFor();
+  assert.equal(await page.textContent('#count-received'), '23');
+  await page.click('#tab-received');
+  const newsletters = received.filter((r) => r.invitationCategory === 'NEWSLETTER');
+  assert.ok(newsletters.length > 0);
+  const shown = await page.locator('#list .newsletter').allTextContents();
+  assert.deepEqual(shown, newsletters.map((r) => `Newsletter: ${r.newsletterName}`));
+  const notes = received.filter((r) => r.customMessage).map((r) => r.customMessage);
+  assert.ok(notes.length > 0);
+  assert.deepEqual(await page.locator('#list .message').allTextContents(), notes, 'customMessage notes are shown');
+
+  await page.click('#tab-connections');
+  await page.locator('#list > li').first().waitFor();
+  assert.equal(await page.textContent('#count-connections'), '45', 'the exact count, before the list is loaded');
+  assert.equal(await page.textContent('#loaded'), '12 of 45 loaded');
+  for (let i = 0; i < 20 && !(await page.getByText('All 45 connections loaded').isVisible()); i++) {
+    await page.getByRole('button', { name: 'Load more' }).click().catch(() => {});
+    await page.waitForTimeout(100);
+  }
+  await page.getByText('All 45 connections loaded').waitFor();
+  assert.equal(await rowCount(page), 45, 'short connection pages mid-list lose nothing');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  assert.match(download.suggestedFilename(), /^pending-connections-45-of-45-\d{4}-\d\d-\d\d\.csv$/);
+  await page.close();
+});
+
+test('LinkedIn not returning a list: retried, then its own words, and the last data stays', async () => {
+  // Fast backoff for this test only (test-only storage key, not a user setting).
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { backoffBaseMs: 20, backoffMaxMs: 40 } }));
+  // The first sync's two received pages answer; every later received request is a 502
+  // INVITATIONS_UNAVAILABLE.
+  const s = scenario('eol=1&sent=5&received=7&fault=unavailable&on=received&after=2');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '7'), '7');
+  const page = await openPopup();
+  await page.locator('#list > li').first().waitFor();
+  const since = Date.now();
+  await page.click('#refresh');
+  const status = await waitForIdle(ext.worker, since);
+  assert.equal(status.error.kind, 'unavailable', JSON.stringify(status));
+  await page.locator('#banner-text', { hasText: /LinkedIn is not returning this list right now/ }).waitFor();
+  assert.equal(await page.textContent('#count-received'), '7', 'never a count of 0');
+  assert.equal(await page.textContent('#count-sent'), '5');
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '7'), '7');
+  const { byEndpoint } = await (await fetch(s.statsUrl)).json();
+  assert.equal(byEndpoint.received, 2 + 6, 'one attempt and five retries, then the typed error');
+  await ext.worker.evaluate(() => chrome.storage.local.remove('testClientConfig'));
+  await page.close();
 });
 
 test('accessibility: no serious or critical axe violations on the popup and options page', async () => {
