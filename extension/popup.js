@@ -103,6 +103,12 @@ function renderTabs() {
   const counts = state.snapshot?.counts;
   $('count-sent').textContent = counts ? String(counts.sent) : '';
   $('count-received').textContent = counts ? String(counts.received) : '';
+  // Items the API sent that could not be read: said in words, next to the list, never
+  // as a blocking error.
+  const skipped = state.tab === 'connections' ? 0 : (state.snapshot?.skipped?.[state.tab]?.count ?? 0);
+  $('skipped').hidden = !(skipped > 0);
+  $('skipped').textContent = skipped > 0 ? t(skipped === 1 ? 'skippedOne' : 'skippedMany', skipped) : '';
+  $('skipped').title = skipped > 0 ? (state.snapshot.skipped[state.tab].reasons ?? []).join('\n') : '';
   const c = state.connections;
   const exact = state.snapshot?.connectionCount;
   $('count-connections').textContent = exact != null ? exact.toLocaleString()

@@ -15,6 +15,13 @@
 //       after=N              the first N matching requests answer normally, the fault follows
 //       wait=MS              429: retry time from now (default 1500); slow: delay (default 3000)
 //       evil=1               markup and javascript: URLs in the first items
+//       messy=1              real-world mess mixed into the lists: a null profile, a number
+//                            where a name belongs, null ids, a lone surrogate, a multi-byte
+//                            time zone in an item's date, a 200 KB headline, an unknown
+//                            category; and the first received request answers 429 with a
+//                            multi-byte zone in holdUntil and X-RateLimit-Reset. Items with
+//                            a number for a name or no id cannot be read: __stats says how
+//                            many per list (`unreadable`)
 //       eol=1                the newer API edition: `endOfList` on received and connection
 //                            pages, `customMessage` notes, newsletter items as documented
 //                            (newsletterName, empty memberId and profile URL), accounts with
@@ -150,6 +157,27 @@ function poison(lists) {
   if (lists.connections[0]) Object.assign(lists.connections[0], { firstName: EVIL_NAME, profileUrl: 'javascript:window.__pwned=5' });
 }
 
+// `messy=1`: what real data looks like after millions of people typed it and two
+// services passed it on. Returns how many items of each list cannot be read (no id, or
+// a number where a name belongs); every other oddity must be read.
+const ODD_ZONE = '2024-02-15T10:00+1\u00e91';
+function mess(lists) {
+  const unreadable = { sent: 0, received: 0, connections: 0 };
+  const at = (list, i, f, name) => { if (list[i]) { f(list[i]); if (name) unreadable[name] += 1; } };
+  for (const [name, list] of [['sent', lists.sent], ['received', lists.received]]) {
+    at(list, 1, (it) => { it.profile = null; });
+    at(list, 3, (it) => { it.profile = { ...it.profile, firstName: 12345 }; }, name);
+    at(list, 5, (it) => { it.id = null; it.invitationId = null; }, name);
+    at(list, 7, (it) => { it.profile = { ...it.profile, firstName: 'Zoë \ud83d', lastName: '\ude00 Cut' }; });
+    at(list, 9, (it) => { it[name === 'sent' ? 'sentAt' : 'receivedAt'] = ODD_ZONE; });
+    at(list, 11, (it) => { it.profile = { ...it.profile, headline: 'h'.repeat(200 * 1024) }; });
+    at(list, 13, (it) => { it.invitationCategory = 'GROUP'; it.unknownField = { nested: [1, 2, 3] }; });
+  }
+  at(lists.connections, 3, (it) => { it.firstName = 12345; }, 'connections');
+  at(lists.connections, 5, (it) => { it.firstName = 'Zoë \ud83d'; it.vanityName = null; it.profileUrl = null; });
+  return unreadable;
+}
+
 // Scenario state, keyed by the scenario text (which carries its test's unique id).
 const states = new Map();
 let demoState = null;
@@ -162,6 +190,7 @@ function scenarioState(key, params) {
     s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }, newer),
       newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map() };
     if (params.has('evil')) poison(s.lists);
+    if (params.get('messy') === '1') s.unreadable = mess(s.lists);
     states.set(key, s);
     if (states.size > 2000) states.delete(states.keys().next().value);
   }
@@ -251,6 +280,13 @@ async function answer(req, res, endpoint, q, params, state) {
     }
   }
 
+  if (params.get('messy') === '1' && endpoint === 'received' && !state.messyLimited) {
+    // Once: a rate limit whose retry times carry a multi-byte time zone (unreadable,
+    // so the client falls back to its default wait).
+    state.messyLimited = true;
+    res.setHeader('X-RateLimit-Reset', ODD_ZONE);
+    return send(res, 429, { success: false, error: 'Rate limit exceeded', holdUntil: ODD_ZONE });
+  }
   if (endpoint === 'accounts') {
     return send(res, 200, state.newer ? ACCOUNTS.map((a, i) => ({ ...a, enabled: i !== 2, ...(i === 2 ? { status: 'WARMUP' } : {}) })) : ACCOUNTS);
   }
@@ -318,7 +354,8 @@ export function createServer() {
     const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO, true), newer: true, requests: 0,
       byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map() });
     if (rest === '/__stats') {
-      return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals, limited: state.limited });
+      return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals, limited: state.limited,
+        unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 } });
     }
 
     const em = rest.match(/^\/linkedin\/(.+?)\/?$/);

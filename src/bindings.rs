@@ -9,6 +9,7 @@ use crate::client::{Client, Progress, SortBy, MAX_CONNECTIONS_LIMIT, RECEIVED_PA
 use crate::config::{Config, ConfigInput};
 use crate::decode::Page;
 use crate::error::Error;
+use crate::json::{FromJson, Json};
 use crate::transport::fetch::FetchTransport;
 use js_sys::{Function, Promise};
 use serde::Serialize;
@@ -58,7 +59,9 @@ export interface Account { id: string; firstName?: string; lastName?: string; pu
   usable: boolean; }
 export interface Counts { sent: number; received: number; receivedByCategory: Record<string, number>; }
 export interface Cost { requests: number; pages: number; retries: number; durationMs: number; }
-export interface Snapshot { takenAtMs: number; accountId?: string; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; cost: Cost; }
+/** Items the API sent that could not be read: how many, and the first few reasons with their JSON paths. */
+export interface Skips { count: number; reasons: string[]; }
+export interface Snapshot { takenAtMs: number; accountId?: string; skipped: { sent: Skips; received: Skips }; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; cost: Cost; }
 /** One page of new items; `done` is true when no page follows (the paginator's stop rule). */
 export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; }
 export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; }
@@ -126,7 +129,7 @@ impl JsClient {
     /// Validates the configuration; throws an `ApiError` of kind `invalid_input`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue) -> Result<JsClient, JsValue> {
-        let input: ConfigInput = from_js("configuration", config)?;
+        let input: ConfigInput = from_js("configuration", &config)?;
         let config = Config::try_from(input).map_err(|e| error_js(&e))?;
         Ok(JsClient { inner: Rc::new(Client::new(config, FetchTransport::new())), connections: Rc::default() })
     }
@@ -220,23 +223,41 @@ impl JsClient {
     }
 }
 
-/// A value from JavaScript, read as JSON first so every type shares the one decoder
-/// that API bodies use ([`crate::decode::from_json`]).
-fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
+/// A value from JavaScript as parsed JSON (`undefined` reads as `null`).
+fn js_json(what: &str, v: &JsValue) -> Result<Json, JsValue> {
     let invalid = |m: String| error_js(&Error::InvalidInput(format!("{what}: {m}")));
     if v.is_undefined() {
-        return crate::decode::from_json(0, serde_json::Value::Null).map_err(|e| invalid(e.to_string()));
+        return Ok(Json::Null);
     }
-    let text = js_sys::JSON::stringify(&v)
+    let text = js_sys::JSON::stringify(v)
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| invalid("not JSON data".into()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-    crate::decode::from_json(0, value).map_err(|e| match e {
-        Error::Decode { path, message, .. } if !path.is_empty() => invalid(format!("{path}: {message}")),
-        Error::Decode { message, .. } => invalid(message),
-        other => invalid(other.to_string()),
+    crate::json::parse(&text).map_err(|e| invalid(e.to_string()))
+}
+
+/// A value from JavaScript, read with the one reader API bodies use
+/// ([`crate::decode::read_json`]).
+fn from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<T, JsValue> {
+    let json = js_json(what, v)?;
+    crate::decode::read_json(0, &json).map_err(|e| {
+        let message = match e {
+            Error::Decode { path, message, .. } if !path.is_empty() => format!("{path}: {message}"),
+            Error::Decode { message, .. } => message,
+            other => other.to_string(),
+        };
+        error_js(&Error::InvalidInput(format!("{what}: {message}")))
     })
+}
+
+/// A list from JavaScript, item by item: an item that cannot be read is left out (a
+/// stored snapshot written by an older version, or damaged, still shows the rest).
+fn items_from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<Vec<T>, JsValue> {
+    match js_json(what, v)? {
+        Json::Arr(list) => Ok(crate::decode::read_items(&list, &crate::json::Path::Root).0),
+        Json::Null => Ok(Vec::new()),
+        other => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list, found {}", other.kind())))),
+    }
 }
 
 /// The rows of one list (`"sent"`, `"received"` or `"connections"`), filtered and ordered
@@ -249,11 +270,12 @@ pub fn view_rows(
 ) -> Result<JsValue, JsValue> {
     use crate::models::{Connection, ReceivedInvitation, SentInvitation};
     use crate::view::{apply, Row};
-    let query: crate::view::ViewQuery = if query.is_undefined() || query.is_null() { Default::default() } else { from_js("query", query)? };
+    let query: crate::view::ViewQuery =
+        if query.is_undefined() || query.is_null() { Default::default() } else { from_js("query", &query)? };
     let rows: Vec<Row> = match list {
-        "sent" => from_js::<Vec<SentInvitation>>("items", items)?.iter().map(Row::from).collect(),
-        "received" => from_js::<Vec<ReceivedInvitation>>("items", items)?.iter().map(Row::from).collect(),
-        "connections" => from_js::<Vec<Connection>>("items", items)?.iter().map(Row::from).collect(),
+        "sent" => items_from_js::<SentInvitation>("items", &items)?.iter().map(Row::from).collect(),
+        "received" => items_from_js::<ReceivedInvitation>("items", &items)?.iter().map(Row::from).collect(),
+        "connections" => items_from_js::<Connection>("items", &items)?.iter().map(Row::from).collect(),
         other => return Err(error_js(&Error::InvalidInput(format!("unknown list '{other}'")))),
     };
     Ok(to_js(&apply(rows, &query)))
@@ -262,7 +284,7 @@ pub fn view_rows(
 /// The CSV text of rows (RFC 4180, formula-guarded).
 #[wasm_bindgen(js_name = toCsv)]
 pub fn to_csv(#[wasm_bindgen(unchecked_param_type = "Row[]")] rows: JsValue) -> Result<String, JsValue> {
-    Ok(crate::view::to_csv(&from_js::<Vec<crate::view::Row>>("rows", rows)?))
+    Ok(crate::view::to_csv(&items_from_js::<crate::view::Row>("rows", &rows)?))
 }
 
 /// The toolbar badge text for `counts` restricted to `categories` (all when empty).
@@ -271,7 +293,7 @@ pub fn badge_text(
     #[wasm_bindgen(unchecked_param_type = "Counts")] counts: JsValue,
     categories: Vec<String>,
 ) -> Result<String, JsValue> {
-    Ok(crate::view::badge_text(&from_js("counts", counts)?, &categories))
+    Ok(crate::view::badge_text(&from_js("counts", &counts)?, &categories))
 }
 
 /// How old data taken at `takenAtMs` is at `nowMs`: `{unit: "now"|"minutes"|"hours"|"days", n}`.

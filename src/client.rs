@@ -1,14 +1,14 @@
 //! The typed client: endpoints, pacing, retries and list walks over a [`Transport`].
 
 use crate::config::Config;
-use crate::decode::{decode, decode_page, from_json, Page, RawResponse};
+use crate::decode::{decode, decode_list, decode_page, Page, RawResponse, Skips};
+use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
 use crate::paginate::Walk;
 use crate::sync::{Cost, Counts, Snapshot};
 use crate::transport::{HttpRequest, OpToken, Transport};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
@@ -214,7 +214,7 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    async fn fetch_page<I: DeserializeOwned + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
+    async fn fetch_page<I: FromJson + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
         let mut query = vec![("startIndex", start.to_string())];
         if let Some(limit) = spec.limit {
             query.push(("limit", limit.to_string()));
@@ -246,6 +246,7 @@ impl<T: Transport> Client<T> {
             spec,
             op: self.transport.begin(),
             account_id: None,
+            skipped: Skips::default(),
             _item: PhantomData,
         }
     }
@@ -299,12 +300,9 @@ impl<T: Transport> Client<T> {
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
         let url = format!("{}/accounts", self.config.base_url);
         self.get(self.transport.begin(), url, |resp, now| {
-            // A bare array as documented, or tolerated: `{"accounts": [...]}`.
-            let mut value: serde_json::Value = decode(resp, now)?;
-            if let Some(list) = value.get_mut("accounts") {
-                value = list.take();
-            }
-            let mut accounts: Vec<Account> = from_json(resp.status, value)?;
+            // A bare array as documented, or tolerated: `{"accounts": [...]}`; an
+            // account that cannot be read is left out.
+            let (mut accounts, _skipped): (Vec<Account>, Skips) = decode_list(resp, now, "accounts")?;
             for a in &mut accounts {
                 a.attention = a.attention();
                 a.usable = a.is_usable();
@@ -321,15 +319,15 @@ impl<T: Transport> Client<T> {
     /// Any [`Error`] but [`Error::Pagination`]; an older deployment without the
     /// endpoint answers 404 ([`Error::Api`]).
     pub async fn connection_count(&self) -> Result<Option<u64>, Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct CountBody {
-            #[serde(default, deserialize_with = "crate::models::lenient_u64")]
-            connection_count: Option<u64>,
+        struct CountBody(Option<u64>);
+        impl FromJson for CountBody {
+            fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+                Ok(CountBody(Obj::new(value, path)?.count("connectionCount")))
+            }
         }
         let url = self.url("/analytics/connections/count", &[]);
         let body: CountBody = self.get(self.transport.begin(), url, decode).await?;
-        Ok(body.connection_count)
+        Ok(body.0)
     }
 
     /// Walks every pending received and sent invitation (received first: they are the
@@ -350,8 +348,10 @@ impl<T: Transport> Client<T> {
             Err(_) => None,
         };
         let after = self.counters();
+        let skipped = crate::sync::Skipped { sent: sent.skipped, received: received.skipped };
         Ok(Snapshot {
             taken_at_ms: self.transport.now_ms(),
+            skipped,
             account_id: received.account_id.or(sent.account_id),
             counts: Counts::of(&sent.items, &received.items),
             sent: sent.items,
@@ -391,6 +391,8 @@ pub struct Collected<I> {
     pub truncated: bool,
     /// The account that served the pages, if the server said.
     pub account_id: Option<String>,
+    /// Items that could not be read, over all pages.
+    pub skipped: Skips,
 }
 
 /// A lazy walk over one list: no request is sent until [`Pager::next_page`] or
@@ -402,10 +404,11 @@ pub struct Pager<'c, T, I> {
     walk: Walk,
     op: OpToken,
     account_id: Option<String>,
+    skipped: Skips,
     _item: PhantomData<I>,
 }
 
-impl<T: Transport, I: DeserializeOwned + Aged + Keyed> Pager<'_, T, I> {
+impl<T: Transport, I: FromJson + Aged + Keyed> Pager<'_, T, I> {
     /// Fetches the next page and returns its new items, or `None` when the walk is over.
     ///
     /// # Errors
@@ -420,10 +423,11 @@ impl<T: Transport, I: DeserializeOwned + Aged + Keyed> Pager<'_, T, I> {
             let delay = backoff_ms(&c.config.retry, streak - 1, c.transport.random());
             c.transport.sleep(self.op, delay).await?;
         }
-        let page = self.client.fetch_page(self.op, &self.spec, start).await?;
+        let mut page = self.client.fetch_page(self.op, &self.spec, start).await?;
         if page.account_id.is_some() {
             self.account_id.clone_from(&page.account_id);
         }
+        self.skipped.merge(std::mem::take(&mut page.skipped));
         self.walk.accept(page).map(Some)
     }
 
@@ -446,7 +450,7 @@ impl<T: Transport, I: DeserializeOwned + Aged + Keyed> Pager<'_, T, I> {
                 }
             }
         }
-        Ok(Collected { items, pages: self.walk.pages(), truncated, account_id: self.account_id })
+        Ok(Collected { items, pages: self.walk.pages(), truncated, account_id: self.account_id, skipped: self.skipped })
     }
 }
 

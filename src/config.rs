@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::limiter::RetryPolicy;
-use serde::Deserialize;
+use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use std::fmt;
 
 /// The production API base URL.
@@ -99,8 +99,7 @@ impl Config {
 
 /// The configuration as JavaScript passes it: camelCase, everything but `apiKey`
 /// optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Default)]
 #[allow(missing_docs)]
 pub struct ConfigInput {
     pub base_url: Option<String>,
@@ -117,6 +116,38 @@ pub struct ConfigInput {
     pub default_rate_limit_wait_ms: Option<u32>,
     pub max_rate_limit_wait_ms: Option<u32>,
     pub max_pages: Option<u32>,
+}
+
+impl FromJson for ConfigInput {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        let n = |key: &str| -> Result<Option<u32>, ReadError> {
+            match o.get(key) {
+                None => Ok(None),
+                Some(v) => v
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(Some)
+                    .ok_or_else(|| ReadError::expected(&Path::Key(path, key), "a whole number", v)),
+            }
+        };
+        Ok(ConfigInput {
+            base_url: o.text("baseUrl")?,
+            api_key: o.text("apiKey")?.unwrap_or_default(),
+            account_id: o.text("accountId")?,
+            max_requests: n("maxRequests")?,
+            window_ms: n("windowMs")?,
+            min_interval_ms: n("minIntervalMs")?,
+            timeout_ms: n("timeoutMs")?,
+            max_retries: n("maxRetries")?,
+            backoff_base_ms: n("backoffBaseMs")?,
+            backoff_max_ms: n("backoffMaxMs")?,
+            rate_limit_margin_ms: n("rateLimitMarginMs")?,
+            default_rate_limit_wait_ms: n("defaultRateLimitWaitMs")?,
+            max_rate_limit_wait_ms: n("maxRateLimitWaitMs")?,
+            max_pages: n("maxPages")?,
+        })
+    }
 }
 
 impl TryFrom<ConfigInput> for Config {

@@ -1,17 +1,30 @@
 //! Pure decoding of HTTP responses into typed pages or typed errors.
 //!
-//! No I/O here: [`decode`] takes a status, the few headers that matter and the body
+//! No I/O here: [`decode_page`] takes a status, the few headers that matter and the body
 //! text, so native tests reach every branch. The HTTP status decides the kind of error;
-//! the body (any of the five documented error shapes, or not JSON at all) only supplies
-//! the message. A 2xx body that does not match the endpoint's shape is an
-//! [`Error::Decode`] naming the JSON path that failed.
+//! the body (any of the documented error shapes, or not JSON at all) only supplies the
+//! message.
+//!
+//! A list page is read **item by item**: an item that cannot be read (no id, a number
+//! where a name belongs) is skipped and counted in [`Page::skipped`] with the JSON path
+//! of the problem, and the page, the walk and the sync go on. Only a broken envelope —
+//! a body that is not JSON, larger than [`MAX_BODY_BYTES`], or whose list is not a list
+//! — is an [`Error::Decode`] for the whole page.
 
 use crate::error::Error;
-use crate::models::lenient_u32;
+use crate::json::{parse, FromJson, Json, Obj, Path, ReadError};
 use crate::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::Value;
+use serde::Serialize;
+
+/// The largest response body the client reads (5 MB): a page of 25 invitations is a
+/// few kilobytes, so anything larger is a typed error, not a reason to run out of memory.
+pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
+
+/// The most characters of server text an error message keeps.
+const MAX_MESSAGE: usize = 300;
+
+/// How many reasons a [`Skips`] keeps (the count goes on).
+pub const MAX_SKIP_REASONS: usize = 5;
 
 /// The response headers the client reads. All optional: which ones the list
 /// endpoints send is undocumented.
@@ -64,11 +77,68 @@ pub struct RawResponse {
     pub body: String,
 }
 
+/// Items of a list that could not be read: how many, and the first few reasons with
+/// their JSON paths (`invitations[3].profile.firstName: expected text, found a number`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Skips {
+    /// Items skipped.
+    pub count: u32,
+    /// The first [`MAX_SKIP_REASONS`] reasons.
+    pub reasons: Vec<String>,
+}
+
+impl Skips {
+    /// Counts one more skipped item.
+    pub fn add(&mut self, reason: &ReadError) {
+        self.count = self.count.saturating_add(1);
+        if self.reasons.len() < MAX_SKIP_REASONS {
+            self.reasons.push(reason.to_string());
+        }
+    }
+
+    /// Adds another list's skips (e.g. the next page's) to these.
+    pub fn merge(&mut self, other: Skips) {
+        self.count = self.count.saturating_add(other.count);
+        let room = MAX_SKIP_REASONS.saturating_sub(self.reasons.len());
+        self.reasons.extend(other.reasons.into_iter().take(room));
+    }
+
+    /// Whether nothing was skipped.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+impl FromJson for Skips {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        let reasons: Vec<String> = o.nested::<Vec<String>>("reasons").unwrap_or_default().unwrap_or_default();
+        Ok(Skips {
+            count: o.count("count").and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+            reasons: reasons.into_iter().take(MAX_SKIP_REASONS).collect(),
+        })
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        match value {
+            Json::Str(s) => Ok(s.clone()),
+            other => Err(ReadError::expected(path, "text", other)),
+        }
+    }
+}
+
 /// One page of a list as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
-    /// The items, in server order.
+    /// The items that could be read, in server order.
     pub items: Vec<T>,
+    /// How many elements the page's list held, readable or not: the paginator advances
+    /// by this, so unreadable items never make a page look short or empty.
+    pub raw_len: usize,
+    /// The elements that could not be read.
+    pub skipped: Skips,
     /// The `startIndex` the server echoed, if it did.
     pub echoed_start: Option<u32>,
     /// The account that served the page, if the server said.
@@ -78,166 +148,136 @@ pub struct Page<T> {
     pub end_of_list: Option<bool>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[serde(bound = "T: DeserializeOwned")]
-struct RawPage<T> {
-    #[serde(alias = "connections")]
-    invitations: Vec<T>,
-    #[serde(default, deserialize_with = "lenient_u32")]
-    start_index: Option<u32>,
-    #[serde(default, deserialize_with = "crate::models::opt_text")]
-    account_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::models::lenient_bool")]
-    end_of_list: Option<bool>,
+impl<T> Page<T> {
+    /// A page of readable items only (tests and callers that build pages).
+    pub fn of(items: Vec<T>) -> Page<T> {
+        Page { raw_len: items.len(), items, skipped: Skips::default(), echoed_start: None, account_id: None, end_of_list: None }
+    }
 }
 
-/// The most characters of server text an error message keeps.
-const MAX_MESSAGE: usize = 300;
-
-/// Decodes a list page (`{"invitations": [...]}` or `{"connections": [...]}`), or the
-/// error the response stands for. A one-element array around the object is tolerated.
-///
-/// # Errors
-/// [`Error::Api`] / [`Error::RateLimited`] for error statuses and `success: false`;
-/// [`Error::Decode`] for a 2xx body of the wrong shape.
-pub fn decode_page<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Result<Page<T>, Error> {
-    let mut value = parse_success(resp, now_ms)?;
-    if let Value::Array(items) = &mut value {
-        if items.len() == 1 && items[0].is_object() {
-            value = items.remove(0);
+/// Reads every element of a JSON list as `T`, skipping (and counting) the ones that
+/// cannot be read.
+pub fn read_items<T: FromJson>(list: &[Json], path: &Path<'_>) -> (Vec<T>, Skips) {
+    let mut items = Vec::with_capacity(list.len());
+    let mut skipped = Skips::default();
+    for (i, element) in list.iter().enumerate() {
+        match T::from_json(element, &Path::Index(path, i)) {
+            Ok(item) => items.push(item),
+            Err(e) => skipped.add(&e),
         }
     }
-    let raw: RawPage<T> = from_json(resp.status, value)?;
-    Ok(Page { items: raw.invitations, echoed_start: raw.start_index, account_id: raw.account_id, end_of_list: raw.end_of_list })
+    (items, skipped)
 }
 
-/// Decodes a body of any other shape (e.g. the bare array of `GET /accounts`), or the
+fn envelope_error(status: u16, e: ReadError) -> Error {
+    Error::Decode { status, path: e.path, message: e.message }
+}
+
+/// The object of a page body; a one-element array around it is tolerated.
+fn unwrap_array(value: &Json) -> &Json {
+    match value {
+        Json::Arr(items) if items.len() == 1 => items.first().filter(|v| matches!(v, Json::Obj(_))).unwrap_or(value),
+        _ => value,
+    }
+}
+
+/// Decodes a list page (`{"invitations": [...]}` or `{"connections": [...]}`), or the
 /// error the response stands for.
 ///
 /// # Errors
-/// As [`decode_page`].
-pub fn decode<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> {
+/// [`Error::Api`] / [`Error::RateLimited`] for error statuses and `success: false`;
+/// [`Error::Decode`] for a broken envelope (not JSON, too large, no list). Unreadable
+/// items are not errors: see [`Page::skipped`].
+pub fn decode_page<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<Page<T>, Error> {
     let value = parse_success(resp, now_ms)?;
-    from_json(resp.status, value)
-}
-
-/// Deserializes a parsed JSON value, naming the path that failed. Every typed value of
-/// the crate is read through this one function (API bodies with their status; values
-/// from JavaScript with status 0), so each type's decoder is compiled once.
-///
-/// # Errors
-/// [`Error::Decode`] with the JSON path of the first failure (`invitations[3].profile.firstName`).
-pub fn from_json<T: DeserializeOwned>(status: u16, value: Value) -> Result<T, Error> {
-    let message = match T::deserialize(&value) {
-        Ok(v) => return Ok(v),
-        Err(e) => e.to_string(),
+    let root = Path::Root;
+    let o = Obj::new(unwrap_array(&value), &root).map_err(|e| envelope_error(resp.status, e))?;
+    let key = if o.get("invitations").is_some() || o.get("connections").is_none() { "invitations" } else { "connections" };
+    let list_path = Path::Key(&root, key);
+    let (items, skipped) = match o.get(key) {
+        Some(Json::Arr(list)) => read_items(list, &list_path),
+        Some(other) => return Err(envelope_error(resp.status, ReadError::expected(&list_path, "a list", other))),
+        None => {
+            return Err(Error::Decode {
+                status: resp.status,
+                path: String::new(),
+                message: "no `invitations` or `connections` list in the body".into(),
+            })
+        }
     };
-    let path = locate(value, &message, &|v| T::deserialize(v).err().map(|e| e.to_string()));
-    Err(Error::Decode { status, path, message })
-}
-
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-fn node_mut<'v>(root: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
-    path.iter().try_fold(root, |v, step| match step {
-        Step::Key(k) => v.get_mut(k.as_str()),
-        Step::Index(i) => v.get_mut(*i),
+    let raw_len = match o.get(key) {
+        Some(Json::Arr(list)) => list.len(),
+        _ => 0,
+    };
+    Ok(Page {
+        items,
+        raw_len,
+        skipped,
+        echoed_start: o.count("startIndex").and_then(|n| u32::try_from(n).ok()),
+        account_id: o.text("accountId").ok().flatten(),
+        end_of_list: o.flag("endOfList"),
     })
 }
 
-/// The longest container prefix this search tries; pages hold 10 to 25 items.
-const MAX_LOCATE_CHILDREN: usize = 200;
-
-/// Finds where a decode error lies without tracking paths on the success path (the
-/// path-tracking wrapper crate costs about 30 KB of WebAssembly). From the root down:
-/// if the node emptied still fails the same way, the error is the node's own (a missing
-/// field); otherwise the first child whose prefix `[..=k]` reproduces the error holds it.
-/// Serde reports the first error in document order, so that child is where it stands;
-/// the node stays cut after it while the search goes deeper.
+/// Decodes a whole body as `T` (e.g. the connection count), or the error the response
+/// stands for.
 ///
-/// Not generic (the decoder comes as `attempt`), so one copy serves every type.
-fn locate(mut root: Value, error: &str, attempt: &dyn Fn(&Value) -> Option<String>) -> String {
-    let same = |v: &Value| attempt(v).as_deref() == Some(error);
-    let mut path: Vec<Step> = Vec::new();
-    while let Some(node) = node_mut(&mut root, &path) {
-        let original = std::mem::take(node);
-        let len = match &original {
-            Value::Array(a) => a.len(),
-            Value::Object(o) => o.len(),
-            _ => 0,
-        }
-        .min(MAX_LOCATE_CHILDREN);
-        let prefix = |n: usize| match &original {
-            Value::Array(a) => Value::Array(a[..n].to_vec()),
-            Value::Object(o) => {
-                // Inserted one by one: collecting into a map would compile in a sort.
-                let mut m = serde_json::Map::new();
-                for (k, v) in o.iter().take(n) {
-                    m.insert(k.clone(), v.clone());
-                }
-                Value::Object(m)
-            }
-            other => other.clone(),
-        };
-        let mut found = None;
-        if len > 0 {
-            for n in 0..=len {
-                if let Some(slot) = node_mut(&mut root, &path) {
-                    *slot = prefix(n);
-                }
-                if same(&root) {
-                    found = n.checked_sub(1);
-                    break;
-                }
-            }
-        }
-        let step = found.map(|k| match &original {
-            Value::Object(o) => Step::Key(o.keys().nth(k).cloned().unwrap_or_default()),
-            _ => Step::Index(k),
-        });
-        // Keep the node cut after the culprit: later siblings may fail the same way, and
-        // the search below must see only the first failure.
-        if let (Some(slot), Some(k)) = (node_mut(&mut root, &path), found) {
-            *slot = prefix(k + 1);
-        }
-        match step {
-            Some(step) => path.push(step),
-            None => break,
-        }
+/// # Errors
+/// As [`decode_page`]; a body that cannot be read as `T` is an [`Error::Decode`]
+/// naming the path.
+pub fn decode<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> {
+    let value = parse_success(resp, now_ms)?;
+    read_json(resp.status, &value)
+}
+
+/// Decodes a body that is a bare list of `T` (e.g. `GET /accounts`), or that list
+/// under `key` (`{"accounts": [...]}`), item by item as [`decode_page`] does.
+///
+/// # Errors
+/// As [`decode_page`].
+pub fn decode_list<T: FromJson>(resp: &RawResponse, now_ms: f64, key: &str) -> Result<(Vec<T>, Skips), Error> {
+    let value = parse_success(resp, now_ms)?;
+    let root = Path::Root;
+    let keyed = Path::Key(&root, key);
+    match (&value, value.get(key)) {
+        (Json::Arr(list), _) => Ok(read_items(list, &root)),
+        (_, Some(Json::Arr(list))) => Ok(read_items(list, &keyed)),
+        (other, _) => Err(envelope_error(resp.status, ReadError::expected(&root, "a list", other))),
     }
-    let mut out = String::new();
-    for step in path {
-        match step {
-            Step::Key(k) if out.is_empty() => out.push_str(&k),
-            Step::Key(k) => {
-                out.push('.');
-                out.push_str(&k);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
+}
+
+/// Reads a parsed JSON value as `T`. Every typed value of the crate is read through
+/// this one function or [`read_items`] (API bodies with their status; values from
+/// JavaScript with status 0).
+///
+/// # Errors
+/// [`Error::Decode`] with the JSON path of the first failure (`profile.firstName`).
+pub fn read_json<T: FromJson>(status: u16, value: &Json) -> Result<T, Error> {
+    T::from_json(value, &Path::Root).map_err(|e| envelope_error(status, e))
 }
 
 /// The JSON of a 2xx response, or the error the response stands for.
-fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Value, Error> {
+fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
     if !(200..300).contains(&resp.status) {
         return Err(error_from_response(resp, now_ms));
     }
-    let value: Value = serde_json::from_str(&resp.body).map_err(|e| Error::Decode {
+    if resp.body.len() > MAX_BODY_BYTES {
+        return Err(Error::Decode {
+            status: resp.status,
+            path: String::new(),
+            message: format!("the body is larger than {} MB ({} bytes)", MAX_BODY_BYTES / (1024 * 1024), resp.body.len()),
+        });
+    }
+    let value = parse(&resp.body).map_err(|e| Error::Decode {
         status: resp.status,
         path: String::new(),
-        message: if resp.body.trim_start().starts_with('<') || e.is_syntax() && e.line() == 1 && e.column() == 1 {
+        message: if resp.body.trim_start().starts_with('<') || e.offset == 0 || resp.body.trim().is_empty() {
             format!("the body is not JSON ({})", excerpt(&resp.body))
         } else {
             format!("malformed JSON: {e}")
         },
     })?;
-    if value.get("success") == Some(&Value::Bool(false)) {
+    if value.get("success") == Some(&Json::Bool(false)) {
         let (message, code, _) = body_message(&value);
         return Err(Error::Api {
             status: resp.status,
@@ -252,9 +292,10 @@ fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Value, Error> {
 /// time from `holdUntil`, `Retry-After` or `X-RateLimit-Reset` (in that order), every
 /// other status to [`Error::Api`].
 pub fn error_from_response(resp: &RawResponse, now_ms: f64) -> Error {
-    let (message, code, hold_until) = match serde_json::from_str::<Value>(&resp.body) {
-        Ok(v) => body_message(&v),
-        Err(_) => {
+    let parsed = if resp.body.len() <= MAX_BODY_BYTES { parse(&resp.body).ok() } else { None };
+    let (message, code, hold_until) = match parsed {
+        Some(v) => body_message(&v),
+        None => {
             let text = strip_tags(&resp.body);
             ((!text.is_empty()).then(|| clip(&text)), None, None)
         }
@@ -271,19 +312,19 @@ pub fn error_from_response(resp: &RawResponse, now_ms: f64) -> Error {
     Error::Api { status: resp.status, message, code }
 }
 
-/// Message, code and `holdUntil` from any documented error body shape (E1–E5).
-fn body_message(v: &Value) -> (Option<String>, Option<String>, Option<String>) {
-    let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+/// Message, code and `holdUntil` from any documented error body shape (E1–E5, and the
+/// newer `{success: false, code, message}`).
+fn body_message(v: &Json) -> (Option<String>, Option<String>, Option<String>) {
+    let text = |key: &str| v.get(key).and_then(Json::as_str).map(str::trim).filter(|s| !s.is_empty());
     let message = text("message").map(clip).or_else(|| match v.get("error") {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(clip(s.trim())),
-        Some(Value::Object(o)) => {
-            let issues: Vec<String> = o
-                .get("issues")
-                .and_then(Value::as_array)
-                .map(|list| list.iter().filter_map(zod_issue).collect())
-                .unwrap_or_default();
+        Some(Json::Str(s)) if !s.trim().is_empty() => Some(clip(s.trim())),
+        Some(error @ Json::Obj(_)) => {
+            let issues: Vec<String> = match error.get("issues") {
+                Some(Json::Arr(list)) => list.iter().filter_map(zod_issue).collect(),
+                _ => Vec::new(),
+            };
             if issues.is_empty() {
-                o.get("message").and_then(Value::as_str).map(clip)
+                error.get("message").and_then(Json::as_str).map(clip)
             } else {
                 Some(clip(&issues.join("; ")))
             }
@@ -293,13 +334,12 @@ fn body_message(v: &Value) -> (Option<String>, Option<String>, Option<String>) {
     (message, text("code").map(clip), text("holdUntil").map(str::to_string))
 }
 
-fn zod_issue(issue: &Value) -> Option<String> {
+fn zod_issue(issue: &Json) -> Option<String> {
     let message = issue.get("message")?.as_str()?;
-    let path: Vec<String> = issue
-        .get("path")
-        .and_then(Value::as_array)
-        .map(|p| p.iter().map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string)).collect())
-        .unwrap_or_default();
+    let path: Vec<String> = match issue.get("path") {
+        Some(Json::Arr(p)) => p.iter().map(|s| s.as_str().map_or_else(|| s.to_text(), str::to_string)).collect(),
+        _ => Vec::new(),
+    };
     Some(if path.is_empty() { message.to_string() } else { format!("{}: {message}", path.join(".")) })
 }
 
@@ -411,9 +451,9 @@ mod tests {
         assert_eq!(newsletter.profile.public_identifier, None);
         assert_eq!(recv.items[2].note(), None);
         let with_note: ReceivedInvitation =
-            serde_json::from_str(r#"{"invitationId":"1","customMessage":"Hi from the newer API"}"#).unwrap();
+            crate::json::from_value(serde_json::json!({"invitationId":"1","customMessage":"Hi from the newer API"})).unwrap();
         assert_eq!(with_note.note(), Some("Hi from the newer API"));
-        let old_note: ReceivedInvitation = serde_json::from_str(r#"{"invitationId":"1","message":"Hi"}"#).unwrap();
+        let old_note: ReceivedInvitation = crate::json::from_value(serde_json::json!({"invitationId":"1","message":"Hi"})).unwrap();
         assert_eq!(old_note.note(), Some("Hi"));
 
         let conns: Page<Connection> =
@@ -454,12 +494,12 @@ mod tests {
 
     #[test]
     fn every_documented_error_body_maps_to_status_and_message() {
-        let fixtures: Value = serde_json::from_str(include_str!("../tests/fixtures/errors.json")).unwrap();
+        let fixtures: serde_json::Value = serde_json::from_str(include_str!("../tests/fixtures/errors.json")).unwrap();
         let mut got = Vec::new();
         for ex in fixtures["examples"].as_array().unwrap() {
             let status = ex["status"].as_u64().unwrap() as u16;
             let body = match &ex["body"] {
-                Value::String(s) => s.clone(),
+                serde_json::Value::String(s) => s.clone(),
                 v => v.to_string(),
             };
             let e = decode_page::<SentInvitation>(&resp(status, &body), NOW).unwrap_err();
@@ -512,39 +552,52 @@ mod tests {
     }
 
     #[test]
-    fn wrong_types_name_the_json_path() {
-        let body = r#"{"success":true,"invitations":[{"invitationId":"1"},{"invitationId":"2","profile":{"firstName":7}}]}"#;
-        match decode_page::<SentInvitation>(&resp(200, body), NOW).unwrap_err() {
-            Error::Decode { path, status, .. } => {
-                assert_eq!(path, "invitations[1].profile.firstName");
-                assert_eq!(status, 200);
-            }
-            other => panic!("{other:?}"),
-        }
-        let e = decode_page::<SentInvitation>(&resp(200, r#"{"success":true,"invitations":"none"}"#), NOW).unwrap_err();
-        assert!(e.to_string().contains("at invitations"), "{e}");
-        let e = decode_page::<SentInvitation>(&resp(200, r#"{"success":true}"#), NOW).unwrap_err();
-        assert!(e.to_string().contains("missing field `invitations`"), "{e}");
+    fn unreadable_items_are_skipped_with_their_paths_and_the_page_goes_on() {
+        let body = r#"{"success":true,"invitations":[{"invitationId":"1"},{"invitationId":"2","profile":{"firstName":7}},
+            {"id":"3"},{"invitationId":"4","profile":null},"junk",{"invitationId":1.5},{"invitationId":"7","invitationCategory":7}]}"#;
+        let page = decode_page::<ReceivedInvitation>(&resp(200, body), NOW).unwrap();
+        let ids: Vec<&str> = page.items.iter().map(|i| i.invitation_id.as_str()).collect();
+        assert_eq!(ids, ["1", "4"], "null profile is an absent profile");
+        assert_eq!(page.raw_len, 7);
+        assert_eq!(page.skipped.count, 5);
+        assert_eq!(
+            page.skipped.reasons,
+            [
+                "invitations[1].profile.firstName: expected text, found a number",
+                "invitations[2].invitationId: missing id",
+                "invitations[4]: expected an object, found text",
+                "invitations[5].invitationId: expected an id (text or a whole number), found a number",
+                "invitations[6].invitationCategory: expected a category name, found a number",
+            ]
+        );
+        // More than MAX_SKIP_REASONS: the count goes on, the reasons stop.
+        let many = format!(r#"{{"invitations":[{}]}}"#, ["{}"; 12].join(","));
+        let page = decode_page::<SentInvitation>(&resp(200, &many), NOW).unwrap();
+        assert_eq!((page.items.len(), page.skipped.count, page.skipped.reasons.len()), (0, 12, MAX_SKIP_REASONS));
     }
 
     #[test]
-    fn decode_paths_point_at_the_first_failure() {
-        let path = |body: &str| match decode_page::<ReceivedInvitation>(&resp(200, body), NOW).unwrap_err() {
-            Error::Decode { path, .. } => path,
-            other => panic!("{other:?}"),
-        };
-        // A missing required field is the element's own error.
-        assert_eq!(path(r#"{"invitations":[{"invitationId":"1"},{"id":"2"}]}"#), "invitations[1]");
-        // A wrong type on a required field, after an innocent sibling.
-        assert_eq!(path(r#"{"invitations":[{"invitationId":1.5,"profile":{}}]}"#), "invitations[0].invitationId");
-        // Two bad elements: the first one, as serde reports it.
-        assert_eq!(
-            path(r#"{"invitations":[{"invitationId":"1"},{"invitationId":"2","profile":{"lastName":[]}},{"invitationId":"3","profile":{"lastName":[]}}]}"#),
-            "invitations[1].profile.lastName"
-        );
-        assert_eq!(path(r#"{"invitations":[{"invitationId":"1","invitationCategory":7}]}"#), "invitations[0].invitationCategory");
-        assert_eq!(path(r#"{"invitations":[{"invitationId":"1","profile":"x"}]}"#), "invitations[0].profile");
-        assert_eq!(path(r#"{"accountId":"a","success":true}"#), "");
+    fn only_a_broken_envelope_fails_the_page() {
+        let e = decode_page::<SentInvitation>(&resp(200, r#"{"success":true,"invitations":"none"}"#), NOW).unwrap_err();
+        assert_eq!(e.to_string(), "unreadable response at invitations: expected a list, found text");
+        let e = decode_page::<SentInvitation>(&resp(200, r#"{"success":true}"#), NOW).unwrap_err();
+        assert!(e.to_string().contains("no `invitations` or `connections` list"), "{e}");
+        let e = decode_page::<SentInvitation>(&resp(200, "42"), NOW).unwrap_err();
+        assert_eq!(e.kind(), "decode");
+        let big = format!(r#"{{"invitations":[{{"invitationId":"1","message":"{}"}}]}}"#, "x".repeat(MAX_BODY_BYTES));
+        let e = decode_page::<SentInvitation>(&resp(200, &big), NOW).unwrap_err();
+        assert!(e.to_string().contains("larger than 5 MB"), "{e}");
+        // A 200 KB headline is fine.
+        let long = format!(r#"{{"invitations":[{{"invitationId":"1","profile":{{"headline":"{}"}}}}]}}"#, "h".repeat(200_000));
+        assert_eq!(decode_page::<SentInvitation>(&resp(200, &long), NOW).unwrap().items.len(), 1);
+    }
+
+    #[test]
+    fn lone_surrogates_and_odd_zones_do_not_fail_the_page() {
+        let body = r#"{"invitations":[{"invitationId":"1","sentAt":"2024-02-15T10:00+1é1","profile":{"firstName":"Ana \ud83d","lastName":"\ude00"}}]}"#;
+        let page = decode_page::<SentInvitation>(&resp(200, body), NOW).unwrap();
+        assert_eq!(page.items[0].profile.full_name(), "Ana \u{fffd} \u{fffd}");
+        assert!(page.skipped.is_empty());
     }
 
     #[test]

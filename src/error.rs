@@ -82,6 +82,13 @@ pub enum PaginationError {
         /// How many empty pages came in a row.
         pages: u32,
     },
+    /// Several pages in a row held items none of which could be read.
+    UnreadablePages {
+        /// The offset of the last such page.
+        start_index: u32,
+        /// How many came in a row.
+        pages: u32,
+    },
     /// The walk reached its page cap with more pages still announced.
     PageCap {
         /// The cap.
@@ -183,7 +190,7 @@ impl Error {
             kind: self.kind(),
             status: self.status(),
             message: self.to_string(),
-            retry_at: self.retry_at_ms(),
+            retry_at: self.retry_at_ms().filter(|t| t.is_finite() && *t > 0.0).map(|t| t.round() as u64),
         }
     }
 }
@@ -218,6 +225,9 @@ impl fmt::Display for PaginationError {
             PaginationError::EmptyPages { start_index, pages } => {
                 write!(f, "{pages} empty pages in a row at startIndex {start_index}, yet the list does not end there")
             }
+            PaginationError::UnreadablePages { start_index, pages } => {
+                write!(f, "{pages} pages in a row up to startIndex {start_index} held no item that could be read")
+            }
             PaginationError::PageCap { max_pages } => {
                 write!(f, "more than {max_pages} pages; the list is larger than the configured cap")
             }
@@ -239,9 +249,9 @@ pub struct ErrorReport {
     pub status: Option<u16>,
     /// The error's `Display` text.
     pub message: String,
-    /// [`Error::retry_at_ms`].
+    /// [`Error::retry_at_ms`], as whole epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_at: Option<f64>,
+    pub retry_at: Option<u64>,
 }
 
 #[cfg(test)]
@@ -285,7 +295,7 @@ mod tests {
         let v = serde_json::to_value(e.report()).unwrap();
         assert_eq!(
             v,
-            serde_json::json!({"kind": "rate_limited", "status": 429, "message": "rate limited: slow down", "retryAt": 1.5e12})
+            serde_json::json!({"kind": "rate_limited", "status": 429, "message": "rate limited: slow down", "retryAt": 1_500_000_000_000u64})
         );
         let v = serde_json::to_value(Error::Cancelled.report()).unwrap();
         assert_eq!(v, serde_json::json!({"kind": "cancelled", "message": "cancelled"}));

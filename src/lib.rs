@@ -13,7 +13,8 @@
 //! | [`models`] | typed list items, lenient where the API is loose | none |
 //! | [`time`] | relative-time and reset-time parsing | none |
 //! | [`error`] | the one [`Error`] type and its JSON report | none |
-//! | [`decode`] | status + headers + body → page or typed error | none |
+//! | [`json`] | a small, never-panicking JSON reader; typed reading with paths | none |
+//! | [`decode`] | status + headers + body → page (item by item) or typed error | none |
 //! | [`paginate`] | the stop and guard rules of a list walk | none |
 //! | [`limiter`] | sliding-window pacing, backoff, retry decisions | none |
 //! | [`config`] | validated configuration; the API key's redaction | none |
@@ -39,11 +40,15 @@
 //! ```
 #![deny(missing_docs, missing_debug_implementations)]
 #![warn(rust_2018_idioms)]
+// No panic reachable from API data, headers, storage or settings: no indexing or slicing
+// that can go out of bounds, no unwrap or expect. (Tests may.)
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
 
 pub mod client;
 pub mod config;
 pub mod decode;
 pub mod error;
+pub mod json;
 pub mod limiter;
 pub mod models;
 pub mod paginate;
@@ -57,7 +62,7 @@ pub mod bindings;
 
 pub use client::{Client, Collected, Counters, List, Pager, Progress, SortBy};
 pub use config::{ApiKey, Config, ConfigInput, DEFAULT_BASE_URL};
-pub use decode::Page;
+pub use decode::{Page, Skips};
 pub use error::{Error, ErrorReport, PaginationError};
 pub use models::{linkedin_profile_url, Account, Category, Connection, Profile, ReceivedInvitation, SentInvitation};
 pub use sync::{Cost, Counts, Snapshot};

@@ -41,7 +41,9 @@ impl RateLimiter {
         if self.sent.len() >= self.max_requests as usize {
             // The oldest request that still counts leaves the window at `front + window`.
             let idx = self.sent.len() - self.max_requests as usize;
-            at = at.max(self.sent[idx] + self.window_ms);
+            if let Some(oldest) = self.sent.get(idx) {
+                at = at.max(oldest + self.window_ms);
+            }
         }
         (at - now_ms).max(0.0)
     }

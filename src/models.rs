@@ -9,110 +9,30 @@
 //! Items serialize back to the API's camelCase names, plus `ageSecs`, the approximate
 //! age parsed from the relative time (see [`crate::time::approximate_age_secs`]).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use serde::Serialize;
 use std::fmt;
-
-/// `Option<String>` that reads `""` (and whitespace-only text) as `None`.
-pub(crate) fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v: Option<String> = Option::deserialize(d)?;
-    Ok(v.filter(|s| !s.trim().is_empty()))
-}
-
-/// An id sent as a string or as an integer; kept as a string. (A hand-written visitor:
-/// an untagged enum would buffer every id through serde's generic `Content`.)
-struct IdVisitor;
-
-impl<'de> serde::de::Visitor<'de> for IdVisitor {
-    type Value = Option<String>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an id (string or integer)")
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()).filter(|s| !s.trim().is_empty()))
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(IdVisitor)
-    }
-}
-
-fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    d.deserialize_any(IdVisitor)?.ok_or_else(|| serde::de::Error::custom("empty id"))
-}
-
-fn opt_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_any(IdVisitor)
-}
-
-/// A number, a numeric string or anything else (read as `None`): for the informational
-/// envelope fields (`count`, `startIndex`, `limit`) that paging never trusts blindly.
-pub(crate) fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    let v = serde_json::Value::deserialize(d)?;
-    Ok(match v {
-        serde_json::Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-/// A whole number, a numeric string or anything else (read as `None`): for counts a
-/// server may send as `null`.
-pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let v = serde_json::Value::deserialize(d)?;
-    Ok(match v {
-        serde_json::Value::Number(n) => n.as_u64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-/// `true`/`false`, or their string spellings; anything else (a number, `null`, a typo)
-/// reads as `None`, "not said", so that a stop rule never rests on a guess.
-pub(crate) fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    let v = serde_json::Value::deserialize(d)?;
-    Ok(match v {
-        serde_json::Value::Bool(b) => Some(b),
-        serde_json::Value::String(s) => match s.trim() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    })
-}
 
 /// The person on an invitation: the invitee on a sent invitation, the inviter on a
 /// received one (a person even for organization, newsletter and event invitations).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     /// First name.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Headline; often missing on non-connection invitations.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// Profile URL as sent (with or without a trailing slash). Untrusted: see
     /// [`crate::linkedin_profile_url`] before linking it.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// The vanity slug (`johndoe`).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_identifier: Option<String>,
 }
 
@@ -132,38 +52,36 @@ impl Profile {
 }
 
 /// A pending invitation the account has sent (`GET /invitations/sent`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SentInvitation {
     /// The 19-digit invitation id, as a string.
-    #[serde(deserialize_with = "id_text")]
     pub invitation_id: String,
     /// `urn:li:invitation:<id>`.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_urn: Option<String>,
     /// The invitee's member id (`ACoAA…`).
-    #[serde(default, deserialize_with = "opt_id_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// `urn:li:fsd_profile:<memberId>`.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_urn: Option<String>,
     /// Relative display time, kept raw (`"2 days ago"`).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
     /// The note sent with the invitation, if the API returns it.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The invitee.
-    #[serde(default)]
     pub profile: Profile,
     /// Approximate age in seconds parsed from `sentAt` when the page was fetched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
 }
 
 /// The kind of a received invitation. Unknown values keep their raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Deserialize, Serialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[serde(into = "String")]
 pub enum Category {
     /// A person asks to connect.
     Connection,
@@ -234,60 +152,48 @@ impl fmt::Display for Category {
 }
 
 /// A pending invitation the account has received (`GET /invitations/received`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceivedInvitation {
     /// The 19-digit invitation id, as a string.
-    #[serde(deserialize_with = "id_text")]
     pub invitation_id: String,
     /// `urn:li:invitation:<id>`.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_urn: Option<String>,
     /// The inviter's member id (`ACoAA…`); `None` on organization invitations.
-    #[serde(default, deserialize_with = "opt_id_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// `urn:li:fsd_profile:<memberId>`; `None` when the member id is.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_urn: Option<String>,
     /// Connection, organization, newsletter, event or member-follow.
-    #[serde(default, deserialize_with = "category")]
     pub invitation_category: Category,
     /// LinkedIn's raw type (`GenericInvitationType_CONNECTION`), opaque; needed to respond.
-    #[serde(
-        rename = "linkedInInvitationType",
-        default,
-        deserialize_with = "opt_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "linkedInInvitationType", skip_serializing_if = "Option::is_none")]
     pub linkedin_invitation_type: Option<String>,
     /// The short token needed to respond.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_token: Option<String>,
     /// Relative display time, kept raw (`"2 weeks ago"`).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
     /// The company, on organization (and some newsletter) invitations.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// The newsletter's name, on newsletter invitations (newer API edition).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsletter_name: Option<String>,
     /// The inviter's note as the newer API edition names it (`customMessage`).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
     /// The inviter's note as the older pages name it (`message`).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The inviter.
-    #[serde(default)]
     pub profile: Profile,
     /// Approximate age in seconds parsed from `receivedAt` when the page was fetched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
-}
-
-fn category<'de, D: Deserializer<'de>>(d: D) -> Result<Category, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.map(Category::from).unwrap_or_default())
 }
 
 impl ReceivedInvitation {
@@ -298,29 +204,29 @@ impl ReceivedInvitation {
 }
 
 /// A first-degree connection (`GET /connections`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// First name.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The vanity slug; the connection's identity.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vanity_name: Option<String>,
     /// Headline.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// Display text, kept raw (`"Connected on Feb 15, 2024"`).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_date: Option<String>,
     /// Profile URL as sent. Untrusted: see [`crate::linkedin_profile_url`].
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// Approximate age in seconds parsed from `connectedDate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
 }
 
@@ -332,38 +238,36 @@ impl Connection {
 }
 
 /// A LinkedIn account the API key may act for (`GET /accounts`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// The 24-hex account id to pass as `accountId`.
-    #[serde(deserialize_with = "id_text")]
     pub id: String,
     /// First name.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The vanity slug.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Picture URL.
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// `AVAILABLE`, `WARMUP`, `ERROR`, `UNKNOWN`, `IN_USE`, … (an open set).
-    #[serde(default, deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Whether the account is enabled (newer API edition); `None` when not said.
-    #[serde(default, deserialize_with = "lenient_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the caller holds an API seat for this account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_seat_allocated: Option<bool>,
     /// Set by the client from [`Account::attention`] for the UI; never read from the API.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attention: Option<&'static str>,
     /// Set by the client from [`Account::is_usable`] for the UI; never read from the API.
-    #[serde(skip_deserializing)]
     pub usable: bool,
 }
 
@@ -393,6 +297,108 @@ impl Account {
             Some(s) if s.eq_ignore_ascii_case("IN_USE") => Some("in_use"),
             Some(_) => Some("other"),
         }
+    }
+}
+
+// ---- reading from JSON ------------------------------------------------------------
+//
+// Every descriptive field may be missing or `null`; `""` means none; ids may be text or
+// whole numbers and always leave as text (19-digit invitation ids do not fit a
+// JavaScript number). A value of the wrong kind (a number where a name belongs) is a
+// [`ReadError`] naming its path: the item is then skipped and counted by the page
+// decoder, never guessed.
+
+impl FromJson for Profile {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(Profile {
+            first_name: o.text("firstName")?,
+            last_name: o.text("lastName")?,
+            headline: o.text("headline")?,
+            profile_url: o.text("profileUrl")?,
+            public_identifier: o.text("publicIdentifier")?,
+        })
+    }
+}
+
+impl FromJson for SentInvitation {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(SentInvitation {
+            invitation_id: o.required_id("invitationId")?,
+            invitation_urn: o.text("invitationUrn")?,
+            member_id: o.id("memberId")?,
+            member_urn: o.text("memberUrn")?,
+            sent_at: o.text("sentAt")?,
+            message: o.text("message")?,
+            profile: o.nested("profile")?.unwrap_or_default(),
+            age_secs: o.count("ageSecs").and_then(|n| u32::try_from(n).ok()),
+        })
+    }
+}
+
+impl FromJson for Category {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        match value {
+            Json::Null => Ok(Category::Missing),
+            Json::Str(s) => Ok(Category::from(s.clone())),
+            other => Err(ReadError::expected(path, "a category name", other)),
+        }
+    }
+}
+
+impl FromJson for ReceivedInvitation {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(ReceivedInvitation {
+            invitation_id: o.required_id("invitationId")?,
+            invitation_urn: o.text("invitationUrn")?,
+            member_id: o.id("memberId")?,
+            member_urn: o.text("memberUrn")?,
+            invitation_category: o.nested("invitationCategory")?.unwrap_or_default(),
+            linkedin_invitation_type: o.text("linkedInInvitationType")?,
+            validation_token: o.text("validationToken")?,
+            received_at: o.text("receivedAt")?,
+            company_name: o.text("companyName")?,
+            newsletter_name: o.text("newsletterName")?,
+            custom_message: o.text("customMessage")?,
+            message: o.text("message")?,
+            profile: o.nested("profile")?.unwrap_or_default(),
+            age_secs: o.count("ageSecs").and_then(|n| u32::try_from(n).ok()),
+        })
+    }
+}
+
+impl FromJson for Connection {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(Connection {
+            first_name: o.text("firstName")?,
+            last_name: o.text("lastName")?,
+            vanity_name: o.text("vanityName")?,
+            headline: o.text("headline")?,
+            connected_date: o.text("connectedDate")?,
+            profile_url: o.text("profileUrl")?,
+            age_secs: o.count("ageSecs").and_then(|n| u32::try_from(n).ok()),
+        })
+    }
+}
+
+impl FromJson for Account {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(Account {
+            id: o.required_id("id")?,
+            first_name: o.text("firstName")?,
+            last_name: o.text("lastName")?,
+            public_id: o.text("publicId")?,
+            picture: o.text("picture")?,
+            status: o.text("status")?,
+            enabled: o.flag("enabled"),
+            api_seat_allocated: o.flag("apiSeatAllocated"),
+            attention: None,
+            usable: false,
+        })
     }
 }
 
@@ -470,6 +476,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Reads a model from a `json!` value through the crate's own reader.
+    fn read<T: FromJson>(v: serde_json::Value) -> Result<T, ReadError> {
+        T::from_json(&crate::json::parse(&v.to_string()).unwrap(), &Path::Root)
+    }
+
     #[test]
     fn empty_strings_are_none_and_ids_stay_strings() {
         let v = json!({
@@ -480,7 +491,7 @@ mod tests {
             "profile": {"firstName": "Yash", "lastName": "Jadhav", "headline": ""},
             "someFutureField": {"nested": true}
         });
-        let inv: ReceivedInvitation = serde_json::from_value(v).unwrap();
+        let inv: ReceivedInvitation = read(v).unwrap();
         assert_eq!(inv.invitation_id, "7455891636745551899");
         assert_eq!(inv.member_id, None);
         assert_eq!(inv.member_urn, None);
@@ -493,13 +504,13 @@ mod tests {
     #[test]
     fn unknown_and_missing_categories_keep_their_text() {
         let a: ReceivedInvitation =
-            serde_json::from_value(json!({"invitationId": "1", "invitationCategory": "GROUP"})).unwrap();
+            read(json!({"invitationId": "1", "invitationCategory": "GROUP"})).unwrap();
         assert_eq!(a.invitation_category, Category::Other("GROUP".into()));
         assert_eq!(serde_json::to_value(&a).unwrap()["invitationCategory"], "GROUP");
-        let b: ReceivedInvitation = serde_json::from_value(json!({"invitationId": "2"})).unwrap();
+        let b: ReceivedInvitation = read(json!({"invitationId": "2"})).unwrap();
         assert_eq!(b.invitation_category, Category::Missing);
         let c: ReceivedInvitation =
-            serde_json::from_value(json!({"invitationId": "3", "invitationCategory": null})).unwrap();
+            read(json!({"invitationId": "3", "invitationCategory": null})).unwrap();
         assert_eq!(c.invitation_category, Category::Missing);
         for k in Category::KNOWN {
             assert_eq!(Category::from(k.as_str().to_string()), k);
@@ -508,7 +519,7 @@ mod tests {
 
     #[test]
     fn serializes_back_to_api_names() {
-        let inv: ReceivedInvitation = serde_json::from_value(json!({
+        let inv: ReceivedInvitation = read(json!({
             "invitationId": "7455163451166860117", "invitationCategory": "CONNECTION",
             "linkedInInvitationType": "GenericInvitationType_CONNECTION", "message": "Hi",
             "profile": {"firstName": "Maria", "publicIdentifier": "maria"}
@@ -519,39 +530,39 @@ mod tests {
         assert_eq!(out["linkedInInvitationType"], "GenericInvitationType_CONNECTION");
         assert_eq!(out["profile"]["publicIdentifier"], "maria");
         assert!(out.get("memberId").is_none());
-        let back: ReceivedInvitation = serde_json::from_value(out).unwrap();
+        let back: ReceivedInvitation = read(out).unwrap();
         assert_eq!(back, inv);
     }
 
     #[test]
     fn a_missing_or_empty_invitation_id_is_an_error() {
-        assert!(serde_json::from_value::<SentInvitation>(json!({"id": "1"})).is_err());
-        assert!(serde_json::from_value::<SentInvitation>(json!({"invitationId": ""})).is_err());
-        assert!(serde_json::from_value::<SentInvitation>(json!({"invitationId": 1.5})).is_err());
+        assert!(read::<SentInvitation>(json!({"id": "1"})).is_err());
+        assert!(read::<SentInvitation>(json!({"invitationId": ""})).is_err());
+        assert!(read::<SentInvitation>(json!({"invitationId": 1.5})).is_err());
     }
 
     #[test]
     fn wrong_types_on_names_are_errors() {
-        let r = serde_json::from_value::<SentInvitation>(json!({"invitationId": "1", "profile": {"firstName": 42}}));
+        let r = read::<SentInvitation>(json!({"invitationId": "1", "profile": {"firstName": 42}}));
         assert!(r.is_err());
     }
 
     #[test]
     fn connection_keys_prefer_vanity_then_url() {
-        let c: Connection = serde_json::from_value(json!({"vanityName": "JaneSmith"})).unwrap();
+        let c: Connection = read(json!({"vanityName": "JaneSmith"})).unwrap();
         assert_eq!(c.key(), "janesmith");
         let c: Connection =
-            serde_json::from_value(json!({"profileUrl": "https://www.linkedin.com/in/JaneS/"})).unwrap();
+            read(json!({"profileUrl": "https://www.linkedin.com/in/JaneS/"})).unwrap();
         assert_eq!(c.key(), "https://www.linkedin.com/in/janes");
     }
 
     #[test]
     fn accounts_usability() {
-        let a: Account = serde_json::from_value(json!({"id": "60d21b4667d0d8992e610c85", "status": "AVAILABLE", "apiSeatAllocated": true})).unwrap();
+        let a: Account = read(json!({"id": "60d21b4667d0d8992e610c85", "status": "AVAILABLE", "apiSeatAllocated": true})).unwrap();
         assert!(a.is_usable());
-        let b: Account = serde_json::from_value(json!({"id": "x", "apiSeatAllocated": false})).unwrap();
+        let b: Account = read(json!({"id": "x", "apiSeatAllocated": false})).unwrap();
         assert!(!b.is_usable());
-        let c: Account = serde_json::from_value(json!({"id": "y", "status": "ERROR"})).unwrap();
+        let c: Account = read(json!({"id": "y", "status": "ERROR"})).unwrap();
         assert!(!c.is_usable());
     }
 
@@ -577,10 +588,10 @@ mod tests {
 
     #[test]
     fn ages_are_stamped_from_relative_text() {
-        let mut s: SentInvitation = serde_json::from_value(json!({"invitationId": "1", "sentAt": "2 days ago"})).unwrap();
+        let mut s: SentInvitation = read(json!({"invitationId": "1", "sentAt": "2 days ago"})).unwrap();
         s.stamp_age(1e12);
         assert_eq!(s.age_secs, Some(172_800));
-        let mut c: Connection = serde_json::from_value(json!({"connectedDate": "who knows"})).unwrap();
+        let mut c: Connection = read(json!({"connectedDate": "who knows"})).unwrap();
         c.stamp_age(1e12);
         assert_eq!(c.age_secs, None);
     }

@@ -23,8 +23,11 @@
 //! Either way:
 //! * it advances by the number of items actually returned, never by a fixed step;
 //! * it never asks for a page again: a server that echoes a lower `startIndex`, a
-//!   non-empty page made only of items already seen, or a walk past the page cap ends
-//!   in an [`Error::Pagination`] instead of another request;
+//!   non-empty page made only of items already seen, [`MAX_UNREADABLE_PAGES`] pages in
+//!   a row of which nothing could be read, or a walk past the page cap ends in an
+//!   [`Error::Pagination`] instead of another request;
+//! * items that could not be read still count as returned (they move the server's
+//!   offsets), so they never make a page look short or empty;
 //! * items repeated across pages (the list shifted during the walk) are dropped.
 
 use crate::decode::Page;
@@ -34,6 +37,11 @@ use std::collections::HashSet;
 
 /// Empty `endOfList: false` pages in a row after which a walk gives up.
 pub const MAX_EMPTY_PAGES: u32 = 3;
+
+/// Non-empty pages in a row of which no item could be read, after which a walk gives up
+/// (unreadable items have no identity, so this is what stops a server that repeats
+/// such a page forever).
+pub const MAX_UNREADABLE_PAGES: u32 = 10;
 
 /// The state of one walk over a list.
 #[derive(Debug, Clone)]
@@ -45,6 +53,7 @@ pub struct Walk {
     pages: u32,
     items: usize,
     empty_streak: u32,
+    unreadable_streak: u32,
     seen: HashSet<String>,
     done: bool,
 }
@@ -61,6 +70,7 @@ impl Walk {
             pages: 0,
             items: 0,
             empty_streak: 0,
+            unreadable_streak: 0,
             seen: HashSet::new(),
             done: false,
         }
@@ -114,7 +124,8 @@ impl Walk {
         if let Some(echoed) = page.echoed_start.filter(|e| *e < requested) {
             return self.fail(PaginationError::NotAdvancing { requested, echoed });
         }
-        let len = page.items.len();
+        // Unreadable items count: they are on the server's page and move its offsets.
+        let len = page.raw_len.max(page.items.len());
         if len == 0 {
             if page.end_of_list == Some(false) {
                 self.empty_streak += 1;
@@ -127,10 +138,20 @@ impl Walk {
             return Ok(Vec::new());
         }
         self.empty_streak = 0;
+        let readable = !page.items.is_empty();
         let fresh: Vec<T> = page.items.into_iter().filter(|i| self.seen.insert(i.key())).collect();
         let end = page.end_of_list == Some(true);
-        if fresh.is_empty() && !end {
-            return self.fail(PaginationError::RepeatedPage { start_index: requested });
+        if readable {
+            self.unreadable_streak = 0;
+            if fresh.is_empty() && !end {
+                return self.fail(PaginationError::RepeatedPage { start_index: requested });
+            }
+        } else {
+            self.unreadable_streak += 1;
+            if self.unreadable_streak >= MAX_UNREADABLE_PAGES && !end {
+                let pages = self.unreadable_streak;
+                return self.fail(PaginationError::UnreadablePages { start_index: requested, pages });
+            }
         }
         self.items += fresh.len();
         self.next_start = requested.saturating_add(u32::try_from(len).unwrap_or(u32::MAX));
@@ -180,7 +201,7 @@ mod tests {
     }
 
     fn page(range: std::ops::Range<u32>, echoed: Option<u32>) -> Page<It> {
-        Page { items: range.map(It).collect(), echoed_start: echoed, account_id: None, end_of_list: None }
+        Page { echoed_start: echoed, ..Page::of(range.map(It).collect()) }
     }
 
     /// Runs a walk against a list served by `serve(start) -> page`, returning the items,
@@ -252,7 +273,7 @@ mod tests {
             let all: Vec<u32> = (0..front).map(|i| 10_000 + i).rev().chain(0..35).collect();
             front += 2;
             let items = all.iter().skip(start as usize).take(10).map(|i| It(*i)).collect();
-            Page { items, echoed_start: Some(start), account_id: None, end_of_list: None }
+            Page { echoed_start: Some(start), ..Page::of(items) }
         });
         assert!(r.is_ok());
         let originals: Vec<u32> = items.iter().copied().filter(|i| *i < 10_000).collect();
@@ -277,14 +298,14 @@ mod tests {
     #[test]
     fn duplicates_inside_one_page_are_dropped() {
         let mut walk = Walk::new(Some(10), 10);
-        let items = walk.accept(Page { items: vec![It(1), It(1), It(2)], echoed_start: None, account_id: None, end_of_list: None }).unwrap();
+        let items = walk.accept(Page::of(vec![It(1), It(1), It(2)])).unwrap();
         assert_eq!(items, vec![It(1), It(2)]);
         assert_eq!(walk.next_start(), None, "3 < 10: short page");
         assert_eq!(walk.items(), 2);
     }
 
     fn flagged(range: std::ops::Range<u32>, end: Option<bool>) -> Page<It> {
-        Page { items: range.map(It).collect(), echoed_start: None, account_id: None, end_of_list: end }
+        Page { end_of_list: end, ..Page::of(range.map(It).collect()) }
     }
 
     /// Every combination of the flag (absent, true, false), the page length (empty,
@@ -369,5 +390,31 @@ mod tests {
         let mut walk = Walk::new(Some(10), 2);
         walk.accept(flagged(0..0, Some(false))).unwrap();
         assert!(matches!(walk.accept(flagged(0..0, Some(false))), Err(Error::Pagination(PaginationError::PageCap { .. }))));
+    }
+
+    #[test]
+    fn unreadable_items_keep_their_place() {
+        // 10 elements of which 4 could not be read: not a short page, and the next page
+        // starts after all 10.
+        let mut walk = Walk::new(Some(10), 100);
+        let page = Page { raw_len: 10, ..Page::of((0..6).map(It).collect()) };
+        assert_eq!(walk.accept(page).unwrap().len(), 6);
+        assert_eq!(walk.next_start(), Some(10));
+        // A page of which nothing could be read is not the end and not a repeat.
+        let page: Page<It> = Page { raw_len: 10, ..Page::of(vec![]) };
+        assert!(walk.accept(page).unwrap().is_empty());
+        assert_eq!(walk.next_start(), Some(20));
+        // ... but such pages forever end the walk.
+        let mut walk = Walk::new(Some(10), 1_000);
+        let mut requests = 0;
+        let r = loop {
+            requests += 1;
+            match walk.accept(Page::<It> { raw_len: 10, ..Page::of(vec![]) }) {
+                Ok(_) if walk.next_start().is_some() => continue,
+                other => break other,
+            }
+        };
+        assert!(matches!(r, Err(Error::Pagination(PaginationError::UnreadablePages { pages: MAX_UNREADABLE_PAGES, .. }))));
+        assert_eq!(requests, MAX_UNREADABLE_PAGES);
     }
 }

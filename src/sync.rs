@@ -1,18 +1,23 @@
 //! The snapshot a sync produces, and the counts derived from its lists.
 
+use crate::decode::Skips;
+use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Everything pending, as of one sync.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     /// When the sync finished, in epoch milliseconds.
+    #[serde(serialize_with = "whole_ms")]
     pub taken_at_ms: f64,
     /// The account that served the lists, if the server said.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    /// Items the API sent that could not be read, per list.
+    pub skipped: Skipped,
     /// Counts of the lists below.
     pub counts: Counts,
     /// Pending sent invitations, in server order.
@@ -21,14 +26,23 @@ pub struct Snapshot {
     pub received: Vec<ReceivedInvitation>,
     /// The exact number of connections (`GET /analytics/connections/count`, newer API
     /// edition), when the server gave one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_count: Option<u64>,
     /// What the sync cost.
     pub cost: Cost,
 }
 
+/// Items of each list that could not be read (and were left out of the counts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// Sent invitations.
+    pub sent: Skips,
+    /// Received invitations.
+    pub received: Skips,
+}
+
 /// Counts of a snapshot's lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     /// Pending sent invitations.
@@ -39,6 +53,12 @@ pub struct Counts {
     /// (`CONNECTION`, `ORGANIZATION`, `NEWSLETTER`, `EVENT`, `MEMBER_FOLLOW`), plus
     /// `OTHER` for unknown or missing categories when there are any.
     pub received_by_category: BTreeMap<String, u32>,
+}
+
+/// Milliseconds leave as whole numbers: JavaScript reads them the same, and no float
+/// formatting is compiled into the WebAssembly.
+pub(crate) fn whole_ms<S: serde::Serializer>(ms: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(if ms.is_finite() && *ms > 0.0 { ms.round() as u64 } else { 0 })
 }
 
 /// The key under which unknown and missing categories are counted.
@@ -73,7 +93,7 @@ impl Counts {
 }
 
 /// What one sync cost.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cost {
     /// HTTP requests sent, retries included.
@@ -83,7 +103,81 @@ pub struct Cost {
     /// Retries after failed attempts.
     pub retries: u32,
     /// Wall time from start to finish, waits included.
+    #[serde(serialize_with = "whole_ms")]
     pub duration_ms: f64,
+}
+
+// ---- reading back what JavaScript stored ----------------------------------------------
+
+fn ms(o: &Obj<'_>, key: &str) -> f64 {
+    o.count(key).map_or(0.0, |n| n as f64)
+}
+
+fn small(o: &Obj<'_>, key: &str) -> u32 {
+    o.count(key).and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
+}
+
+impl FromJson for Counts {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        let mut by = BTreeMap::new();
+        if let Some(Json::Obj(members)) = o.get("receivedByCategory") {
+            for (k, v) in members {
+                if let Some(n) = v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    by.insert(k.clone(), n);
+                }
+            }
+        }
+        Ok(Counts { sent: small(&o, "sent"), received: small(&o, "received"), received_by_category: by })
+    }
+}
+
+impl FromJson for Cost {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(Cost {
+            requests: small(&o, "requests"),
+            pages: small(&o, "pages"),
+            retries: small(&o, "retries"),
+            duration_ms: ms(&o, "durationMs"),
+        })
+    }
+}
+
+impl FromJson for Skipped {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(Skipped {
+            sent: o.nested("sent").ok().flatten().unwrap_or_default(),
+            received: o.nested("received").ok().flatten().unwrap_or_default(),
+        })
+    }
+}
+
+impl FromJson for Snapshot {
+    /// A stored snapshot. Its lists are read item by item (an unreadable item is left
+    /// out) and its counts are recomputed from them, so stored counts can never
+    /// disagree with the stored lists.
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        let list = |key: &str| match o.get(key) {
+            Some(Json::Arr(items)) => Ok(items.as_slice()),
+            Some(other) => Err(ReadError::expected(&Path::Key(path, key), "a list", other)),
+            None => Ok(&[][..]),
+        };
+        let (sent, _) = crate::decode::read_items::<SentInvitation>(list("sent")?, &Path::Key(path, "sent"));
+        let (received, _) = crate::decode::read_items::<ReceivedInvitation>(list("received")?, &Path::Key(path, "received"));
+        Ok(Snapshot {
+            taken_at_ms: ms(&o, "takenAtMs"),
+            account_id: o.text("accountId").ok().flatten(),
+            skipped: o.nested("skipped").ok().flatten().unwrap_or_default(),
+            counts: Counts::of(&sent, &received),
+            sent,
+            received,
+            connection_count: o.count("connectionCount"),
+            cost: o.nested("cost").ok().flatten().unwrap_or(Cost { requests: 0, pages: 0, retries: 0, duration_ms: 0.0 }),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -92,7 +186,8 @@ mod tests {
     use serde_json::json;
 
     fn received(cat: &str) -> ReceivedInvitation {
-        serde_json::from_value(json!({"invitationId": "1", "invitationCategory": cat})).unwrap()
+        let v = crate::json::parse(&json!({"invitationId": "1", "invitationCategory": cat}).to_string()).unwrap();
+        ReceivedInvitation::from_json(&v, &Path::Root).unwrap()
     }
 
     #[test]
@@ -115,15 +210,17 @@ mod tests {
         let s = Snapshot {
             taken_at_ms: 1.7e12,
             account_id: Some("a".into()),
+            skipped: Skipped::default(),
             counts: Counts::of(&[], &[received("NEWSLETTER")]),
             sent: vec![],
             received: vec![received("NEWSLETTER")],
             connection_count: Some(3754),
-            cost: Cost { requests: 2, pages: 2, retries: 0, duration_ms: 12.5 },
+            cost: Cost { requests: 2, pages: 2, retries: 0, duration_ms: 12.0 },
         };
         let text = serde_json::to_string(&s).unwrap();
         assert!(text.contains("\"receivedByCategory\""));
-        let back: Snapshot = serde_json::from_str(&text).unwrap();
+        assert!(text.contains("\"takenAtMs\":1700000000000"), "whole milliseconds: {text}");
+        let back = Snapshot::from_json(&crate::json::parse(&text).unwrap(), &Path::Root).unwrap();
         assert_eq!(back, s);
     }
 }

@@ -47,7 +47,7 @@ fn month_from_name(name: &str) -> Option<u32> {
         "january", "february", "march", "april", "may", "june", "july", "august",
         "september", "october", "november", "december",
     ];
-    let full = FULL[pos as usize - 1];
+    let full = FULL.get(pos as usize - 1)?;
     (full.starts_with(lower.as_str()) || lower == "sept").then_some(pos)
 }
 
@@ -62,8 +62,8 @@ fn digits(s: &str) -> Option<u32> {
 /// milliseconds since the Unix epoch.
 pub fn parse_iso8601_ms(text: &str) -> Option<f64> {
     let s = text.trim();
-    let (date, rest) = match s.find(['T', 't', ' ']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
+    let (date, rest) = match s.split_once(['T', 't', ' ']) {
+        Some((date, rest)) => (date, Some(rest)),
         None => (s, None),
     };
     let mut parts = date.split('-');
@@ -103,10 +103,11 @@ pub fn parse_iso8601_ms(text: &str) -> Option<f64> {
         "" | "Z" | "z" => {}
         z => {
             let sign = if z.starts_with('-') { 1.0 } else { -1.0 };
-            let body = &z[1..];
+            // Checked slicing: a zone such as "+1é1" is 4 bytes but not 4 digits.
+            let body = z.get(1..)?;
             let (zh, zm) = match body.split_once(':') {
                 Some((a, b)) => (digits(a)?, digits(b)?),
-                None if body.len() == 4 => (digits(&body[..2])?, digits(&body[2..])?),
+                None if body.len() == 4 => (digits(body.get(..2)?)?, digits(body.get(2..)?)?),
                 None => (digits(body)?, 0),
             };
             if zh > 23 || zm > 59 {
@@ -229,7 +230,7 @@ fn absolute_date_days(s: &str) -> Option<i64> {
         return Some((ms / MS_PER_DAY).floor() as i64);
     }
     let words: Vec<&str> = s
-        .split(|c: char| c == ' ' || c == ',')
+        .split([' ', ','])
         .filter(|w| !w.is_empty())
         .collect();
     let (month, day, year) = match words.as_slice() {
@@ -334,5 +335,14 @@ mod tests {
         for text in ["", "recently", "2 fortnights ago", "Connected on Febx 15, 2024", "Feb 30, 2024", "99999999999 years ago"] {
             assert_eq!(approximate_age_secs(text, NOW), None, "{text}");
         }
+    }
+
+    #[test]
+    fn multi_byte_time_zones_are_refused_not_a_trap() {
+        for text in ["2024-02-15T10:00+1é1", "2024-02-15T10:00-é", "2024-02-15T10:00+é:1", "2024-02-15T10:00+１２３４", "2024-02-15T10:00+"] {
+            assert_eq!(parse_iso8601_ms(text), None, "{text}");
+            assert_eq!(parse_reset_ms(text), None, "{text}");
+        }
+        assert_eq!(approximate_age_secs("Connected on Fébruary 15, 2024", 1e12), None);
     }
 }

@@ -7,10 +7,11 @@
 
 use crate::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
 use crate::sync::{Counts, OTHER_CATEGORY};
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use serde::Serialize;
 
 /// One rendered row of any list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
     /// Stable identity (invitation id, or the connection's key).
@@ -18,33 +19,33 @@ pub struct Row {
     /// Full name; `"(no name)"` never appears: empty when the API sent none.
     pub name: String,
     /// The profile link, only when it is a safe `https://www.linkedin.com/` URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Headline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// The API's relative time text, raw.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Approximate age in seconds, when the time text could be parsed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
     /// Received invitations: the category key (`CONNECTION` …, or `OTHER`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Organization invitations: the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Newsletter invitations: the newsletter's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsletter: Option<String>,
     /// The invitation's note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 /// Sort orders of a list view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Order {
     /// The server's order.
@@ -57,8 +58,8 @@ pub enum Order {
 }
 
 /// The user's choices for a list view.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ViewQuery {
     /// Case-insensitive text matched against name, headline and company.
     pub search: String,
@@ -68,6 +69,43 @@ pub struct ViewQuery {
     pub older_than_weeks: Option<u32>,
     /// The order.
     pub order: Order,
+}
+
+impl FromJson for Row {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        Ok(Row {
+            id: o.id("id")?.unwrap_or_default(),
+            name: o.text("name")?.unwrap_or_default(),
+            // Re-checked: a row handed back from JavaScript links only what is safe.
+            url: o.text("url")?.as_deref().and_then(linkedin_profile_url),
+            headline: o.text("headline")?,
+            time: o.text("time")?,
+            age_secs: o.count("ageSecs").and_then(|n| u32::try_from(n).ok()),
+            category: o.text("category")?,
+            company: o.text("company")?,
+            newsletter: o.text("newsletter")?,
+            message: o.text("message")?,
+        })
+    }
+}
+
+impl FromJson for ViewQuery {
+    /// Lenient: an unknown order is the server's, a malformed number is no filter.
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        let order = match o.get("order").and_then(Json::as_str) {
+            Some("newest") => Order::Newest,
+            Some("oldest") => Order::Oldest,
+            _ => Order::Server,
+        };
+        Ok(ViewQuery {
+            search: o.text("search").ok().flatten().unwrap_or_default(),
+            category: o.text("category").ok().flatten(),
+            older_than_weeks: o.count("olderThanWeeks").and_then(|n| u32::try_from(n).ok()),
+            order,
+        })
+    }
 }
 
 /// The category key a received invitation is counted under.
@@ -164,7 +202,7 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
     let mut order: Vec<(u64, usize)> = rows.iter().enumerate().map(|(i, r)| (key(r.age_secs), i)).collect();
     order.sort_unstable();
     let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|(_, i)| slots[i].take()).collect()
+    order.into_iter().filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take)).collect()
 }
 
 /// The CSV export of rows: a header, then one line per row, CRLF-terminated (RFC 4180).
@@ -242,7 +280,7 @@ mod tests {
     use serde_json::json;
 
     fn sent(id: &str, first: &str, headline: &str, sent_at: &str) -> SentInvitation {
-        let mut s: SentInvitation = serde_json::from_value(json!({
+        let mut s: SentInvitation = crate::json::from_value(json!({
             "invitationId": id, "sentAt": sent_at,
             "profile": {"firstName": first, "lastName": "X", "headline": headline, "profileUrl": format!("https://www.linkedin.com/in/{id}")}
         }))
@@ -291,7 +329,7 @@ mod tests {
         let items: Vec<ReceivedInvitation> = ["CONNECTION", "ORGANIZATION", "SOMETHING_NEW"]
             .iter()
             .enumerate()
-            .map(|(i, c)| serde_json::from_value(json!({"invitationId": i.to_string(), "invitationCategory": c})).unwrap())
+            .map(|(i, c)| crate::json::from_value(json!({"invitationId": i.to_string(), "invitationCategory": c})).unwrap())
             .collect();
         let rows: Vec<Row> = items.iter().map(Row::from).collect();
         let q = |c: &str| ViewQuery { category: Some(c.into()), ..ViewQuery::default() };
@@ -302,7 +340,7 @@ mod tests {
 
     #[test]
     fn rows_link_only_safe_urls_and_keep_markup_as_text() {
-        let r: ReceivedInvitation = serde_json::from_value(json!({
+        let r: ReceivedInvitation = crate::json::from_value(json!({
             "invitationId": "9", "invitationCategory": "CONNECTION",
             "profile": {"firstName": "<img src=x onerror=alert(1)>", "profileUrl": "javascript:alert(1)"}
         }))

@@ -80,6 +80,10 @@ macro_rules! suite {
             common::unavailable_once_is_retried_and_counted_right().await;
         }
         #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn messy_data_keeps_every_readable_item() {
+            common::messy_data_keeps_every_readable_item().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
         async fn unavailable_persistently_is_a_typed_error() {
             common::unavailable_persistently_is_a_typed_error().await;
         }
@@ -146,6 +150,14 @@ impl Scenario {
     }
 }
 
+/// Items per list the mock made unreadable (`messy=1`).
+#[derive(Deserialize, Default)]
+pub struct Unreadable {
+    pub sent: u32,
+    pub received: u32,
+    pub connections: u32,
+}
+
 /// What the mock counted for one scenario (`/__stats`).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -159,6 +171,8 @@ pub struct Stats {
     /// Requests the mock refused for the per-account limit.
     #[serde(default)]
     pub limited: u32,
+    #[serde(default)]
+    pub unreadable: Unreadable,
 }
 
 fn now() -> f64 {
@@ -294,6 +308,36 @@ pub async fn pacing_as_the_server_counts_arrivals() {
     assert!(busiest >= 25, "pacing is not needlessly slow: {busiest}");
 }
 
+/// Real-world mess (`messy=1`): every readable item arrives, the unreadable ones are
+/// counted with their JSON paths, a multi-byte time zone in a date or a rate-limit reset
+/// never traps, and a second sync works the same.
+pub async fn messy_data_keeps_every_readable_item() {
+    let s = Scenario::new("messy=1&sent=25&received=25&connections=12");
+    let c = s.client();
+    for round in 0..2 {
+        let snap = c.sync(&mut |_| {}).await.expect("a sync despite the mess");
+        let bad = s.stats().await.unreadable;
+        assert_eq!((bad.sent, bad.received), (2, 2), "the mock's own count");
+        assert_eq!(snap.counts.sent, 25 - bad.sent, "round {round}");
+        assert_eq!(snap.counts.received, 25 - bad.received);
+        assert_eq!((snap.skipped.sent.count, snap.skipped.received.count), (bad.sent, bad.received));
+        assert_eq!(
+            snap.skipped.sent.reasons,
+            ["invitations[3].profile.firstName: expected text, found a number", "invitations[5].invitationId: missing id"]
+        );
+        let names: Vec<String> = snap.sent.iter().map(|i| i.profile.full_name()).collect();
+        assert!(names.iter().any(|n| n == "Zoë \u{fffd} \u{fffd} Cut"), "lone surrogates read as U+FFFD: {names:?}");
+        assert!(snap.sent.iter().any(|i| i.sent_at.as_deref() == Some("2024-02-15T10:00+1é1") && i.age_secs.is_none()));
+        assert!(snap.sent.iter().any(|i| i.profile.headline.as_ref().is_some_and(|h| h.len() == 200 * 1024)));
+        assert_eq!(snap.counts.received_by_category.get("OTHER").copied(), Some(1), "the unknown category");
+        if round == 0 {
+            assert_eq!(snap.cost.retries, 1, "the 429 with an unreadable reset time was waited out");
+        }
+    }
+    let page = c.connections_page(0, 12, SortBy::RecentlyAdded).await.expect("connections page");
+    assert_eq!((page.items.len(), page.raw_len, page.skipped.count), (11, 12, 1));
+}
+
 /// Runs a scenario that must fail, returning the error and the requests the mock saw.
 async fn failing(query: &str, tweak: impl FnOnce(&mut Config)) -> (Error, u32, f64) {
     let s = Scenario::new(query);
@@ -379,11 +423,10 @@ pub async fn bad_success_bodies_are_decode_errors() {
     let (e, _, _) = failing("sent=5&fault=malformed", |_| {}).await;
     assert!(e.to_string().contains("malformed JSON"), "{e}");
 
-    let (e, _, _) = failing("received=20&fault=wrongtypes&on=received", |_| {}).await;
-    match e {
-        Error::Decode { path, status, .. } => assert_eq!((path.as_str(), status), ("invitations[3].profile.firstName", 200)),
-        other => panic!("{other:?}"),
-    }
+    // A wrong type inside an item skips that item, not the page (one per page here).
+    let snap = Scenario::new("received=20&fault=wrongtypes&on=received").client().sync(&mut |_| {}).await.expect("sync");
+    assert_eq!((snap.counts.received, snap.skipped.received.count), (18, 2));
+    assert_eq!(snap.skipped.received.reasons.first().map(String::as_str), Some("invitations[3].profile.firstName: expected text, found a number"));
 
     let (e, _, _) = failing("sent=5&fault=successfalse", |_| {}).await;
     assert_eq!((e.kind(), e.to_string().as_str()), ("api", "HTTP 200: LinkedIn session expired"));
