@@ -33,7 +33,7 @@
 use crate::decode::Page;
 use crate::error::{Error, PaginationError};
 use crate::models::Keyed;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 /// Empty `endOfList: false` pages in a row after which a walk gives up.
 pub const MAX_EMPTY_PAGES: u32 = 3;
@@ -54,7 +54,7 @@ pub struct Walk {
     items: usize,
     empty_streak: u32,
     unreadable_streak: u32,
-    seen: HashSet<String>,
+    seen: BTreeSet<String>,
     done: bool,
 }
 
@@ -71,7 +71,7 @@ impl Walk {
             items: 0,
             empty_streak: 0,
             unreadable_streak: 0,
-            seen: HashSet::new(),
+            seen: BTreeSet::new(),
             done: false,
         }
     }

@@ -171,9 +171,36 @@ impl From<&Connection> for Row {
     }
 }
 
+/// The base letter of each character of U+00C0..=U+017F (Latin-1 Supplement and
+/// Latin Extended-A), lower case, accents removed; `.` keeps the character (× and ÷).
+const LATIN_BASE: &[u8; 192] = b"aaaaaaaceeeeiiiidnooooo.ouuuuytsaaaaaaaceeeeiiiidnooooo.ouuuuytyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+/// One character folded for search: lower case, and for Latin letters without their
+/// accents ("Müller" is found by "muller"). Greek and Cyrillic capitals map to their
+/// lower case; other scripts match as typed. No Unicode tables are compiled in.
+fn fold_char(c: char) -> char {
+    let cp = u32::from(c);
+    let shifted = |by: u32| char::from_u32(cp + by).unwrap_or(c);
+    match cp {
+        0x41..=0x5A => shifted(0x20),
+        0xC0..=0x17F => match LATIN_BASE.get((cp - 0xC0) as usize) {
+            Some(b'.') | None => c,
+            Some(b) => char::from(*b),
+        },
+        0x391..=0x3A1 | 0x3A3..=0x3A9 | 0x410..=0x42F => shifted(0x20),
+        0x400..=0x40F => shifted(0x50),
+        _ => c,
+    }
+}
+
+/// `s` folded for search (see [`fold_char`]).
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
 /// Filters and orders `rows` as `query` says.
 pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
-    let needle = query.search.trim().to_lowercase();
+    let needle = fold(query.search.trim());
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     let min_age = query.older_than_weeks.filter(|w| *w > 0).map(|w| w.saturating_mul(7 * 86_400));
     let rows: Vec<Row> = rows
@@ -185,7 +212,7 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
                 || [Some(&r.name), r.headline.as_ref(), r.company.as_ref(), r.newsletter.as_ref()]
                     .into_iter()
                     .flatten()
-                    .any(|field| field.to_lowercase().contains(&needle))
+                    .any(|field| fold(field).contains(&needle))
         })
         .collect();
     // One sort of (key, position) pairs: equal ages keep the server's order, unknown
@@ -398,5 +425,18 @@ mod tests {
         assert_eq!(f(125.0), Freshness { unit: "hours", n: 2 });
         assert_eq!(f(3.0 * 1440.0), Freshness { unit: "days", n: 3 });
         assert_eq!(f(-10.0), Freshness { unit: "now", n: 0 }, "clock skew");
+    }
+
+    #[test]
+    fn search_ignores_case_and_latin_accents() {
+        assert_eq!(fold("Müller ÉLODIE Łukasz Øre Straße İpek"), "muller elodie lukasz ore strase ipek");
+        assert_eq!(fold("ΑΘΗΝΑ Москва ЁЖ"), "αθηνα москва ёж");
+        assert_eq!(fold("2×3 漢字 😀"), "2×3 漢字 😀");
+        let rows = vec![sent("1", "Zoë", "Head of Talent", "1 day ago"), sent("2", "Zoe", "CTO", "1 day ago")];
+        let rows: Vec<Row> = rows.iter().map(Row::from).collect();
+        for q in ["zoe", "ZOË", "zoë"] {
+            let got = apply(rows.clone(), &ViewQuery { search: q.into(), ..ViewQuery::default() });
+            assert_eq!(got.len(), 2, "{q}");
+        }
     }
 }
