@@ -136,9 +136,10 @@ test('CSV export downloads the current tab with proper quoting', async () => {
   const lines = text.split('\r\n').filter(Boolean);
   assert.equal(lines[0], 'Name,Profile URL,Headline,Time,Category,Company,Message');
   assert.equal(lines.length, n + 1);
-  assert.ok(lines.slice(1).every((l) => l.includes(',https://www.linkedin.com/in/')));
+  // Every cell is quoted.
+  assert.ok(lines.slice(1).every((l) => l.startsWith('"') && l.endsWith('"') && l.includes('","https://www.linkedin.com/in/')));
   const firstName = await popup.locator('#list .name').first().textContent();
-  assert.ok(lines[1].startsWith(`${firstName},https://www.linkedin.com/in/`), lines[1]);
+  assert.ok(lines[1].startsWith(`"${firstName}","https://www.linkedin.com/in/`), lines[1]);
   await popup.selectOption('#older', '0');
 });
 
