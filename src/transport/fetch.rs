@@ -1,6 +1,7 @@
-//! The real transport: the global `fetch` (through gloo-net), `setTimeout` and
-//! `Date.now()`, all taken from the global scope, so it works the same in a page, a
-//! dedicated worker and an extension's service worker (which has no `window`).
+//! The real transport: the global `fetch` (through gloo-net), `setTimeout`,
+//! `Date.now()` and `performance.now()`, all taken from the global scope, so it works
+//! the same in a page, a dedicated worker and an extension's service worker (which has
+//! no `window`).
 
 use super::{HttpRequest, OpToken, Transport};
 use crate::decode::{RateHeaders, RawResponse};
@@ -19,6 +20,8 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
 }
 
 #[derive(Default)]
@@ -152,6 +155,10 @@ impl Transport for FetchTransport {
 
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
+    }
+
+    fn monotonic_ms(&self) -> f64 {
+        performance_now()
     }
 
     fn random(&self) -> f64 {
