@@ -176,7 +176,9 @@ impl<T: Transport> Client<T> {
             }
             self.limiter.borrow_mut().record(t.monotonic_ms());
             self.count(|c| c.requests += 1);
-            let result = t.get(op, &req).await.and_then(|resp| {
+            // The key is scrubbed from the body before any message is built from it (and
+            // clipped), so no clipped message can keep part of it.
+            let result = t.get(op, &req).await.map(|resp| scrub_body(resp, req.api_key.expose())).and_then(|resp| {
                 if (200..300).contains(&resp.status) {
                     Ok(resp)
                 } else {
@@ -355,6 +357,14 @@ impl<T: Transport> Client<T> {
             },
         })
     }
+}
+
+/// The response with every occurrence of the API key in its body replaced by `***`.
+fn scrub_body(mut resp: RawResponse, key: &str) -> RawResponse {
+    if !key.is_empty() && resp.body.contains(key) {
+        resp.body = resp.body.replace(key, "***");
+    }
+    resp
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).

@@ -1,6 +1,7 @@
 //! Native tests of the client's security guarantees, over a fake transport whose wall
 //! clock and monotonic clock can disagree (as they do when the system clock changes):
-//! pacing never stalls on a clock change.
+//! pacing never stalls on a clock change, and the API key never survives in a clipped
+//! error message.
 #![cfg(not(target_arch = "wasm32"))]
 
 use pending_core::decode::{RateHeaders, RawResponse};
@@ -160,4 +161,39 @@ fn no_single_wait_exceeds_the_policy() {
     let sleeps = client.transport().sleeps.borrow().clone();
     assert!(sleeps.iter().all(|ms| *ms <= 125_000.0), "{sleeps:?}");
     assert!(sleeps.iter().any(|ms| *ms > 250.0), "the broken clock did ask for a long wait: {sleeps:?}");
+}
+
+/// Every prefix of the key long enough to help guess it (8 characters and more).
+fn leaks_key(text: &str) -> bool {
+    (8..=KEY.len()).any(|n| text.contains(&KEY[..n]))
+}
+
+#[test]
+fn the_key_is_scrubbed_before_a_message_is_clipped() {
+    // Error messages keep 300 characters of server text: put the key across that boundary.
+    for pad in [280, 290, 295, 299, 300] {
+        let body = format!(r#"{{"error":"{}{KEY} is not valid"}}"#, "x".repeat(pad));
+        let client = Client::new(config(), Fake::new(move |_, _| RawResponse { status: 401, headers: RateHeaders::default(), body: body.clone() }));
+        let e = block_on(client.sent_page(0)).unwrap_err();
+        assert_eq!(e.kind(), "unauthorized");
+        let text = format!("{e} {:?} {}", e, e.report().message);
+        assert!(!leaks_key(&text), "pad {pad}: {text}");
+    }
+    // A body that is not JSON is quoted by a 60-character excerpt: the key across it.
+    for pad in [40, 50, 55, 59] {
+        let body = format!("<html><body>{} {KEY} denied</body></html>", "y".repeat(pad));
+        let client = Client::new(config(), Fake::new(move |_, _| RawResponse { status: 200, headers: RateHeaders::default(), body: body.clone() }));
+        let e = block_on(client.sent_page(0)).unwrap_err();
+        assert_eq!(e.kind(), "decode");
+        assert!(!leaks_key(&e.to_string()), "pad {pad}: {e}");
+    }
+    // A key echoed inside a `success: false` body on a 200 and in a 429's message.
+    for (status, body) in [
+        (200, format!(r#"{{"success":false,"message":"{}{KEY}"}}"#, "z".repeat(297))),
+        (429, format!(r#"{{"success":false,"error":"{}{KEY}","holdUntil":"2099-01-01T00:00:00Z"}}"#, "z".repeat(296))),
+    ] {
+        let client = Client::new(config(), Fake::new(move |_, _| RawResponse { status, headers: RateHeaders::default(), body: body.clone() }));
+        let e = block_on(client.sent_page(0)).unwrap_err();
+        assert!(!leaks_key(&e.to_string()), "{status}: {e}");
+    }
 }
