@@ -10,13 +10,18 @@
 //       sent=N received=N connections=N   dataset sizes (default 0)
 //       fault=<name>         401 403 404 400 429 500 502 503 nonjson malformed wrongtypes
 //                            slow repeat longpage growing successfalse
+//                            redirect (302 to this scenario's __redirected path on another
+//                            origin: localhost <-> 127.0.0.1)
 //       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts) fault
 //       times=N              only the first N matching requests fault, then the real answer
 //       wait=MS              429: retry time from now (default 1500); slow: delay (default 3000)
 //       evil=1               markup and javascript: URLs in the first items
 //       reset=iso|epoch|none|retryafter   429: how the retry time is given (default iso, in
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
-//   /t/<scenario>/__stats        {requests, byEndpoint} for that scenario (not counted)
+//   /t/<scenario>/__stats        {requests, byEndpoint, redirected: {hits, withKey}} for that
+//                                scenario (not counted)
+//   /t/<scenario>/__redirected   the target of fault=redirect: counts every hit (any method)
+//                                and those carrying an Authorization header
 //   /health                      {"status":"ok"}
 //
 // The dataset is deterministic: the same size gives the same items on every machine.
@@ -137,7 +142,7 @@ function scenarioState(key, params) {
   if (!s) {
     const n = (k) => Math.max(0, Math.min(20000, parseInt(params.get(k) ?? '0', 10) || 0));
     s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }),
-      requests: 0, byEndpoint: {}, faulted: 0, grown: 0 };
+      requests: 0, byEndpoint: {}, faulted: 0, grown: 0, redirected: { hits: 0, withKey: 0 } };
     if (params.has('evil')) poison(s.lists);
     states.set(key, s);
     if (states.size > 2000) states.delete(states.keys().next().value);
@@ -188,6 +193,13 @@ async function answer(req, res, endpoint, q, params, state) {
       case 'nonjson': return send(res, 200, '<!doctype html><html><body>Please sign in</body></html>', 'text/html');
       case 'malformed': return send(res, 200, '{"success":true,"invitations":[{"invitationId":"1",');
       case 'successfalse': return send(res, 200, { success: false, error: 'LinkedIn session expired' });
+      case 'redirect': {
+        // Another origin on this same server, so the test can see whether it is ever reached.
+        const host = req.headers.host ?? '127.0.0.1';
+        const other = host.startsWith('localhost') ? host.replace('localhost', '127.0.0.1') : host.replace(/^[^:]+/, 'localhost');
+        res.writeHead(302, { Location: `http://${other}${state.root}/__redirected`, 'Cache-Control': 'no-store' });
+        return res.end();
+      }
       case '429': {
         const at = Date.now() + (Number.isFinite(wait) ? wait : 1500);
         const how = params.get('reset') ?? 'iso';
@@ -245,10 +257,6 @@ export function createServer() {
   return http.createServer(async (req, res) => {
     cors(res);
     const url = new URL(req.url, 'http://mock');
-    if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
-    if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
-    if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
-
     let rest = url.pathname;
     let key = 'demo';
     let params = new URLSearchParams();
@@ -258,8 +266,20 @@ export function createServer() {
       params = new URLSearchParams(key);
       rest = m[2];
     }
-    const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO), requests: 0, byEndpoint: {}, faulted: 0, grown: 0 });
-    if (rest === '/__stats') return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint });
+    const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO), requests: 0, byEndpoint: {}, faulted: 0, grown: 0, redirected: { hits: 0, withKey: 0 } });
+    state.root = m ? `/t/${m[1]}` : '';
+    if (rest === '/__redirected') {
+      state.redirected.hits += 1;
+      if (req.headers.authorization) state.redirected.withKey += 1;
+    }
+
+    if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
+    if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
+    if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
+    if (rest === '/__stats') return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, redirected: state.redirected });
+    // What a client that followed the redirect would get: a real page, so following it
+    // would look like success.
+    if (rest === '/__redirected') return send(res, 200, { success: true, invitations: [], count: 0, startIndex: 0 });
 
     const em = rest.match(/^\/linkedin\/(.+?)\/?$/);
     const endpoint = em && ENDPOINTS[em[1]];

@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+mod sec;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 suite!();
+security_suite!();
