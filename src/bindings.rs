@@ -253,3 +253,16 @@ pub fn freshness(taken_at_ms: f64, now_ms: f64) -> JsValue {
 pub fn check_base_url(url: &str) -> Result<String, JsValue> {
     crate::config::validate_base_url(url).map_err(|e| error_js(&e))
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_KEY_TYPES: &str = r#"
+export interface KeyDestination { baseUrl: string; origin: string; host: string; official: boolean; permission?: string; }
+"#;
+
+/// Which host receives the key for `baseUrl`, whether it is the official API, and the
+/// host permission to request (`knownOrigins`: the manifest's). Throws an `ApiError` of
+/// kind `invalid_input` for an unusable URL.
+#[wasm_bindgen(js_name = keyDestination, unchecked_return_type = "KeyDestination")]
+pub fn key_destination(base_url: &str, known_origins: Vec<String>) -> Result<JsValue, JsValue> {
+    crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
+}

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { launchExtension, configureThroughOptions, waitForBadge, waitForIdle } from './chromium-helpers.mjs';
+import { launchExtension, configureThroughOptions, confirmedClick, waitForBadge, waitForIdle } from './chromium-helpers.mjs';
 import { scenario, fetchAll, expectedCategoryCounts } from './mock-helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -80,19 +80,19 @@ test('options: Test connection lists the accounts, and the choice is saved', asy
   await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
   // With a saved key, the list loads by itself.
   await page.waitForFunction(() => document.querySelectorAll('#accountId option').length === 3);
-  await page.getByRole('button', { name: 'Test connection' }).click();
+  await confirmedClick(page, 'Test connection');
   await page.getByText('Connected: 2 LinkedIn account(s) available.').waitFor();
   const labels = await page.locator('#accountId option').allTextContents();
   assert.deepEqual(labels, ['Default', 'Demo Founder (AVAILABLE)', 'John Doe (AVAILABLE)']);
   await page.getByLabel('Account').selectOption({ label: 'John Doe (AVAILABLE)' });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await confirmedClick(page, 'Save');
   await page.getByText('Saved.').waitFor();
   const { settings } = await ext.worker.evaluate(() => chrome.storage.local.get('settings'));
   assert.equal(settings.accountId, '60d21b4667d0d8992e610c85');
   // Back to the default account, and its data synced again.
   const since = Date.now();
   await page.getByLabel('Account').selectOption({ label: 'Default' });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await confirmedClick(page, 'Save');
   await ext.worker.evaluate(() => new Promise((resolve) => {
     const check = () => chrome.storage.local.get('settings').then(({ settings }) => (settings.accountId === '' ? resolve() : setTimeout(check, 50)));
     check();
@@ -328,7 +328,7 @@ test('the API key appears nowhere in the DOM, console or error text', async () =
   const options = await ext.context.newPage();
   await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
   await options.locator('#apiKey').waitFor();
-  await options.getByRole('button', { name: 'Test connection' }).click();
+  await confirmedClick(options, 'Test connection');
   await options.getByText(/API key was rejected/).waitFor();
   for (const page of [popup, options]) {
     const html = await page.evaluate(() => document.documentElement.outerHTML + document.body.innerText);
@@ -356,4 +356,70 @@ test('accessibility: no serious or critical axe violations on the popup and opti
     }
   }
   await pages[1].close();
+});
+
+// ---- security: where the key goes, whose data is shown, traps, storage ----
+
+/** The options page, with uncaught page errors collected. */
+async function openOptions(errors = []) {
+  const page = await ext.context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await page.waitForFunction(() => document.querySelector('#refreshMinutes').options.length > 0);
+  return page;
+}
+
+const readStorage = (keys) => ext.worker.evaluate((k) => chrome.storage.local.get(k), keys);
+
+/** Polls storage.local until `accept(values)` holds; returns the values. */
+async function waitForStorage(keys, accept, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  let values;
+  while (Date.now() < until) {
+    values = await readStorage(keys);
+    if (accept(values)) return values;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`storage stayed ${JSON.stringify(values)}`);
+}
+
+test('the key goes only where the user meant: another host needs a second click', async () => {
+  const s = scenario('sent=4&received=2');
+  const page = await openOptions();
+  await page.getByLabel('API key', { exact: true }).fill(API_KEY);
+  if (!(await page.locator('#advanced').evaluate((d) => d.open))) await page.click('#advanced summary');
+  await page.getByLabel('API base URL').fill(s.baseUrl);
+  const before = (await readStorage('settings')).settings;
+  const host = new URL(s.baseUrl).host;
+  const warning = `Your API key will be sent to ${host}, which is not the official ConnectSafely API. Click Save again to confirm.`;
+
+  // Save: the first click warns, naming the host, and saves nothing.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#result', { hasText: warning }).waitFor();
+  assert.deepEqual((await readStorage('settings')).settings, before, 'nothing saved on the first click');
+  // Test connection is another button: its first click warns again, and sends nothing.
+  const { requests } = await (await fetch(s.statsUrl)).json();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.locator('#result', { hasText: 'Click Test connection again to confirm.' }).waitFor();
+  assert.equal((await (await fetch(s.statsUrl)).json()).requests, requests, 'the key was not sent');
+  // So Save warns again; a changed URL also asks again.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#result', { hasText: warning }).waitFor();
+  await page.getByLabel('API base URL').fill(`${s.baseUrl}/`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#result', { hasText: warning }).waitFor();
+  assert.deepEqual((await readStorage('settings')).settings, before);
+  // The second click on the same button confirms.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+  assert.equal((await readStorage('settings')).settings.baseUrl, s.baseUrl);
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '2'), '2');
+
+  // The official API needs no confirmation (no key here, so nothing is sent anywhere).
+  await page.getByLabel('API key', { exact: true }).fill('');
+  await page.getByLabel('API base URL').fill('https://api.connectsafely.ai/linkedin');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await waitForStorage('settings', ({ settings }) => settings.baseUrl === 'https://api.connectsafely.ai/linkedin', 5_000);
+  assert.equal(await page.textContent('#result'), 'Saved.');
+  await page.close();
 });

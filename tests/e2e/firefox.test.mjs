@@ -45,6 +45,16 @@ const type = async (css, text) => {
 };
 const click = async (css) => wd('POST', s(`/element/${await find(css)}/click`), {});
 
+/** Save on the options page for a base URL other than the official API: the first click
+ * warns, naming the host that would receive the key; the second confirms. */
+async function saveConfirmed(baseUrl) {
+  await click('#save');
+  const host = new URL(baseUrl).host;
+  await waitFor(() => run('return document.querySelector("#result").textContent.startsWith(arguments[0])', `Your API key will be sent to ${host},`));
+  await click('#save');
+  await waitFor(() => run('return document.querySelector("#result").textContent === "Saved."'));
+}
+
 /** WebDriver cannot navigate to moz-extension:// URLs; open them as a tab from chrome context. */
 async function openExtensionPage(page) {
   const before = await wd('GET', s('/window/handles'));
@@ -100,8 +110,7 @@ test('Firefox: options → badge → popup counts match the dataset', async () =
   await type('#apiKey', 'sk_firefox_e2e_key');
   await click('#advanced summary');
   await type('#baseUrl', sc.baseUrl);
-  await click('#save');
-  await waitFor(() => run('return document.querySelector("#result").textContent === "Saved."'));
+  await saveConfirmed(sc.baseUrl);
 
   const badge = await waitFor(async () => {
     const text = await runAsync('browser.action.getBadgeText({}).then(arguments[0])');
@@ -126,7 +135,7 @@ test('Firefox: a rejected key shows its message and a "!" badge', async () => {
   await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
   if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
   await type('#baseUrl', sc.baseUrl);
-  await click('#save');
+  await saveConfirmed(sc.baseUrl);
   await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '!');
   await openExtensionPage('popup.html');
   const text = await waitFor(() => run('const t = document.querySelector("#banner-text").textContent; return t.includes("rejected") && t'));
