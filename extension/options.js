@@ -5,8 +5,8 @@
 // that would receive the key (decided in Rust: keyDestination); a second click on the
 // same button confirms.
 
-import init, { keyDestination } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, getSettings, manifestOrigins, CATEGORIES, DEFAULT_BASE_URL } from './shared.js';
+import { keyDestination, readSettings } from './pkg/pending_core.js';
+import { api, t, localize, send, errorText, getSettings, coreReady, manifestOrigins, CATEGORIES, DEFAULT_BASE_URL } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_CHOICES = [5, 15, 30, 60, 120];
@@ -87,7 +87,7 @@ function requestPermission(dest) {
 
 async function main() {
   localize();
-  await init({ module_or_path: 'pkg/pending_core_bg.wasm' });
+  await coreReady();
   const s = await getSettings();
   $('apiKey').value = s.apiKey;
   $('baseUrl').value = s.baseUrl;
@@ -131,7 +131,8 @@ async function main() {
     if (!confirmed('save', form.dest)) return;
     const permission = requestPermission(form.dest);
     await permission;
-    await api.storage.local.set({ settings: form.settings });
+    // Stored as Rust reads it back: complete, with the schema version.
+    await api.storage.local.set({ settings: readSettings(form.settings) });
     say(t('optSaved'));
   });
 }

@@ -11,7 +11,7 @@
 //       fault=<name>         401 403 404 400 429 500 502 503 nonjson malformed wrongtypes
 //                            slow repeat longpage growing successfalse
 //                            redirect (302 to this scenario's __redirected path on another
-//                            origin: localhost <-> 127.0.0.1)
+//                            origin: localhost <-> 127.0.0.1) reset (the connection is cut)
 //       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts) fault
 //       times=N              only the first N matching requests fault, then the real answer
 //       wait=MS              429: retry time from now (default 1500); slow: delay (default 3000)
@@ -20,6 +20,9 @@
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
 //   /t/<scenario>/__stats        {requests, byEndpoint, redirected: {hits, withKey}} for that
 //                                scenario (not counted)
+//   /t/<scenario>/__fault?<switches>   from now on, these switches (fault, on, times, wait,
+//                                reset) override the scenario's own, with a fresh `times`
+//                                count; no switches: back to the scenario's own
 //   /t/<scenario>/__redirected   the target of fault=redirect: counts every hit (any method)
 //                                and those carrying an Authorization header
 //   /health                      {"status":"ok"}
@@ -142,7 +145,7 @@ function scenarioState(key, params) {
   if (!s) {
     const n = (k) => Math.max(0, Math.min(20000, parseInt(params.get(k) ?? '0', 10) || 0));
     s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }),
-      requests: 0, byEndpoint: {}, faulted: 0, grown: 0, redirected: { hits: 0, withKey: 0 } };
+      requests: 0, byEndpoint: {}, faulted: 0, grown: 0, override: null, redirected: { hits: 0, withKey: 0 } };
     if (params.has('evil')) poison(s.lists);
     states.set(key, s);
     if (states.size > 2000) states.delete(states.keys().next().value);
@@ -200,6 +203,7 @@ async function answer(req, res, endpoint, q, params, state) {
         res.writeHead(302, { Location: `http://${other}${state.root}/__redirected`, 'Cache-Control': 'no-store' });
         return res.end();
       }
+      case 'reset': req.socket.destroy(); return undefined;
       case '429': {
         const at = Date.now() + (Number.isFinite(wait) ? wait : 1500);
         const how = params.get('reset') ?? 'iso';
@@ -266,7 +270,7 @@ export function createServer() {
       params = new URLSearchParams(key);
       rest = m[2];
     }
-    const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO), requests: 0, byEndpoint: {}, faulted: 0, grown: 0, redirected: { hits: 0, withKey: 0 } });
+    const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO), requests: 0, byEndpoint: {}, faulted: 0, grown: 0, override: null, redirected: { hits: 0, withKey: 0 } });
     state.root = m ? `/t/${m[1]}` : '';
     if (rest === '/__redirected') {
       state.redirected.hits += 1;
@@ -277,9 +281,19 @@ export function createServer() {
     if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
     if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
     if (rest === '/__stats') return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, redirected: state.redirected });
+    if (rest === '/__fault') {
+      state.override = url.searchParams.size ? url.searchParams : null;
+      state.faulted = 0;
+      return send(res, 200, { override: Object.fromEntries(url.searchParams) });
+    }
     // What a client that followed the redirect would get: a real page, so following it
     // would look like success.
     if (rest === '/__redirected') return send(res, 200, { success: true, invitations: [], count: 0, startIndex: 0 });
+    if (state.override) {
+      params = new URLSearchParams(params);
+      for (const k of ['fault', 'on', 'times', 'wait', 'reset']) params.delete(k);
+      for (const [k, v] of state.override) params.set(k, v);
+    }
 
     const em = rest.match(/^\/linkedin\/(.+?)\/?$/);
     const endpoint = em && ENDPOINTS[em[1]];

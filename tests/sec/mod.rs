@@ -4,9 +4,12 @@
 
 use super::common::Scenario;
 use gloo_net::http::Request;
+use pending_core::bindings::{account_tag, store_schema, JsClient};
 use pending_core::transport::fetch::REDIRECT_MESSAGE;
 use pending_core::{Error, FetchTransport, Transport};
 use serde_json::Value;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 
 /// Declares the tests below as `#[wasm_bindgen_test]`s in the including file.
 #[macro_export]
@@ -19,6 +22,10 @@ macro_rules! security_suite {
         #[wasm_bindgen_test::wasm_bindgen_test]
         async fn pacing_reads_a_monotonic_clock() {
             sec::pacing_reads_a_monotonic_clock().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn snapshots_are_tagged_with_their_account() {
+            sec::snapshots_are_tagged_with_their_account().await;
         }
     };
 }
@@ -54,4 +61,27 @@ pub async fn pacing_reads_a_monotonic_clock() {
     t.sleep(op, 30.0).await.expect("sleep");
     let b = t.monotonic_ms();
     assert!(b - a >= 25.0, "monotonic clock advanced {} ms over a 30 ms sleep", b - a);
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A sync's snapshot carries the schema and the tag of the key, base URL and account it
+/// was fetched with, never the key.
+pub async fn snapshots_are_tagged_with_their_account() {
+    let s = Scenario::new("sent=2&received=1");
+    let config = js_sys::Object::new();
+    for (k, v) in [("apiKey", JsValue::from_str("sk_tag_SECRET")), ("baseUrl", s.base_url.as_str().into()), ("minIntervalMs", 0.into())] {
+        js_sys::Reflect::set(&config, &k.into(), &v).unwrap();
+    }
+    let client = JsClient::new(config.clone().into()).expect("client");
+    let snap = JsFuture::from(client.sync(None)).await.expect("sync");
+    assert_eq!(get(&snap, "schema").as_f64(), Some(f64::from(store_schema())));
+    let tag = get(&snap, "account").as_string().expect("account tag");
+    assert_eq!(tag, account_tag(config.into()));
+    assert_eq!(tag.len(), 16);
+    let json = js_sys::JSON::stringify(&snap).unwrap().as_string().unwrap();
+    assert!(!json.contains("SECRET"), "{json}");
+    assert_eq!(get(&get(&snap, "counts"), "sent").as_f64(), Some(2.0));
 }
