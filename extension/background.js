@@ -5,7 +5,9 @@
 // the popup renders from storage. Everything read back from storage is validated in
 // Rust (readSettings, readSnapshot, readStatus): garbage there reads as absent.
 
-import { Client, badgeText, readSnapshot, readStatus, settingsChange, storeSchema } from './pkg/pending_core.js';
+import {
+  Client, badgeText, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, __testArmTrap,
+} from './pkg/pending_core.js';
 import { api, coreReady, getSettings, t, errorText, asApiError, BLOCKING, permissionPatternFor } from './shared.js';
 
 const ALARM = 'refresh';
@@ -23,6 +25,49 @@ const ready = coreReady().then(() => {
   schema = storeSchema();
 });
 
+// ---- a trap in the WASM module: recorded, recovered from, never left hanging ----
+// A trap (WebAssembly.RuntimeError) inside an async call never settles its promise: it
+// surfaces as an uncaught error of this worker instead. Every await on the module races
+// the current trap signal, which rejects with a typed `internal` error on any trap.
+
+const INTERNAL = Object.freeze({ kind: 'internal', message: 'the WebAssembly module trapped and was restarted' });
+const isTrap = (e) => e instanceof WebAssembly.RuntimeError;
+
+function trapSignal() {
+  let reject;
+  const promise = new Promise((_, r) => { reject = r; });
+  promise.catch(() => {}); // nobody may be waiting
+  return { promise, reject };
+}
+let trap = trapSignal();
+
+function onTrap() {
+  const signal = trap;
+  trap = trapSignal();
+  cached = null; // clients of the trapped instance must not be used again
+  try { resetCore(); } catch { /* the next call re-instantiates anyway, or fails as a trap again */ }
+  signal.reject(INTERNAL);
+}
+
+/** Calls into the module; a trap becomes the typed internal error. */
+function guard(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isTrap(e)) throw e;
+    onTrap();
+    throw INTERNAL;
+  }
+}
+
+/** A promise from the module, or the internal error if the module traps meanwhile. */
+function guarded(promise) {
+  return Promise.race([promise, trap.promise]);
+}
+
+globalThis.addEventListener('error', (e) => { if (isTrap(e.error)) onTrap(); });
+globalThis.addEventListener('unhandledrejection', (e) => { if (isTrap(e.reason)) onTrap(); });
+
 // ---- storage ----
 
 async function stored() {
@@ -31,8 +76,8 @@ async function stored() {
   const settings = await getSettings();
   return {
     settings,
-    snapshot: readSnapshot(raw.snapshot, raw.settings),
-    status: readStatus(raw.status),
+    snapshot: guard(() => readSnapshot(raw.snapshot, raw.settings)),
+    status: guard(() => readStatus(raw.status)),
   };
 }
 
@@ -45,7 +90,7 @@ async function setStatus(token, status) {
 function clientFor(settings) {
   const key = JSON.stringify([settings.apiKey, settings.baseUrl, settings.accountId]);
   if (cached?.key !== key) {
-    const client = new Client({ apiKey: settings.apiKey, baseUrl: settings.baseUrl, accountId: settings.accountId || undefined });
+    const client = guard(() => new Client({ apiKey: settings.apiKey, baseUrl: settings.baseUrl, accountId: settings.accountId || undefined }));
     cached = { key, client };
   }
   return cached.client;
@@ -81,7 +126,7 @@ async function applyBadge() {
     await api.action.setTitle({ title: t('badgeErrTitle', errorText(error)) });
     return;
   }
-  const text = snapshot ? badgeText(snapshot.counts, settings.badgeCategories) : '';
+  const text = snapshot ? guard(() => badgeText(snapshot.counts, settings.badgeCategories)) : '';
   await api.action.setBadgeText({ text });
   await api.action.setBadgeBackgroundColor({ color: '#0a3d62' });
   await api.action.setTitle({ title: t('extName') + (error ? ` — ${errorText(error)}` : '') });
@@ -103,8 +148,9 @@ async function doRefresh(reason, token) {
   try {
     const client = clientFor(settings);
     // Writing progress after every page also keeps Chrome's worker alive during a long walk.
+    const sync = guard(() => client.sync((progress) => { setStatus(token, { state: 'syncing', startedAt, reason, progress }); }));
     // The snapshot comes tagged with the account it was fetched for (key, base URL, account).
-    const snapshot = await client.sync((progress) => { setStatus(token, { state: 'syncing', startedAt, reason, progress }); });
+    const snapshot = await guarded(sync);
     if (token.cancelled) return;
     await api.storage.local.set({ snapshot, status: { schema, state: 'ok', at: Date.now() } });
   } catch (error) {
@@ -143,13 +189,13 @@ function cancelSync() {
   if (current) current.cancelled = true;
   const old = cached;
   cached = null;
-  old?.client.cancel();
+  try { old?.client.cancel(); } catch { /* a trapped instance: dropped anyway */ }
 }
 
 /** The settings changed: another account fetches anew; anything else re-draws the badge. */
 async function onSettingsChanged(before, after) {
   if (!loaded) await ready;
-  const change = settingsChange(before, after);
+  const change = guard(() => settingsChange(before, after));
   if (change.refetch) {
     // Synchronously, before any other turn: the old sync never writes again.
     cancelSync();
@@ -178,17 +224,27 @@ async function handle(message) {
     }
     case 'connections': {
       const client = clientFor(await getSettings());
-      return client.connectionsPage(message.startIndex ?? 0, message.limit ?? 12, message.sortBy ?? 'recentlyAdded');
+      const page = guard(() => client.connectionsPage(message.startIndex ?? 0, message.limit ?? 12, message.sortBy ?? 'recentlyAdded'));
+      return guarded(page);
     }
     case 'test': {
       await ready;
       const s = message.settings ?? {};
-      const client = new Client({ apiKey: s.apiKey ?? '', baseUrl: s.baseUrl, accountId: s.accountId || undefined });
+      const client = guard(() => new Client({ apiKey: s.apiKey ?? '', baseUrl: s.baseUrl, accountId: s.accountId || undefined }));
       try {
-        return await client.accounts();
+        return await guarded(guard(() => client.accounts()));
       } catch (error) {
         throw await classify(error, s);
       }
+    }
+    case 'testTrap': {
+      // Test hook (see __testArmTrap): the next page of a sync traps. Accepted only while
+      // storage.local holds `testHooks: true`, which only the end-to-end tests set.
+      const { testHooks } = await api.storage.local.get('testHooks');
+      if (testHooks !== true) break;
+      await ready;
+      guard(() => __testArmTrap());
+      return { armed: true };
     }
     default:
       break;

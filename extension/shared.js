@@ -72,6 +72,7 @@ export function errorText(error) {
     case 'pagination': return t('errPagination');
     case 'permission': return t('errPermission');
     case 'invalid_input': return t('errInvalidInput', e.message);
+    case 'internal': return t('errInternal');
     default: return t('errOther', e.message);
   }
 }

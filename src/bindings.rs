@@ -132,6 +132,7 @@ impl JsClient {
     ) -> Promise {
         self.run(|c| async move {
             let mut report = |p: Progress| {
+                trap_if_armed();
                 if let Some(f) = &on_progress {
                     let _ = f.call1(&JsValue::NULL, &to_js(&p));
                 }
@@ -258,7 +259,7 @@ pub fn check_base_url(url: &str) -> Result<String, JsValue> {
     crate::config::validate_base_url(url).map_err(|e| error_js(&e))
 }
 
-// ---- storage and where the key goes ----
+// ---- storage, where the key goes, and recovery from a trap ----
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_STORE_TYPES: &str = r#"
@@ -332,4 +333,29 @@ pub fn account_tag(settings: JsValue) -> String {
 #[wasm_bindgen(js_name = keyDestination, unchecked_return_type = "KeyDestination")]
 pub fn key_destination(base_url: &str, known_origins: Vec<String>) -> Result<JsValue, JsValue> {
     crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
+}
+
+/// After a trap (`WebAssembly.RuntimeError`), asks for a fresh instance: the next call
+/// into the module re-instantiates it from the compiled module, with new memory. Objects
+/// of the old instance (clients) must not be used again.
+#[wasm_bindgen(js_name = resetCore)]
+pub fn reset_core() {
+    wasm_bindgen::handler::schedule_reinit();
+}
+
+static TRAP_ARMED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn trap_if_armed() {
+    if TRAP_ARMED.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        core::arch::wasm32::unreachable();
+    }
+}
+
+/// **Test hook.** Makes the next page of any sync trap (`unreachable`, as a bug would),
+/// so the end-to-end tests can show the background recovers. The extension calls it
+/// only for a `testTrap` message, which its background accepts only while
+/// `storage.local` holds `testHooks: true`; no page of the extension sets that.
+#[wasm_bindgen(js_name = __testArmTrap)]
+pub fn test_arm_trap() {
+    TRAP_ARMED.store(true, std::sync::atomic::Ordering::Relaxed);
 }

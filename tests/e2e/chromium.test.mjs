@@ -509,6 +509,44 @@ test("a snapshot of another account is never shown or counted", async () => {
   await page.close();
 });
 
+test('a trap in the WASM module: internal error in words, old counts kept, next refresh works', async () => {
+  const s = scenario('sent=25&received=7');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '7'), '7');
+  const page = await openPopup();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '25');
+  const send = (message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+
+  // The test hook is refused unless storage.local holds `testHooks: true`.
+  assert.equal((await send({ type: 'testTrap' })).ok, false);
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testHooks: true }));
+  try {
+    assert.deepEqual(await send({ type: 'testTrap' }), { ok: true, data: { armed: true } });
+    // The next sync traps after its first page.
+    const status = await refreshNow(page);
+    assert.equal(status.state, 'error');
+    assert.equal(status.error.kind, 'internal', JSON.stringify(status));
+    await page.locator('#banner-text', { hasText: 'Pending hit an internal error and restarted its engine.' }).waitFor();
+    assert.equal(await page.textContent('#count-sent'), '25', 'the last good snapshot stays');
+    assert.match(await page.textContent('#freshness'), /\(stale\)/);
+    assert.equal(await waitForBadge(ext.worker, (t) => t === '7'), '7');
+    // Nothing was left running: the next refresh runs on a fresh module and succeeds.
+    const next = await refreshNow(page);
+    assert.equal(next.state, 'ok', JSON.stringify(next));
+    await page.waitForFunction(() => document.querySelector('#banner').hidden);
+    assert.equal(await page.textContent('#count-sent'), '25');
+    // Every other call into the module works again too.
+    const accounts = await send({ type: 'test', settings: { apiKey: API_KEY, baseUrl: s.baseUrl } });
+    assert.equal(accounts.data.length, 2);
+  } finally {
+    await ext.worker.evaluate(() => chrome.storage.local.remove('testHooks'));
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('garbage in storage: the pages render with words, and a refresh then works', async () => {
   const s = scenario('sent=8&received=4');
   const cases = [
