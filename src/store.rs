@@ -142,14 +142,14 @@ impl<'a> Stamped<'a> {
 /// The stored snapshot, when it has this schema, reads as a [`Snapshot`] and was
 /// fetched for `account` (the current settings' [`account_tag`]); else `None`.
 pub fn read_snapshot(raw: Value, account: &str) -> Option<Snapshot> {
-    let Value::Object(mut fields) = raw else { return None };
-    if fields.remove("schema").and_then(|s| s.as_u64()) != Some(u64::from(SCHEMA)) {
+    if raw.get("schema").and_then(Value::as_u64) != Some(u64::from(SCHEMA)) {
         return None;
     }
-    if fields.remove("account").as_ref().and_then(Value::as_str) != Some(account) {
+    if raw.get("account").and_then(Value::as_str) != Some(account) {
         return None;
     }
-    Snapshot::deserialize(&Value::Object(fields)).ok()
+    // `schema` and `account` are unknown fields to the Snapshot decoder, which skips them.
+    Snapshot::deserialize(&raw).ok()
 }
 
 /// Where a sync stands, as the background stores it and the popup shows it.
