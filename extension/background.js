@@ -1,33 +1,111 @@
 // Background (Chrome: module service worker; Firefox: event page). Every listener is
-// registered synchronously on the first turn; handlers await the one WASM `ready`
-// promise. One sync at a time, shared by the popup, the alarm and browser start. The
-// snapshot, progress and last error live in storage.local, so a stopped worker loses
-// nothing and the popup renders from storage.
+// registered synchronously on the first turn; handlers await the one WASM module. One
+// sync at a time, shared by the popup, the alarm and browser start. The snapshot,
+// progress and last error live in storage.local, so a stopped worker loses nothing and
+// the popup renders from storage. Everything read back from storage is validated in
+// Rust (readSettings, readSnapshot, readStatus): garbage there reads as absent.
 
-import init, { Client, badgeText } from './pkg/pending_core.js';
-import { api, getSettings, t, errorText, asApiError, BLOCKING, permissionPatternFor } from './shared.js';
+import {
+  Client, badgeText, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, __testArmTrap,
+} from './pkg/pending_core.js';
+import { api, coreReady, getSettings, t, errorText, asApiError, BLOCKING, permissionPatternFor } from './shared.js';
 
 const ALARM = 'refresh';
-const ready = init({ module_or_path: api.runtime.getURL('pkg/pending_core_bg.wasm') });
+// Failures are logged by kind only: never a message that could quote the key.
+const logFailure = (what) => (e) => console.warn(`${what} failed:`, asApiError(e).kind);
 
-let running = null; // the sync in progress, if any
+let loaded = false; // the WASM module is instantiated (calls into it may be made synchronously)
+let schema = 0; // the schema version every stored value carries (from Rust)
+let running = null; // the promise of the sync in progress, if any
+let current = null; // that sync's token: {cancelled}; once cancelled, it never writes storage again
 let cached = null; // { key, client }: one client (one rate limiter) per settings
 
-async function clientFor(settings) {
+const ready = coreReady().then(() => {
+  loaded = true;
+  schema = storeSchema();
+});
+
+// ---- a trap in the WASM module: recorded, recovered from, never left hanging ----
+// A trap (WebAssembly.RuntimeError) inside an async call never settles its promise: it
+// surfaces as an uncaught error of this worker instead. Every await on the module races
+// the current trap signal, which rejects with a typed `internal` error on any trap.
+
+const INTERNAL = Object.freeze({ kind: 'internal', message: 'the WebAssembly module trapped and was restarted' });
+const isTrap = (e) => e instanceof WebAssembly.RuntimeError;
+
+function trapSignal() {
+  let reject;
+  const promise = new Promise((_, r) => { reject = r; });
+  promise.catch(() => {}); // nobody may be waiting
+  return { promise, reject };
+}
+let trap = trapSignal();
+
+function onTrap() {
+  const signal = trap;
+  trap = trapSignal();
+  cached = null; // clients of the trapped instance must not be used again
+  try { resetCore(); } catch { /* the next call re-instantiates anyway, or fails as a trap again */ }
+  signal.reject(INTERNAL);
+}
+
+/** Calls into the module; a trap becomes the typed internal error. */
+function guard(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isTrap(e)) throw e;
+    onTrap();
+    throw INTERNAL;
+  }
+}
+
+/** A promise from the module, or the internal error if the module traps meanwhile. */
+function guarded(promise) {
+  return Promise.race([promise, trap.promise]);
+}
+
+globalThis.addEventListener('error', (e) => { if (isTrap(e.error)) onTrap(); });
+globalThis.addEventListener('unhandledrejection', (e) => { if (isTrap(e.reason)) onTrap(); });
+
+// ---- storage ----
+
+async function stored() {
   await ready;
-  // Test-only timings (faster backoff, pacing): set by the end-to-end tests in storage,
-  // never offered by the options page. Absent for users: the Rust defaults apply.
-  const { testClientConfig } = await api.storage.local.get('testClientConfig');
-  const key = JSON.stringify([settings.apiKey, settings.baseUrl, settings.accountId, testClientConfig ?? null]);
+  await testConfigLoaded;
+  const raw = await api.storage.local.get(['settings', 'snapshot', 'status']);
+  const settings = await getSettings();
+  return {
+    settings,
+    snapshot: guard(() => readSnapshot(raw.snapshot, raw.settings)),
+    status: guard(() => readStatus(raw.status)),
+  };
+}
+
+/** Writes the status, unless the sync writing it was cancelled. */
+async function setStatus(token, status) {
+  if (token.cancelled) return;
+  await api.storage.local.set({ status: { schema, ...status } });
+}
+
+// Test-only timings (faster backoff, pacing): set by the end-to-end tests under the
+// storage key `testClientConfig`, never offered by the options page. Absent for users:
+// the Rust defaults apply.
+let testClientConfig = null;
+const testConfigLoaded = api.storage.local.get('testClientConfig').then((r) => { testClientConfig = r.testClientConfig ?? null; });
+
+function clientFor(settings) {
+  const key = JSON.stringify([settings.apiKey, settings.baseUrl, settings.accountId, testClientConfig]);
   if (cached?.key !== key) {
     const config = { ...(testClientConfig ?? {}), apiKey: settings.apiKey, baseUrl: settings.baseUrl, accountId: settings.accountId || undefined };
-    cached = { key, client: new Client(config) };
+    const client = guard(() => new Client(config));
+    cached = { key, client };
   }
   return cached.client;
 }
 
 async function ensureAlarm(settings) {
-  const period = Math.max(1, Number(settings.refreshMinutes) || 15);
+  const period = settings.refreshMinutes;
   const alarm = await api.alarms.get(ALARM);
   if (!alarm || alarm.periodInMinutes !== period) {
     await api.alarms.create(ALARM, { periodInMinutes: period, delayInMinutes: period });
@@ -46,8 +124,9 @@ async function classify(error, settings) {
   return e;
 }
 
-async function applyBadge(settings) {
-  const { snapshot, status } = await api.storage.local.get(['snapshot', 'status']);
+/** The badge from storage: a snapshot counts only for the account of the current settings. */
+async function applyBadge() {
+  const { settings, snapshot, status } = await stored();
   const error = status?.state === 'error' ? status.error : null;
   if (error && BLOCKING.has(error.kind)) {
     await api.action.setBadgeText({ text: '!' });
@@ -55,50 +134,55 @@ async function applyBadge(settings) {
     await api.action.setTitle({ title: t('badgeErrTitle', errorText(error)) });
     return;
   }
-  let text = '';
-  if (snapshot?.counts) {
-    await ready;
-    text = badgeText(snapshot.counts, settings.badgeCategories ?? []);
-  }
+  const text = snapshot ? guard(() => badgeText(snapshot.counts, settings.badgeCategories)) : '';
   await api.action.setBadgeText({ text });
   await api.action.setBadgeBackgroundColor({ color: '#0a3d62' });
   await api.action.setTitle({ title: t('extName') + (error ? ` — ${errorText(error)}` : '') });
 }
 
-async function setStatus(status) {
-  await api.storage.local.set({ status });
-}
-
-async function doRefresh(reason) {
+async function doRefresh(reason, token) {
   const settings = await getSettings();
+  if (token.cancelled) return;
   if (!settings.apiKey) {
-    await setStatus({ state: 'error', error: { kind: 'no_key', message: 'no API key' }, at: Date.now() });
-    return applyBadge(settings);
+    await setStatus(token, { state: 'error', error: { kind: 'no_key', message: 'no API key' }, at: Date.now() });
+    return applyBadge();
   }
   const startedAt = Date.now();
-  await setStatus({ state: 'syncing', startedAt, reason, progress: null });
+  await setStatus(token, { state: 'syncing', startedAt, reason, progress: null });
   // Chrome stops a worker that makes no extension call for 30 s, and the pacing can wait
   // up to a minute between requests on a large account: a stopped sync would restart from
   // the first page and spend its request budget again. An API call every 20 s keeps it.
   const keepAlive = setInterval(() => api.runtime.getPlatformInfo(), 20_000);
   try {
-    const client = await clientFor(settings);
+    const client = clientFor(settings);
     // Writing progress after every page also keeps Chrome's worker alive during a long walk.
-    const snapshot = await client.sync((progress) => { setStatus({ state: 'syncing', startedAt, reason, progress }); });
-    await api.storage.local.set({ snapshot, status: { state: 'ok', at: Date.now() } });
+    const sync = guard(() => client.sync((progress) => { setStatus(token, { state: 'syncing', startedAt, reason, progress }); }));
+    // The snapshot comes tagged with the account it was fetched for (key, base URL, account).
+    const snapshot = await guarded(sync);
+    if (token.cancelled) return;
+    await api.storage.local.set({ snapshot, status: { schema, state: 'ok', at: Date.now() } });
   } catch (error) {
     // Cancelled only by a settings change, which starts the next sync itself.
-    if (asApiError(error).kind === 'cancelled') return;
+    if (token.cancelled || asApiError(error).kind === 'cancelled') return;
     // The last good snapshot stays in storage untouched.
-    await setStatus({ state: 'error', error: await classify(error, settings), at: Date.now() });
+    await setStatus(token, { state: 'error', error: await classify(error, settings), at: Date.now() });
   } finally {
     clearInterval(keepAlive);
   }
-  await applyBadge(settings);
+  if (!token.cancelled) await applyBadge();
 }
 
 function refresh(reason) {
-  running ??= doRefresh(reason).finally(() => { running = null; });
+  if (!running) {
+    const token = { cancelled: false };
+    current = token;
+    running = doRefresh(reason, token)
+      .catch(logFailure('refresh'))
+      .finally(() => {
+        running = null;
+        if (current === token) current = null;
+      });
+  }
   return running;
 }
 
@@ -108,20 +192,38 @@ async function start(reason) {
   await refresh(reason);
 }
 
-/** New settings: a sync running with the old ones is cancelled, then one starts with the new. */
-async function restart(reason) {
+/** Cancels the running sync for good: it never writes storage again. */
+function cancelSync() {
+  if (current) current.cancelled = true;
   const old = cached;
   cached = null;
-  old?.client.cancel();
-  await running;
-  await start(reason);
+  try { old?.client.cancel(); } catch { /* a trapped instance: dropped anyway */ }
+}
+
+/** The settings changed: another account fetches anew; anything else re-draws the badge. */
+async function onSettingsChanged(before, after) {
+  if (!loaded) await ready;
+  const change = guard(() => settingsChange(before, after));
+  if (change.refetch) {
+    // Synchronously, before any other turn: the old sync never writes again.
+    cancelSync();
+    // Another key, base URL or account: the stored snapshot is not this account's data.
+    const { snapshot } = await stored();
+    if (!snapshot) await api.storage.local.remove('snapshot');
+    await applyBadge();
+    await running;
+    await start('settings');
+    return;
+  }
+  if (change.reschedule) await ensureAlarm(await getSettings());
+  await applyBadge();
 }
 
 async function handle(message) {
   switch (message?.type) {
     case 'refresh': {
       if (message.ifOlderThanMs) {
-        const { snapshot, status } = await api.storage.local.get(['snapshot', 'status']);
+        const { snapshot, status } = await stored();
         const fresh = snapshot && status?.state === 'ok' && Date.now() - snapshot.takenAtMs < message.ifOlderThanMs;
         if (fresh) return { skipped: true };
       }
@@ -129,38 +231,43 @@ async function handle(message) {
       return { skipped: false };
     }
     case 'connections': {
-      const client = await clientFor(await getSettings());
-      return client.connectionsPage(message.startIndex ?? 0, message.limit ?? 12, message.sortBy ?? 'recentlyAdded');
+      const client = clientFor(await getSettings());
+      const page = guard(() => client.connectionsPage(message.startIndex ?? 0, message.limit ?? 12, message.sortBy ?? 'recentlyAdded'));
+      return guarded(page);
     }
     case 'test': {
       await ready;
       const s = message.settings ?? {};
-      const client = new Client({ apiKey: s.apiKey ?? '', baseUrl: s.baseUrl, accountId: s.accountId || undefined });
+      const client = guard(() => new Client({ apiKey: s.apiKey ?? '', baseUrl: s.baseUrl, accountId: s.accountId || undefined }));
       try {
-        return await client.accounts();
+        return await guarded(guard(() => client.accounts()));
       } catch (error) {
         throw await classify(error, s);
       }
     }
+    case 'testTrap': {
+      // Test hook (see __testArmTrap): the next page of a sync traps. Accepted only while
+      // storage.local holds `testHooks: true`, which only the end-to-end tests set.
+      const { testHooks } = await api.storage.local.get('testHooks');
+      if (testHooks !== true) break;
+      await ready;
+      guard(() => __testArmTrap());
+      return { armed: true };
+    }
     default:
-      throw { kind: 'invalid_input', message: `unknown message ${JSON.stringify(message?.type)}` };
+      break;
   }
+  throw { kind: 'invalid_input', message: `unknown message ${JSON.stringify(message?.type)}` };
 }
 
 // ---- listeners: all registered synchronously, on the worker's first turn ----
-api.runtime.onInstalled.addListener(() => { start('installed'); });
-api.runtime.onStartup.addListener(() => { start('startup'); });
+api.runtime.onInstalled.addListener(() => { start('installed').catch(logFailure('start')); });
+api.runtime.onStartup.addListener(() => { start('startup').catch(logFailure('start')); });
 api.alarms.onAlarm.addListener((alarm) => { if (alarm.name === ALARM) refresh('alarm'); });
 api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.testClientConfig) testClientConfig = changes.testClientConfig.newValue ?? null;
   if (area === 'local' && changes.settings) {
-    const before = changes.settings.oldValue ?? {};
-    const after = changes.settings.newValue ?? {};
-    // Another key or account means other people's data: never show it as "last good".
-    const otherAccount = before.apiKey !== after.apiKey || (before.accountId ?? '') !== (after.accountId ?? '');
-    const forget = otherAccount
-      ? api.storage.local.remove('snapshot').then(() => applyBadge(after))
-      : Promise.resolve();
-    forget.then(() => restart('settings'));
+    onSettingsChanged(changes.settings.oldValue, changes.settings.newValue).catch(logFailure('settings change'));
   }
 });
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -173,6 +280,6 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // A worker stopped mid-sync left status "syncing" behind: start that sync again.
-api.storage.local.get('status').then(({ status }) => {
+stored().then(({ status }) => {
   if (status?.state === 'syncing' && !running) refresh('resume');
-});
+}).catch(() => {});

@@ -1,9 +1,12 @@
 // The options page: reads and writes `settings` in storage.local (the API key never
 // leaves this browser except as the Authorization header to the configured API).
 // "Test connection" asks the background to list the accounts with the form's values.
+// Saving or testing a base URL other than the official API first warns, naming the host
+// that would receive the key (decided in Rust: keyDestination); a second click on the
+// same button confirms.
 
-import init, { checkBaseUrl } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, getSettings, CATEGORIES, DEFAULT_BASE_URL, permissionPatternFor } from './shared.js';
+import { keyDestination, readSettings } from './pkg/pending_core.js';
+import { api, t, localize, send, errorText, getSettings, coreReady, manifestOrigins, CATEGORIES, DEFAULT_BASE_URL } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_CHOICES = [5, 15, 30, 60, 120];
@@ -35,18 +38,35 @@ function setAccounts(accounts, selected) {
   $('accountId').value = selected ?? '';
 }
 
-/** The form's values, validated; throws an ApiError-shaped object. */
+/** The form's values, validated, and where they would send the key; throws an
+ * ApiError-shaped object. */
 function readForm() {
-  const baseUrl = checkBaseUrl($('baseUrl').value.trim() || DEFAULT_BASE_URL);
+  const dest = keyDestination($('baseUrl').value.trim() || DEFAULT_BASE_URL, manifestOrigins());
   const categories = [...document.querySelectorAll('#badgeCategories input:checked')].map((i) => i.value);
-  return {
+  const settings = {
     apiKey: $('apiKey').value.trim(),
     accountId: $('accountId').value,
-    baseUrl,
+    baseUrl: dest.baseUrl,
     refreshMinutes: Number($('refreshMinutes').value),
     // All boxes ticked means "all categories", including any new ones.
     badgeCategories: categories.length === CATEGORIES.length ? [] : categories,
   };
+  return { settings, dest };
+}
+
+let armed = null; // { button, baseUrl }: warned about, waiting for the confirming click
+
+/** Whether the click on `button` may send the key to `dest`: at once for the official API;
+ * otherwise the first click warns, naming the host, and a second click on the same button
+ * (for the same URL) confirms. */
+function confirmed(button, dest) {
+  if (dest.official || (armed?.button === button && armed.baseUrl === dest.baseUrl)) {
+    armed = null;
+    return true;
+  }
+  armed = { button, baseUrl: dest.baseUrl };
+  say(t('optKeyWarning', dest.host, $(button).textContent), true);
+  return false;
 }
 
 /** Fills the account list from GET /accounts (a database-only call: it does not touch
@@ -61,16 +81,16 @@ async function loadAccounts(settings, quiet) {
   }
 }
 
-/** Firefox lets users withhold host permissions: ask, inside the click, for the API origin. */
-function requestPermission() {
-  const pattern = permissionPatternFor($('baseUrl').value.trim() || DEFAULT_BASE_URL);
-  if (!pattern || !api.permissions?.request) return Promise.resolve(true);
-  return api.permissions.request({ origins: [pattern] }).catch(() => false);
+/** Firefox lets users withhold host permissions: ask, inside the click, for the API
+ * origin that receives the key (only that origin, and only one the manifest lists). */
+function requestPermission(dest) {
+  if (!dest.permission || !api.permissions?.request) return Promise.resolve(true);
+  return api.permissions.request({ origins: [dest.permission] }).catch(() => false);
 }
 
 async function main() {
   localize();
-  await init({ module_or_path: 'pkg/pending_core_bg.wasm' });
+  await coreReady();
   const s = await getSettings();
   $('apiKey').value = s.apiKey;
   $('baseUrl').value = s.baseUrl;
@@ -92,23 +112,30 @@ async function main() {
 
   $('showKey').addEventListener('change', (e) => { $('apiKey').type = e.target.checked ? 'text' : 'password'; });
 
+  $('baseUrl').addEventListener('input', () => { armed = null; });
+
+  // Everything up to the permission request runs synchronously inside the click:
+  // permissions.request needs the user gesture.
   $('test').addEventListener('click', async () => {
-    const permission = requestPermission();
-    let settings;
-    try { settings = readForm(); } catch (e) { return say(errorText(e), true); }
-    if (!settings.apiKey) return say(t('noKeyBody'), true);
+    let form;
+    try { form = readForm(); } catch (e) { armed = null; return say(errorText(e), true); }
+    if (!form.settings.apiKey) return say(t('noKeyBody'), true);
+    if (!confirmed('test', form.dest)) return;
+    const permission = requestPermission(form.dest);
     say(t('optTesting'));
     await permission;
-    await loadAccounts(settings, false);
+    await loadAccounts(form.settings, false);
   });
 
   $('form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const permission = requestPermission();
-    let settings;
-    try { settings = readForm(); } catch (err) { return say(errorText(err), true); }
+    let form;
+    try { form = readForm(); } catch (err) { armed = null; return say(errorText(err), true); }
+    if (!confirmed('save', form.dest)) return;
+    const permission = requestPermission(form.dest);
     await permission;
-    await api.storage.local.set({ settings });
+    // Stored as Rust reads it back: complete, with the schema version.
+    await api.storage.local.set({ settings: readSettings(form.settings) });
     say(t('optSaved'));
   });
 }

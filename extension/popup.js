@@ -1,10 +1,12 @@
 // The popup and side panel (one page). It renders the last snapshot from storage at
 // once, asks the background for a refresh, and re-renders when storage changes. Rows,
 // filters, sorting and CSV come from Rust (viewRows, toCsv); API text only ever goes
-// into the page through textContent.
+// into the page through textContent. What storage holds is read through Rust
+// (readSettings, readSnapshot, readStatus): malformed values, older schemas and another
+// account's snapshot read as absent.
 
-import init, { viewRows, toCsv, freshness } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, getSettings, CATEGORIES, BLOCKING, AUTO_REFRESH_MIN_AGE_MS, permissionPatternFor } from './shared.js';
+import { viewRows, toCsv, freshness, readSettings, readSnapshot, readStatus } from './pkg/pending_core.js';
+import { api, t, localize, send, errorText, coreReady, CATEGORIES, BLOCKING, AUTO_REFRESH_MIN_AGE_MS, permissionPatternFor } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const TABS = ['sent', 'received', 'connections'];
@@ -13,7 +15,9 @@ const CONNECTIONS_PAGE = 12;
 
 const state = {
   tab: 'sent',
-  snapshot: null,
+  rawSettings: null, // as stored, for readSnapshot
+  rawSnapshot: null, // as stored: re-read against new settings
+  snapshot: null, // this account's, validated; or null
   status: null,
   settings: null,
   wasm: false,
@@ -310,29 +314,37 @@ function wire() {
     });
   }
 
+  // Registered once the module is loaded (main), so every change is read through Rust.
   api.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
-    if (changes.snapshot) state.snapshot = changes.snapshot.newValue ?? null;
-    if (changes.status) state.status = changes.status.newValue ?? null;
-    if (changes.settings) {
-      getSettings().then((s) => { state.settings = s; resetConnections(state.connections.sortBy); });
-    }
+    if (changes.settings) state.rawSettings = changes.settings.newValue;
+    if (changes.snapshot) state.rawSnapshot = changes.snapshot.newValue;
+    if (changes.status) state.status = readStatus(changes.status.newValue);
+    if (changes.settings || changes.snapshot) readStored();
+    if (changes.settings) resetConnections(state.connections.sortBy);
     render();
   });
 }
 
+/** Settings and this account's snapshot from the raw stored values. */
+function readStored() {
+  state.settings = readSettings(state.rawSettings);
+  state.snapshot = readSnapshot(state.rawSnapshot, state.rawSettings);
+}
+
 async function main() {
   localize();
-  wire();
-  const stored = await api.storage.local.get(['snapshot', 'status']);
-  state.snapshot = stored.snapshot ?? null;
-  state.status = stored.status ?? null;
-  state.settings = await getSettings();
-  render(); // counts and status from storage, before the WASM module is even loaded
-  performance.mark('pending:counts');
-  await init({ module_or_path: 'pkg/pending_core_bg.wasm' });
+  // Stored values are validated in Rust, so the module loads before anything is shown.
+  await coreReady();
   state.wasm = true;
+  const stored = await api.storage.local.get(['settings', 'snapshot', 'status']);
+  state.rawSettings = stored.settings;
+  state.rawSnapshot = stored.snapshot;
+  state.status = readStatus(stored.status);
+  readStored();
+  wire();
   render();
+  performance.mark('pending:counts');
   performance.mark('pending:rows');
   if (state.settings.apiKey) refresh(false);
   else state.status = { state: 'error', error: { kind: 'no_key', message: 'no API key' } };

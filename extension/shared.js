@@ -1,26 +1,31 @@
-// What the background, popup and options page share: the browser API handle, settings
-// and storage keys, translated strings and error words. No business logic: lists,
-// filters, counts and CSV are computed in Rust (pkg/pending_core.js).
+// What the background, popup and options page share: the browser API handle, the WASM
+// module's loading, settings, translated strings and error words. No business logic:
+// lists, filters, counts, CSV and the validation of everything read from storage are
+// computed in Rust (pkg/pending_core.js).
+
+import init, { readSettings } from './pkg/pending_core.js';
 
 export const api = globalThis.browser ?? globalThis.chrome;
 
 export const DEFAULT_BASE_URL = 'https://api.connectsafely.ai/linkedin';
-export const DEFAULTS = Object.freeze({
-  apiKey: '',
-  accountId: '',
-  baseUrl: DEFAULT_BASE_URL,
-  refreshMinutes: 15,
-  badgeCategories: [], // empty: all categories
-});
 // Opening the popup refreshes only data older than this (the Refresh button always does).
 export const AUTO_REFRESH_MIN_AGE_MS = 2 * 60 * 1000;
 export const CATEGORIES = ['CONNECTION', 'ORGANIZATION', 'NEWSLETTER', 'EVENT', 'MEMBER_FOLLOW', 'OTHER'];
 // Errors that make every refresh fail until the user acts: the badge shows "!".
 export const BLOCKING = new Set(['no_key', 'unauthorized', 'forbidden', 'no_account', 'permission', 'invalid_input']);
 
+let core = null;
+/** Loads the WASM module once per page or worker; every call into it awaits this first. */
+export function coreReady() {
+  core ??= init({ module_or_path: api.runtime.getURL('pkg/pending_core_bg.wasm') });
+  return core;
+}
+
+/** The stored settings, validated (and migrated) in Rust: always complete, never throws. */
 export async function getSettings() {
+  await coreReady();
   const { settings } = await api.storage.local.get('settings');
-  return { ...DEFAULTS, ...(settings ?? {}) };
+  return readSettings(settings);
 }
 
 /** A translated string from _locales; `subs` fill its $PLACEHOLDERS$ in order. */
@@ -68,6 +73,7 @@ export function errorText(error) {
     case 'unavailable': return t('errUnavailable');
     case 'permission': return t('errPermission');
     case 'invalid_input': return t('errInvalidInput', e.message);
+    case 'internal': return t('errInternal');
     default: return t('errOther', e.message);
   }
 }

@@ -10,6 +10,8 @@
 //       sent=N received=N connections=N   dataset sizes (default 0)
 //       fault=<name>         401 403 404 400 429 500 502 503 nonjson malformed wrongtypes
 //                            slow repeat longpage growing successfalse
+//                            redirect (302 to this scenario's __redirected path on another
+//                            origin: localhost <-> 127.0.0.1) reset (the connection is cut)
 //       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts) fault
 //       times=N              only the first N matching requests fault, then the real answer
 //       after=N              the first N matching requests answer normally, the fault follows
@@ -34,8 +36,14 @@
 //       acctwindow=MS          MS (default 60000) ms, else 429 with Retry-After (seconds)
 //       reset=iso|epoch|none|retryafter   429: how the retry time is given (default iso, in
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
-//   /t/<scenario>/__stats        {requests, byEndpoint, arrivals, limited} for that scenario
-//                                (not counted; arrivals: ms timestamps of every request)
+//   /t/<scenario>/__stats        {requests, byEndpoint, arrivals, limited, unreadable, redirected:
+//                                {hits, withKey}} for that scenario (not counted; arrivals:
+//                                ms timestamps of every request)
+//   /t/<scenario>/__fault?<switches>   from now on, these switches (fault, on, times, wait,
+//                                reset) override the scenario's own, with a fresh `times`
+//                                count; no switches: back to the scenario's own
+//   /t/<scenario>/__redirected   the target of fault=redirect: counts every hit (any method)
+//                                and those carrying an Authorization header
 //   /health                      {"status":"ok"}
 //
 // The dataset is deterministic: the same size gives the same items on every machine.
@@ -188,7 +196,8 @@ function scenarioState(key, params) {
     const n = (k) => Math.max(0, Math.min(20000, parseInt(params.get(k) ?? '0', 10) || 0));
     const newer = params.get('eol') === '1';
     s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }, newer),
-      newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map() };
+      newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map(),
+      override: null, redirected: { hits: 0, withKey: 0 } };
     if (params.has('evil')) poison(s.lists);
     if (params.get('messy') === '1') s.unreadable = mess(s.lists);
     states.set(key, s);
@@ -263,6 +272,14 @@ async function answer(req, res, endpoint, q, params, state) {
         const code = endpoint === 'connections' ? 'CONNECTIONS_UNAVAILABLE' : 'INVITATIONS_UNAVAILABLE';
         return send(res, 502, { success: false, code, message: 'LinkedIn returned nothing for now; retry the request' });
       }
+      case 'redirect': {
+        // Another origin on this same server, so the test can see whether it is ever reached.
+        const host = req.headers.host ?? '127.0.0.1';
+        const other = host.startsWith('localhost') ? host.replace('localhost', '127.0.0.1') : host.replace(/^[^:]+/, 'localhost');
+        res.writeHead(302, { Location: `http://${other}${state.root}/__redirected`, 'Cache-Control': 'no-store' });
+        return res.end();
+      }
+      case 'reset': req.socket.destroy(); return undefined;
       case '429': {
         const at = Date.now() + (Number.isFinite(wait) ? wait : 1500);
         const how = params.get('reset') ?? 'iso';
@@ -337,10 +354,6 @@ export function createServer() {
   return http.createServer(async (req, res) => {
     cors(res);
     const url = new URL(req.url, 'http://mock');
-    if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
-    if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
-    if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
-
     let rest = url.pathname;
     let key = 'demo';
     let params = new URLSearchParams();
@@ -352,10 +365,34 @@ export function createServer() {
     }
     // The demo serves the newer edition.
     const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO, true), newer: true, requests: 0,
-      byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map() });
+      byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map(), override: null,
+      redirected: { hits: 0, withKey: 0 } });
+    state.root = m ? `/t/${m[1]}` : '';
+    if (rest === '/__redirected') {
+      state.redirected.hits += 1;
+      if (req.headers.authorization) state.redirected.withKey += 1;
+    }
+
+    if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
+    if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
+    if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
     if (rest === '/__stats') {
       return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals, limited: state.limited,
-        unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 } });
+        unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 }, redirected: state.redirected });
+    }
+    if (rest === '/__fault') {
+      state.override = url.searchParams.size ? url.searchParams : null;
+      state.faulted = 0;
+      state.matched = 0;
+      return send(res, 200, { override: Object.fromEntries(url.searchParams) });
+    }
+    // What a client that followed the redirect would get: a real page, so following it
+    // would look like success.
+    if (rest === '/__redirected') return send(res, 200, { success: true, invitations: [], count: 0, startIndex: 0 });
+    if (state.override) {
+      params = new URLSearchParams(params);
+      for (const k of ['fault', 'on', 'times', 'wait', 'reset', 'after']) params.delete(k);
+      for (const [k, v] of state.override) params.set(k, v);
     }
 
     const em = rest.match(/^\/linkedin\/(.+?)\/?$/);

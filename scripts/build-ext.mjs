@@ -28,9 +28,10 @@ function firefoxManifest(m) {
     gecko: {
       id: GECKO_ID,
       strict_min_version: '142.0',
-      // The extension sends nothing to its developers; the API key goes only to the
-      // API the user configured, as its Authorization header.
-      data_collection_permissions: { required: ['none'] },
+      // The extension sends nothing to its developers, but it does send the user's API
+      // key (authentication information) to a third party: the API the user configured,
+      // as its Authorization header.
+      data_collection_permissions: { required: ['authenticationInfo'] },
     },
   };
   return f;

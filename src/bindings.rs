@@ -144,18 +144,23 @@ impl JsClient {
 
     /// Walks all pending sent and received invitations and resolves to a `Snapshot`.
     /// `onProgress` is called after every page.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
+    /// The snapshot is tagged for storage (`schema`, and `account`: the
+    /// [`crate::store::account_tag`] of this client's key, base URL and account).
+    #[wasm_bindgen(unchecked_return_type = "Promise<StoredSnapshot>")]
     pub fn sync(
         &self,
         #[wasm_bindgen(unchecked_param_type = "((p: Progress) => void) | undefined")] on_progress: Option<Function>,
     ) -> Promise {
         self.run(|c| async move {
             let mut report = |p: Progress| {
+                trap_if_armed();
                 if let Some(f) = &on_progress {
                     let _ = f.call1(&JsValue::NULL, &to_js(&p));
                 }
             };
-            c.sync(&mut report).await.map(|s| to_js(&s))
+            let config = c.config();
+            let tag = crate::store::account_tag(config.api_key.expose(), &config.base_url, config.account_id.as_deref());
+            c.sync(&mut report).await.map(|s| to_js(&crate::store::Stamped::new(&s, &tag)))
         })
     }
 
@@ -307,4 +312,98 @@ pub fn freshness(taken_at_ms: f64, now_ms: f64) -> JsValue {
 #[wasm_bindgen(js_name = checkBaseUrl)]
 pub fn check_base_url(url: &str) -> Result<String, JsValue> {
     crate::config::validate_base_url(url).map_err(|e| error_js(&e))
+}
+
+// ---- storage, where the key goes, and recovery from a trap ----
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_STORE_TYPES: &str = r#"
+/** A snapshot as stored: `schema` and the `account` tag of the settings it was fetched with. */
+export type StoredSnapshot = Snapshot & { schema: number; account: string; };
+export interface Settings { schema: number; apiKey: string; accountId: string; baseUrl: string; refreshMinutes: number; badgeCategories: string[]; }
+export interface Status { schema: number; state: "syncing" | "ok" | "error"; at?: number; startedAt?: number; reason?: string; progress?: Progress; error?: ApiError; }
+export interface SettingsChange { refetch: boolean; reschedule: boolean; }
+export interface KeyDestination { baseUrl: string; origin: string; host: string; official: boolean; permission?: string; }
+"#;
+
+/// A raw stored value as JSON: `undefined`, functions and anything `JSON.stringify`
+/// refuses read as `null`.
+fn raw_json(v: &JsValue) -> Json {
+    js_json("stored value", v).unwrap_or(Json::Null)
+}
+
+/// The schema version every stored value carries (see [`crate::store`]).
+#[wasm_bindgen(js_name = storeSchema)]
+pub fn store_schema() -> u32 {
+    crate::store::SCHEMA
+}
+
+/// Stored settings (anything: missing, an older schema, malformed), as complete and
+/// valid settings; never throws.
+#[wasm_bindgen(js_name = readSettings, unchecked_return_type = "Settings")]
+pub fn read_settings(raw: JsValue) -> JsValue {
+    to_js(&crate::store::Settings::read(&raw_json(&raw)))
+}
+
+/// The stored snapshot when it has this schema, is well formed and was fetched with
+/// `settings` (raw stored settings); else `null`. Never throws.
+#[wasm_bindgen(js_name = readSnapshot, unchecked_return_type = "StoredSnapshot | null")]
+pub fn read_snapshot(raw: JsValue, settings: JsValue) -> JsValue {
+    let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
+    match crate::store::read_snapshot(raw_json(&raw), &tag) {
+        Some(s) => to_js(&crate::store::Stamped::new(&s, &tag)),
+        None => JsValue::NULL,
+    }
+}
+
+/// The stored status when it has this schema and a known shape; else `null`. Never throws.
+#[wasm_bindgen(js_name = readStatus, unchecked_return_type = "Status | null")]
+pub fn read_status(raw: JsValue) -> JsValue {
+    crate::store::read_status(&raw_json(&raw)).map_or(JsValue::NULL, |s| to_js(&s))
+}
+
+/// What a change of the stored settings from `before` to `after` asks for:
+/// `{refetch, reschedule}` (badge categories alone ask for neither: the badge is re-drawn).
+#[wasm_bindgen(js_name = settingsChange, unchecked_return_type = "SettingsChange")]
+pub fn settings_change(before: JsValue, after: JsValue) -> JsValue {
+    to_js(&crate::store::settings_change(&raw_json(&before), &raw_json(&after)))
+}
+
+/// The account tag of settings (raw stored settings): which data their syncs fetch.
+#[wasm_bindgen(js_name = accountTag)]
+pub fn account_tag(settings: JsValue) -> String {
+    crate::store::Settings::read(&raw_json(&settings)).account_tag()
+}
+
+/// Which host receives the key for `baseUrl`, whether it is the official API, and the
+/// host permission to request (`knownOrigins`: the manifest's). Throws an `ApiError` of
+/// kind `invalid_input` for an unusable URL.
+#[wasm_bindgen(js_name = keyDestination, unchecked_return_type = "KeyDestination")]
+pub fn key_destination(base_url: &str, known_origins: Vec<String>) -> Result<JsValue, JsValue> {
+    crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
+}
+
+/// After a trap (`WebAssembly.RuntimeError`), asks for a fresh instance: the next call
+/// into the module re-instantiates it from the compiled module, with new memory. Objects
+/// of the old instance (clients) must not be used again.
+#[wasm_bindgen(js_name = resetCore)]
+pub fn reset_core() {
+    wasm_bindgen::handler::schedule_reinit();
+}
+
+static TRAP_ARMED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn trap_if_armed() {
+    if TRAP_ARMED.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        core::arch::wasm32::unreachable();
+    }
+}
+
+/// **Test hook.** Makes the next page of any sync trap (`unreachable`, as a bug would),
+/// so the end-to-end tests can show the background recovers. The extension calls it
+/// only for a `testTrap` message, which its background accepts only while
+/// `storage.local` holds `testHooks: true`; no page of the extension sets that.
+#[wasm_bindgen(js_name = __testArmTrap)]
+pub fn test_arm_trap() {
+    TRAP_ARMED.store(true, std::sync::atomic::Ordering::Relaxed);
 }

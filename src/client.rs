@@ -170,14 +170,18 @@ impl<T: Transport> Client<T> {
         let t = &self.transport;
         let mut attempt = 0;
         loop {
-            let wait = self.limiter.borrow().delay_ms(t.now_ms());
+            // Pacing runs on the monotonic clock, and no wait exceeds the longest the
+            // policy allows: a system clock change never stalls a sync.
+            let wait = self.limiter.borrow().delay_ms(t.monotonic_ms());
             if wait > 0.0 {
-                t.sleep(op, wait).await?;
+                t.sleep(op, self.capped(wait)).await?;
             }
-            self.limiter.borrow_mut().record(t.now_ms());
+            self.limiter.borrow_mut().record(t.monotonic_ms());
             self.count(|c| c.requests += 1);
-            // Retry-After counts from the answer, not from the request.
-            let result = t.get(op, &req).await.and_then(|resp| {
+            // Retry-After counts from the answer, not from the request. The key is scrubbed
+            // from the body before any message is built from it (and clipped), so no
+            // clipped message can keep part of it.
+            let result = t.get(op, &req).await.map(|resp| scrub_body(resp, req.api_key.expose())).and_then(|resp| {
                 if (200..300).contains(&resp.status) {
                     self.respect_exhausted_window(&resp);
                 }
@@ -190,7 +194,7 @@ impl<T: Transport> Client<T> {
                     match retry_delay_ms(&self.config.retry, &e, attempt, now, t.random()) {
                         Some(delay) => {
                             self.count(|c| c.retries += 1);
-                            t.sleep(op, delay).await?;
+                            t.sleep(op, self.capped(delay)).await?;
                             attempt += 1;
                         }
                         None => return Err(e),
@@ -209,9 +213,22 @@ impl<T: Transport> Client<T> {
         let now = self.transport.now_ms();
         if let Some(at) = resp.headers.reset_at_ms(now) {
             if at - now <= f64::from(self.config.retry.max_rate_limit_wait_ms) {
-                self.limiter.borrow_mut().hold_until(at + f64::from(self.config.retry.rate_limit_margin_ms));
+                // The server's reset is an epoch time; the limiter holds on the monotonic clock.
+                let hold = (at - now).max(0.0) + f64::from(self.config.retry.rate_limit_margin_ms);
+                self.limiter.borrow_mut().hold_until(self.transport.monotonic_ms() + hold);
             }
         }
+    }
+
+    /// `ms`, at most the longest single wait the configuration allows: a limiter window,
+    /// a rate-limit wait with its margin, or a backoff step, whichever is longest.
+    fn capped(&self, ms: f64) -> f64 {
+        let r = &self.config.retry;
+        let max = [self.config.window_ms, r.max_rate_limit_wait_ms.saturating_add(r.rate_limit_margin_ms), r.backoff_max_ms]
+            .into_iter()
+            .max()
+            .unwrap_or(0);
+        ms.min(f64::from(max))
     }
 
     async fn fetch_page<I: FromJson + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
@@ -338,7 +355,7 @@ impl<T: Transport> Client<T> {
     /// The first error of either walk; nothing partial is returned. A failed connection
     /// count is not an error: the snapshot then has none.
     pub async fn sync(&self, progress: &mut dyn FnMut(Progress)) -> Result<Snapshot, Error> {
-        let started = self.transport.now_ms();
+        let started = self.transport.monotonic_ms();
         let before = self.counters();
         let received = self.received().collect_all(None, progress).await?;
         let sent = self.sent().collect_all(None, progress).await?;
@@ -361,10 +378,18 @@ impl<T: Transport> Client<T> {
                 requests: after.requests - before.requests,
                 pages: after.pages - before.pages,
                 retries: after.retries - before.retries,
-                duration_ms: self.transport.now_ms() - started,
+                duration_ms: self.transport.monotonic_ms() - started,
             },
         })
     }
+}
+
+/// The response with every occurrence of the API key in its body replaced by `***`.
+fn scrub_body(mut resp: RawResponse, key: &str) -> RawResponse {
+    if !key.is_empty() && resp.body.contains(key) {
+        resp.body = resp.body.replace(key, "***");
+    }
+    resp
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).

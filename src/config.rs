@@ -216,6 +216,51 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
     }
 }
 
+/// Where the API key goes for a base URL: the answer the options page shows before it
+/// saves or tests a base URL, so the key goes only where the user meant.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyDestination {
+    /// The base URL as it will be stored ([`validate_base_url`]'s result).
+    pub base_url: String,
+    /// `scheme://host[:port]`, lower case, default port left out.
+    pub origin: String,
+    /// `host[:port]`: the host that receives the key, for the warning's words.
+    pub host: String,
+    /// Whether this is the official API, [`DEFAULT_BASE_URL`]: no confirmation needed.
+    pub official: bool,
+    /// The host-permission pattern to request (`<origin>/*`, that origin only), when the
+    /// origin is one of the `known` origins the manifest lists; requests for other
+    /// origins would be refused by the browser.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission: Option<String>,
+}
+
+/// Which host receives the key for `base_url`, and whether that is the official API.
+/// `known` are the origins the manifest asks host permission for.
+///
+/// # Errors
+/// [`Error::InvalidInput`] as [`validate_base_url`].
+pub fn key_destination(base_url: &str, known: &[String]) -> Result<KeyDestination, Error> {
+    let base_url = validate_base_url(base_url)?;
+    let (scheme, rest) = base_url.split_once("://").unwrap_or(("https", &base_url));
+    let scheme = scheme.to_ascii_lowercase();
+    let (host_port, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let host_port = host_port.to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = host_port.strip_suffix(default_port).unwrap_or(&host_port).to_string();
+    let origin = format!("{scheme}://{host}");
+    let official = format!("{origin}{path}") == DEFAULT_BASE_URL;
+    let permission = known
+        .iter()
+        .any(|k| k.trim_end_matches('/').eq_ignore_ascii_case(&origin))
+        .then(|| format!("{origin}/*"));
+    Ok(KeyDestination { base_url, origin, host, official, permission })
+}
+
 fn validate_account_id(id: Option<&str>) -> Result<Option<String>, Error> {
     match id.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
@@ -257,6 +302,36 @@ mod tests {
         ] {
             assert!(validate_base_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn key_destination_names_the_host_and_knows_the_official_api() {
+        let known = vec!["https://api.connectsafely.ai".to_string(), "https://sandbox.api.connectsafely.ai".to_string()];
+        let d = key_destination(" https://api.connectsafely.ai/linkedin/ ", &known).unwrap();
+        assert!(d.official);
+        assert_eq!((d.host.as_str(), d.origin.as_str()), ("api.connectsafely.ai", "https://api.connectsafely.ai"));
+        assert_eq!(d.permission.as_deref(), Some("https://api.connectsafely.ai/*"));
+        assert_eq!(d.base_url, DEFAULT_BASE_URL);
+        // Same place, other spellings: still the official API.
+        for same in ["HTTPS://API.ConnectSafely.ai/linkedin", "https://api.connectsafely.ai:443/linkedin"] {
+            assert!(key_destination(same, &known).unwrap().official, "{same}");
+        }
+        // Anything else needs a confirmation that names the host receiving the key.
+        let cases = [
+            ("http://127.0.0.1:8787/t/x/linkedin", "127.0.0.1:8787", None),
+            ("https://sandbox.api.connectsafely.ai/linkedin", "sandbox.api.connectsafely.ai", Some("https://sandbox.api.connectsafely.ai/*")),
+            ("https://api.connectsafely.ai.evil.example/linkedin", "api.connectsafely.ai.evil.example", None),
+            ("https://api.connectsafely.ai:8443/linkedin", "api.connectsafely.ai:8443", None),
+            ("https://api.connectsafely.ai/other", "api.connectsafely.ai", Some("https://api.connectsafely.ai/*")),
+            ("https://api.connectsafely.ai", "api.connectsafely.ai", Some("https://api.connectsafely.ai/*")),
+        ];
+        for (url, host, permission) in cases {
+            let d = key_destination(url, &known).unwrap();
+            assert!(!d.official, "{url}");
+            assert_eq!(d.host, host, "{url}");
+            assert_eq!(d.permission.as_deref(), permission, "{url}");
+        }
+        assert_eq!(key_destination("http://evil.example", &known).unwrap_err().kind(), "invalid_input");
     }
 
     #[test]

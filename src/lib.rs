@@ -20,6 +20,7 @@
 //! | [`config`] | validated configuration; the API key's redaction | none |
 //! | [`client`] | endpoints, retry loop, [`Pager`], sync | through [`Transport`] |
 //! | [`sync`] | the [`Snapshot`] and its counts | none |
+//! | [`store`] | what `storage.local` holds, read back defensively | none |
 //! | [`transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
 //! | [`view`] | rows, search, filters, CSV and badge text for the extension | none |
 //! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | — |
@@ -52,6 +53,7 @@ pub mod json;
 pub mod limiter;
 pub mod models;
 pub mod paginate;
+pub mod store;
 pub mod sync;
 pub mod time;
 pub mod transport;

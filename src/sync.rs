@@ -165,6 +165,10 @@ impl FromJson for Snapshot {
             Some(other) => Err(ReadError::expected(&Path::Key(path, key), "a list", other)),
             None => Ok(&[][..]),
         };
+        // A snapshot has a time; without one this is not a snapshot.
+        if o.count("takenAtMs").is_none() {
+            return Err(ReadError { path: Path::Key(path, "takenAtMs").render(), message: "missing time".into() });
+        }
         let (sent, _) = crate::decode::read_items::<SentInvitation>(list("sent")?, &Path::Key(path, "sent"));
         let (received, _) = crate::decode::read_items::<ReceivedInvitation>(list("received")?, &Path::Key(path, "received"));
         Ok(Snapshot {

@@ -233,8 +233,10 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
 }
 
 /// The CSV export of rows: a header, then one line per row, CRLF-terminated (RFC 4180).
-/// Cells holding a separator, quote or line break are quoted; cells a spreadsheet would
-/// read as a formula (`=`, `+`, `-`, `@`, tab) get a leading `'`.
+/// Every cell is quoted. A cell a spreadsheet could read as a formula gets a leading
+/// `'`: one whose first non-blank character (blanks include NBSP, tabs and line breaks)
+/// is `=`, `+`, `-` or `@`, or their full-width forms `＝＋－＠`, and one that starts
+/// with a tab or carriage return.
 pub fn to_csv(rows: &[Row]) -> String {
     let mut out = String::from("Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message\r\n");
     for r in rows {
@@ -259,15 +261,25 @@ pub fn to_csv(rows: &[Row]) -> String {
     out
 }
 
+/// Whether a spreadsheet could read the cell as a formula (see [`to_csv`]).
+fn looks_like_formula(cell: &str) -> bool {
+    // Blanks a spreadsheet may skip before a formula: Unicode white space (NBSP, tab,
+    // line breaks, ideographic space …) and the zero-width characters.
+    let blank = |c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    cell.starts_with(['\t', '\r'])
+        || cell
+            .chars()
+            .find(|c| !blank(*c))
+            .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'))
+}
+
 fn push_csv_cell(out: &mut String, cell: &str) {
-    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() };
-    if guarded.contains([',', '"', '\n', '\r']) || guarded.starts_with(' ') || guarded.ends_with(' ') {
-        out.push('"');
-        out.push_str(&guarded.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&guarded);
+    out.push('"');
+    if looks_like_formula(cell) {
+        out.push('\'');
     }
+    out.push_str(&cell.replace('"', "\"\""));
+    out.push('"');
 }
 
 /// The toolbar badge for the received invitations in `categories` (all when empty):
@@ -397,9 +409,53 @@ mod tests {
         assert_eq!(
             csv,
             "Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message\r\n\
-             \"Doe, \"\"JD\"\" John\",https://www.linkedin.com/in/jd,\"'=HYPERLINK(\"\"http://evil\"\")\",2 days ago,CONNECTION,,Weekly,\"line one\nline two\"\r\n"
+             \"Doe, \"\"JD\"\" John\",\"https://www.linkedin.com/in/jd\",\"'=HYPERLINK(\"\"http://evil\"\")\",\"2 days ago\",\"CONNECTION\",\"\",\"Weekly\",\"line one\nline two\"\r\n"
         );
         assert_eq!(to_csv(&[]).lines().count(), 1);
+    }
+
+    /// The CSV text of one row whose name is `name`, without the header.
+    fn name_cell(name: &str) -> String {
+        let row = Row { id: "1".into(), name: name.into(), url: None, headline: None, time: None, age_secs: None, category: None, company: None, newsletter: None, message: None };
+        let csv = to_csv(&[row]);
+        let line = csv.split_once("\r\n").unwrap().1;
+        line.split_once(",\"\",").map(|(first, _)| first.to_string()).unwrap()
+    }
+
+    #[test]
+    fn csv_guard_looks_past_blanks_and_knows_full_width_signs() {
+        for formula in [
+            "=1+1", "+1", "-1", "@SUM(A1)", " =1", "\u{A0}=1", "\n=1", "\r\n+1", "\t=1", "\t", "\rx", " \u{A0}\t\n@x",
+            "\u{3000}=1", "\u{200B}=1", "\u{FEFF}-1", "\u{FF1D}1", "\u{FF0B}1", "\u{FF0D}1", "\u{FF20}x", " \u{FF1D}HYPERLINK()",
+        ] {
+            let cell = name_cell(formula);
+            assert_eq!(cell, format!("\"'{}\"", formula), "{formula:?} is guarded");
+        }
+        for plain in ["Ava", "", " ", "a=b", "x-1", "(=)", "\u{A0}Ava", "'=1", "\u{FF21}"] {
+            assert_eq!(name_cell(plain), format!("\"{plain}\""), "{plain:?} is left alone");
+        }
+        assert_eq!(name_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn every_csv_cell_is_quoted() {
+        let row = Row {
+            id: "1".into(),
+            name: "Ava".into(),
+            url: Some("https://www.linkedin.com/in/ava".into()),
+            headline: Some("CTO".into()),
+            time: None,
+            age_secs: Some(3),
+            category: Some("EVENT".into()),
+            company: Some("Acme, Inc.".into()),
+            newsletter: None,
+            message: Some("hi".into()),
+        };
+        let csv = to_csv(&[row]);
+        let line = csv.split("\r\n").nth(1).unwrap();
+        assert_eq!(line, "\"Ava\",\"https://www.linkedin.com/in/ava\",\"CTO\",\"\",\"EVENT\",\"Acme, Inc.\",\"\",\"hi\"");
+        // Eight quoted cells: every field starts and ends with a quote.
+        assert_eq!(line.split("\",\"").count(), 8);
     }
 
     #[test]
@@ -432,7 +488,7 @@ mod tests {
         assert_eq!(fold("Müller ÉLODIE Łukasz Øre Straße İpek"), "muller elodie lukasz ore strase ipek");
         assert_eq!(fold("ΑΘΗΝΑ Москва ЁЖ"), "αθηνα москва ёж");
         assert_eq!(fold("2×3 漢字 😀"), "2×3 漢字 😀");
-        let rows = vec![sent("1", "Zoë", "Head of Talent", "1 day ago"), sent("2", "Zoe", "CTO", "1 day ago")];
+        let rows = [sent("1", "Zoë", "Head of Talent", "1 day ago"), sent("2", "Zoe", "CTO", "1 day ago")];
         let rows: Vec<Row> = rows.iter().map(Row::from).collect();
         for q in ["zoe", "ZOË", "zoë"] {
             let got = apply(rows.clone(), &ViewQuery { search: q.into(), ..ViewQuery::default() });

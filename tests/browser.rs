@@ -3,10 +3,12 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+mod sec;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 suite!();
+security_suite!();
 
 // Page suite only (it takes about 20 s): pacing as the mock counts arrivals.
 #[wasm_bindgen_test::wasm_bindgen_test]

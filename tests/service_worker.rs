@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+mod sec;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_service_worker);
 
 suite!();
+security_suite!();

@@ -1,6 +1,13 @@
-//! The real transport: the global `fetch` (through gloo-net), `setTimeout` and
-//! `Date.now()`, all taken from the global scope, so it works the same in a page, a
-//! dedicated worker and an extension's service worker (which has no `window`).
+//! The real transport: the global `fetch` (through gloo-net), `setTimeout`,
+//! `Date.now()` and `performance.now()`, all taken from the global scope, so it works
+//! the same in a page, a dedicated worker and an extension's service worker (which has
+//! no `window`).
+//!
+//! Requests never follow redirects (`redirect: "manual"`): a 3xx answer ends the request
+//! as an opaque redirect, reported as [`Error::Network`] saying so, and the browser never
+//! sends the `Authorization` header on to the redirect's target. (`redirect: "error"`
+//! is as safe, but the browser then rejects with the same `TypeError` as when offline,
+//! so the error could not say what happened.)
 
 use super::{HttpRequest, OpToken, Transport};
 use crate::decode::{RateHeaders, RawResponse};
@@ -11,7 +18,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortController;
+use web_sys::{AbortController, RequestRedirect, ResponseType};
 
 #[wasm_bindgen]
 extern "C" {
@@ -19,7 +26,13 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
 }
+
+/// The message of the error a redirect becomes.
+pub const REDIRECT_MESSAGE: &str =
+    "the API answered with a redirect, which is not followed: the key is sent only to the configured API base URL";
 
 #[derive(Default)]
 struct CancelState {
@@ -105,20 +118,29 @@ impl Transport for FetchTransport {
             let resp = gloo_net::http::Request::get(&request.url)
                 .header("Authorization", &format!("Bearer {}", request.api_key.expose()))
                 .header("Accept", "application/json")
+                .redirect(RequestRedirect::Manual)
                 .abort_signal(Some(&controller.signal()))
                 .send()
                 .await?;
+            if resp.type_() == ResponseType::Opaqueredirect {
+                return Ok(None);
+            }
             let headers = resp.headers();
             let headers = RateHeaders::from_lookup(|name| headers.get(name));
             let status = resp.status();
             let body = resp.text().await?;
-            Ok::<_, gloo_net::Error>(RawResponse { status, headers, body })
+            Ok::<_, gloo_net::Error>(Some(RawResponse { status, headers, body }))
         }
         .await;
 
         clear_timeout(&timer);
         drop(on_timeout);
         self.forget_controller(&controller);
+        let result = match result {
+            Ok(Some(resp)) => Ok(resp),
+            Ok(None) => return Err(Error::Network(REDIRECT_MESSAGE.into())),
+            Err(e) => Err(e),
+        };
         result.map_err(|e| {
             if self.check(op).is_err() {
                 Error::Cancelled
@@ -152,6 +174,10 @@ impl Transport for FetchTransport {
 
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
+    }
+
+    fn monotonic_ms(&self) -> f64 {
+        performance_now()
     }
 
     fn random(&self) -> f64 {

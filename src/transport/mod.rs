@@ -1,7 +1,7 @@
 //! The seam between the client's logic and the network.
 //!
 //! [`Transport`] is everything the client needs from its host: send a GET, sleep, read
-//! the clock and a random number. `fetch::FetchTransport` (WebAssembly only) is the
+//! the clocks (wall and monotonic) and a random number. `fetch::FetchTransport` (WebAssembly only) is the
 //! real one, over the global `fetch`; native tests supply a fake with a fake clock.
 
 #[cfg(target_arch = "wasm32")]
@@ -53,8 +53,16 @@ pub trait Transport {
     /// [`Error::Cancelled`] when the operation is cancelled meanwhile.
     async fn sleep(&self, op: OpToken, ms: f64) -> Result<(), Error>;
 
-    /// Milliseconds since the Unix epoch.
+    /// Milliseconds since the Unix epoch: for timestamps and the server's reset times.
+    /// It may jump when the system clock is changed.
     fn now_ms(&self) -> f64;
+
+    /// Milliseconds on a monotonic clock (`performance.now()` on WebAssembly): pacing
+    /// and elapsed times run on it, so a system clock change never stretches a wait.
+    /// Defaults to [`Transport::now_ms`], for fakes with one clock.
+    fn monotonic_ms(&self) -> f64 {
+        self.now_ms()
+    }
 
     /// A random number in `[0, 1)`, for backoff jitter.
     fn random(&self) -> f64;

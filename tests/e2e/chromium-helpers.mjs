@@ -45,9 +45,23 @@ export async function configureThroughOptions(context, extensionId, { apiKey, ba
       await box.setChecked(badgeCategories.includes(await box.getAttribute('value')));
     }
   }
-  await page.getByRole('button', { name: 'Save' }).click();
+  await confirmedClick(page, 'Save');
   await page.getByText('Saved.').waitFor();
   await page.close();
+}
+
+const OFFICIAL = 'https://api.connectsafely.ai/linkedin';
+
+/** Clicks a button of the options page as a user who means it: for a base URL other than
+ * the official API, the first click only warns (naming the host that would receive the
+ * key) and a second click on the same button confirms. */
+export async function confirmedClick(page, name) {
+  const button = page.getByRole('button', { name, exact: true });
+  const url = (await page.locator('#baseUrl').inputValue()).trim().replace(/\/+$/, '');
+  await button.click();
+  if (url === '' || url === OFFICIAL) return;
+  await page.locator('#result', { hasText: `Your API key will be sent to ${new URL(url).host}, which is not the official ConnectSafely API.` }).waitFor();
+  await button.click();
 }
 
 /** Polls the toolbar badge until `accept(text)` holds; returns the text. */

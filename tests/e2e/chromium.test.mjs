@@ -5,13 +5,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { launchExtension, configureThroughOptions, waitForBadge, waitForIdle } from './chromium-helpers.mjs';
+import { launchExtension, configureThroughOptions, confirmedClick, waitForBadge, waitForIdle } from './chromium-helpers.mjs';
 import { scenario, fetchAll, expectedCategoryCounts } from './mock-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const API_KEY = 'sk_test_e2e_SECRET_4242';
 const DATA = 'sent=160&received=23&connections=30';
+// The scenario most tests use; faults are switched on and off on it at run time, so
+// the settings (and with them the account whose data is shown) stay the same.
+const MAIN = scenario(DATA);
 
 let ext;
 let popup;
@@ -47,7 +50,7 @@ test('no API key yet: the popup says so and offers the settings', async () => {
 });
 
 test('options → badge → popup counts and rows match the dataset', async () => {
-  const s = scenario(DATA);
+  const s = MAIN;
   const [sent, received] = [await fetchAll(s, 'invitations/sent'), await fetchAll(s, 'invitations/received')];
   await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
   assert.equal(await waitForBadge(ext.worker, (t) => t === String(received.length)), '23');
@@ -80,19 +83,19 @@ test('options: Test connection lists the accounts, and the choice is saved', asy
   await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
   // With a saved key, the list loads by itself.
   await page.waitForFunction(() => document.querySelectorAll('#accountId option').length === 3);
-  await page.getByRole('button', { name: 'Test connection' }).click();
+  await confirmedClick(page, 'Test connection');
   await page.getByText('Connected: 2 LinkedIn account(s) available.').waitFor();
   const labels = await page.locator('#accountId option').allTextContents();
   assert.deepEqual(labels, ['Default', 'Demo Founder', 'John Doe'], 'ready accounts carry no mark');
   await page.getByLabel('Account').selectOption({ label: 'John Doe' });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await confirmedClick(page, 'Save');
   await page.getByText('Saved.').waitFor();
   const { settings } = await ext.worker.evaluate(() => chrome.storage.local.get('settings'));
   assert.equal(settings.accountId, '60d21b4667d0d8992e610c85');
   // Back to the default account, and its data synced again.
   const since = Date.now();
   await page.getByLabel('Account').selectOption({ label: 'Default' });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await confirmedClick(page, 'Save');
   await ext.worker.evaluate(() => new Promise((resolve) => {
     const check = () => chrome.storage.local.get('settings').then(({ settings }) => (settings.accountId === '' ? resolve() : setTimeout(check, 50)));
     check();
@@ -136,9 +139,10 @@ test('CSV export downloads the current tab with proper quoting', async () => {
   const lines = text.split('\r\n').filter(Boolean);
   assert.equal(lines[0], 'Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message');
   assert.equal(lines.length, n + 1);
-  assert.ok(lines.slice(1).every((l) => l.includes(',https://www.linkedin.com/in/')));
+  // Every cell is quoted.
+  assert.ok(lines.slice(1).every((l) => l.startsWith('"') && l.endsWith('"') && l.includes('","https://www.linkedin.com/in/')));
   const firstName = await popup.locator('#list .name').first().textContent();
-  assert.ok(lines[1].startsWith(`${firstName},https://www.linkedin.com/in/`), lines[1]);
+  assert.ok(lines[1].startsWith(`"${firstName}","https://www.linkedin.com/in/`), lines[1]);
   await popup.selectOption('#older', '0');
 });
 
@@ -183,33 +187,51 @@ const FAULTS = [
   ['fault=repeat&on=sent', /paging did not advance/, '23'],
 ];
 
+/** Switches faults on MAIN at run time (`''`: off again). */
+async function setFault(s, query) {
+  const r = await fetch(`${s.statsUrl.replace(/__stats$/, '__fault')}${query ? `?${query}` : ''}`);
+  assert.ok(r.ok);
+}
+
+/** Asks the background for a refresh, as the popup's button does, and waits for its end. */
+async function refreshNow(page, timeoutMs) {
+  const since = Date.now();
+  await page.evaluate(() => chrome.runtime.sendMessage({ type: 'refresh', reason: 'test' }));
+  return waitForIdle(ext.worker, since, timeoutMs);
+}
+
 for (const [fault, message, badge] of FAULTS) {
   test(`fault ${fault}: a clear message, and the previous data stays`, async () => {
-    const s = scenario(`${DATA}&${fault}`);
-    const since = Date.now();
-    await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
-    const status = await waitForIdle(ext.worker, since);
-    assert.equal(status.state, 'error', JSON.stringify(status));
-    await popup.locator('#banner-text', { hasText: message }).waitFor();
-    assert.equal(await popup.textContent('#count-sent'), '160', 'the last good snapshot is kept');
-    assert.equal(await rowCount(popup), 160);
-    assert.match(await popup.textContent('#freshness'), /\(stale\)/);
-    assert.equal(await waitForBadge(ext.worker, (t) => t === badge), badge);
+    await setFault(MAIN, fault);
+    try {
+      const status = await refreshNow(popup);
+      assert.equal(status.state, 'error', JSON.stringify(status));
+      await popup.locator('#banner-text', { hasText: message }).waitFor();
+      assert.equal(await popup.textContent('#count-sent'), '160', 'the last good snapshot is kept');
+      assert.equal(await rowCount(popup), 160);
+      assert.match(await popup.textContent('#freshness'), /\(stale\)/);
+      assert.equal(await waitForBadge(ext.worker, (t) => t === badge), badge);
+    } finally {
+      await setFault(MAIN, '');
+    }
   });
 }
 
 test('server errors and offline: retried, then reported with the data kept', async () => {
-  for (const [base, message] of [
-    [scenario(`${DATA}&fault=502`).baseUrl, /API had a problem \(502\)/],
-    ['http://127.0.0.1:9/linkedin', /Offline or the API cannot be reached/],
+  for (const [fault, message] of [
+    ['fault=502', /API had a problem \(502\)/],
+    ['fault=reset', /Offline or the API cannot be reached/],
   ]) {
-    const since = Date.now();
-    await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: base });
-    const status = await waitForIdle(ext.worker, since, 40_000);
-    assert.equal(status.state, 'error');
-    await popup.locator('#banner-text', { hasText: message }).waitFor();
-    assert.equal(await rowCount(popup), 160);
-    assert.equal(await waitForBadge(ext.worker, (t) => t === '23'), '23');
+    await setFault(MAIN, fault);
+    try {
+      const status = await refreshNow(popup, 40_000);
+      assert.equal(status.state, 'error');
+      await popup.locator('#banner-text', { hasText: message }).waitFor();
+      assert.equal(await rowCount(popup), 160);
+      assert.equal(await waitForBadge(ext.worker, (t) => t === '23'), '23');
+    } finally {
+      await setFault(MAIN, '');
+    }
   }
 });
 
@@ -278,11 +300,19 @@ test('badge: the chosen categories, "99+" above 99, and the refresh alarm follow
 
   const events = received.filter((r) => r.invitationCategory === 'EVENT').length;
   const orgs = received.filter((r) => r.invitationCategory === 'ORGANIZATION').length;
+  // Categories and the period do not change what is fetched: the badge is re-drawn from
+  // the stored snapshot, without a new sync.
+  const fetched = async () => (await (await fetch(s.statsUrl)).json()).byEndpoint;
+  const before = { byEndpoint: await fetched(), status: (await ext.worker.evaluate(() => chrome.storage.local.get('status'))).status };
   await configureThroughOptions(ext.context, ext.extensionId, {
     apiKey: API_KEY, baseUrl: s.baseUrl, refreshMinutes: 15, badgeCategories: ['EVENT', 'ORGANIZATION'],
   });
   assert.equal(await waitForBadge(ext.worker, (t) => t === String(events + orgs)), String(events + orgs));
   assert.equal((await ext.worker.evaluate(() => chrome.alarms.get('refresh'))).periodInMinutes, 15);
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await fetched();
+  assert.deepEqual([after.sent, after.received], [before.byEndpoint.sent, before.byEndpoint.received], 'no new sync');
+  assert.deepEqual((await ext.worker.evaluate(() => chrome.storage.local.get('status'))).status, before.status);
   const { settings } = await ext.worker.evaluate(() => chrome.storage.local.get('settings'));
   assert.deepEqual(settings.badgeCategories, ['ORGANIZATION', 'EVENT']);
   // Back to all categories for the tests that follow.
@@ -327,7 +357,7 @@ test('the API key appears nowhere in the DOM, console or error text', async () =
   const options = await ext.context.newPage();
   await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
   await options.locator('#apiKey').waitFor();
-  await options.getByRole('button', { name: 'Test connection' }).click();
+  await confirmedClick(options, 'Test connection');
   await options.getByText(/API key was rejected/).waitFor();
   for (const page of [popup, options]) {
     const html = await page.evaluate(() => document.documentElement.outerHTML + document.body.innerText);
@@ -442,4 +472,230 @@ test('accessibility: no serious or critical axe violations on the popup and opti
     }
   }
   await pages[1].close();
+});
+
+// ---- security: where the key goes, whose data is shown, traps, storage ----
+
+/** The options page, with uncaught page errors collected. */
+async function openOptions(errors = []) {
+  const page = await ext.context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await page.waitForFunction(() => document.querySelector('#refreshMinutes').options.length > 0);
+  return page;
+}
+
+const readStorage = (keys) => ext.worker.evaluate((k) => chrome.storage.local.get(k), keys);
+
+/** Polls storage.local until `accept(values)` holds; returns the values. */
+async function waitForStorage(keys, accept, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  let values;
+  while (Date.now() < until) {
+    values = await readStorage(keys);
+    if (accept(values)) return values;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`storage stayed ${JSON.stringify(values)}`);
+}
+
+test('the key goes only where the user meant: another host needs a second click', async () => {
+  const s = scenario('sent=4&received=2');
+  const page = await openOptions();
+  await page.getByLabel('API key', { exact: true }).fill(API_KEY);
+  if (!(await page.locator('#advanced').evaluate((d) => d.open))) await page.click('#advanced summary');
+  await page.getByLabel('API base URL').fill(s.baseUrl);
+  const before = (await readStorage('settings')).settings;
+  const host = new URL(s.baseUrl).host;
+  const warning = `Your API key will be sent to ${host}, which is not the official ConnectSafely API. Click Save again to confirm.`;
+
+  // Save: the first click warns, naming the host, and saves nothing.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#result', { hasText: warning }).waitFor();
+  assert.deepEqual((await readStorage('settings')).settings, before, 'nothing saved on the first click');
+  // Test connection is another button: its first click warns again, and sends nothing.
+  const { requests } = await (await fetch(s.statsUrl)).json();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.locator('#result', { hasText: 'Click Test connection again to confirm.' }).waitFor();
+  assert.equal((await (await fetch(s.statsUrl)).json()).requests, requests, 'the key was not sent');
+  // So Save warns again; a changed URL also asks again.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#result', { hasText: warning }).waitFor();
+  await page.getByLabel('API base URL').fill(`${s.baseUrl}/`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#result', { hasText: warning }).waitFor();
+  assert.deepEqual((await readStorage('settings')).settings, before);
+  // The second click on the same button confirms.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+  assert.equal((await readStorage('settings')).settings.baseUrl, s.baseUrl);
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '2'), '2');
+
+  // The official API needs no confirmation (no key here, so nothing is sent anywhere).
+  await page.getByLabel('API key', { exact: true }).fill('');
+  await page.getByLabel('API base URL').fill('https://api.connectsafely.ai/linkedin');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await waitForStorage('settings', ({ settings }) => settings.baseUrl === 'https://api.connectsafely.ai/linkedin', 5_000);
+  assert.equal(await page.textContent('#result'), 'Saved.');
+  await page.close();
+});
+
+test('a sync cancelled by a settings change never writes its snapshot', async () => {
+  // A's first request hangs for 4 s; the settings change to B (whose key is rejected)
+  // while it waits.
+  const a = scenario('sent=31&received=12&fault=slow&wait=4000&times=1');
+  const b = scenario('sent=5&received=5&fault=401');
+  const since = Date.now();
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: a.baseUrl });
+  await ext.worker.evaluate(() => new Promise((resolve) => {
+    const check = () => chrome.storage.local.get('status').then(({ status }) => (status?.state === 'syncing' ? resolve() : setTimeout(check, 50)));
+    check();
+  }));
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: b.baseUrl });
+  const status = await waitForIdle(ext.worker, since);
+  assert.equal(status.error?.kind, 'unauthorized', JSON.stringify(status));
+  // Wait past the end of A's hung request: A neither goes on nor writes.
+  await new Promise((r) => setTimeout(r, 4_500));
+  const { snapshot } = await readStorage('snapshot');
+  assert.equal(snapshot, undefined, `no snapshot: ${JSON.stringify(snapshot?.counts)}`);
+  const { byEndpoint } = await (await fetch(a.statsUrl)).json();
+  assert.deepEqual([byEndpoint.sent, byEndpoint.received], [1, undefined], JSON.stringify(byEndpoint));
+  const page = await openPopup();
+  await page.locator('#banner-text', { hasText: /API key was rejected/ }).waitFor();
+  assert.equal(await page.textContent('#count-sent'), '');
+  await page.close();
+});
+
+test("a snapshot of another account is never shown or counted", async () => {
+  const s = scenario('sent=6&received=3');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '3'), '3');
+  const { snapshot } = await readStorage('snapshot');
+  assert.match(snapshot.account, /^[0-9a-f]{16}$/);
+  assert.equal(snapshot.schema, 1);
+  assert.ok(!JSON.stringify(snapshot).includes(API_KEY));
+  // A late write of another account's data (as a superseded sync could have made).
+  const page = await openPopup();
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '6');
+  await ext.worker.evaluate((snap) => chrome.storage.local.set({
+    snapshot: { ...snap, account: '0123456789abcdef', counts: { ...snap.counts, sent: 99, received: 42 } },
+  }), snapshot);
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '');
+  assert.equal(await page.textContent('#freshness'), 'Not loaded yet');
+  // The badge counts only this account's snapshot: a refresh of the badge (a badge
+  // category change) shows nothing rather than 42.
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl, badgeCategories: ['EVENT'] });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === ''), '');
+  // The next sync writes this account's snapshot again.
+  await refreshNow(page);
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '6');
+  await configureThroughOptions(ext.context, ext.extensionId, {
+    apiKey: API_KEY, baseUrl: s.baseUrl, badgeCategories: ['CONNECTION', 'ORGANIZATION', 'NEWSLETTER', 'EVENT', 'MEMBER_FOLLOW', 'OTHER'],
+  });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '3'), '3');
+  await page.close();
+});
+
+test('a trap in the WASM module: internal error in words, old counts kept, next refresh works', async () => {
+  const s = scenario('sent=25&received=7');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '7'), '7');
+  const page = await openPopup();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '25');
+  const send = (message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+
+  // The test hook is refused unless storage.local holds `testHooks: true`.
+  assert.equal((await send({ type: 'testTrap' })).ok, false);
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testHooks: true }));
+  try {
+    assert.deepEqual(await send({ type: 'testTrap' }), { ok: true, data: { armed: true } });
+    // The next sync traps after its first page.
+    const status = await refreshNow(page);
+    assert.equal(status.state, 'error');
+    assert.equal(status.error.kind, 'internal', JSON.stringify(status));
+    await page.locator('#banner-text', { hasText: 'Pending hit an internal error and restarted its engine.' }).waitFor();
+    assert.equal(await page.textContent('#count-sent'), '25', 'the last good snapshot stays');
+    assert.match(await page.textContent('#freshness'), /\(stale\)/);
+    assert.equal(await waitForBadge(ext.worker, (t) => t === '7'), '7');
+    // Nothing was left running: the next refresh runs on a fresh module and succeeds.
+    const next = await refreshNow(page);
+    assert.equal(next.state, 'ok', JSON.stringify(next));
+    await page.waitForFunction(() => document.querySelector('#banner').hidden);
+    assert.equal(await page.textContent('#count-sent'), '25');
+    // Every other call into the module works again too.
+    const accounts = await send({ type: 'test', settings: { apiKey: API_KEY, baseUrl: s.baseUrl } });
+    assert.equal(accounts.data.length, 2);
+  } finally {
+    await ext.worker.evaluate(() => chrome.storage.local.remove('testHooks'));
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('garbage in storage: the pages render with words, and a refresh then works', async () => {
+  const s = scenario('sent=8&received=4');
+  const cases = [
+    { settings: 'settings', snapshot: 42, status: [1, 2] },
+    { settings: null, snapshot: { counts: 'many', sent: {} }, status: { state: 'error', error: null } },
+    {
+      settings: { apiKey: 7, baseUrl: { href: 'x' }, refreshMinutes: 'often', badgeCategories: 'EVENT', accountId: [] },
+      snapshot: [],
+      status: { schema: 1, state: 'error', error: { kind: 12 } },
+    },
+    {
+      settings: { apiKey: '', baseUrl: 'javascript:alert(1)', refreshMinutes: -1 },
+      snapshot: { schema: 1, account: null, counts: null },
+      status: { schema: 99, state: 'ok', at: 'now' },
+    },
+  ];
+  for (const c of cases) {
+    const label = JSON.stringify(c);
+    await ext.worker.evaluate((v) => chrome.storage.local.set({ settings: v }), c.settings);
+    // The background reads the garbage as "no key yet" (a status of its own, the first
+    // time); then the rest of the garbage goes in, which it does not react to.
+    await new Promise((r) => setTimeout(r, 500));
+    await waitForStorage('status', ({ status }) => status?.state !== 'syncing');
+    await ext.worker.evaluate((v) => chrome.storage.local.set({ snapshot: v.snapshot, status: v.status }), c);
+    const errors = [];
+    const popupPage = await ext.context.newPage();
+    popupPage.on('pageerror', (e) => errors.push(String(e)));
+    await popupPage.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+    await popupPage.getByText('Add your ConnectSafely API key').waitFor();
+    assert.equal(await popupPage.textContent('#freshness'), 'Not loaded yet', label);
+    assert.equal(await popupPage.textContent('#count-sent'), '', label);
+    const options = await openOptions(errors);
+    assert.equal(await options.inputValue('#apiKey'), '', label);
+    assert.equal(await options.inputValue('#baseUrl'), 'https://api.connectsafely.ai/linkedin', label);
+    assert.equal(await options.inputValue('#refreshMinutes'), '15', label);
+    assert.deepEqual(errors, [], label);
+    await Promise.all([popupPage.close(), options.close()]);
+  }
+
+  // An older schema: what the previous release stored (no schema, no account tag). The
+  // settings are migrated and kept; the untagged snapshot is not shown; a refresh works.
+  const since = Date.now();
+  await ext.worker.evaluate(() => chrome.storage.local.clear());
+  await ext.worker.evaluate((base) => chrome.storage.local.set({
+    snapshot: { takenAtMs: Date.now(), counts: { sent: 999, received: 999, receivedByCategory: {} }, sent: [], received: [],
+      cost: { requests: 1, pages: 1, retries: 0, durationMs: 1 } },
+    status: { state: 'ok', at: Date.now() },
+  }).then(() => chrome.storage.local.set({
+    settings: { apiKey: 'sk_old_release_key', accountId: '', baseUrl: base, refreshMinutes: 30, badgeCategories: [] },
+  })), s.baseUrl);
+  const errors = [];
+  const page = await ext.context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+  assert.notEqual(await page.textContent('#count-sent'), '999');
+  await waitForStorage('status', ({ status }) => status?.state === 'ok' && status.at >= since);
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '8');
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '4'), '4');
+  const stored = await readStorage(['settings', 'snapshot', 'status']);
+  assert.equal(stored.snapshot.schema, 1);
+  assert.equal(stored.status.schema, 1);
+  assert.equal((await ext.worker.evaluate(() => chrome.alarms.get('refresh'))).periodInMinutes, 30);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

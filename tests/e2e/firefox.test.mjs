@@ -45,6 +45,16 @@ const type = async (css, text) => {
 };
 const click = async (css) => wd('POST', s(`/element/${await find(css)}/click`), {});
 
+/** Save on the options page for a base URL other than the official API: the first click
+ * warns, naming the host that would receive the key; the second confirms. */
+async function saveConfirmed(baseUrl) {
+  await click('#save');
+  const host = new URL(baseUrl).host;
+  await waitFor(() => run('return document.querySelector("#result").textContent.startsWith(arguments[0])', `Your API key will be sent to ${host},`));
+  await click('#save');
+  await waitFor(() => run('return document.querySelector("#result").textContent === "Saved."'));
+}
+
 /** WebDriver cannot navigate to moz-extension:// URLs; open them as a tab from chrome context. */
 async function openExtensionPage(page) {
   const before = await wd('GET', s('/window/handles'));
@@ -100,8 +110,7 @@ test('Firefox: options → badge → popup counts match the dataset', async () =
   await type('#apiKey', 'sk_firefox_e2e_key');
   await click('#advanced summary');
   await type('#baseUrl', sc.baseUrl);
-  await click('#save');
-  await waitFor(() => run('return document.querySelector("#result").textContent === "Saved."'));
+  await saveConfirmed(sc.baseUrl);
 
   const badge = await waitFor(async () => {
     const text = await runAsync('browser.action.getBadgeText({}).then(arguments[0])');
@@ -126,9 +135,40 @@ test('Firefox: a rejected key shows its message and a "!" badge', async () => {
   await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
   if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
   await type('#baseUrl', sc.baseUrl);
-  await click('#save');
+  await saveConfirmed(sc.baseUrl);
   await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '!');
   await openExtensionPage('popup.html');
   const text = await waitFor(() => run('const t = document.querySelector("#banner-text").textContent; return t.includes("rejected") && t'));
   assert.match(text, /The API key was rejected/);
+});
+
+test('Firefox: a trap in the WASM module shows the internal error, the counts stay, the next refresh works', async () => {
+  const sc = scenario('sent=12&received=3');
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  await type('#apiKey', 'sk_firefox_e2e_key');
+  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
+  await type('#baseUrl', sc.baseUrl);
+  await saveConfirmed(sc.baseUrl);
+  await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '3');
+  await openExtensionPage('popup.html');
+  await waitFor(() => run('return document.querySelector("#count-sent").textContent === "12"'));
+  const send = (message) => runAsync('browser.runtime.sendMessage(arguments[0]).then(arguments[1])', message);
+  const refreshed = () => runAsync(`browser.runtime.sendMessage({ type: 'refresh', reason: 'test' })
+    .then(() => browser.storage.local.get('status')).then((r) => arguments[0](r.status))`);
+
+  assert.equal((await send({ type: 'testTrap' })).ok, false, 'refused without the storage flag');
+  await runAsync('browser.storage.local.set({ testHooks: true }).then(() => arguments[0]())');
+  try {
+    assert.deepEqual(await send({ type: 'testTrap' }), { ok: true, data: { armed: true } });
+    const status = await refreshed();
+    assert.equal(status.error?.kind, 'internal', JSON.stringify(status));
+    await waitFor(() => run('return document.querySelector("#banner-text").textContent.includes("internal error")'));
+    assert.equal(await run('return document.querySelector("#count-sent").textContent'), '12');
+    assert.equal(await runAsync('browser.action.getBadgeText({}).then(arguments[0])'), '3');
+    const next = await refreshed();
+    assert.equal(next.state, 'ok', JSON.stringify(next));
+  } finally {
+    await runAsync('browser.storage.local.remove("testHooks").then(() => arguments[0]())');
+  }
 });

@@ -1,0 +1,462 @@
+//! What the extension keeps in `storage.local`, and how it is read back.
+//!
+//! Three values are stored: `settings` (written by the options page), `snapshot` (the
+//! last good sync) and `status` (syncing, ok or error). Each carries `schema`
+//! ([`SCHEMA`]). Storage is outside data: an older version of the extension, a user
+//! with the developer tools or an interrupted write may leave anything there, so every
+//! reader here takes the raw stored value and returns a clean one or nothing, and never
+//! fails:
+//!
+//! - settings are migrated field by field: a missing or malformed field takes its
+//!   default, so an upgrade keeps the user's key;
+//! - a snapshot is shown or counted only when it has this schema, reads as a
+//!   [`Snapshot`] and carries the [`account_tag`] of the current settings: data fetched
+//!   with another key, base URL or account never appears as the current account's;
+//! - a status of another schema or of the wrong shape is absent.
+
+use crate::config::{validate_base_url, DEFAULT_BASE_URL};
+use crate::sync::Snapshot;
+use crate::json::{FromJson, Json as Value, Path};
+use serde::Serialize;
+
+/// The schema version of every stored value. Values of another version are read as
+/// absent (snapshot, status) or migrated field by field (settings).
+pub const SCHEMA: u32 = 1;
+
+/// The background refresh period when none (or a malformed one) is stored.
+pub const DEFAULT_REFRESH_MINUTES: u32 = 15;
+const MAX_REFRESH_MINUTES: u32 = 24 * 60;
+const MAX_CATEGORIES: usize = 32;
+const MAX_SHORT_TEXT: usize = 64;
+const MAX_MESSAGE: usize = 1_000;
+
+/// Whether a stored value carries this [`SCHEMA`] (a number: text does not count).
+fn has_schema(raw: &Value) -> bool {
+    matches!(raw.get("schema"), Some(v @ Value::Num(_)) if v.as_u64() == Some(u64::from(SCHEMA)))
+}
+
+/// The settings, always complete and valid enough to act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// The API key (trimmed); `""` when none is stored.
+    pub api_key: String,
+    /// The account id; `""` lets the API choose (also for a malformed stored id).
+    pub account_id: String,
+    /// The validated base URL; the official API's when the stored one is missing or
+    /// not a usable URL.
+    pub base_url: String,
+    /// The background refresh period, 1 to 1 440 minutes.
+    pub refresh_minutes: u32,
+    /// The categories the badge counts; empty for all.
+    pub badge_categories: Vec<String>,
+}
+
+fn text<'v>(raw: &'v Value, key: &str) -> Option<&'v str> {
+    raw.get(key).and_then(Value::as_str).map(str::trim)
+}
+
+fn short(s: &str) -> bool {
+    !s.is_empty() && s.len() <= MAX_SHORT_TEXT
+}
+
+impl Settings {
+    /// Reads stored settings of any schema, field by field (see the module doc).
+    pub fn read(raw: &Value) -> Settings {
+        let account_id = text(raw, "accountId")
+            .filter(|a| a.len() <= MAX_SHORT_TEXT && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .unwrap_or("");
+        let refresh_minutes = raw
+            .get("refreshMinutes")
+            .and_then(Value::as_u64)
+            .filter(|m| *m >= 1)
+            .map_or(DEFAULT_REFRESH_MINUTES, |m| u32::try_from(m.min(u64::from(MAX_REFRESH_MINUTES))).unwrap_or(MAX_REFRESH_MINUTES));
+        let mut badge_categories: Vec<String> = Vec::new();
+        for c in raw.get("badgeCategories").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(c) = c.as_str().map(str::trim).filter(|c| short(c)) {
+                if badge_categories.len() < MAX_CATEGORIES && !badge_categories.iter().any(|b| b == c) {
+                    badge_categories.push(c.to_string());
+                }
+            }
+        }
+        Settings {
+            schema: SCHEMA,
+            api_key: text(raw, "apiKey").unwrap_or("").to_string(),
+            account_id: account_id.to_string(),
+            base_url: text(raw, "baseUrl")
+                .and_then(|u| validate_base_url(u).ok())
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
+            refresh_minutes,
+            badge_categories,
+        }
+    }
+
+    /// The [`account_tag`] of these settings: what their syncs fetch.
+    pub fn account_tag(&self) -> String {
+        account_tag(&self.api_key, &self.base_url, Some(&self.account_id))
+    }
+}
+
+/// 64-bit FNV-1a.
+fn fnv1a64(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Which account's data a snapshot is: 16 hex digits of an FNV-1a 64 hash of the API
+/// key, the base URL and the account id (each normalized as the client uses it), never
+/// the key itself. Two settings fetch the same data exactly when their tags are equal.
+///
+/// Not a secret-keeping hash: it only tells snapshots apart. (The key it is computed
+/// from is stored next to it, in the settings.)
+pub fn account_tag(api_key: &str, base_url: &str, account_id: Option<&str>) -> String {
+    let base = validate_base_url(base_url).unwrap_or_else(|_| base_url.trim().trim_end_matches('/').to_string());
+    let account = account_id.map(str::trim).unwrap_or("");
+    // NUL separators: no part can contain one (keys are printable ASCII, URLs are checked).
+    let h = fnv1a64(&[b"pending-account-v1", b"\0", api_key.trim().as_bytes(), b"\0", base.as_bytes(), b"\0", account.as_bytes()]);
+    format!("{h:016x}")
+}
+
+/// A snapshot as stored: the [`Snapshot`] with its schema and account tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stamped<'a> {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// The [`account_tag`] of the settings the snapshot was fetched with.
+    pub account: &'a str,
+    /// The snapshot's own fields.
+    #[serde(flatten)]
+    pub snapshot: &'a Snapshot,
+}
+
+impl<'a> Stamped<'a> {
+    /// `snapshot`, tagged as fetched for `account` (an [`account_tag`]).
+    pub fn new(snapshot: &'a Snapshot, account: &'a str) -> Self {
+        Stamped { schema: SCHEMA, account, snapshot }
+    }
+}
+
+/// The stored snapshot, when it has this schema, reads as a [`Snapshot`] and was
+/// fetched for `account` (the current settings' [`account_tag`]); else `None`.
+pub fn read_snapshot(raw: Value, account: &str) -> Option<Snapshot> {
+    if !has_schema(&raw) {
+        return None;
+    }
+    if raw.get("account").and_then(Value::as_str) != Some(account) {
+        return None;
+    }
+    // `schema` and `account` are unknown fields to the Snapshot decoder, which skips them.
+    Snapshot::from_json(&raw, &Path::Root).ok()
+}
+
+/// Where a sync stands, as the background stores it and the popup shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// `syncing`, `ok` or `error`.
+    pub state: &'static str,
+    /// When the state was reached (epoch ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<f64>,
+    /// Syncing: when the sync started (epoch ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// Syncing: what started it (`popup`, `alarm`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Syncing: the last page reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<StoredProgress>,
+    /// Error: what went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<StoredError>,
+}
+
+/// The progress of a running sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredProgress {
+    /// `sent`, `received` or `connections`.
+    pub list: &'static str,
+    /// Pages so far.
+    pub pages: u32,
+    /// Items so far.
+    pub items: u32,
+}
+
+/// A stored error: the `{kind, status?, message, retryAt?}` shape of
+/// [`crate::ErrorReport`], plus the kinds the extension adds itself (`no_key`,
+/// `permission`, `internal`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredError {
+    /// Lower-case letters and `_`.
+    pub kind: String,
+    /// HTTP status, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The message (at most 1 000 characters).
+    pub message: String,
+    /// When a retry is allowed (epoch ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<f64>,
+}
+
+fn time(raw: &Value, key: &str) -> Option<f64> {
+    raw.get(key).and_then(Value::as_u64).map(|t| t as f64)
+}
+
+fn count(raw: &Value, key: &str) -> Option<u32> {
+    raw.get(key).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok())
+}
+
+fn read_error(raw: &Value) -> Option<StoredError> {
+    let kind = text(raw, "kind").filter(|k| short(k) && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))?;
+    let message = text(raw, "message").unwrap_or("");
+    Some(StoredError {
+        kind: kind.to_string(),
+        status: raw.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok()),
+        message: message.chars().take(MAX_MESSAGE).collect(),
+        retry_at: time(raw, "retryAt"),
+    })
+}
+
+fn read_progress(raw: &Value) -> Option<StoredProgress> {
+    let list = match raw.get("list").and_then(Value::as_str)? {
+        "sent" => "sent",
+        "received" => "received",
+        "connections" => "connections",
+        _ => return None,
+    };
+    Some(StoredProgress { list, pages: count(raw, "pages")?, items: count(raw, "items")? })
+}
+
+/// The stored status, when it has this schema and a known shape; else `None`.
+pub fn read_status(raw: &Value) -> Option<Status> {
+    if !has_schema(raw) {
+        return None;
+    }
+    let (state, error) = match raw.get("state").and_then(Value::as_str)? {
+        "syncing" => ("syncing", None),
+        "ok" => ("ok", None),
+        "error" => ("error", Some(read_error(raw.get("error")?)?)),
+        _ => return None,
+    };
+    let syncing = state == "syncing";
+    Some(Status {
+        schema: SCHEMA,
+        state,
+        at: time(raw, "at"),
+        started_at: time(raw, "startedAt").filter(|_| syncing),
+        reason: text(raw, "reason").filter(|r| syncing && short(r)).map(str::to_string),
+        progress: raw.get("progress").filter(|_| syncing).and_then(read_progress),
+        error,
+    })
+}
+
+/// What a settings change asks of the background.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChange {
+    /// Another key, base URL or account: the running sync is cancelled for good, the
+    /// stored snapshot is no longer this account's, and a new sync starts.
+    pub refetch: bool,
+    /// Another refresh period: the alarm is set again.
+    pub reschedule: bool,
+}
+
+/// Compares stored settings before and after a change (raw values, read as
+/// [`Settings::read`] does). Anything else (the badge categories) only re-draws the
+/// badge from the snapshot already stored.
+pub fn settings_change(before: &Value, after: &Value) -> SettingsChange {
+    let (before, after) = (Settings::read(before), Settings::read(after));
+    SettingsChange {
+        refetch: before.account_tag() != after.account_tag(),
+        reschedule: before.refresh_minutes != after.refresh_minutes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::{Cost, Counts};
+    use serde_json::json;
+
+    /// A `json!` value as the crate's own reader sees it.
+    fn j(v: &serde_json::Value) -> Value {
+        crate::json::parse(&v.to_string()).unwrap()
+    }
+
+    const MOCK: &str = "http://127.0.0.1:8787/linkedin";
+
+    #[test]
+    fn settings_are_migrated_field_by_field() {
+        // A version-0 value (no schema), as the previous release wrote it: kept.
+        let old = json!({"apiKey": " sk_1 ", "accountId": "696ce9e780e0483585e4e553", "baseUrl": MOCK,
+                         "refreshMinutes": 30, "badgeCategories": ["EVENT", "EVENT", 7, ""]});
+        let s = Settings::read(&j(&old));
+        assert_eq!(
+            s,
+            Settings {
+                schema: SCHEMA,
+                api_key: "sk_1".into(),
+                account_id: "696ce9e780e0483585e4e553".into(),
+                base_url: MOCK.into(),
+                refresh_minutes: 30,
+                badge_categories: vec!["EVENT".into()],
+            }
+        );
+        // Garbage of every kind: the defaults, never a failure.
+        let defaults = Settings::read(&Value::Null);
+        assert_eq!((defaults.api_key.as_str(), defaults.base_url.as_str(), defaults.refresh_minutes), ("", DEFAULT_BASE_URL, 15));
+        for raw in [json!("settings"), json!(42), json!([1, 2]), json!({"apiKey": {"a": 1}, "baseUrl": 5}), json!(null)] {
+            let s = Settings::read(&j(&raw));
+            assert_eq!(s.api_key, "", "{raw}");
+            assert_eq!(s.base_url, DEFAULT_BASE_URL, "{raw}");
+            assert!(s.badge_categories.is_empty(), "{raw}");
+        }
+        let odd = json!({"apiKey": "k", "accountId": "a&b=c", "baseUrl": "javascript:alert(1)", "refreshMinutes": -3,
+                         "badgeCategories": "EVENT"});
+        let s = Settings::read(&j(&odd));
+        assert_eq!((s.account_id.as_str(), s.base_url.as_str(), s.refresh_minutes), ("", DEFAULT_BASE_URL, 15));
+        assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 100_000}))).refresh_minutes, 1_440);
+        // Not a whole number of minutes: malformed, the default.
+        assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 2.6}))).refresh_minutes, 15);
+        assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 1e300}))).refresh_minutes, 15);
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(text.contains("\"schema\":1") && text.contains("\"apiKey\":\"k\""), "{text}");
+    }
+
+    #[test]
+    fn account_tags_tell_accounts_apart_and_never_hold_the_key() {
+        let tag = account_tag("sk_live_SECRET", MOCK, None);
+        assert_eq!(tag.len(), 16);
+        assert!(tag.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(!tag.contains("SECRET"));
+        // Normalized as the client uses them: same data, same tag.
+        assert_eq!(tag, account_tag(" sk_live_SECRET ", &format!("{MOCK}/"), Some("")));
+        // Any part changed: another tag.
+        assert_ne!(tag, account_tag("sk_live_SECRET2", MOCK, None));
+        assert_ne!(tag, account_tag("sk_live_SECRET", DEFAULT_BASE_URL, None));
+        assert_ne!(tag, account_tag("sk_live_SECRET", MOCK, Some("60d21b4667d0d8992e610c85")));
+        // The separators keep parts apart.
+        assert_ne!(account_tag("ab", "https://c.example", None), account_tag("a", "https://bc.example", None));
+        // Known FNV-1a 64 value: the empty input hashes to the offset basis.
+        assert_eq!(fnv1a64(&[]), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(&[b"a"]), 0xaf63_dc4c_8601_ec8c);
+        let settings = Settings::read(&j(&json!({"apiKey": "sk_live_SECRET", "baseUrl": MOCK})));
+        assert_eq!(settings.account_tag(), tag);
+    }
+
+    fn snapshot() -> Snapshot {
+        Snapshot {
+            taken_at_ms: 1.7e12,
+            account_id: None,
+            skipped: Default::default(),
+            counts: Counts::of(&[], &[]),
+            sent: vec![],
+            received: vec![],
+            connection_count: None,
+            cost: Cost { requests: 2, pages: 2, retries: 0, duration_ms: 3.0 },
+        }
+    }
+
+    #[test]
+    fn snapshots_are_read_only_for_their_account_and_schema() {
+        let tag = account_tag("k", MOCK, None);
+        let stored = serde_json::to_value(Stamped::new(&snapshot(), &tag)).unwrap();
+        assert_eq!(stored["schema"], json!(SCHEMA));
+        assert_eq!(stored["account"], json!(tag));
+        assert_eq!(stored["counts"]["sent"], json!(0), "the snapshot's own fields stay at the top level");
+        assert_eq!(read_snapshot(j(&stored), &tag), Some(snapshot()));
+        // Another account's snapshot is never this account's.
+        assert_eq!(read_snapshot(j(&stored), &account_tag("k2", MOCK, None)), None);
+        // An older schema (no tag at all), another schema, or the wrong shape: absent.
+        let mut old = stored.clone();
+        old.as_object_mut().unwrap().remove("schema");
+        old.as_object_mut().unwrap().remove("account");
+        assert_eq!(read_snapshot(j(&old), &tag), None);
+        let mut newer = stored.clone();
+        newer["schema"] = json!(2);
+        assert_eq!(read_snapshot(j(&newer), &tag), None);
+        for garbage in [json!(null), json!("snapshot"), json!([stored.clone()]), json!({"schema": 1, "account": tag})] {
+            assert_eq!(read_snapshot(j(&garbage), &tag), None, "{garbage}");
+        }
+        // Stored counts are never trusted: they are recomputed from the stored lists, and
+        // a stored item that cannot be read is left out.
+        let mut bad = stored.clone();
+        bad["counts"] = json!("many");
+        assert_eq!(read_snapshot(j(&bad), &tag), Some(snapshot()));
+        let mut bad = stored;
+        bad["sent"] = json!([{"invitationId": null}, {"invitationId": "7"}]);
+        let read = read_snapshot(j(&bad), &tag).unwrap();
+        assert_eq!((read.counts.sent, read.sent.len()), (1, 1));
+        bad["sent"] = json!("many");
+        assert_eq!(read_snapshot(j(&bad), &tag), None, "a list that is not a list");
+    }
+
+    #[test]
+    fn statuses_of_the_wrong_shape_are_absent() {
+        let ok = json!({"schema": 1, "state": "ok", "at": 5});
+        assert_eq!(read_status(&j(&ok)).map(|s| (s.state, s.at)), Some(("ok", Some(5.0))));
+        let syncing = json!({"schema": 1, "state": "syncing", "startedAt": 9, "reason": "popup",
+                             "progress": {"list": "received", "pages": 2, "items": 20}});
+        let s = read_status(&j(&syncing)).unwrap();
+        assert_eq!(s.progress, Some(StoredProgress { list: "received", pages: 2, items: 20 }));
+        assert_eq!(s.reason.as_deref(), Some("popup"));
+        let error = json!({"schema": 1, "state": "error", "at": 1,
+                           "error": {"kind": "rate_limited", "status": 429, "message": "slow down", "retryAt": 7}});
+        let e = read_status(&j(&error)).unwrap().error.unwrap();
+        assert_eq!((e.kind.as_str(), e.status, e.message.as_str(), e.retry_at), ("rate_limited", Some(429), "slow down", Some(7.0)));
+        let text = serde_json::to_value(read_status(&j(&error)).unwrap()).unwrap();
+        assert_eq!(text["error"], json!({"kind": "rate_limited", "status": 429, "message": "slow down", "retryAt": 7.0}));
+
+        // A malformed progress is dropped, the status kept.
+        let odd = json!({"schema": 1, "state": "syncing", "progress": {"list": "<b>", "pages": 1, "items": 1}});
+        assert_eq!(read_status(&j(&odd)).unwrap().progress, None);
+        for garbage in [
+            json!(null),
+            json!("ok"),
+            json!({"state": "ok", "at": 5}), // version 0: no schema
+            json!({"schema": "1", "state": "ok"}),
+            json!({"schema": 1, "state": "done"}),
+            json!({"schema": 1, "state": "error"}),
+            json!({"schema": 1, "state": "error", "error": null}),
+            json!({"schema": 1, "state": "error", "error": {"kind": 401}}),
+            json!({"schema": 1, "state": "error", "error": {"kind": "<img src=x>"}}),
+            json!({"schema": 1, "state": ["ok"]}),
+        ] {
+            assert_eq!(read_status(&j(&garbage)), None, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn only_what_is_fetched_triggers_a_new_sync() {
+        let a = json!({"apiKey": "k", "baseUrl": MOCK, "refreshMinutes": 15, "badgeCategories": []});
+        let with = |k: &str, v: serde_json::Value| {
+            let mut b = a.clone();
+            b[k] = v;
+            b
+        };
+        let none = SettingsChange { refetch: false, reschedule: false };
+        assert_eq!(settings_change(&j(&a), &j(&with("badgeCategories", json!(["EVENT"])))), none);
+        assert_eq!(settings_change(&j(&a), &j(&a)), none);
+        assert_eq!(settings_change(&j(&a), &j(&with("refreshMinutes", json!(30)))), SettingsChange { refetch: false, reschedule: true });
+        for (k, v) in [("apiKey", json!("k2")), ("baseUrl", json!(DEFAULT_BASE_URL)), ("accountId", json!("abc"))] {
+            assert!(settings_change(&j(&a), &j(&with(k, v))).refetch, "{k}");
+        }
+        // A trailing slash or spaces fetch the same data.
+        assert!(!settings_change(&j(&a), &j(&with("baseUrl", json!(format!(" {MOCK}/ "))))).refetch);
+        // From nothing (first install) to a key: fetch.
+        assert!(settings_change(&Value::Null, &j(&a)).refetch);
+    }
+}
