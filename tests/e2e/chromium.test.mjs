@@ -559,7 +559,8 @@ test('a sync cancelled by a settings change never writes its snapshot', async ()
   const { snapshot } = await readStorage('snapshot');
   assert.equal(snapshot, undefined, `no snapshot: ${JSON.stringify(snapshot?.counts)}`);
   const { byEndpoint } = await (await fetch(a.statsUrl)).json();
-  assert.deepEqual([byEndpoint.sent, byEndpoint.received], [1, undefined], JSON.stringify(byEndpoint));
+  // The hung request was A's first (received come first); nothing followed it.
+  assert.deepEqual([byEndpoint.received, byEndpoint.sent], [1, undefined], JSON.stringify(byEndpoint));
   const page = await openPopup();
   await page.locator('#banner-text', { hasText: /API key was rejected/ }).waitFor();
   assert.equal(await page.textContent('#count-sent'), '');
