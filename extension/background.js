@@ -6,7 +6,7 @@
 // Rust (readSettings, readSnapshot, readStatus): garbage there reads as absent.
 
 import {
-  Client, badgeText, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, __testArmTrap,
+  Client, badgeText, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, refreshPlan, __testArmTrap,
 } from './pkg/pending_core.js';
 import { api, coreReady, getSettings, t, errorText, asApiError, BLOCKING, permissionPatternFor } from './shared.js';
 
@@ -76,6 +76,7 @@ async function stored() {
   const raw = await api.storage.local.get(['settings', 'snapshot', 'status']);
   const settings = await getSettings();
   return {
+    raw,
     settings,
     snapshot: guard(() => readSnapshot(raw.snapshot, raw.settings)),
     status: guard(() => readStatus(raw.status)),
@@ -124,8 +125,9 @@ async function classify(error, settings) {
   return e;
 }
 
-/** The badge from storage: a snapshot counts only for the account of the current settings. */
-async function applyBadge() {
+/** The badge from storage: a snapshot counts only for the account of the current settings.
+ * `counts` (the received invitations of a sync still running) replace the stored ones. */
+async function applyBadge(counts) {
   const { settings, snapshot, status } = await stored();
   const error = status?.state === 'error' ? status.error : null;
   if (error && BLOCKING.has(error.kind)) {
@@ -134,19 +136,24 @@ async function applyBadge() {
     await api.action.setTitle({ title: t('badgeErrTitle', errorText(error)) });
     return;
   }
-  const text = snapshot ? guard(() => badgeText(snapshot.counts, settings.badgeCategories)) : '';
+  const shown = counts ?? snapshot?.counts;
+  const text = shown ? guard(() => badgeText(shown, settings.badgeCategories)) : '';
   await api.action.setBadgeText({ text });
   await api.action.setBadgeBackgroundColor({ color: '#0a3d62' });
   await api.action.setTitle({ title: t('extName') + (error ? ` — ${errorText(error)}` : '') });
 }
 
 async function doRefresh(reason, token) {
-  const settings = await getSettings();
+  const { raw, settings, snapshot: previous } = await stored();
   if (token.cancelled) return;
   if (!settings.apiKey) {
     await setStatus(token, { state: 'error', error: { kind: 'no_key', message: 'no API key' }, at: Date.now() });
     return applyBadge();
   }
+  // What to fetch is Rust's decision (the refresh policy): the scheduled refresh walks
+  // the received invitations only, the sent ones refresh when stale.
+  const scope = guard(() => refreshPlan(reason, raw.settings, raw.snapshot, raw.status, Date.now()));
+  if (!scope) return;
   const startedAt = Date.now();
   await setStatus(token, { state: 'syncing', startedAt, reason, progress: null });
   // Chrome stops a worker that makes no extension call for 30 s, and the pacing can wait
@@ -156,7 +163,12 @@ async function doRefresh(reason, token) {
   try {
     const client = clientFor(settings);
     // Writing progress after every page also keeps Chrome's worker alive during a long walk.
-    const sync = guard(() => client.sync((progress) => { setStatus(token, { state: 'syncing', startedAt, reason, progress }); }));
+    const onProgress = (progress) => {
+      // The received invitations are in: the badge shows them before the sent walk.
+      if (progress.receivedCounts) { if (!token.cancelled) applyBadge(progress.receivedCounts).catch(logFailure('badge')); return; }
+      setStatus(token, { state: 'syncing', startedAt, reason, progress });
+    };
+    const sync = guard(() => client.sync(onProgress, scope, previous));
     // The snapshot comes tagged with the account it was fetched for (key, base URL, account).
     const snapshot = await guarded(sync);
     if (token.cancelled) return;
@@ -222,13 +234,9 @@ async function onSettingsChanged(before, after) {
 async function handle(message) {
   switch (message?.type) {
     case 'refresh': {
-      if (message.ifOlderThanMs) {
-        const { snapshot, status } = await stored();
-        const fresh = snapshot && status?.state === 'ok' && Date.now() - snapshot.takenAtMs < message.ifOlderThanMs;
-        if (fresh) return { skipped: true };
-      }
-      await refresh(message.reason ?? 'popup');
-      return { skipped: false };
+      // `popup` (opened: the policy decides what is stale) or `button` (everything).
+      await refresh(message.reason === 'popup' ? 'popup' : 'button');
+      return {};
     }
     case 'connections': {
       const client = clientFor(await getSettings());
@@ -278,6 +286,10 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   );
   return true; // answer asynchronously
 });
+
+// Every wake (install, browser start, an alarm, a message): the badge from storage at
+// once, before any request.
+applyBadge().catch(logFailure('badge'));
 
 // A worker stopped mid-sync left status "syncing" behind: start that sync again.
 stored().then(({ status }) => {

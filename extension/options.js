@@ -5,11 +5,13 @@
 // that would receive the key (decided in Rust: keyDestination); a second click on the
 // same button confirms.
 
-import { keyDestination, readSettings } from './pkg/pending_core.js';
+import { keyDestination, readSettings, readSnapshot, dailyCost } from './pkg/pending_core.js';
 import { api, t, localize, send, errorText, getSettings, coreReady, manifestOrigins, CATEGORIES, DEFAULT_BASE_URL } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_CHOICES = [5, 15, 30, 60, 120];
+const SENT_AGE_CHOICES = [30, 60, 180, 360, 720, 1440];
+const SENT_PER_DAY_CHOICES = [0, 1, 2, 4, 6];
 
 function option(value, label) {
   const o = document.createElement('option');
@@ -48,6 +50,8 @@ function readForm() {
     accountId: $('accountId').value,
     baseUrl: dest.baseUrl,
     refreshMinutes: Number($('refreshMinutes').value),
+    sentMaxAgeMinutes: Number($('sentMaxAgeMinutes').value),
+    sentRefreshesPerDay: Number($('sentRefreshesPerDay').value),
     // All boxes ticked means "all categories", including any new ones.
     badgeCategories: categories.length === CATEGORIES.length ? [] : categories,
   };
@@ -96,6 +100,23 @@ async function main() {
   $('baseUrl').value = s.baseUrl;
   $('refreshMinutes').replaceChildren(...REFRESH_CHOICES.map((m) => option(String(m), t('optMinutes', m))));
   $('refreshMinutes').value = String(s.refreshMinutes);
+  $('sentMaxAgeMinutes').replaceChildren(...SENT_AGE_CHOICES.map((m) => option(String(m),
+    m < 60 ? t('optMinutes', m) : t('optHours', m / 60))));
+  $('sentMaxAgeMinutes').value = String(s.sentMaxAgeMinutes);
+  $('sentRefreshesPerDay').replaceChildren(...SENT_PER_DAY_CHOICES.map((n) => option(String(n), n === 0 ? t('optNever') : String(n))));
+  $('sentRefreshesPerDay').value = String(s.sentRefreshesPerDay);
+  // What the settings cost, at the sizes of the stored lists: worked out in Rust.
+  const showCost = async () => {
+    const { snapshot } = await api.storage.local.get('snapshot');
+    const current = readSnapshot(snapshot, await api.storage.local.get('settings').then((r) => r.settings));
+    const sent = current?.counts.sent ?? 0;
+    const received = current?.counts.received ?? 0;
+    const cost = dailyCost({ refreshMinutes: Number($('refreshMinutes').value), sentMaxAgeMinutes: Number($('sentMaxAgeMinutes').value),
+      sentRefreshesPerDay: Number($('sentRefreshesPerDay').value) }, sent, received);
+    $('cost').textContent = t('optCost', cost.total.toLocaleString(), sent.toLocaleString(), received.toLocaleString());
+  };
+  for (const id of ['refreshMinutes', 'sentMaxAgeMinutes', 'sentRefreshesPerDay']) $(id).addEventListener('change', showCost);
+  showCost();
   setAccounts([], s.accountId);
   $('badgeCategories').replaceChildren(...CATEGORIES.map((cat) => {
     const label = document.createElement('label');

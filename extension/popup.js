@@ -6,7 +6,7 @@
 // account's snapshot read as absent.
 
 import { viewRows, toCsv, freshness, readSettings, readSnapshot, readStatus } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, coreReady, CATEGORIES, BLOCKING, AUTO_REFRESH_MIN_AGE_MS, permissionPatternFor } from './shared.js';
+import { api, t, localize, send, errorText, coreReady, CATEGORIES, BLOCKING, permissionPatternFor } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const TABS = ['sent', 'received', 'connections'];
@@ -209,7 +209,7 @@ function render() {
 
 async function refresh(force) {
   try {
-    await send({ type: 'refresh', reason: 'popup', ifOlderThanMs: force ? undefined : AUTO_REFRESH_MIN_AGE_MS });
+    await send({ type: 'refresh', reason: force ? 'button' : 'popup' });
   } catch (e) {
     state.status = { state: 'error', error: e };
     render();

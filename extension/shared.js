@@ -8,8 +8,6 @@ import init, { readSettings } from './pkg/pending_core.js';
 export const api = globalThis.browser ?? globalThis.chrome;
 
 export const DEFAULT_BASE_URL = 'https://api.connectsafely.ai/linkedin';
-// Opening the popup refreshes only data older than this (the Refresh button always does).
-export const AUTO_REFRESH_MIN_AGE_MS = 2 * 60 * 1000;
 export const CATEGORIES = ['CONNECTION', 'ORGANIZATION', 'NEWSLETTER', 'EVENT', 'MEMBER_FOLLOW', 'OTHER'];
 // Errors that make every refresh fail until the user acts: the badge shows "!".
 export const BLOCKING = new Set(['no_key', 'unauthorized', 'forbidden', 'no_account', 'permission', 'invalid_input']);

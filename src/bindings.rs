@@ -14,6 +14,7 @@ use crate::transport::fetch::FetchTransport;
 use js_sys::{Function, Promise};
 use serde::Serialize;
 use crate::paginate::Walk;
+use crate::refresh::Scope;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -61,10 +62,10 @@ export interface Counts { sent: number; received: number; receivedByCategory: Re
 export interface Cost { requests: number; pages: number; retries: number; durationMs: number; }
 /** Items the API sent that could not be read: how many, and the first few reasons with their JSON paths. */
 export interface Skips { count: number; reasons: string[]; }
-export interface Snapshot { takenAtMs: number; accountId?: string; skipped: { sent: Skips; received: Skips }; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; cost: Cost; }
+export interface Snapshot { takenAtMs: number; accountId?: string; skipped: { sent: Skips; received: Skips }; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; sentTakenAtMs: number; cost: Cost; }
 /** One page of new items; `done` is true when no page follows (the paginator's stop rule). */
 export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; }
-export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; }
+export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; receivedCounts?: Counts; }
 /** A list row as the popup renders it; `url` is present only for a safe linkedin.com link. */
 export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; newsletter?: string; message?: string; }
 export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; order?: "server" | "newest" | "oldest"; }
@@ -142,16 +143,25 @@ impl JsClient {
         future_to_promise(async move { fut.await.map_err(|e| error_js(&e)) })
     }
 
-    /// Walks all pending sent and received invitations and resolves to a `Snapshot`.
-    /// `onProgress` is called after every page.
-    /// The snapshot is tagged for storage (`schema`, and `account`: the
-    /// [`crate::store::account_tag`] of this client's key, base URL and account).
+    /// Walks the pending received invitations, then (scope `"all"`, the default) the
+    /// sent ones and the connection count, and resolves to a `Snapshot`. Scope
+    /// `"received"` keeps the sent list of `previous` (a stored snapshot). `onProgress`
+    /// is called after every page, and once with `receivedCounts` when the received
+    /// invitations are in. The snapshot is tagged for storage (`schema`, and `account`:
+    /// the [`crate::store::account_tag`] of this client's key, base URL and account).
     #[wasm_bindgen(unchecked_return_type = "Promise<StoredSnapshot>")]
     pub fn sync(
         &self,
         #[wasm_bindgen(unchecked_param_type = "((p: Progress) => void) | undefined")] on_progress: Option<Function>,
+        #[wasm_bindgen(unchecked_param_type = "\"received\" | \"all\" | undefined")] scope: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "StoredSnapshot | null | undefined")] previous: JsValue,
     ) -> Promise {
-        self.run(|c| async move {
+        let scope = scope.as_deref().and_then(Scope::parse).unwrap_or(Scope::All);
+        let previous = match raw_json(&previous) {
+            Json::Null => None,
+            json => crate::sync::Snapshot::from_json(&json, &crate::json::Path::Root).ok(),
+        };
+        self.run(move |c| async move {
             let mut report = |p: Progress| {
                 trap_if_armed();
                 if let Some(f) = &on_progress {
@@ -160,7 +170,7 @@ impl JsClient {
             };
             let config = c.config();
             let tag = crate::store::account_tag(config.api_key.expose(), &config.base_url, config.account_id.as_deref());
-            c.sync(&mut report).await.map(|s| to_js(&crate::store::Stamped::new(&s, &tag)))
+            c.sync_scoped(scope, previous, &mut report).await.map(|s| to_js(&crate::store::Stamped::new(&s, &tag)))
         })
     }
 
@@ -406,4 +416,30 @@ fn trap_if_armed() {
 #[wasm_bindgen(js_name = __testArmTrap)]
 pub fn test_arm_trap() {
     TRAP_ARMED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// What a refresh asked for by `reason` (`alarm`, `startup`, `installed`, `popup`,
+/// `settings`; anything else is the user's button) should fetch now, given the stored
+/// settings, snapshot and status: `"received"`, `"all"`, or `null` when the stored data
+/// is fresh enough (see [`crate::refresh`]).
+#[wasm_bindgen(js_name = refreshPlan, unchecked_return_type = "\"received\" | \"all\" | null")]
+pub fn refresh_plan(reason: &str, settings: JsValue, snapshot: JsValue, status: JsValue, now_ms: f64) -> JsValue {
+    use crate::refresh::{plan, Reason, Stored};
+    let settings = crate::store::Settings::read(&raw_json(&settings));
+    let snapshot = crate::store::read_snapshot(raw_json(&snapshot), &settings.account_tag());
+    let last_ok = crate::store::read_status(&raw_json(&status)).is_none_or(|s| s.state == "ok");
+    let stored = Stored {
+        received_at_ms: snapshot.as_ref().map(|s| s.taken_at_ms),
+        sent_at_ms: snapshot.as_ref().map(|s| s.sent_taken_at_ms),
+        last_ok,
+    };
+    plan(Reason::parse(reason), &settings.policy(), &stored, now_ms).map_or(JsValue::NULL, |s| JsValue::from_str(s.as_str()))
+}
+
+/// The requests a quiet day (no popup) costs with these stored settings at the given
+/// list sizes: `{received, sent, total}`.
+#[wasm_bindgen(js_name = dailyCost, unchecked_return_type = "{received: number, sent: number, total: number}")]
+pub fn daily_cost(settings: JsValue, sent: u32, received: u32) -> JsValue {
+    let settings = crate::store::Settings::read(&raw_json(&settings));
+    to_js(&crate::refresh::daily_cost(&settings.policy(), sent, received))
 }

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
 use crate::paginate::Walk;
+use crate::refresh::Scope;
 use crate::sync::{Cost, Counts, Snapshot};
 use crate::transport::{HttpRequest, OpToken, Transport};
 use serde::Serialize;
@@ -53,7 +54,7 @@ impl SortBy {
 }
 
 /// Progress of a list walk, reported after every page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// The list being walked.
@@ -62,6 +63,10 @@ pub struct Progress {
     pub pages: u32,
     /// Distinct items so far in this walk.
     pub items: u32,
+    /// Set once, when a sync has all received invitations (before it walks the sent
+    /// ones): their counts, so the badge can show them at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_counts: Option<Counts>,
 }
 
 /// Running totals of what a client has sent.
@@ -355,23 +360,56 @@ impl<T: Transport> Client<T> {
     /// The first error of either walk; nothing partial is returned. A failed connection
     /// count is not an error: the snapshot then has none.
     pub async fn sync(&self, progress: &mut dyn FnMut(Progress)) -> Result<Snapshot, Error> {
+        self.sync_scoped(Scope::All, None, progress).await
+    }
+
+    /// A sync of `scope`. [`Scope::Received`] walks the received invitations only and
+    /// keeps the sent list (with its time), its skipped items and the connection count
+    /// of `previous`; without a previous snapshot it is [`Scope::All`]. Once the
+    /// received invitations are in, `progress` gets their counts
+    /// ([`Progress::received_counts`]) before anything else is fetched.
+    ///
+    /// # Errors
+    /// As [`Client::sync`].
+    pub async fn sync_scoped(
+        &self,
+        scope: Scope,
+        previous: Option<Snapshot>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Snapshot, Error> {
         let started = self.transport.monotonic_ms();
         let before = self.counters();
         let received = self.received().collect_all(None, progress).await?;
-        let sent = self.sent().collect_all(None, progress).await?;
-        let connection_count = match self.connection_count().await {
-            Ok(n) => n,
-            Err(Error::Cancelled) => return Err(Error::Cancelled),
-            Err(_) => None,
+        progress(Progress {
+            list: List::Received,
+            pages: received.pages,
+            items: u32::try_from(received.items.len()).unwrap_or(u32::MAX),
+            received_counts: Some(Counts::of(&[], &received.items)),
+        });
+        let (sent, sent_skipped, sent_taken_at_ms, connection_count, sent_account) = match (scope, previous) {
+            (Scope::Received, Some(prev)) => {
+                (prev.sent, prev.skipped.sent, prev.sent_taken_at_ms, prev.connection_count, prev.account_id)
+            }
+            _ => {
+                let sent = self.sent().collect_all(None, progress).await?;
+                let taken = self.transport.now_ms();
+                let connection_count = match self.connection_count().await {
+                    Ok(n) => n,
+                    Err(Error::Cancelled) => return Err(Error::Cancelled),
+                    Err(_) => None,
+                };
+                (sent.items, sent.skipped, taken, connection_count, sent.account_id)
+            }
         };
         let after = self.counters();
-        let skipped = crate::sync::Skipped { sent: sent.skipped, received: received.skipped };
+        let skipped = crate::sync::Skipped { sent: sent_skipped, received: received.skipped };
         Ok(Snapshot {
             taken_at_ms: self.transport.now_ms(),
+            sent_taken_at_ms,
             skipped,
-            account_id: received.account_id.or(sent.account_id),
-            counts: Counts::of(&sent.items, &received.items),
-            sent: sent.items,
+            account_id: received.account_id.or(sent_account),
+            counts: Counts::of(&sent, &received.items),
+            sent,
             received: received.items,
             connection_count,
             cost: Cost {
@@ -466,7 +504,12 @@ impl<T: Transport, I: FromJson + Aged + Keyed> Pager<'_, T, I> {
         let mut truncated = false;
         while let Some(page) = self.next_page().await? {
             items.extend(page);
-            progress(Progress { list: self.spec.list, pages: self.walk.pages(), items: items.len() as u32 });
+            progress(Progress {
+                list: self.spec.list,
+                pages: self.walk.pages(),
+                items: u32::try_from(items.len()).unwrap_or(u32::MAX),
+                received_counts: None,
+            });
             if let Some(max) = max_items {
                 if items.len() >= max {
                     truncated = self.walk.next_start().is_some() || items.len() > max;

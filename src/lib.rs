@@ -20,6 +20,7 @@
 //! | [`config`] | validated configuration; the API key's redaction | none |
 //! | [`client`] | endpoints, retry loop, [`Pager`], sync | through [`Transport`] |
 //! | [`sync`] | the [`Snapshot`] and its counts | none |
+//! | [`refresh`] | when to refresh what; what a day of refreshes costs | none |
 //! | [`store`] | what `storage.local` holds, read back defensively | none |
 //! | [`transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
 //! | [`view`] | rows, search, filters, CSV and badge text for the extension | none |
@@ -53,6 +54,7 @@ pub mod json;
 pub mod limiter;
 pub mod models;
 pub mod paginate;
+pub mod refresh;
 pub mod store;
 pub mod sync;
 pub mod time;

@@ -52,6 +52,10 @@ pub struct Settings {
     pub refresh_minutes: u32,
     /// The categories the badge counts; empty for all.
     pub badge_categories: Vec<String>,
+    /// Opening the popup refreshes sent invitations older than this, 5 to 1 440 minutes.
+    pub sent_max_age_minutes: u32,
+    /// Background refreshes of the sent invitations per day, 0 to 24.
+    pub sent_refreshes_per_day: u32,
 }
 
 fn text<'v>(raw: &'v Value, key: &str) -> Option<&'v str> {
@@ -81,8 +85,17 @@ impl Settings {
                 }
             }
         }
+        let whole = |key: &str, min: u64, max: u64, default: u32| {
+            raw.get(key)
+                .and_then(Value::as_u64)
+                .filter(|n| (min..=max).contains(n))
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(default)
+        };
         Settings {
             schema: SCHEMA,
+            sent_max_age_minutes: whole("sentMaxAgeMinutes", 5, 1_440, crate::refresh::DEFAULT_SENT_MAX_AGE_MINUTES),
+            sent_refreshes_per_day: whole("sentRefreshesPerDay", 0, 24, crate::refresh::DEFAULT_SENT_REFRESHES_PER_DAY),
             api_key: text(raw, "apiKey").unwrap_or("").to_string(),
             account_id: account_id.to_string(),
             base_url: text(raw, "baseUrl")
@@ -90,6 +103,15 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
             refresh_minutes,
             badge_categories,
+        }
+    }
+
+    /// The refresh policy these settings ask for.
+    pub fn policy(&self) -> crate::refresh::Policy {
+        crate::refresh::Policy {
+            refresh_minutes: self.refresh_minutes,
+            sent_max_age_minutes: self.sent_max_age_minutes,
+            sent_refreshes_per_day: self.sent_refreshes_per_day,
         }
     }
 
@@ -313,6 +335,8 @@ mod tests {
                 base_url: MOCK.into(),
                 refresh_minutes: 30,
                 badge_categories: vec!["EVENT".into()],
+                sent_max_age_minutes: 60,
+                sent_refreshes_per_day: 2,
             }
         );
         // Garbage of every kind: the defaults, never a failure.
@@ -360,6 +384,7 @@ mod tests {
     fn snapshot() -> Snapshot {
         Snapshot {
             taken_at_ms: 1.7e12,
+            sent_taken_at_ms: 1.7e12,
             account_id: None,
             skipped: Default::default(),
             counts: Counts::of(&[], &[]),

@@ -10,9 +10,14 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
-    /// When the sync finished, in epoch milliseconds.
+    /// When the sync finished, in epoch milliseconds (the received invitations are
+    /// this fresh).
     #[serde(serialize_with = "whole_ms")]
     pub taken_at_ms: f64,
+    /// When the sent invitations were fetched (a sync of the received ones only keeps
+    /// the sent list of the one before).
+    #[serde(serialize_with = "whole_ms")]
+    pub sent_taken_at_ms: f64,
     /// The account that served the lists, if the server said.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
@@ -171,8 +176,10 @@ impl FromJson for Snapshot {
         }
         let (sent, _) = crate::decode::read_items::<SentInvitation>(list("sent")?, &Path::Key(path, "sent"));
         let (received, _) = crate::decode::read_items::<ReceivedInvitation>(list("received")?, &Path::Key(path, "received"));
+        let taken_at_ms = ms(&o, "takenAtMs");
         Ok(Snapshot {
-            taken_at_ms: ms(&o, "takenAtMs"),
+            taken_at_ms,
+            sent_taken_at_ms: o.count("sentTakenAtMs").map_or(taken_at_ms, |n| n as f64),
             account_id: o.text("accountId").ok().flatten(),
             skipped: o.nested("skipped").ok().flatten().unwrap_or_default(),
             counts: Counts::of(&sent, &received),
@@ -213,6 +220,7 @@ mod tests {
     fn snapshot_round_trips_through_json() {
         let s = Snapshot {
             taken_at_ms: 1.7e12,
+            sent_taken_at_ms: 1.6e12,
             account_id: Some("a".into()),
             skipped: Skipped::default(),
             counts: Counts::of(&[], &[received("NEWSLETTER")]),

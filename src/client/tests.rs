@@ -4,6 +4,7 @@
 use super::*;
 use crate::decode::RateHeaders;
 use crate::limiter::RetryPolicy;
+use crate::sync::Snapshot;
 use serde_json::json;
 use std::future::Future;
 use std::pin::pin;
@@ -327,12 +328,83 @@ fn an_exhausted_window_holds_the_next_request() {
 fn progress_is_reported_after_every_page() {
     let client = Client::new(config(), Fake::new(lists(25, 11)));
     let mut seen = Vec::new();
-    block_on(client.sync(&mut |p| seen.push((p.list, p.pages, p.items)))).unwrap();
+    let mut badge = None;
+    block_on(client.sync(&mut |p| {
+        if let Some(c) = &p.received_counts {
+            // Reported once, before the first sent page.
+            assert!(badge.is_none() && seen.iter().all(|(l, _, _)| *l == List::Received));
+            badge = Some(c.received);
+        } else {
+            seen.push((p.list, p.pages, p.items));
+        }
+    }))
+    .unwrap();
     // Received first: they are the badge's data.
     assert_eq!(
         seen,
         [(List::Received, 1, 10), (List::Received, 2, 11), (List::Sent, 1, 10), (List::Sent, 2, 20), (List::Sent, 3, 25)]
     );
+    assert_eq!(badge, Some(11));
+}
+
+#[test]
+fn a_received_only_sync_keeps_the_sent_list_it_had() {
+    let client = Client::new(config(), Fake::new(serve(Api { sent: 5_000, received: 40, eol: false, count: Some(3_754) })));
+    let full = block_on(client.sync(&mut |_| {})).unwrap();
+    assert_eq!((full.counts.sent, full.counts.received, full.cost.requests), (5_000, 40, 501 + 5 + 1));
+    let sent_at = full.sent_taken_at_ms;
+    // A scheduled refresh: received only, 5 requests, the sent list kept with its time.
+    let quick = block_on(client.sync_scoped(Scope::Received, Some(full.clone()), &mut |_| {})).unwrap();
+    assert_eq!(quick.cost.requests, 5);
+    assert_eq!((quick.counts.sent, quick.counts.received, quick.connection_count), (5_000, 40, Some(3_754)));
+    assert_eq!(quick.sent_taken_at_ms, sent_at);
+    assert!(quick.taken_at_ms > full.taken_at_ms);
+    // Without a previous snapshot there is nothing to keep: everything is fetched.
+    let again = block_on(client.sync_scoped(Scope::Received, None, &mut |_| {})).unwrap();
+    assert_eq!(again.cost.requests, 501 + 5 + 1);
+}
+
+/// A quiet day on a fake clock, at 5,000 sent and 40 received invitations: every
+/// 15-minute alarm asks the refresh policy what to fetch and syncs that.
+#[test]
+fn a_quiet_day_costs_what_the_policy_says() {
+    use crate::refresh::{daily_cost, plan, Policy, Reason, Stored};
+    let policy = Policy::default();
+    let client = Client::new(config(), Fake::new(serve(Api { sent: 5_000, received: 40, eol: false, count: None })));
+    let t0 = client.transport().now_ms();
+    let mut snapshot: Option<Snapshot> = None;
+    let mut per_hour = vec![0u32; 24];
+    for alarm in 1..=96u32 {
+        // Wait for the next alarm (the sync itself took some of the 15 minutes).
+        let at = t0 + f64::from(alarm) * 15.0 * 60_000.0;
+        let now = client.transport().now_ms();
+        client.transport().now.set(now.max(at));
+        let stored = snapshot.as_ref().map_or(Stored::default(), |s| Stored {
+            received_at_ms: Some(s.taken_at_ms),
+            sent_at_ms: Some(s.sent_taken_at_ms),
+            last_ok: true,
+        });
+        let now = client.transport().now_ms();
+        let Some(scope) = plan(Reason::Alarm, &policy, &stored, now) else { continue };
+        let before = client.counters().requests;
+        snapshot = Some(block_on(client.sync_scoped(scope, snapshot.take(), &mut |_| {})).unwrap());
+        let hour = ((now - t0) / 3_600_000.0) as usize;
+        if let Some(h) = per_hour.get_mut(hour.min(23)) {
+            *h += client.counters().requests - before;
+        }
+    }
+    let day: u32 = per_hour.iter().sum();
+    // The first alarm has no snapshot (everything); then received every alarm and the
+    // sent list twice a day, exactly as the policy's own cost model says.
+    let model = daily_cost(&policy, 5_000, 40);
+    assert_eq!(day, model.total, "{per_hour:?}");
+    // Hours without a sent walk: 4 alarms × ⌈40/10 + 1⌉ (the last hour also gets the
+    // alarm at 24:00).
+    let quiet: Vec<u32> = per_hour.iter().copied().filter(|h| *h < 100).collect();
+    assert_eq!(quiet.len(), 22);
+    assert!(quiet.iter().take(21).all(|h| *h == 4 * 5), "{per_hour:?}");
+    // Against the old behaviour (every alarm walks everything): 96 × 507 a day.
+    assert!(day * 30 < 96 * 507, "{day}");
 }
 
 #[test]

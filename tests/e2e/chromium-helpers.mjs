@@ -64,13 +64,19 @@ export async function confirmedClick(page, name) {
   await button.click();
 }
 
-/** Polls the toolbar badge until `accept(text)` holds; returns the text. */
-export async function waitForBadge(worker, accept, timeoutMs = 30_000) {
+/** Polls the toolbar badge until `accept(text)` holds and no sync is running (the badge
+ * shows the received invitations before a sync has finished its sent walk); returns the
+ * text. `{idle: false}` returns as soon as the badge matches. */
+export async function waitForBadge(worker, accept, timeoutMs = 30_000, { idle = true } = {}) {
   const until = Date.now() + timeoutMs;
   let text;
   while (Date.now() < until) {
     text = await worker.evaluate(() => chrome.action.getBadgeText({}));
-    if (accept(text)) return text;
+    if (accept(text)) {
+      if (!idle) return text;
+      const { status } = await worker.evaluate(() => chrome.storage.local.get('status'));
+      if (status?.state !== 'syncing') return text;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`badge stayed ${JSON.stringify(text)}`);

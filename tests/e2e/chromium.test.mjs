@@ -293,8 +293,11 @@ test('a worker stopped mid-sync restarts the sync when it wakes', async () => {
 test('badge: the chosen categories, "99+" above 99, and the refresh alarm follows the setting', async () => {
   const s = scenario('sent=1&received=150');
   const received = await fetchAll(s, 'invitations/received');
+  const since = Date.now();
   await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl, refreshMinutes: 30 });
-  assert.equal(await waitForBadge(ext.worker, (t) => t === '99+'), '99+');
+  // The badge shows the received invitations as soon as they are in, before the sent walk.
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '99+', 30_000, { idle: false }), '99+');
+  assert.equal((await waitForIdle(ext.worker, since)).state, 'ok');
   const alarm = await ext.worker.evaluate(() => chrome.alarms.get('refresh'));
   assert.equal(alarm.periodInMinutes, 30);
 
@@ -455,6 +458,38 @@ test('messy real-world data: readable items counted, the rest said in words, ref
   assert.equal(await page.textContent('#count-received'), String(want.received));
   await ext.worker.evaluate(() => chrome.storage.local.remove('testClientConfig'));
   await page.close();
+});
+
+test('opening the popup refreshes only what is stale: received invitations, not 5,000 sent ones', async () => {
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
+  const s = scenario('sent=5000&received=40');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  assert.equal(await waitForBadge(ext.worker, (t) => t === '40', 120_000), '40');
+  const before = (await (await fetch(s.statsUrl)).json()).byEndpoint;
+  assert.equal(before.sent, 501, 'the first sync walks everything');
+  // The received invitations are 3 minutes old, the sent ones 10 minutes: opening the
+  // popup refreshes the received ones only.
+  await ext.worker.evaluate(() => chrome.storage.local.get('snapshot').then(({ snapshot }) => chrome.storage.local.set({
+    snapshot: { ...snapshot, takenAtMs: Date.now() - 3 * 60_000, sentTakenAtMs: Date.now() - 10 * 60_000 },
+  })));
+  const since = Date.now();
+  const page = await openPopup();
+  assert.equal((await waitForIdle(ext.worker, since, 60_000)).state, 'ok');
+  const after = (await (await fetch(s.statsUrl)).json()).byEndpoint;
+  assert.deepEqual([after.sent - before.sent, after.received - before.received], [0, 5], JSON.stringify(after));
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '5000');
+  // Opening it again right away fetches nothing.
+  const page2 = await openPopup();
+  await page2.waitForFunction(() => document.querySelector('#count-sent').textContent === '5000');
+  await new Promise((r) => setTimeout(r, 500));
+  const again = (await (await fetch(s.statsUrl)).json()).byEndpoint;
+  assert.deepEqual([again.sent, again.received], [after.sent, after.received]);
+  // The options page says what a quiet day costs at these sizes.
+  const options = await ext.context.newPage();
+  await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await options.getByText(/About 1,484 API requests a day without opening the popup, at your current 5,000 sent and 40 received invitations/).waitFor();
+  await ext.worker.evaluate(() => chrome.storage.local.remove('testClientConfig'));
+  await Promise.all([page.close(), page2.close(), options.close()]);
 });
 
 test('accessibility: no serious or critical axe violations on the popup and options page', async () => {
