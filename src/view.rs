@@ -193,7 +193,8 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// `s` folded for search (see [`fold_char`]).
+/// `s` folded for search: lower case, Latin letters without their accents ("Müller" is
+/// found by "muller"), Greek and Cyrillic capitals in lower case, other scripts as typed.
 pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
