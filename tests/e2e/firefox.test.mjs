@@ -172,3 +172,30 @@ test('Firefox: a trap in the WASM module shows the internal error, the counts st
     await runAsync('browser.storage.local.remove("testHooks").then(() => arguments[0]())');
   }
 });
+
+test('Firefox: messy real-world data: readable items counted, the rest said in words, a second refresh works', async () => {
+  const sc = scenario('messy=1&sent=20&received=16');
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  // The mock's one 429 has an unreadable reset time: the default wait applies, shortened
+  // here through the test-only storage key.
+  await runAsync('browser.storage.local.set({ testClientConfig: { defaultRateLimitWaitMs: 200, rateLimitMarginMs: 50 } }).then(() => arguments[0](true))');
+  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
+  await type('#apiKey', 'sk_firefox_e2e_key');
+  await type('#baseUrl', sc.baseUrl);
+  await saveConfirmed(sc.baseUrl);
+  const { unreadable } = await (await fetch(sc.statsUrl)).json();
+  assert.deepEqual([unreadable.sent, unreadable.received], [2, 2]);
+  const idle = () => runAsync('browser.storage.local.get("status").then((r) => arguments[0](r.status?.state === "ok" && r.status.at))');
+  await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '14' && idle());
+  await openExtensionPage('popup.html');
+  await waitFor(() => run('return document.querySelector("#count-sent").textContent === "18"'));
+  assert.equal(await run('return document.querySelector("#count-received").textContent'), '14');
+  await waitFor(() => run('return document.querySelector("#skipped").textContent === "2 invitations could not be read and are not counted."'));
+  assert.equal(await run('return document.querySelector("#banner").hidden'), true, 'never a blocking error');
+  const before = await idle();
+  await click('#refresh');
+  await waitFor(async () => { const at = await idle(); return Boolean(at && at > before); });
+  assert.equal(await run('return document.querySelector("#count-received").textContent'), '14');
+  await runAsync('browser.storage.local.remove("testClientConfig").then(() => arguments[0](true))');
+});
