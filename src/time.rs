@@ -106,7 +106,8 @@ pub fn parse_iso8601_ms(text: &str) -> Option<f64> {
             let body = &z[1..];
             let (zh, zm) = match body.split_once(':') {
                 Some((a, b)) => (digits(a)?, digits(b)?),
-                None if body.len() == 4 => (digits(&body[..2])?, digits(&body[2..])?),
+                // `get`: a multi-byte character may straddle byte 2 ("+a€").
+                None if body.len() == 4 => (digits(body.get(..2)?)?, digits(body.get(2..)?)?),
                 None => (digits(body)?, 0),
             };
             if zh > 23 || zm > 59 {

@@ -1,0 +1,18 @@
+//! Regression tests for bugs the property tests and fuzz targets found (native only).
+//! Each names the property that caught it; the input is the smallest one found.
+#![cfg(not(target_arch = "wasm32"))]
+
+use pending_core::time::{approximate_age_secs, parse_iso8601_ms, parse_reset_ms};
+
+/// A four-byte zone with a multi-byte character across byte 2 was sliced inside the
+/// character: a panic, which aborts the WebAssembly module, from any `sentAt`,
+/// `receivedAt`, `connectedDate`, `holdUntil` or `X-RateLimit-Reset` text.
+#[test]
+fn iso_zone_with_a_multibyte_character_is_refused_not_a_panic() {
+    for text in ["2026-04-27T10:42:11+a€", "2026-04-27T10:42:11-€a", "2026-04-27T10:42:11+aé1"] {
+        assert_eq!(parse_iso8601_ms(text), None, "{text}");
+        assert_eq!(parse_reset_ms(text), None, "{text}");
+        assert_eq!(approximate_age_secs(text, 1.7e12), None, "{text}");
+    }
+    assert_eq!(parse_iso8601_ms("2026-04-27T10:42:11+0200"), Some(1_777_279_331_000.0));
+}
