@@ -144,7 +144,7 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
 pub fn parse_reset_ms(text: &str) -> Option<f64> {
     let t = text.trim();
     // Epoch seconds (or milliseconds), possibly with a fraction that is ignored.
-    let whole = t.split_once('.').map_or(t, |(w, f)| if digits(f).is_some() { w } else { "" });
+    let whole = t.split_once('.').map_or(t, |(w, f)| if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) { w } else { "" });
     if let Some(n) = (!whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit())).then(|| whole.parse::<u64>().ok()).flatten() {
         if n == 0 {
             return None;

@@ -16,3 +16,13 @@ fn iso_zone_with_a_multibyte_character_is_refused_not_a_panic() {
     }
     assert_eq!(parse_iso8601_ms("2026-04-27T10:42:11+0200"), Some(1_777_279_331_000.0));
 }
+
+/// A reset time's fraction is ignored however long it is; one longer than ten digits
+/// made the whole value unreadable.
+#[test]
+fn a_long_fraction_of_an_epoch_reset_is_still_ignored() {
+    assert_eq!(parse_reset_ms("1777334400.5"), Some(1_777_334_400_000.0));
+    assert_eq!(parse_reset_ms("1777334400.4294967296"), Some(1_777_334_400_000.0));
+    assert_eq!(parse_reset_ms("1777334400.000000000000000000000001"), Some(1_777_334_400_000.0));
+    assert_eq!(parse_reset_ms("1777334400."), None);
+}
