@@ -371,7 +371,9 @@ impl Account {
     /// Whether the account can serve API calls: it has a seat and is enabled (or the
     /// API did not say) and its status is not `ERROR`.
     pub fn is_usable(&self) -> bool {
-        self.api_seat_allocated != Some(false) && self.enabled != Some(false) && self.status.as_deref() != Some("ERROR")
+        // `ERROR` as `attention` reads it (any case, blanks around), so the two agree.
+        let error = self.status.as_deref().is_some_and(|s| s.trim().eq_ignore_ascii_case("ERROR"));
+        self.api_seat_allocated != Some(false) && self.enabled != Some(false) && !error
     }
 
     /// What the options page says next to the account, or `None` when it is ready

@@ -2,7 +2,13 @@
 //! Each names the property that caught it; the input is the smallest one found.
 #![cfg(not(target_arch = "wasm32"))]
 
+use pending_core::decode::{decode, RateHeaders, RawResponse};
 use pending_core::time::{approximate_age_secs, parse_iso8601_ms, parse_reset_ms};
+use pending_core::Account;
+
+fn ok(body: String) -> RawResponse {
+    RawResponse { status: 200, headers: RateHeaders::default(), body }
+}
 
 /// A four-byte zone with a multi-byte character across byte 2 was sliced inside the
 /// character: a panic, which aborts the WebAssembly module, from any `sentAt`,
@@ -25,4 +31,16 @@ fn a_long_fraction_of_an_epoch_reset_is_still_ignored() {
     assert_eq!(parse_reset_ms("1777334400.4294967296"), Some(1_777_334_400_000.0));
     assert_eq!(parse_reset_ms("1777334400.000000000000000000000001"), Some(1_777_334_400_000.0));
     assert_eq!(parse_reset_ms("1777334400."), None);
+}
+
+/// The options page marks an account "needs attention (error)" for a status of
+/// `error` in any case or with blanks around, but `usable` compared with `"ERROR"`
+/// exactly, so such an account could still be chosen.
+#[test]
+fn an_account_marked_error_is_never_usable() {
+    for status in ["ERROR", "error", " Error ", "ERROR\n"] {
+        let body = format!(r#"[{{"id":"60d21b4667d0d8992e610c85","status":{}}}]"#, serde_json::to_string(status).unwrap());
+        let accounts = decode::<Vec<Account>>(&ok(body), 0.0).unwrap();
+        assert_eq!((accounts[0].attention(), accounts[0].is_usable()), (Some("error"), false), "{status:?}");
+    }
 }
