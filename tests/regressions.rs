@@ -44,3 +44,19 @@ fn an_account_marked_error_is_never_usable() {
         assert_eq!((accounts[0].attention(), accounts[0].is_usable()), (Some("error"), false), "{status:?}");
     }
 }
+
+/// The badge's categories come from storage as they are: one listed twice was counted
+/// twice, and corrupt counts overflowed the sum (a panic in a debug build, a wrong
+/// badge in the release one).
+#[test]
+fn the_badge_counts_each_category_once_and_never_overflows() {
+    let mut counts = pending_core::Counts::of(&[], &[]);
+    counts.received = 5;
+    counts.received_by_category.insert("EVENT".into(), 3);
+    counts.received_by_category.insert("CONNECTION".into(), 2);
+    let event = "EVENT".to_string();
+    assert_eq!(counts.received_in(&[event.clone(), event.clone()]), 3);
+    assert_eq!(pending_core::view::badge_text(&counts, &[event.clone(), "CONNECTION".into(), event.clone()]), "5");
+    counts.received_by_category.insert("EVENT".into(), u32::MAX);
+    assert_eq!(counts.received_in(&[event, "CONNECTION".into()]), u32::MAX);
+}
