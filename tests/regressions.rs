@@ -60,3 +60,14 @@ fn the_badge_counts_each_category_once_and_never_overflows() {
     counts.received_by_category.insert("EVENT".into(), u32::MAX);
     assert_eq!(counts.received_in(&[event, "CONNECTION".into()]), u32::MAX);
 }
+
+/// `backoff_ms` clamps its random number, but `clamp` lets NaN through, so a NaN
+/// made the wait NaN (which `setTimeout` reads as 0: an immediate retry).
+#[test]
+fn a_nan_jitter_gives_the_shortest_backoff_not_nan() {
+    use pending_core::limiter::{backoff_ms, retry_delay_ms, RetryPolicy};
+    let p = RetryPolicy::default();
+    assert_eq!(backoff_ms(&p, 0, f64::NAN), 500.0);
+    let network = pending_core::Error::Network("offline".into());
+    assert_eq!(retry_delay_ms(&p, &network, 1, 0.0, f64::NAN), Some(1_000.0));
+}
