@@ -168,8 +168,10 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
 }
 
 /// The CSV export of rows: a header, then one line per row, CRLF-terminated (RFC 4180).
-/// Cells holding a separator, quote or line break are quoted; cells a spreadsheet would
-/// read as a formula (`=`, `+`, `-`, `@`, tab) get a leading `'`.
+/// Cells holding a separator, quote or line break are quoted. A cell a spreadsheet could
+/// read as a formula gets a leading `'`: one whose first non-blank character (blanks
+/// include NBSP, tabs, line breaks and zero-width characters) is `=`, `+`, `-` or `@`,
+/// or their full-width forms `＝＋－＠`, and one that starts with a tab or carriage return.
 pub fn to_csv(rows: &[Row]) -> String {
     let mut out = String::from("Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message\r\n");
     for r in rows {
@@ -194,8 +196,20 @@ pub fn to_csv(rows: &[Row]) -> String {
     out
 }
 
+/// Whether a spreadsheet could read the cell as a formula (see [`to_csv`]).
+fn looks_like_formula(cell: &str) -> bool {
+    // Blanks a spreadsheet may skip before a formula: Unicode white space (NBSP, tab,
+    // line breaks, ideographic space …) and the zero-width characters.
+    let blank = |c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    cell.starts_with(['\t', '\r'])
+        || cell
+            .chars()
+            .find(|c| !blank(*c))
+            .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'))
+}
+
 fn push_csv_cell(out: &mut String, cell: &str) {
-    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() };
+    let guarded = if looks_like_formula(cell) { format!("'{cell}") } else { cell.to_string() };
     if guarded.contains([',', '"', '\n', '\r']) || guarded.starts_with(' ') || guarded.ends_with(' ') {
         out.push('"');
         out.push_str(&guarded.replace('"', "\"\""));

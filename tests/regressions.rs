@@ -71,3 +71,32 @@ fn a_nan_jitter_gives_the_shortest_backoff_not_nan() {
     let network = pending_core::Error::Network("offline".into());
     assert_eq!(retry_delay_ms(&p, &network, 1, 0.0, f64::NAN), Some(1_000.0));
 }
+
+/// The CSV formula guard looked at the first character only: a spreadsheet skips
+/// leading blanks (NBSP, line breaks, zero-width characters) before a formula and
+/// also reads the full-width signs ＝＋－＠ as formula starters.
+#[test]
+fn csv_guards_formulas_behind_blanks_and_full_width_signs() {
+    use pending_core::view::{to_csv, Row};
+    let row = |name: &str| Row {
+        id: "1".into(),
+        name: name.into(),
+        url: None,
+        headline: None,
+        time: None,
+        age_secs: None,
+        category: None,
+        company: None,
+        newsletter: None,
+        message: None,
+    };
+    for formula in ["\u{FF1D}1+1", "\u{FF20}SUM(A1)", " =1", "\u{A0}=1", "\n+1", "\u{200B}-1", "\u{3000}\u{FF0B}1"] {
+        let csv = to_csv(&[row(formula)]);
+        let first_cell = csv.split("\r\n").nth(1).unwrap().trim_start_matches('"');
+        assert!(first_cell.starts_with(&format!("'{formula}")), "{formula:?}: {csv:?}");
+    }
+    for plain in ["Ava", "a=b", "\u{A0}Ava", "'=1"] {
+        let csv = to_csv(&[row(plain)]);
+        assert!(!csv.contains(&format!("'{plain}")) || plain.starts_with('\''), "{plain:?}: {csv:?}");
+    }
+}
