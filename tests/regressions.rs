@@ -100,3 +100,15 @@ fn csv_guards_formulas_behind_blanks_and_full_width_signs() {
         assert!(!csv.contains(&format!("'{plain}")) || plain.starts_with('\''), "{plain:?}: {csv:?}");
     }
 }
+
+/// A base URL with a tab before its trailing slash was accepted with the tab at its
+/// end, and accepting that again gave another URL; tabs, line breaks and control
+/// characters inside the path were accepted too. None belongs in a plain URL.
+#[test]
+fn base_urls_with_blanks_or_control_characters_are_refused() {
+    use pending_core::config::validate_base_url;
+    for bad in ["https://api.example.com/linkedin\t/", "https://api.example.com/link\nedin", "https://api.example.com/\u{0}a", "https://api.example.com/a\u{A0}b"] {
+        assert!(validate_base_url(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(validate_base_url(" https://api.example.com/linkedin/\n").unwrap(), "https://api.example.com/linkedin");
+}
