@@ -112,3 +112,14 @@ fn base_urls_with_blanks_or_control_characters_are_refused() {
     }
     assert_eq!(validate_base_url(" https://api.example.com/linkedin/\n").unwrap(), "https://api.example.com/linkedin");
 }
+
+/// The ISO date was checked for ten characters in all, not for YYYY-MM-DD: the text
+/// "20266-04-2" read as April 2 of the year 20266.
+#[test]
+fn an_iso_date_needs_four_two_and_two_digits() {
+    for text in ["20266-04-2", "2026-4-027", "202-04-270", "20266-04-2T00:00:00Z"] {
+        assert_eq!(parse_iso8601_ms(text), None, "{text}");
+        assert_eq!(parse_reset_ms(text), None, "{text}");
+    }
+    assert_eq!(parse_iso8601_ms("2026-04-28"), Some(1_777_334_400_000.0));
+}
