@@ -49,8 +49,10 @@ impl RateLimiter {
     /// Records a request sent at `now_ms`.
     pub fn record(&mut self, now_ms: f64) {
         self.sent.push_back(now_ms);
+        // The newest entry always stays: the minimum interval counts from it (a window of
+        // 0 ms would otherwise drop it at once).
         while self.sent.len() > self.max_requests as usize
-            || self.sent.front().is_some_and(|t| *t + self.window_ms <= now_ms)
+            || (self.sent.len() > 1 && self.sent.front().is_some_and(|t| *t + self.window_ms <= now_ms))
         {
             self.sent.pop_front();
         }

@@ -123,3 +123,16 @@ fn an_iso_date_needs_four_two_and_two_digits() {
     }
     assert_eq!(parse_iso8601_ms("2026-04-28"), Some(1_777_334_400_000.0));
 }
+
+/// With a window of 0 ms, `record` dropped the request it had just recorded, so the
+/// minimum interval (measured from the last request) was never applied.
+#[test]
+fn the_minimum_interval_holds_with_a_zero_window() {
+    let mut limiter = pending_core::limiter::RateLimiter::new(1, 0, 34_560);
+    limiter.record(1_000.0);
+    assert_eq!(limiter.delay_ms(1_257.0), 34_303.0);
+    let mut limiter = pending_core::limiter::RateLimiter::new(5, 100, 250);
+    limiter.record(0.0);
+    limiter.record(250.0);
+    assert_eq!(limiter.delay_ms(400.0), 100.0);
+}
