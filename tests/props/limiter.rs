@@ -26,8 +26,8 @@ use pending_core::{Error, PaginationError};
 pub struct LimiterCase {
     max_requests: u8,
     window_ms: u32,
+    window_scale: u8,
     min_interval_ms: u16,
-    big: bool,
     start: u32,
     steps: Vec<Step>,
     policy: PolicyCase,
@@ -124,8 +124,8 @@ impl PolicyCase {
 fn windows_ok(times: &[f64], window: f64, max: usize) -> Result<(), String> {
     let mut j = 0;
     for i in 0..times.len() {
-        // Requests in [times[j], times[j] + window) up to and including i.
-        while times[j] + window <= times[i] {
+        // Requests in (times[i] - window, times[i]]: j is the first of them.
+        while j <= i && times[j] + window <= times[i] {
             j += 1;
         }
         if i + 1 - j > max {
@@ -152,7 +152,12 @@ impl LimiterCase {
     /// or on a wall clock that is set back and forward.
     fn run(&self, jumps: bool) {
         let max = u32::from(self.max_requests % 40);
-        let window = if self.big { self.window_ms } else { self.window_ms % 200_000 };
+        // Windows shorter than the minimum interval (0 too), minute-like ones, any.
+        let window = match self.window_scale % 3 {
+            0 => self.window_ms % 4 * 100,
+            1 => self.window_ms % 200_000,
+            _ => self.window_ms,
+        };
         let gap = u32::from(self.min_interval_ms);
         let mut limiter = RateLimiter::new(max, window, gap);
         let (max, window, gap) = (max.max(1) as usize, f64::from(window), f64::from(gap));
