@@ -424,8 +424,9 @@ impl Keyed for Connection {
         if let Some(v) = &self.vanity_name {
             return v.to_ascii_lowercase();
         }
-        if let Some(u) = &self.profile_url {
-            return u.trim_end_matches('/').to_ascii_lowercase();
+        // A URL of slashes alone is no identity: it would merge everyone who has one.
+        if let Some(u) = self.profile_url.as_deref().map(|u| u.trim_end_matches('/')).filter(|u| !u.is_empty()) {
+            return u.to_ascii_lowercase();
         }
         let part = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
         format!("~{}|{}|{}", self.full_name(), part(&self.headline), part(&self.connected_date))

@@ -136,3 +136,19 @@ fn the_minimum_interval_holds_with_a_zero_window() {
     limiter.record(250.0);
     assert_eq!(limiter.delay_ms(400.0), 100.0);
 }
+
+/// A connection whose profile URL is only slashes got the empty key: every such
+/// connection of a walk was taken for the first one and dropped, and a page of them
+/// ended the walk as a repeated page. Such a URL now falls through to name, headline
+/// and date, like a missing one.
+#[test]
+fn a_profile_url_of_slashes_is_no_identity() {
+    use pending_core::models::Keyed;
+    use pending_core::{decode::decode_page, Connection};
+    let body = r#"{"connections":[{"firstName":"Ann","profileUrl":"/"},{"firstName":"Bob","profileUrl":"//"}]}"#;
+    let page = decode_page::<Connection>(&ok(body.to_string()), 0.0).unwrap();
+    let keys: Vec<String> = page.items.iter().map(Keyed::key).collect();
+    assert!(keys.iter().all(|k| !k.is_empty()), "{keys:?}");
+    assert_ne!(keys[0], keys[1]);
+    assert_eq!(pending_core::view::Row::from(&page.items[0]).id, keys[0]);
+}
