@@ -11,7 +11,7 @@ WASM_OPT_FLAGS = -Oz --converge --enable-bulk-memory --enable-bulk-memory-opt --
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
-.PHONY: help setup build wasm test test-native test-wasm test-e2e lint-ext doc size bench demo clean
+.PHONY: help setup build wasm test test-native test-wasm test-e2e lint-ext doc size bench demo fuzz clean
 
 help:
 	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
@@ -19,6 +19,7 @@ help:
 	@echo "make build  - dist/chrome and dist/firefox (unpacked) and their zips"
 	@echo "make size   - release .wasm size after wasm-opt, raw and gzipped"
 	@echo "make bench  - popup open and search timings on the demo data (bench/results.md)"
+	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS each (default 60; needs nightly)"
 	@echo "make setup  - install what the build and tests need (idempotent)"
 
 setup:
@@ -70,6 +71,13 @@ bench: build
 
 demo: build
 	@scripts/with-mock.sh node scripts/demo.mjs
+
+# Every cargo-fuzz target of fuzz/ for FUZZ_SECONDS each (FUZZ_TARGETS picks some);
+# installs nightly and cargo-fuzz when missing. Not part of `make test`, which runs the
+# same checks as property tests (tests/properties.rs).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz.sh
 
 clean:
 	rm -rf target pkg dist node_modules

@@ -184,8 +184,8 @@ impl TryFrom<ConfigInput> for Config {
 }
 
 /// Checks a base URL: `https://` anywhere, `http://` only for `localhost` and
-/// `127.0.0.1` (the local mock), no credentials, query or fragment. Returns it without
-/// a trailing slash.
+/// `127.0.0.1` (the local mock), no credentials, query, fragment, blanks or control
+/// characters. Returns it without a trailing slash.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] saying what is wrong.
@@ -204,7 +204,7 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
     };
     if host.is_empty()
         || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-        || rest.contains(['?', '#', '@', ' ', '\\'])
+        || rest.chars().any(|c| matches!(c, '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control())
     {
         return bad("is not a plain http(s) URL");
     }

@@ -51,8 +51,10 @@ impl RateLimiter {
     /// Records a request sent at `now_ms`.
     pub fn record(&mut self, now_ms: f64) {
         self.sent.push_back(now_ms);
+        // The newest entry always stays: the minimum interval counts from it (a window of
+        // 0 ms would otherwise drop it at once).
         while self.sent.len() > self.max_requests as usize
-            || self.sent.front().is_some_and(|t| *t + self.window_ms <= now_ms)
+            || (self.sent.len() > 1 && self.sent.front().is_some_and(|t| *t + self.window_ms <= now_ms))
         {
             self.sent.pop_front();
         }
@@ -105,7 +107,9 @@ impl Default for RetryPolicy {
 pub fn backoff_ms(policy: &RetryPolicy, attempt: u32, random01: f64) -> f64 {
     let step = f64::from(policy.backoff_base_ms) * 2f64.powi(attempt.min(30) as i32);
     let step = step.min(f64::from(policy.backoff_max_ms));
-    step / 2.0 + step / 2.0 * random01.clamp(0.0, 1.0)
+    // `clamp` passes NaN through: a NaN would make the wait NaN.
+    let random01 = if random01.is_nan() { 0.0 } else { random01.clamp(0.0, 1.0) };
+    step / 2.0 + step / 2.0 * random01
 }
 
 /// How long to wait before retrying after `error` on attempt `attempt` (0-based), or

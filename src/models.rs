@@ -275,7 +275,9 @@ impl Account {
     /// Whether the account can serve API calls: it has a seat and is enabled (or the
     /// API did not say) and its status is not `ERROR`.
     pub fn is_usable(&self) -> bool {
-        self.api_seat_allocated != Some(false) && self.enabled != Some(false) && self.status.as_deref() != Some("ERROR")
+        // `ERROR` as `attention` reads it (any case, blanks around), so the two agree.
+        let error = self.status.as_deref().is_some_and(|s| s.trim().eq_ignore_ascii_case("ERROR"));
+        self.api_seat_allocated != Some(false) && self.enabled != Some(false) && !error
     }
 
     /// What the options page says next to the account, or `None` when it is ready
@@ -428,8 +430,9 @@ impl Keyed for Connection {
         if let Some(v) = &self.vanity_name {
             return v.to_ascii_lowercase();
         }
-        if let Some(u) = &self.profile_url {
-            return u.trim_end_matches('/').to_ascii_lowercase();
+        // A URL of slashes alone is no identity: it would merge everyone who has one.
+        if let Some(u) = self.profile_url.as_deref().map(|u| u.trim_end_matches('/')).filter(|u| !u.is_empty()) {
+            return u.to_ascii_lowercase();
         }
         let part = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
         format!("~{}|{}|{}", self.full_name(), part(&self.headline), part(&self.connected_date))

@@ -4,7 +4,7 @@ use crate::decode::Skips;
 use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything pending, as of one sync.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,12 +88,19 @@ impl Counts {
     }
 
     /// Received invitations in the given categories (API spellings, or `OTHER`); all of
-    /// them when `categories` is empty. This is the toolbar badge's number.
+    /// them when `categories` is empty. This is the toolbar badge's number. A category
+    /// listed twice (settings are read from storage as they are) counts once, and the
+    /// sum saturates instead of overflowing on corrupt counts.
     pub fn received_in(&self, categories: &[String]) -> u32 {
         if categories.is_empty() {
             return self.received;
         }
-        categories.iter().filter_map(|c| self.received_by_category.get(c)).sum()
+        let mut seen = BTreeSet::new();
+        categories
+            .iter()
+            .filter(|c| seen.insert(c.as_str()))
+            .filter_map(|c| self.received_by_category.get(c))
+            .fold(0, |sum: u32, n| sum.saturating_add(*n))
     }
 }
 

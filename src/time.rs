@@ -67,7 +67,9 @@ pub fn parse_iso8601_ms(text: &str) -> Option<f64> {
         None => (s, None),
     };
     let mut parts = date.split('-');
-    let year: i64 = i64::from(digits(parts.next()?).filter(|_| date.len() == 10)?);
+    // YYYY-MM-DD: ten bytes with the dashes in place ("20266-04-2" is not a date).
+    let shape = date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-';
+    let year: i64 = i64::from(digits(parts.next()?).filter(|_| shape)?);
     let month = digits(parts.next()?)?;
     let day = digits(parts.next()?)?;
     if parts.next().is_some() || !valid_date(year, month, day) {
@@ -144,7 +146,7 @@ pub fn parse_http_date_ms(text: &str) -> Option<f64> {
 pub fn parse_reset_ms(text: &str) -> Option<f64> {
     let t = text.trim();
     // Epoch seconds (or milliseconds), possibly with a fraction that is ignored.
-    let whole = t.split_once('.').map_or(t, |(w, f)| if digits(f).is_some() { w } else { "" });
+    let whole = t.split_once('.').map_or(t, |(w, f)| if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) { w } else { "" });
     if let Some(n) = (!whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit())).then(|| whole.parse::<u64>().ok()).flatten() {
         if n == 0 {
             return None;

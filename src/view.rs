@@ -235,9 +235,9 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
 
 /// The CSV export of rows: a header, then one line per row, CRLF-terminated (RFC 4180).
 /// Every cell is quoted. A cell a spreadsheet could read as a formula gets a leading
-/// `'`: one whose first non-blank character (blanks include NBSP, tabs and line breaks)
-/// is `=`, `+`, `-` or `@`, or their full-width forms `＝＋－＠`, and one that starts
-/// with a tab or carriage return.
+/// `'`: one whose first non-blank character (blanks include NBSP, tabs, line breaks and
+/// zero-width characters) is `=`, `+`, `-` or `@`, or their full-width forms `＝＋－＠`,
+/// and one that starts with a tab or carriage return.
 pub fn to_csv(rows: &[Row]) -> String {
     let mut out = String::from("Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message\r\n");
     for r in rows {

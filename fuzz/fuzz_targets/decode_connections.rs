@@ -1,0 +1,8 @@
+#![no_main]
+//! `decode_page::<Connection>` on a response read from the bytes (see
+//! `response_from_bytes`).
+use libfuzzer_sys::fuzz_target;
+use pending_core::Connection;
+use pending_core_fuzz::props::decode::{check_page, response_from_bytes};
+
+fuzz_target!(|data: &[u8]| check_page::<Connection>(&response_from_bytes(data)));
