@@ -68,7 +68,7 @@ pub fn parse_iso8601_ms(text: &str) -> Option<f64> {
     };
     let mut parts = date.split('-');
     // YYYY-MM-DD: ten bytes with the dashes in place ("20266-04-2" is not a date).
-    let shape = date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-';
+    let shape = date.len() == 10 && date.as_bytes().get(4) == Some(&b'-') && date.as_bytes().get(7) == Some(&b'-');
     let year: i64 = i64::from(digits(parts.next()?).filter(|_| shape)?);
     let month = digits(parts.next()?)?;
     let day = digits(parts.next()?)?;
