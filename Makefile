@@ -11,7 +11,7 @@ WASM_OPT_FLAGS = -Oz --converge --enable-bulk-memory --enable-bulk-memory-opt --
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
-.PHONY: help setup build wasm test test-native test-wasm test-e2e lint-ext doc size bench demo fuzz clean
+.PHONY: help setup build wasm test test-native clippy test-wasm test-e2e lint-ext doc size bench demo fuzz clean
 
 help:
 	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
@@ -34,12 +34,20 @@ wasm: setup
 build: wasm
 	@node scripts/build-ext.mjs
 
-test: setup test-native doc test-wasm test-e2e lint-ext
+test: setup test-native clippy doc test-wasm test-e2e lint-ext
 	@echo "make test: all suites passed"
 
 test-native:
 	@echo "== native: cargo test"
 	cargo test --quiet
+
+# No panic path from outside data: src/lib.rs denies indexing, slicing, unwrap and expect
+# outside tests; clippy is what checks it (native and wasm32).
+clippy:
+	@echo "== cargo clippy (panic paths are errors)"
+	@cargo clippy --quiet --lib --all-targets
+	@$(WASM_ENV) if cargo clippy --version >/dev/null 2>&1; then cargo clippy --quiet --lib --target wasm32-unknown-unknown; \
+	  else echo "clippy: not available for the wasm32 toolchain in $$TOOLBIN; the native run covers the shared code"; fi
 
 doc:
 	@echo "== cargo doc (warnings are errors)"

@@ -73,6 +73,12 @@ else
 fi
 echo "TOOLBIN=$TOOLBIN" > target/toolchain.env
 
+# clippy checks that no panic path comes back (make test runs it).
+if cargo clippy --version >/dev/null 2>&1; then say "clippy: present"; else
+  say "rustup component add clippy"
+  timeout 120 rustup component add clippy >/dev/null 2>&1 || { echo "setup: cannot install clippy (rustup component add clippy)" >&2; exit 1; }
+fi
+
 # --- 2. wasm-bindgen-cli (exact version), wasm-pack, geckodriver --------------------
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$PATH"
