@@ -155,6 +155,7 @@ async function doRefresh(reason, token) {
   const scope = guard(() => refreshPlan(reason, raw.settings, raw.snapshot, raw.status, Date.now()));
   if (!scope) return;
   const startedAt = Date.now();
+  let earlyBadge = Promise.resolve(); // the badge drawn from the received counts mid-sync
   await setStatus(token, { state: 'syncing', startedAt, reason, progress: null });
   // Chrome stops a worker that makes no extension call for 30 s, and the pacing can wait
   // up to a minute between requests on a large account: a stopped sync would restart from
@@ -165,7 +166,10 @@ async function doRefresh(reason, token) {
     // Writing progress after every page also keeps Chrome's worker alive during a long walk.
     const onProgress = (progress) => {
       // The received invitations are in: the badge shows them before the sent walk.
-      if (progress.receivedCounts) { if (!token.cancelled) applyBadge(progress.receivedCounts).catch(logFailure('badge')); return; }
+      if (progress.receivedCounts) {
+        if (!token.cancelled) earlyBadge = applyBadge(progress.receivedCounts).catch(logFailure('badge'));
+        return;
+      }
       setStatus(token, { state: 'syncing', startedAt, reason, progress });
     };
     const sync = guard(() => client.sync(onProgress, scope, previous));
@@ -181,6 +185,8 @@ async function doRefresh(reason, token) {
   } finally {
     clearInterval(keepAlive);
   }
+  // The final badge is drawn after the mid-sync one, never overwritten by it.
+  await earlyBadge;
   if (!token.cancelled) await applyBadge();
 }
 
