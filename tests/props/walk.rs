@@ -5,7 +5,9 @@
 //! the distinct items accepted and `p` the known page size:
 //!
 //! * every page is decided as the documented rules say (go on, end, or which error),
-//!   the walk asks for the offset they say, and returns each new item exactly once;
+//!   the walk asks for the offset they say, and returns each new item exactly once
+//!   (offsets saturate at `u32::MAX`: past 4,294,967,295 items a page with new items
+//!   cannot move the offset, so the same offset is asked again; the bounds still hold);
 //! * `R ≤ max(1, max_pages)` (the page cap);
 //! * `R = P + E + 1`: `P` pages that went on with new items (`P ≤ D`), `E` empty
 //!   `endOfList: false` pages that went on (at most `MAX_EMPTY_PAGES − 1` in a row, so
