@@ -22,7 +22,7 @@
 //! | [`sync`] | the [`Snapshot`] and its counts | none |
 //! | [`store`] | what `storage.local` holds, read back defensively | none |
 //! | [`transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
-//! | [`view`] | rows, search, filters, CSV and badge text for the extension | none |
+//! | [`view`] | rows, search, filters, CSV and badge text; the popup's held lists | none |
 //! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | — |
 //!
 //! Everything but the fetch transport and the bindings is plain Rust, tested natively
