@@ -107,6 +107,13 @@ fn one_page<T: crate::models::Keyed + Serialize>(start: u32, page_size: Option<u
     Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), items, account_id))
 }
 
+/// The page cap of a connections cursor, when the configured cap is lower. LinkedIn
+/// allows 30,000 connections: at 12 a page, with the short pages LinkedIn returns
+/// mid-list, a popup scrolling through all of them needs several thousand pages, far
+/// above the default cap of 1,000 (12,000 connections). The walk's other guards (no
+/// progress, pages already seen) still stop a loop.
+const CONNECTIONS_MAX_PAGES: u32 = 6_000;
+
 /// The connections cursor of the popup: one [`Walk`] per sort order, so paging across
 /// calls keeps its stop rule, de-duplication and loop guards.
 #[derive(Debug)]
@@ -198,7 +205,7 @@ impl JsClient {
                 _ => ConnectionsCursor {
                     sort_by,
                     limit,
-                    walk: Walk::starting_at(start_index, Some(limit as usize), c.config().max_pages),
+                    walk: Walk::starting_at(start_index, Some(limit as usize), c.config().max_pages.max(CONNECTIONS_MAX_PAGES)),
                 },
             };
             let page = c.connections_page(start_index, limit, sort_by).await?;
