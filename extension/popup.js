@@ -20,11 +20,11 @@ const OLDER_WEEKS = [0, 1, 2, 3, 4, 8, 12];
 const CONNECTIONS_PAGE = 12;
 const OVERSCAN = 10;
 
-// Storage is read while the WASM module loads. A heavy account's snapshot takes
-// 120-260 ms to arrive (2.3 MB of JSON at 5,000 invitations), so the first screen comes
-// from the small `firstScreen` value an earlier popup stored (see store::FirstScreen),
-// and the snapshot is read right after it is shown.
-const early = api.storage.local.get(['settings', 'status', 'firstScreen']);
+// Storage is read while the WASM module loads (both started by early.js). A heavy account's
+// snapshot takes 120-260 ms to arrive (2.3 MB of JSON at 5,000 invitations), so the
+// first screen comes from the small `firstScreen` value an earlier popup stored (see
+// store::FirstScreen), and the snapshot is read right after it is shown.
+const early = globalThis.pendingEarly?.stored ?? api.storage.local.get(['settings', 'status', 'firstScreen']);
 
 let views = null; // the three lists, in WASM memory (Views)
 
@@ -537,6 +537,9 @@ async function main() {
   if (!state.settings.apiKey) state.status = { state: 'error', error: { kind: 'no_key', message: 'no API key' } };
   render();
   performance.mark('pending:first-rows');
+  // The snapshot is read once the first screen is painted: its arrival (megabytes made
+  // into objects on this thread) must not hold that paint back.
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   if (state.settings.apiKey) refresh(false);
 
   const { snapshot } = await api.storage.local.get('snapshot');
