@@ -190,15 +190,16 @@ pub struct StampedFirstScreen<'a> {
     pub schema: u32,
     /// The [`account_tag`] of the snapshot's settings.
     pub account: &'a str,
-    /// The first screen's own fields.
-    #[serde(flatten)]
-    pub first: &'a FirstScreen,
+    /// [`FirstScreen::summary`].
+    pub summary: &'a Summary,
+    /// [`FirstScreen::rows`].
+    pub rows: &'a [Row],
 }
 
 impl<'a> StampedFirstScreen<'a> {
     /// `first`, tagged as `account`'s (an [`account_tag`]).
     pub fn new(first: &'a FirstScreen, account: &'a str) -> Self {
-        StampedFirstScreen { schema: SCHEMA, account, first }
+        StampedFirstScreen { schema: SCHEMA, account, summary: &first.summary, rows: &first.rows }
     }
 }
 
