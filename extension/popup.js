@@ -1,33 +1,52 @@
-// The popup and side panel (one page). It renders the last snapshot from storage at
-// once, asks the background for a refresh, and re-renders when storage changes. Rows,
-// filters, sorting and CSV come from Rust (viewRows, toCsv); API text only ever goes
-// into the page through textContent. What storage holds is read through Rust
-// (readSettings, readSnapshot, readStatus): malformed values, older schemas and another
-// account's snapshot read as absent.
+// The popup and side panel (one page). It renders the last data from storage at once,
+// asks the background for a refresh, and re-renders when storage changes. The lists
+// live in Rust while the page is open (Views): items cross into it once per change, a
+// query once per keystroke, and only the rows on screen come back (slice). Rows,
+// filters, sorting and CSV are decided there; API text only ever goes into the page
+// through textContent. What storage holds is read through Rust (readSettings,
+// Views.showFirstScreen, Views.loadSnapshot, readStatus): malformed values, older
+// schemas and another account's data read as absent.
+//
+// The list is virtualized: the DOM holds the rows in view plus OVERSCAN rows on either
+// side, each laid out to its tab's fixed row height (--row-h in popup.css) and placed
+// in a list as tall as all the rows together, so the scroll bar is the real one.
 
-import { viewRows, toCsv, freshness, readSettings, readSnapshot, readStatus } from './pkg/pending_core.js';
+import { Views, freshness, readSettings, readStatus } from './pkg/pending_core.js';
 import { api, t, localize, send, errorText, coreReady, CATEGORIES, BLOCKING, permissionPatternFor } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const TABS = ['sent', 'received', 'connections'];
 const OLDER_WEEKS = [0, 1, 2, 3, 4, 8, 12];
 const CONNECTIONS_PAGE = 12;
+const OVERSCAN = 10;
+
+// Storage is read while the WASM module loads (both started by early.js). A heavy account's
+// snapshot takes 120-260 ms to arrive (2.3 MB of JSON at 5,000 invitations), so the
+// first screen comes from the small `firstScreen` value an earlier popup stored (see
+// store::FirstScreen), and the snapshot is read right after it is shown.
+const early = globalThis.pendingEarly?.stored ?? api.storage.local.get(['settings', 'status', 'firstScreen']);
+
+let views = null; // the three lists, in WASM memory (Views)
 
 const state = {
   tab: 'sent',
-  rawSettings: null, // as stored, for readSnapshot
-  rawSnapshot: null, // as stored: re-read against new settings
-  snapshot: null, // this account's, validated; or null
+  rawSettings: null, // as stored, for the account tag
+  rawSnapshot: undefined, // as stored: read again against new settings
+  summary: null, // this account's snapshot without its lists (or its first screen's); or null
+  loaded: false, // the whole snapshot has been read, not only the first screen
   status: null,
   settings: null,
   wasm: false,
+  // Sent opens newest first, as Rust computes the stored first screen (ViewQuery::opening).
   query: {
     sent: { search: '', order: 'newest', olderThanWeeks: 0 },
     received: { search: '', category: '' },
     connections: { search: '' },
   },
-  connections: { items: [], next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded' },
-  rows: [],
+  connections: { next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0 },
+  // The rendered rows of the current tab by position; `stale` after a change of its
+  // data or query; `active` is the row reached with Tab (roving tabindex).
+  list: { rendered: new Map(), stale: true, active: 0, scroll: { sent: 0, received: 0, connections: 0 }, rowHeight: {} },
 };
 
 function el(tag, className, text) {
@@ -41,7 +60,7 @@ function el(tag, className, text) {
 
 function renderFreshness() {
   const line = $('freshness');
-  const snap = state.snapshot;
+  const snap = state.summary;
   const error = state.status?.state === 'error' ? state.status.error : null;
   let text = t('neverUpdated');
   if (snap?.takenAtMs && state.wasm) {
@@ -104,44 +123,55 @@ function renderTabs() {
     tab.tabIndex = selected ? 0 : -1;
   }
   $('panel-main').setAttribute('aria-labelledby', `tab-${state.tab}`);
-  const counts = state.snapshot?.counts;
+  const counts = state.summary?.counts;
   $('count-sent').textContent = counts ? String(counts.sent) : '';
   $('count-received').textContent = counts ? String(counts.received) : '';
   // Items the API sent that could not be read: said in words, next to the list, never
   // as a blocking error.
-  const skipped = state.tab === 'connections' ? 0 : (state.snapshot?.skipped?.[state.tab]?.count ?? 0);
+  const skipped = state.tab === 'connections' ? 0 : (state.summary?.skipped?.[state.tab]?.count ?? 0);
   $('skipped').hidden = !(skipped > 0);
   $('skipped').textContent = skipped > 0 ? t(skipped === 1 ? 'skippedOne' : 'skippedMany', skipped) : '';
-  $('skipped').title = skipped > 0 ? (state.snapshot.skipped[state.tab].reasons ?? []).join('\n') : '';
+  $('skipped').title = skipped > 0 ? (state.summary.skipped[state.tab].reasons ?? []).join('\n') : '';
   const c = state.connections;
-  const exact = state.snapshot?.connectionCount;
+  const exact = state.summary?.connectionCount;
   $('count-connections').textContent = exact != null ? exact.toLocaleString()
-    : c.items.length ? `${c.items.length}${c.done ? '' : '+'}` : '';
+    : c.loaded ? `${c.loaded}${c.done ? '' : '+'}` : '';
   const q = state.query[state.tab];
   if ($('search').value !== q.search) $('search').value = q.search;
 }
 
 function renderCategories() {
   const box = $('categories');
-  const by = state.snapshot?.counts?.receivedByCategory ?? {};
-  const chips = [['', t('categoryAll'), state.snapshot?.counts?.received ?? 0]];
+  const by = state.summary?.counts?.receivedByCategory ?? {};
+  const chips = [['', t('categoryAll'), state.summary?.counts?.received ?? 0]];
   for (const cat of CATEGORIES) if (cat in by) chips.push([cat, t(`cat${cat}`), by[cat]]);
   box.replaceChildren(...chips.map(([cat, label, n]) => {
     const b = el('button', null, `${label} ${n}`);
     b.type = 'button';
     b.dataset.category = cat;
     b.setAttribute('aria-pressed', String(state.query.received.category === cat));
-    b.addEventListener('click', () => { state.query.received.category = cat; render(); });
+    b.addEventListener('click', () => { state.query.received.category = cat; applyQuery(); render(); });
     return b;
   }));
 }
 
-// ---------- rows ----------
+// ---------- rows (virtualized) ----------
 
-function rowElement(row) {
+/** The row height of the current tab's list, from popup.css (read once per tab). */
+function rowHeight() {
+  const cache = state.list.rowHeight;
+  cache[state.tab] ??= parseFloat(getComputedStyle($('list')).getPropertyValue('--row-h')) || 60;
+  return cache[state.tab];
+}
+
+function rowElement(row, pos, count, height) {
   const li = el('li', 'row');
-  li.tabIndex = -1;
+  li.tabIndex = pos === state.list.active ? 0 : -1;
+  li.dataset.pos = String(pos);
   li.dataset.id = row.id;
+  li.setAttribute('aria-setsize', String(count));
+  li.setAttribute('aria-posinset', String(pos + 1));
+  li.style.top = `${pos * height}px`;
   const head = el('div', 'row-head');
   let name;
   if (row.url) {
@@ -152,47 +182,173 @@ function rowElement(row) {
   } else {
     name = el('span', 'name', row.name);
   }
+  // `make bench` times the first row's paint with the Element Timing API.
+  if (pos === 0) name.setAttribute('elementtiming', 'first-row');
   head.append(name);
   if (row.time) head.append(el('span', 'time', row.time));
   li.append(head);
   if (row.headline) li.append(el('div', 'headline', row.headline));
-  if (row.company) li.append(el('div', 'company', `${t('rowCompany')}: ${row.company}`));
-  if (row.newsletter) li.append(el('div', 'company newsletter', `${t('rowNewsletter')}: ${row.newsletter}`));
-  if (row.category && state.query.received.category === '') li.append(el('span', 'chip', t(`cat${row.category}`)));
-  if (row.message) li.append(el('p', 'message', row.message));
+  const chip = row.category && state.query.received.category === '';
+  if (chip || row.company || row.newsletter) {
+    const detail = el('div', 'detail');
+    if (chip) detail.append(el('span', 'chip', t(`cat${row.category}`)));
+    if (row.company) detail.append(el('span', 'company', `${t('rowCompany')}: ${row.company}`));
+    if (row.newsletter) detail.append(el('span', 'company newsletter', `${t('rowNewsletter')}: ${row.newsletter}`));
+    li.append(detail);
+  }
+  if (row.message) {
+    // One line of the note in the row; all of it on hover and for screen readers.
+    const message = el('p', 'message', row.message);
+    message.title = row.message;
+    li.append(message);
+  }
   return li;
 }
 
-function currentItems() {
-  if (state.tab === 'connections') return state.connections.items;
-  return state.snapshot?.[state.tab] ?? [];
+/** Builds the rows in view (plus the overscan) that are missing and drops those out of
+ * it. After a change of the data or the query (`stale`) every row is built anew. */
+function renderRows() {
+  const tab = state.tab;
+  const ul = $('list');
+  const viewport = $('viewport');
+  const list = state.list;
+  const count = views.count(tab);
+  const height = rowHeight();
+  let refocus;
+  if (list.stale) {
+    for (const [pos, li] of list.rendered) {
+      if (li.contains(document.activeElement)) refocus = pos;
+      li.remove();
+    }
+    list.rendered.clear();
+    list.stale = false;
+  }
+  list.active = Math.max(0, Math.min(list.active, count - 1));
+  ul.style.height = `${count * height}px`;
+  const first = Math.floor(viewport.scrollTop / height);
+  const last = Math.ceil((viewport.scrollTop + viewport.clientHeight) / height);
+  const start = Math.max(0, first - OVERSCAN);
+  const end = Math.min(count, last + OVERSCAN);
+  // Rows out of the window go, except one holding the focus (it would be lost).
+  for (const [pos, li] of list.rendered) {
+    if ((pos < start || pos >= end) && !li.contains(document.activeElement)) {
+      li.remove();
+      list.rendered.delete(pos);
+    }
+  }
+  let missing = false;
+  for (let pos = start; pos < end && !missing; pos++) missing = !list.rendered.has(pos);
+  if (missing) {
+    // New rows go in position order among the kept ones (screen readers read the DOM
+    // order); kept rows never move, so a focused one keeps the focus.
+    const kept = [...list.rendered.keys()].sort((a, b) => a - b);
+    let k = 0;
+    views.slice(tab, start, end).forEach((row, i) => {
+      const pos = start + i;
+      if (list.rendered.has(pos)) return;
+      while (k < kept.length && kept[k] < pos) k++;
+      const li = rowElement(row, pos, count, height);
+      ul.insertBefore(li, k < kept.length ? list.rendered.get(kept[k]) : null);
+      list.rendered.set(pos, li);
+    });
+  }
+  if (refocus !== undefined && count > 0) focusRow(Math.min(refocus, count - 1));
+}
+
+let framePending = false;
+function renderRowsNextFrame() {
+  if (framePending) return;
+  framePending = true;
+  requestAnimationFrame(() => {
+    framePending = false;
+    if (state.wasm) renderRows();
+  });
+}
+
+/** The data or the query of the current tab changed: its rows are built anew. */
+function invalidateRows({ toTop = false } = {}) {
+  state.list.stale = true;
+  if (toTop) {
+    state.list.active = 0;
+    $('viewport').scrollTop = 0;
+  }
+}
+
+/** Moves the keyboard focus to the row at `pos`, scrolling it into view. */
+function focusRow(pos) {
+  const count = views.count(state.tab);
+  if (count === 0) return;
+  const list = state.list;
+  const target = Math.max(0, Math.min(count - 1, pos));
+  const height = rowHeight();
+  const viewport = $('viewport');
+  if (target * height < viewport.scrollTop) viewport.scrollTop = target * height;
+  else if ((target + 1) * height > viewport.scrollTop + viewport.clientHeight) {
+    viewport.scrollTop = (target + 1) * height - viewport.clientHeight;
+  }
+  list.rendered.get(list.active)?.setAttribute('tabindex', '-1');
+  list.active = target;
+  renderRows();
+  const li = list.rendered.get(target);
+  if (li) {
+    li.tabIndex = 0;
+    li.focus({ preventScroll: true });
+  }
+}
+
+/** Arrow keys, Home, End, PageUp and PageDown move between rows. */
+function onListKey(e) {
+  const row = e.target.closest?.('li.row');
+  const pos = row ? Number(row.dataset.pos) : state.list.active;
+  const page = Math.max(1, Math.floor($('viewport').clientHeight / rowHeight()) - 1);
+  const count = views.count(state.tab);
+  const step = row ? 1 : 0; // from the list itself, the first key lands on the active row
+  const next = {
+    ArrowDown: pos + step, ArrowUp: pos - step, Home: 0, End: count - 1, PageDown: pos + page, PageUp: pos - page,
+  }[e.key];
+  if (next === undefined || count === 0) return;
+  e.preventDefault();
+  focusRow(next);
+}
+
+function currentQuery(tab) {
+  const q = state.query[tab];
+  return tab === 'sent'
+    ? { search: q.search, order: q.order, olderThanWeeks: q.olderThanWeeks || undefined }
+    : { search: q.search, category: q.category || undefined };
+}
+
+/** The current tab's query changed: filtered in Rust; the list shows its top. */
+function applyQuery() {
+  if (!state.wasm) return;
+  try {
+    views.setQuery(state.tab, currentQuery(state.tab));
+  } catch (e) {
+    console.warn('could not filter rows:', e?.message ?? e);
+  }
+  invalidateRows({ toTop: true });
 }
 
 function renderList() {
   if (!state.wasm) return;
-  const q = state.query[state.tab];
-  const query = state.tab === 'sent'
-    ? { search: q.search, order: q.order, olderThanWeeks: q.olderThanWeeks || undefined }
-    : { search: q.search, category: q.category || undefined };
-  try {
-    state.rows = viewRows(state.tab, currentItems(), query);
-  } catch (e) {
-    state.rows = [];
-    console.warn('could not render rows:', e?.message ?? e);
-  }
-  $('list').replaceChildren(...state.rows.map(rowElement));
-  const empty = $('empty');
-  const total = currentItems().length;
-  empty.hidden = state.rows.length > 0 || (state.tab === 'connections' && state.connections.loading);
-  if (!state.snapshot && state.tab !== 'connections') empty.textContent = t('neverUpdated');
-  else if (total > 0) empty.textContent = t('emptyFiltered');
-  else empty.textContent = t({ sent: 'emptySent', received: 'emptyReceived', connections: 'emptyConnections' }[state.tab]);
-  $('export').disabled = state.rows.length === 0;
-
+  const tab = state.tab;
+  $('list').setAttribute('aria-labelledby', `tab-${tab}`);
+  renderRows();
+  const count = views.count(tab);
+  const total = views.total(tab);
   const c = state.connections;
-  const exact = state.snapshot?.connectionCount;
-  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', c.items.length)
-    : exact != null ? t('loadedOf', c.items.length.toLocaleString(), exact.toLocaleString()) : t('loadedCount', c.items.length);
+  const empty = $('empty');
+  const waiting = tab === 'connections' ? c.loading : Boolean(state.summary) && !state.loaded;
+  empty.hidden = count > 0 || waiting;
+  if (!state.summary && tab !== 'connections') empty.textContent = t('neverUpdated');
+  else if (total > 0) empty.textContent = t('emptyFiltered');
+  else empty.textContent = t({ sent: 'emptySent', received: 'emptyReceived', connections: 'emptyConnections' }[tab]);
+  // The export holds exactly the filtered rows: it waits for the whole snapshot.
+  $('export').disabled = count === 0 || (tab !== 'connections' && !state.loaded);
+
+  const exact = state.summary?.connectionCount;
+  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', c.loaded)
+    : exact != null ? t('loadedOf', c.loaded.toLocaleString(), exact.toLocaleString()) : t('loadedCount', c.loaded);
   $('load-more').hidden = c.done;
   $('load-more').disabled = c.loading;
 }
@@ -216,6 +372,8 @@ async function refresh(force) {
   }
 }
 
+let sentinelObserver = null;
+
 async function loadConnections() {
   const c = state.connections;
   if (c.loading || c.done) return;
@@ -225,31 +383,43 @@ async function loadConnections() {
   try {
     const page = await send({ type: 'connections', startIndex: c.next, limit: CONNECTIONS_PAGE, sortBy: c.sortBy });
     if (c !== state.connections) return; // the sort or settings changed meanwhile: the list started over
-    c.items.push(...page.items); // new items only: the walk in Rust de-duplicates
+    views.addItems('connections', page.items); // new items only: the walk in Rust de-duplicates
+    c.loaded = views.total('connections');
     c.next = page.nextStartIndex;
     c.done = page.done;
+    if (state.tab === 'connections') invalidateRows();
   } catch (e) {
     c.error = e;
   } finally {
     c.loading = false;
     render();
   }
+  // Still at the end of the list (a tall side panel): the observer reports anew.
+  if (c === state.connections && !c.done && !c.error && sentinelObserver) {
+    sentinelObserver.unobserve($('sentinel'));
+    sentinelObserver.observe($('sentinel'));
+  }
 }
 
 /** Forgets the loaded connections; they load again when the Connections tab shows. */
 function resetConnections(sortBy) {
-  state.connections = { items: [], next: 0, done: false, loading: false, error: null, sortBy };
-  if (state.tab === 'connections') loadConnections();
+  state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0 };
+  views.setItems('connections', []);
+  if (state.tab === 'connections') {
+    invalidateRows({ toTop: true });
+    loadConnections();
+  }
 }
 
 function exportCsv() {
-  const csv = toCsv(state.rows);
+  const csv = views.csv(state.tab);
+  const rows = views.count(state.tab);
   const blob = new Blob(['\ufeff', csv], { type: 'text/csv;charset=utf-8' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   // The connections file says how many of the exact total it holds.
-  const exact = state.snapshot?.connectionCount;
-  const of = state.tab === 'connections' && exact != null ? `-${state.rows.length}-of-${exact}` : '';
+  const exact = state.summary?.connectionCount;
+  const of = state.tab === 'connections' && exact != null ? `-${rows}-of-${exact}` : '';
   a.download = `pending-${state.tab}${of}-${new Date().toISOString().slice(0, 10)}.csv`;
   document.body.append(a);
   a.click();
@@ -258,9 +428,17 @@ function exportCsv() {
 }
 
 function selectTab(name, focus) {
-  state.tab = name;
-  if (name === 'connections' && state.connections.items.length === 0 && !state.connections.done) loadConnections();
+  if (name !== state.tab) {
+    state.list.scroll[state.tab] = $('viewport').scrollTop;
+    state.tab = name;
+    document.body.dataset.tab = name; // this tab's row height applies
+    invalidateRows();
+    state.list.active = 0;
+  }
+  if (name === 'connections' && state.connections.loaded === 0 && !state.connections.done) loadConnections();
   render();
+  $('viewport').scrollTop = state.list.scroll[name];
+  renderRows();
   if (focus) $(`tab-${name}`).focus();
 }
 
@@ -273,32 +451,30 @@ function wire() {
     e.preventDefault();
     selectTab(TABS[(next + TABS.length) % TABS.length], true);
   });
-  $('list').addEventListener('keydown', (e) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    const rows = [...$('list').children];
-    const i = rows.indexOf(document.activeElement);
-    const next = rows[e.key === 'ArrowDown' ? Math.min(rows.length - 1, i + 1) : Math.max(0, i - 1)];
-    if (next) { e.preventDefault(); next.focus(); }
-  });
-  $('search').addEventListener('input', (e) => { state.query[state.tab].search = e.target.value; renderList(); });
-  $('order').addEventListener('change', (e) => { state.query.sent.order = e.target.value; renderList(); });
+  $('list').addEventListener('keydown', onListKey);
+  $('viewport').addEventListener('scroll', renderRowsNextFrame, { passive: true });
+  new ResizeObserver(renderRowsNextFrame).observe($('viewport'));
+  $('search').addEventListener('input', (e) => { state.query[state.tab].search = e.target.value; applyQuery(); renderList(); });
+  $('order').addEventListener('change', (e) => { state.query.sent.order = e.target.value; applyQuery(); renderList(); });
   $('older').replaceChildren(...OLDER_WEEKS.map((w) => {
     const o = el('option', null, w ? t('olderThan', w) : t('olderAny'));
     o.value = String(w);
     return o;
   }));
-  $('older').addEventListener('change', (e) => { state.query.sent.olderThanWeeks = Number(e.target.value); renderList(); });
+  $('older').addEventListener('change', (e) => { state.query.sent.olderThanWeeks = Number(e.target.value); applyQuery(); renderList(); });
   $('conn-sort').addEventListener('change', (e) => resetConnections(e.target.value));
   $('load-more').addEventListener('click', loadConnections);
   $('export').addEventListener('click', exportCsv);
   $('refresh').addEventListener('click', () => refresh(true));
   $('options').addEventListener('click', () => api.runtime.openOptionsPage());
-  new IntersectionObserver((entries) => {
+  // Infinite scroll: the sentinel follows the whole (virtual) list inside the viewport.
+  sentinelObserver = new IntersectionObserver((entries) => {
     if (state.tab === 'connections' && entries.some((e) => e.isIntersecting)) loadConnections();
-  }).observe($('sentinel'));
+  }, { root: $('viewport') });
+  sentinelObserver.observe($('sentinel'));
 
   // The same page is the toolbar popup and the side panel (or a tab): only the popup
-  // has a fixed width and offers to move to the side panel.
+  // has a fixed size and offers to move to the side panel.
   const inPopup = (api.extension?.getViews?.({ type: 'popup' }) ?? []).includes(window);
   document.body.classList.toggle('panel', !inPopup);
   const panel = $('panel');
@@ -317,38 +493,62 @@ function wire() {
   // Registered once the module is loaded (main), so every change is read through Rust.
   api.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
-    if (changes.settings) state.rawSettings = changes.settings.newValue;
-    if (changes.snapshot) state.rawSnapshot = changes.snapshot.newValue;
+    if (changes.settings) {
+      state.rawSettings = changes.settings.newValue;
+      state.settings = readSettings(state.rawSettings);
+    }
+    if (changes.snapshot) {
+      state.rawSnapshot = changes.snapshot.newValue;
+      snapshotArrived = true;
+    }
     if (changes.status) state.status = readStatus(changes.status.newValue);
-    if (changes.settings || changes.snapshot) readStored();
+    if (changes.snapshot || (changes.settings && state.loaded)) applySnapshot();
     if (changes.settings) resetConnections(state.connections.sortBy);
     render();
   });
 }
 
-/** Settings and this account's snapshot from the raw stored values. */
-function readStored() {
-  state.settings = readSettings(state.rawSettings);
-  state.snapshot = readSnapshot(state.rawSnapshot, state.rawSettings);
+let snapshotArrived = false; // a snapshot came through onChanged before the first read answered
+
+/** This account's snapshot (from the raw stored values) into the lists; stores or
+ * removes the first screen for the next popup when Rust says it changed. */
+function applySnapshot() {
+  const loaded = views.loadSnapshot(state.rawSnapshot, state.rawSettings);
+  state.summary = loaded.summary;
+  state.loaded = true;
+  if (state.tab !== 'connections') invalidateRows();
+  if (loaded.firstScreen === null) api.storage.local.remove('firstScreen');
+  else if (loaded.firstScreen) api.storage.local.set({ firstScreen: loaded.firstScreen });
 }
 
 async function main() {
   localize();
+  document.body.dataset.tab = state.tab;
   // Stored values are validated in Rust, so the module loads before anything is shown.
   await coreReady();
+  views = new Views();
   state.wasm = true;
-  const stored = await api.storage.local.get(['settings', 'snapshot', 'status']);
+  const stored = await early;
   state.rawSettings = stored.settings;
-  state.rawSnapshot = stored.snapshot;
+  state.settings = readSettings(state.rawSettings);
   state.status = readStatus(stored.status);
-  readStored();
+  state.summary = views.showFirstScreen(stored.firstScreen, stored.settings);
   wire();
+  if (!state.settings.apiKey) state.status = { state: 'error', error: { kind: 'no_key', message: 'no API key' } };
   render();
-  performance.mark('pending:counts');
-  performance.mark('pending:rows');
+  performance.mark('pending:first-rows');
+  // The snapshot is read once the first screen is painted: its arrival (megabytes made
+  // into objects on this thread) must not hold that paint back.
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   if (state.settings.apiKey) refresh(false);
-  else state.status = { state: 'error', error: { kind: 'no_key', message: 'no API key' } };
-  render();
+
+  const { snapshot } = await api.storage.local.get('snapshot');
+  if (!snapshotArrived) {
+    state.rawSnapshot = snapshot;
+    applySnapshot();
+    render();
+  }
+  performance.mark('pending:rows');
   setInterval(renderFreshness, 30_000);
 }
 

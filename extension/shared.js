@@ -13,9 +13,11 @@ export const CATEGORIES = ['CONNECTION', 'ORGANIZATION', 'NEWSLETTER', 'EVENT', 
 export const BLOCKING = new Set(['no_key', 'unauthorized', 'forbidden', 'no_account', 'permission', 'invalid_input']);
 
 let core = null;
-/** Loads the WASM module once per page or worker; every call into it awaits this first. */
+/** Loads the WASM module once per page or worker; every call into it awaits this first.
+ * The popup's early.js has already started compiling it. */
 export function coreReady() {
-  core ??= init({ module_or_path: api.runtime.getURL('pkg/pending_core_bg.wasm') });
+  core ??= Promise.resolve(globalThis.pendingEarly?.wasm)
+    .then((compiled) => init({ module_or_path: compiled ?? api.runtime.getURL('pkg/pending_core_bg.wasm') }));
   return core;
 }
 

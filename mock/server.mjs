@@ -7,7 +7,8 @@
 //       the demo dataset (a few hundred sent, a few dozen received, 2,000 connections)
 //   /t/<scenario>/linkedin/...    a test scenario; <scenario> is a query string:
 //       id=<unique>          separates the state (counters, growth) of concurrent tests
-//       sent=N received=N connections=N   dataset sizes (default 0)
+//       sent=N received=N connections=N   dataset sizes (default 0; at most 20000 sent or
+//                            received, 30000 connections: LinkedIn's own limit)
 //       fault=<name>         401 403 404 400 429 500 502 503 nonjson malformed wrongtypes
 //                            slow repeat longpage growing successfalse
 //                            redirect (302 to this scenario's __redirected path on another
@@ -193,9 +194,9 @@ let demoState = null;
 function scenarioState(key, params) {
   let s = states.get(key);
   if (!s) {
-    const n = (k) => Math.max(0, Math.min(20000, parseInt(params.get(k) ?? '0', 10) || 0));
+    const n = (k, max = 20000) => Math.max(0, Math.min(max, parseInt(params.get(k) ?? '0', 10) || 0));
     const newer = params.get('eol') === '1';
-    s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections') }, newer),
+    s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections', 30000) }, newer),
       newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map(),
       override: null, redirected: { hits: 0, withKey: 0 } };
     if (params.has('evil')) poison(s.lists);
@@ -325,9 +326,15 @@ async function answer(req, res, endpoint, q, params, state) {
 
   const list = lists[endpoint];
   const sortBy = q.get('sortBy');
-  const ordered = endpoint === 'connections' && (sortBy === 'firstName' || sortBy === 'lastName')
-    ? [...list].sort((a, b) => a[sortBy].localeCompare(b[sortBy]) || a.vanityName.localeCompare(b.vanityName))
-    : list;
+  const sorted = () => {
+    // Sorted once per list length (a growing list sorts again), not once per page.
+    const cached = state.sorted?.[sortBy];
+    if (cached?.length === list.length) return cached.items;
+    const items = [...list].sort((a, b) => a[sortBy].localeCompare(b[sortBy]) || a.vanityName.localeCompare(b.vanityName));
+    state.sorted = { ...state.sorted, [sortBy]: { length: list.length, items } };
+    return items;
+  };
+  const ordered = endpoint === 'connections' && (sortBy === 'firstName' || sortBy === 'lastName') ? sorted() : list;
   let items = pageOf(ordered, servedStart, size);
   if (applies && fault === 'wrongtypes' && items.length > 3) {
     items = items.map((it, i) => (i === 3 ? { ...it, profile: { ...(it.profile ?? {}), firstName: 12345 } } : it));

@@ -108,6 +108,13 @@ fn one_page<T: crate::models::Keyed + Serialize>(start: u32, page_size: Option<u
     Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), items, account_id))
 }
 
+/// The page cap of a connections cursor, when the configured cap is lower. LinkedIn
+/// allows 30,000 connections: at 12 a page, with the short pages LinkedIn returns
+/// mid-list, a popup scrolling through all of them needs several thousand pages, far
+/// above the default cap of 1,000 (12,000 connections). The walk's other guards (no
+/// progress, pages already seen) still stop a loop.
+const CONNECTIONS_MAX_PAGES: u32 = 6_000;
+
 /// The connections cursor of the popup: one [`Walk`] per sort order, so paging across
 /// calls keeps its stop rule, de-duplication and loop guards.
 #[derive(Debug)]
@@ -208,7 +215,7 @@ impl JsClient {
                 _ => ConnectionsCursor {
                     sort_by,
                     limit,
-                    walk: Walk::starting_at(start_index, Some(limit as usize), c.config().max_pages),
+                    walk: Walk::starting_at(start_index, Some(limit as usize), c.config().max_pages.max(CONNECTIONS_MAX_PAGES)),
                 },
             };
             let page = c.connections_page(start_index, limit, sort_by).await?;
@@ -275,31 +282,149 @@ fn items_from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<Vec<T>, JsValue
     }
 }
 
-/// The rows of one list (`"sent"`, `"received"` or `"connections"`), filtered and ordered
-/// as `query` says. Throws an `ApiError` of kind `invalid_input` for malformed input.
-#[wasm_bindgen(js_name = viewRows, unchecked_return_type = "Row[]")]
-pub fn view_rows(
-    list: &str,
-    #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ViewQuery")] query: JsValue,
-) -> Result<JsValue, JsValue> {
-    use crate::models::{Connection, ReceivedInvitation, SentInvitation};
-    use crate::view::{apply, Row};
-    let query: crate::view::ViewQuery =
-        if query.is_undefined() || query.is_null() { Default::default() } else { from_js("query", &query)? };
-    let rows: Vec<Row> = match list {
-        "sent" => items_from_js::<SentInvitation>("items", &items)?.iter().map(Row::from).collect(),
-        "received" => items_from_js::<ReceivedInvitation>("items", &items)?.iter().map(Row::from).collect(),
-        "connections" => items_from_js::<Connection>("items", &items)?.iter().map(Row::from).collect(),
-        other => return Err(error_js(&Error::InvalidInput(format!("unknown list '{other}'")))),
-    };
-    Ok(to_js(&apply(rows, &query)))
+#[wasm_bindgen(typescript_custom_section)]
+const TS_VIEW_TYPES: &str = r#"
+export type ListName = "sent" | "received" | "connections";
+/** A snapshot without its lists: what the popup shows above them. */
+export interface SnapshotSummary { takenAtMs: number; accountId?: string; skipped: { sent: Skips; received: Skips }; counts: Counts; connectionCount?: number; }
+/** What the popup stores under `firstScreen`: the summary and the first rows of the Sent list as it opens. */
+export interface StoredFirstScreen { schema: number; account: string; summary: SnapshotSummary; rows: Row[]; }
+/** `firstScreen`: absent to leave the stored one, an object to store, `null` to remove it. */
+export interface LoadedSnapshot { summary: SnapshotSummary | null; firstScreen?: StoredFirstScreen | null; }
+"#;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsLoaded<'a> {
+    summary: Option<crate::sync::Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_screen: Option<Option<crate::store::StampedFirstScreen<'a>>>,
 }
 
-/// The CSV text of rows (RFC 4180, formula-guarded).
-#[wasm_bindgen(js_name = toCsv)]
-pub fn to_csv(#[wasm_bindgen(unchecked_param_type = "Row[]")] rows: JsValue) -> Result<String, JsValue> {
-    Ok(crate::view::to_csv(&items_from_js::<crate::view::Row>("rows", &rows)?))
+fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
+    crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(format!("unknown list '{name}'"))))
+}
+
+fn rows_from_js(list: crate::view::ListName, items: &JsValue) -> Result<Vec<crate::view::Row>, JsValue> {
+    use crate::models::{Connection, ReceivedInvitation, SentInvitation};
+    use crate::view::{ListName, Row};
+    Ok(match list {
+        ListName::Sent => items_from_js::<SentInvitation>("items", items)?.iter().map(Row::from).collect(),
+        ListName::Received => items_from_js::<ReceivedInvitation>("items", items)?.iter().map(Row::from).collect(),
+        ListName::Connections => items_from_js::<Connection>("items", items)?.iter().map(Row::from).collect(),
+    })
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The popup's three lists, held in WebAssembly memory while it is open
+/// ([`crate::view::Views`]): items cross once per change, a query once per keystroke,
+/// and only the rows on screen come back. Lists are named `"sent"`, `"received"`,
+/// `"connections"`; another name throws an `ApiError` of kind `invalid_input`.
+#[wasm_bindgen(js_name = Views)]
+#[derive(Debug, Default)]
+pub struct JsViews {
+    inner: crate::view::Views,
+}
+
+#[wasm_bindgen(js_class = Views)]
+impl JsViews {
+    /// Three empty lists; Sent in its opening order (newest first).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsViews {
+        JsViews { inner: crate::view::Views::new() }
+    }
+
+    /// Shows the first screen an earlier popup stored (`raw`, under `firstScreen`) when
+    /// it is the account of `settings` (raw stored settings): the Sent list shows its
+    /// rows until `loadSnapshot`. Returns its summary, or `null`. Never throws.
+    #[wasm_bindgen(js_name = showFirstScreen, unchecked_return_type = "SnapshotSummary | null")]
+    pub fn show_first_screen(&mut self, raw: JsValue, settings: JsValue) -> JsValue {
+        let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
+        let raw = raw_json(&raw);
+        let first = crate::store::read_first_screen(&raw, &tag);
+        let summary = self.inner.show_first_screen(first, raw != Json::Null);
+        summary.map_or(JsValue::NULL, |s| to_js(&s))
+    }
+
+    /// The stored snapshot (`raw`) into the Sent and Received lists when it is the
+    /// account of `settings` (as `readSnapshot` decides), else empties them. Returns its
+    /// summary and whether to store (an object), remove (`null`) or leave (absent) the
+    /// stored first screen. Never throws.
+    #[wasm_bindgen(js_name = loadSnapshot, unchecked_return_type = "LoadedSnapshot")]
+    pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue) -> JsValue {
+        let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
+        let snapshot = crate::store::read_snapshot(raw_json(&raw), &tag);
+        let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
+        let first_screen = match &write {
+            crate::view::FirstScreenWrite::Keep => None,
+            crate::view::FirstScreenWrite::Remove => Some(None),
+            crate::view::FirstScreenWrite::Store(first) => Some(Some(crate::store::StampedFirstScreen::new(first, &tag))),
+        };
+        to_js(&JsLoaded { summary, first_screen })
+    }
+
+    /// Replaces a list's items (API items, as in a snapshot or a connections page); an
+    /// item that cannot be read is left out. Returns how many rows the query keeps.
+    #[wasm_bindgen(js_name = setItems)]
+    pub fn set_items(
+        &mut self,
+        list: &str,
+        #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
+    ) -> Result<u32, JsValue> {
+        let name = list_name(list)?;
+        let rows = rows_from_js(name, &items)?;
+        let view = self.inner.list_mut(name);
+        view.set_rows(rows);
+        Ok(to_u32(view.count()))
+    }
+
+    /// Appends items to a list (the next page of connections). Returns how many rows
+    /// the query keeps.
+    #[wasm_bindgen(js_name = addItems)]
+    pub fn add_items(
+        &mut self,
+        list: &str,
+        #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
+    ) -> Result<u32, JsValue> {
+        let name = list_name(list)?;
+        let rows = rows_from_js(name, &items)?;
+        let view = self.inner.list_mut(name);
+        view.add_rows(rows);
+        Ok(to_u32(view.count()))
+    }
+
+    /// Filters and orders a list; returns how many rows the query keeps.
+    #[wasm_bindgen(js_name = setQuery)]
+    pub fn set_query(&mut self, list: &str, #[wasm_bindgen(unchecked_param_type = "ViewQuery")] query: JsValue) -> Result<u32, JsValue> {
+        let name = list_name(list)?;
+        let query: crate::view::ViewQuery =
+            if query.is_undefined() || query.is_null() { Default::default() } else { from_js("query", &query)? };
+        Ok(to_u32(self.inner.list_mut(name).set_query(query)))
+    }
+
+    /// How many rows of a list the query keeps.
+    pub fn count(&self, list: &str) -> Result<u32, JsValue> {
+        Ok(to_u32(self.inner.list(list_name(list)?).count()))
+    }
+
+    /// How many rows a list has, whatever the query.
+    pub fn total(&self, list: &str) -> Result<u32, JsValue> {
+        Ok(to_u32(self.inner.list(list_name(list)?).total()))
+    }
+
+    /// The rows shown at positions `start..end` (clamped).
+    #[wasm_bindgen(unchecked_return_type = "Row[]")]
+    pub fn slice(&self, list: &str, start: u32, end: u32) -> Result<JsValue, JsValue> {
+        Ok(to_js(&self.inner.list(list_name(list)?).slice(start as usize, end as usize)))
+    }
+
+    /// The CSV text (RFC 4180, formula-guarded) of exactly the rows the query keeps.
+    pub fn csv(&self, list: &str) -> Result<String, JsValue> {
+        Ok(self.inner.list(list_name(list)?).csv())
+    }
 }
 
 /// The toolbar badge text for `counts` restricted to `categories` (all when empty).

@@ -23,7 +23,7 @@
 //! | [`refresh`] | when to refresh what; what a day of refreshes costs | none |
 //! | [`store`] | what `storage.local` holds, read back defensively | none |
 //! | [`transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
-//! | [`view`] | rows, search, filters, CSV and badge text for the extension | none |
+//! | [`view`] | rows, search, filters, CSV and badge text; the popup's held lists | none |
 //! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | — |
 //!
 //! Everything but the fetch transport and the bindings is plain Rust, tested natively

@@ -1,7 +1,8 @@
 //! What the extension keeps in `storage.local`, and how it is read back.
 //!
-//! Three values are stored: `settings` (written by the options page), `snapshot` (the
-//! last good sync) and `status` (syncing, ok or error). Each carries `schema`
+//! Four values are stored: `settings` (written by the options page), `snapshot` (the
+//! last good sync), `status` (syncing, ok or error) and `firstScreen` (written by the
+//! popup: what it shows first, see [`FirstScreen`]). Each carries `schema`
 //! ([`SCHEMA`]). Storage is outside data: an older version of the extension, a user
 //! with the developer tools or an interrupted write may leave anything there, so every
 //! reader here takes the raw stored value and returns a clean one or nothing, and never
@@ -12,10 +13,13 @@
 //! - a snapshot is shown or counted only when it has this schema, reads as a
 //!   [`Snapshot`] and carries the [`account_tag`] of the current settings: data fetched
 //!   with another key, base URL or account never appears as the current account's;
-//! - a status of another schema or of the wrong shape is absent.
+//! - a status of another schema or of the wrong shape is absent;
+//! - a first screen is shown only under the same conditions as a snapshot, and its rows
+//!   are read as rows handed back from JavaScript are (links re-checked).
 
 use crate::config::{validate_base_url, DEFAULT_BASE_URL};
-use crate::sync::Snapshot;
+use crate::sync::{Snapshot, Summary};
+use crate::view::Row;
 use crate::json::{FromJson, Json as Value, Path};
 use serde::Serialize;
 
@@ -177,6 +181,63 @@ pub fn read_snapshot(raw: Value, account: &str) -> Option<Snapshot> {
     }
     // `schema` and `account` are unknown fields to the Snapshot decoder, which skips them.
     Snapshot::from_json(&raw, &Path::Root).ok()
+}
+
+/// How many rows a [`FirstScreen`] holds: more than a tall side panel shows at once.
+pub const FIRST_SCREEN_ROWS: usize = 40;
+
+/// What the popup shows before the stored snapshot is read: the snapshot's [`Summary`]
+/// and the first rows of the Sent list as the popup opens it
+/// ([`crate::view::ViewQuery::opening`]).
+///
+/// Why: `storage.local` hands a 5,000-invitation snapshot (2.3 MB of JSON) to a page in
+/// 120–260 ms, which is most of the time to first rows. The popup stores this small
+/// value (about 15 KB) whenever what it would show first changes, and on the next open
+/// shows it at once, then the whole snapshot. If a background sync changed the
+/// snapshot since, the first screen is the previous data, with its own "updated …"
+/// time, for the moment it takes to read the new one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FirstScreen {
+    /// The snapshot without its lists.
+    pub summary: Summary,
+    /// The first rows of the Sent list, at most [`FIRST_SCREEN_ROWS`].
+    pub rows: Vec<Row>,
+}
+
+/// A first screen as stored: with its schema and the account tag of the snapshot it
+/// was taken from.
+#[derive(Debug, Clone, Serialize)]
+pub struct StampedFirstScreen<'a> {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// The [`account_tag`] of the snapshot's settings.
+    pub account: &'a str,
+    /// [`FirstScreen::summary`].
+    pub summary: &'a Summary,
+    /// [`FirstScreen::rows`].
+    pub rows: &'a [Row],
+}
+
+impl<'a> StampedFirstScreen<'a> {
+    /// `first`, tagged as `account`'s (an [`account_tag`]).
+    pub fn new(first: &'a FirstScreen, account: &'a str) -> Self {
+        StampedFirstScreen { schema: SCHEMA, account, summary: &first.summary, rows: &first.rows }
+    }
+}
+
+/// The stored first screen, when it has this schema, was taken for `account` (the
+/// current settings' [`account_tag`]) and reads as a summary and at most
+/// [`FIRST_SCREEN_ROWS`] rows, no more than the Sent count; else `None`. An unreadable
+/// row is left out.
+pub fn read_first_screen(raw: &Value, account: &str) -> Option<FirstScreen> {
+    if !has_schema(raw) || raw.get("account").and_then(Value::as_str) != Some(account) {
+        return None;
+    }
+    let summary = Summary::from_json(raw.get("summary")?, &Path::Key(&Path::Root, "summary")).ok()?;
+    let list = raw.get("rows")?.as_array()?;
+    let (mut rows, _) = crate::decode::read_items::<Row>(list, &Path::Key(&Path::Root, "rows"));
+    rows.truncate(FIRST_SCREEN_ROWS.min(summary.counts.sent as usize));
+    Some(FirstScreen { summary, rows })
 }
 
 /// Where a sync stands, as the background stores it and the popup shows it.

@@ -37,6 +37,38 @@ pub struct Snapshot {
     pub cost: Cost,
 }
 
+/// A snapshot without its lists (and its cost): what the popup shows above the lists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// When the sync finished, in epoch milliseconds.
+    #[serde(serialize_with = "whole_ms")]
+    pub taken_at_ms: f64,
+    /// The account that served the lists, if the server said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// Items the API sent that could not be read, per list.
+    pub skipped: Skipped,
+    /// Counts of the snapshot's lists.
+    pub counts: Counts,
+    /// The exact number of connections, when the server gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_count: Option<u64>,
+}
+
+impl Snapshot {
+    /// The snapshot without its lists.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            taken_at_ms: self.taken_at_ms,
+            account_id: self.account_id.clone(),
+            skipped: self.skipped.clone(),
+            counts: self.counts.clone(),
+            connection_count: self.connection_count,
+        }
+    }
+}
+
 /// Items of each list that could not be read (and were left out of the counts).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Skipped {
@@ -162,6 +194,24 @@ impl FromJson for Skipped {
         Ok(Skipped {
             sent: o.nested("sent").ok().flatten().unwrap_or_default(),
             received: o.nested("received").ok().flatten().unwrap_or_default(),
+        })
+    }
+}
+
+impl FromJson for Summary {
+    /// A stored summary (see [`crate::store::read_first_screen`]). Unlike a snapshot's,
+    /// its counts are read as stored: there are no lists to count.
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        if o.count("takenAtMs").is_none() {
+            return Err(ReadError { path: Path::Key(path, "takenAtMs").render(), message: "missing time".into() });
+        }
+        Ok(Summary {
+            taken_at_ms: ms(&o, "takenAtMs"),
+            account_id: o.text("accountId").ok().flatten(),
+            skipped: o.nested("skipped").ok().flatten().unwrap_or_default(),
+            counts: o.nested("counts")?.ok_or_else(|| ReadError { path: Path::Key(path, "counts").render(), message: "missing counts".into() })?,
+            connection_count: o.count("connectionCount"),
         })
     }
 }

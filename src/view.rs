@@ -1,12 +1,15 @@
 //! What the extension's lists show: rows, search, filters, sorting, CSV, the badge.
 //!
-//! The popup hands the snapshot's items and the user's choices to these functions and
-//! renders the [`Row`]s it gets back; no filtering or formatting logic lives in
-//! JavaScript. Every field of a row is plain text for `textContent`, and
-//! [`Row::url`] is set only for a safe `https://www.linkedin.com/` profile URL.
+//! The popup keeps its three lists in a [`Views`] while it is open: the items cross
+//! into it once per change (a snapshot, a page of connections), the user's choices once
+//! per keystroke, and the popup renders only the [`Row`]s on screen
+//! ([`ListView::slice`]); no filtering or formatting logic lives in JavaScript. Every
+//! field of a row is plain text for `textContent`, and [`Row::url`] is set only for a
+//! safe `https://www.linkedin.com/` profile URL.
 
 use crate::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
-use crate::sync::{Counts, OTHER_CATEGORY};
+use crate::store::{FirstScreen, FIRST_SCREEN_ROWS};
+use crate::sync::{Counts, Snapshot, Summary, OTHER_CATEGORY};
 use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use serde::Serialize;
 
@@ -69,6 +72,14 @@ pub struct ViewQuery {
     pub older_than_weeks: Option<u32>,
     /// The order.
     pub order: Order,
+}
+
+impl ViewQuery {
+    /// The query the popup's Sent tab opens with: newest first, no filter. The stored
+    /// first screen ([`FirstScreen`]) is computed with it.
+    pub fn opening() -> Self {
+        ViewQuery { order: Order::Newest, ..ViewQuery::default() }
+    }
 }
 
 impl FromJson for Row {
@@ -199,38 +210,411 @@ pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
 
-/// Filters and orders `rows` as `query` says.
+/// Filters and orders `rows` as `query` says (a [`ListView`] used once).
 pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
-    let needle = fold(query.search.trim());
-    let category = query.category.as_deref().filter(|c| !c.is_empty());
-    let min_age = query.older_than_weeks.filter(|w| *w > 0).map(|w| w.saturating_mul(7 * 86_400));
-    let rows: Vec<Row> = rows
-        .into_iter()
-        .filter(|r| category.is_none_or(|c| r.category.as_deref() == Some(c)))
-        .filter(|r| min_age.is_none_or(|min| r.age_secs.is_some_and(|a| a >= min)))
-        .filter(|r| {
-            needle.is_empty()
-                || [Some(&r.name), r.headline.as_ref(), r.company.as_ref(), r.newsletter.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .any(|field| fold(field).contains(&needle))
-        })
-        .collect();
-    // One sort of (key, position) pairs: equal ages keep the server's order, unknown
-    // ages go last, and only this small instantiation of sort ships in the WASM.
-    let key = |age: Option<u32>| match (query.order, age) {
-        (Order::Server, _) => 0,
-        (_, None) => u64::MAX,
-        (Order::Newest, Some(a)) => u64::from(a),
-        (Order::Oldest, Some(a)) => u64::from(u32::MAX - a),
-    };
-    if query.order == Order::Server {
-        return rows;
+    let mut view = ListView::default();
+    view.set_rows(rows);
+    view.set_query(query.clone());
+    view.into_shown()
+}
+
+/// What a query keeps: the folded search text, the category and the minimum age.
+#[derive(Debug)]
+struct Filter<'q> {
+    needle: String,
+    category: Option<&'q str>,
+    min_age: Option<u32>,
+}
+
+impl<'q> Filter<'q> {
+    fn new(query: &'q ViewQuery) -> Self {
+        Filter {
+            needle: fold(query.search.trim()),
+            category: query.category.as_deref().filter(|c| !c.is_empty()),
+            min_age: query.older_than_weeks.filter(|w| *w > 0).map(|w| w.saturating_mul(7 * 86_400)),
+        }
     }
-    let mut order: Vec<(u64, usize)> = rows.iter().enumerate().map(|(i, r)| (key(r.age_secs), i)).collect();
-    order.sort_unstable();
-    let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take)).collect()
+
+    /// Whether `row`, whose prepared search text is `hay`, is kept.
+    fn keeps(&self, row: &Row, hay: &str) -> bool {
+        self.category.is_none_or(|c| row.category.as_deref() == Some(c))
+            && self.min_age.is_none_or(|min| row.age_secs.is_some_and(|a| a >= min))
+            && (self.needle.is_empty() || self.finds(row, hay))
+    }
+
+    fn finds(&self, row: &Row, hay: &str) -> bool {
+        if !self.needle.contains(HAY_SEPARATOR) {
+            // The fields are folded once and joined by a character the needle lacks,
+            // so a match never spans two fields.
+            return hay.contains(self.needle.as_str());
+        }
+        searched_fields(row).any(|field| fold(field).contains(self.needle.as_str()))
+    }
+}
+
+/// Separates the fields of a row's prepared search text.
+const HAY_SEPARATOR: char = '\u{0}';
+
+/// The fields a search looks at: name, headline, company, newsletter.
+fn searched_fields(r: &Row) -> impl Iterator<Item = &String> {
+    [Some(&r.name), r.headline.as_ref(), r.company.as_ref(), r.newsletter.as_ref()].into_iter().flatten()
+}
+
+/// A row's search text, folded once: its searched fields joined by [`HAY_SEPARATOR`].
+fn haystack(r: &Row) -> String {
+    let mut hay = String::new();
+    for (i, field) in searched_fields(r).enumerate() {
+        if i > 0 {
+            hay.push(HAY_SEPARATOR);
+        }
+        hay.extend(field.chars().map(fold_char));
+    }
+    hay
+}
+
+/// A position in a list, as stored in a view's order (lists stay far below 2³²).
+fn position(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// One list as the popup shows it, held between calls: the rows are decoded and their
+/// search text folded once per change of the items ([`ListView::set_rows`],
+/// [`ListView::add_rows`]), and each query ([`ListView::set_query`]) keeps only the
+/// order of the rows it shows, as positions. Only what is on screen is handed out
+/// ([`ListView::slice`]); the CSV is made from the shown rows here ([`ListView::csv`]).
+///
+/// A keystroke is a scan of the prepared texts; a longer search than the last one (the
+/// user typed on) scans only the rows the last one kept. The newest- and oldest-first
+/// orders are sorted once per change of the items and then only filtered.
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    rows: Vec<Row>,
+    hay: Vec<String>,
+    query: ViewQuery,
+    /// Positions in `rows` of the shown rows, in the order shown.
+    shown: Vec<u32>,
+    newest: Option<Vec<u32>>,
+    oldest: Option<Vec<u32>>,
+    /// Set while the view shows a stored first screen ([`ListView::prime`]): how many
+    /// rows the whole list has.
+    primed: Option<usize>,
+}
+
+impl ListView {
+    /// An empty view with the server's order and no filter.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Replaces the rows; the current query applies to them.
+    pub fn set_rows(&mut self, rows: Vec<Row>) {
+        self.hay = rows.iter().map(haystack).collect();
+        self.rows = rows;
+        self.primed = None;
+        self.forget_orders();
+        self.refilter();
+    }
+
+    /// Appends rows (a further page of a list loaded as the user scrolls); in the
+    /// server's order only the new rows are filtered.
+    pub fn add_rows(&mut self, rows: Vec<Row>) {
+        if self.primed.is_some() {
+            return self.set_rows(rows);
+        }
+        let from = self.rows.len();
+        self.hay.extend(rows.iter().map(haystack));
+        self.rows.extend(rows);
+        self.forget_orders();
+        if self.query.order == Order::Server {
+            let filter = Filter::new(&self.query);
+            for i in from..self.rows.len() {
+                if let (Some(row), Some(hay)) = (self.rows.get(i), self.hay.get(i)) {
+                    if filter.keeps(row, hay) {
+                        self.shown.push(position(i));
+                    }
+                }
+            }
+        } else {
+            self.refilter();
+        }
+    }
+
+    /// Shows `rows`, the first rows of a list of `count` (a stored first screen, already
+    /// in the order shown), until [`ListView::set_rows`] brings the whole list. A query
+    /// set meanwhile is kept for the whole list.
+    pub fn prime(&mut self, rows: Vec<Row>, count: usize) {
+        self.hay = rows.iter().map(haystack).collect();
+        self.shown = (0..rows.len()).map(position).collect();
+        self.primed = Some(count.max(rows.len()));
+        self.rows = rows;
+        self.forget_orders();
+    }
+
+    /// Whether the view shows a stored first screen rather than the whole list.
+    pub fn is_primed(&self) -> bool {
+        self.primed.is_some()
+    }
+
+    /// Applies `query`; returns how many rows it keeps.
+    pub fn set_query(&mut self, query: ViewQuery) -> usize {
+        let narrows = self.primed.is_none()
+            && query.category == self.query.category
+            && query.older_than_weeks == self.query.older_than_weeks
+            && query.order == self.query.order
+            && fold(query.search.trim()).contains(fold(self.query.search.trim()).as_str());
+        self.query = query;
+        if self.primed.is_some() {
+            return self.count();
+        }
+        if narrows {
+            // Every row a longer search finds, the shorter one found: scan only those.
+            let filter = Filter::new(&self.query);
+            let (rows, hay) = (&self.rows, &self.hay);
+            self.shown.retain(|&i| {
+                let i = i as usize;
+                matches!((rows.get(i), hay.get(i)), (Some(row), Some(h)) if filter.keeps(row, h))
+            });
+        } else {
+            self.refilter();
+        }
+        self.count()
+    }
+
+    /// The query in force.
+    pub fn query(&self) -> &ViewQuery {
+        &self.query
+    }
+
+    /// How many rows the query keeps.
+    pub fn count(&self) -> usize {
+        self.primed.unwrap_or(self.shown.len())
+    }
+
+    /// How many rows the list has, whatever the query.
+    pub fn total(&self) -> usize {
+        self.primed.unwrap_or(self.rows.len())
+    }
+
+    /// The shown rows at positions `start..end` (clamped to what there is).
+    pub fn slice(&self, start: usize, end: usize) -> Vec<&Row> {
+        let end = end.min(self.shown.len());
+        let start = start.min(end);
+        self.shown.get(start..end).unwrap_or_default().iter().filter_map(|&i| self.rows.get(i as usize)).collect()
+    }
+
+    /// Every shown row, in order.
+    pub fn shown(&self) -> impl Iterator<Item = &Row> {
+        self.shown.iter().filter_map(|&i| self.rows.get(i as usize))
+    }
+
+    /// The CSV export of exactly the shown rows (see [`to_csv`]).
+    pub fn csv(&self) -> String {
+        to_csv(self.shown())
+    }
+
+    /// The first `n` rows `query` would show, and how many it keeps in all, without
+    /// changing the view.
+    pub fn first_rows(&mut self, query: &ViewQuery, n: usize) -> (usize, Vec<Row>) {
+        self.sort_for(query.order);
+        let filter = Filter::new(query);
+        let order = self.sorted(query.order);
+        let (rows, hay) = (&self.rows, &self.hay);
+        let mut kept = 0;
+        let mut first = Vec::new();
+        let mut visit = |i: usize| {
+            if let (Some(row), Some(h)) = (rows.get(i), hay.get(i)) {
+                if filter.keeps(row, h) {
+                    kept += 1;
+                    if first.len() < n {
+                        first.push(row.clone());
+                    }
+                }
+            }
+        };
+        match order {
+            Some(order) => order.iter().for_each(|&i| visit(i as usize)),
+            None => (0..rows.len()).for_each(&mut visit),
+        }
+        (kept, first)
+    }
+
+    /// The shown rows, by value.
+    pub fn into_shown(self) -> Vec<Row> {
+        let mut slots: Vec<Option<Row>> = self.rows.into_iter().map(Some).collect();
+        self.shown.iter().filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take)).collect()
+    }
+
+    fn forget_orders(&mut self) {
+        self.newest = None;
+        self.oldest = None;
+    }
+
+    /// Sorts the positions of all rows for `order` unless done since the rows changed.
+    fn sort_for(&mut self, order: Order) {
+        let rows = &self.rows;
+        // One sort of (key, position) pairs: equal ages keep the server's order, unknown
+        // ages go last, and only this small instantiation of sort ships in the WASM.
+        let sorted = |key: fn(u32) -> u64| {
+            let mut keyed: Vec<(u64, u32)> =
+                rows.iter().enumerate().map(|(i, r)| (r.age_secs.map_or(u64::MAX, key), position(i))).collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, i)| i).collect::<Vec<u32>>()
+        };
+        match order {
+            Order::Server => {}
+            Order::Newest => {
+                self.newest.get_or_insert_with(|| sorted(u64::from));
+            }
+            Order::Oldest => {
+                self.oldest.get_or_insert_with(|| sorted(|a| u64::from(u32::MAX - a)));
+            }
+        }
+    }
+
+    /// The positions of all rows in `order` as sorted by [`ListView::sort_for`];
+    /// `None` for the server's order (the rows as stored).
+    fn sorted(&self, order: Order) -> Option<&[u32]> {
+        match order {
+            Order::Server => None,
+            Order::Newest => Some(self.newest.as_deref().unwrap_or_default()),
+            Order::Oldest => Some(self.oldest.as_deref().unwrap_or_default()),
+        }
+    }
+
+    fn refilter(&mut self) {
+        self.sort_for(self.query.order);
+        let filter = Filter::new(&self.query);
+        let (rows, hay) = (&self.rows, &self.hay);
+        let keeps = |i: usize| matches!((rows.get(i), hay.get(i)), (Some(row), Some(h)) if filter.keeps(row, h));
+        let shown: Vec<u32> = match self.sorted(self.query.order) {
+            Some(order) => order.iter().copied().filter(|&i| keeps(i as usize)).collect(),
+            None => (0..rows.len()).filter(|&i| keeps(i)).map(position).collect(),
+        };
+        self.shown = shown;
+    }
+}
+
+/// The popup's three lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListName {
+    /// Sent invitations (from the snapshot).
+    Sent,
+    /// Received invitations (from the snapshot).
+    Received,
+    /// Connections (loaded page by page while the popup is open).
+    Connections,
+}
+
+impl Default for Views {
+    fn default() -> Self {
+        Views::new()
+    }
+}
+
+impl ListName {
+    /// `"sent"`, `"received"` or `"connections"`.
+    pub fn parse(name: &str) -> Option<ListName> {
+        match name {
+            "sent" => Some(ListName::Sent),
+            "received" => Some(ListName::Received),
+            "connections" => Some(ListName::Connections),
+            _ => None,
+        }
+    }
+}
+
+/// What to do with the stored first screen after the popup read the snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FirstScreenWrite {
+    /// It shows what the popup would show first: leave it.
+    Keep,
+    /// Store this one instead.
+    Store(FirstScreen),
+    /// There is no snapshot of this account: remove it.
+    Remove,
+}
+
+/// The popup's lists, held in WebAssembly memory while it is open, and the bookkeeping
+/// of its stored first screen ([`FirstScreen`]).
+#[derive(Debug, Clone)]
+pub struct Views {
+    sent: ListView,
+    received: ListView,
+    connections: ListView,
+    /// The first screen as stored, when it is this account's (read or written last).
+    stored: Option<FirstScreen>,
+    /// A first screen is stored that is not this account's or cannot be read.
+    stored_other: bool,
+}
+
+impl Views {
+    /// Three empty lists; Sent in its opening order ([`ViewQuery::opening`]).
+    pub fn new() -> Self {
+        let mut sent = ListView::new();
+        sent.set_query(ViewQuery::opening());
+        Views { sent, received: ListView::new(), connections: ListView::new(), stored: None, stored_other: false }
+    }
+
+    /// One list.
+    pub fn list(&self, name: ListName) -> &ListView {
+        match name {
+            ListName::Sent => &self.sent,
+            ListName::Received => &self.received,
+            ListName::Connections => &self.connections,
+        }
+    }
+
+    /// One list, to change.
+    pub fn list_mut(&mut self, name: ListName) -> &mut ListView {
+        match name {
+            ListName::Sent => &mut self.sent,
+            ListName::Received => &mut self.received,
+            ListName::Connections => &mut self.connections,
+        }
+    }
+
+    /// A stored first screen (`first`, already read for this account; `stored` says
+    /// whether anything is stored at all): the Sent list shows its rows until
+    /// [`Views::load_snapshot`]; returns its summary.
+    pub fn show_first_screen(&mut self, first: Option<FirstScreen>, stored: bool) -> Option<Summary> {
+        self.stored_other = stored && first.is_none();
+        let first = first?;
+        if !self.sent.is_primed() && self.sent.total() > 0 {
+            // The whole list is already there.
+            self.stored = Some(first);
+            return None;
+        }
+        let summary = first.summary.clone();
+        self.sent.prime(first.rows.clone(), first.summary.counts.sent as usize);
+        self.stored = Some(first);
+        Some(summary)
+    }
+
+    /// This account's snapshot (or none) into the Sent and Received lists, each under
+    /// its current query. Returns the snapshot's summary and what to do with the stored
+    /// first screen.
+    pub fn load_snapshot(&mut self, snapshot: Option<&Snapshot>) -> (Option<Summary>, FirstScreenWrite) {
+        let Some(snapshot) = snapshot else {
+            self.sent.set_rows(Vec::new());
+            self.received.set_rows(Vec::new());
+            let write = if self.stored.take().is_some() || self.stored_other { FirstScreenWrite::Remove } else { FirstScreenWrite::Keep };
+            self.stored_other = false;
+            return (None, write);
+        };
+        self.sent.set_rows(snapshot.sent.iter().map(Row::from).collect());
+        self.received.set_rows(snapshot.received.iter().map(Row::from).collect());
+        let summary = snapshot.summary();
+        let (_, rows) = self.sent.first_rows(&ViewQuery::opening(), FIRST_SCREEN_ROWS);
+        let first = FirstScreen { summary: summary.clone(), rows };
+        let write = if self.stored.as_ref() == Some(&first) {
+            FirstScreenWrite::Keep
+        } else {
+            self.stored = Some(first.clone());
+            FirstScreenWrite::Store(first)
+        };
+        self.stored_other = false;
+        (Some(summary), write)
+    }
 }
 
 /// The CSV export of rows: a header, then one line per row, CRLF-terminated (RFC 4180).
@@ -238,7 +622,7 @@ pub fn apply(rows: Vec<Row>, query: &ViewQuery) -> Vec<Row> {
 /// `'`: one whose first non-blank character (blanks include NBSP, tabs, line breaks and
 /// zero-width characters) is `=`, `+`, `-` or `@`, or their full-width forms `＝＋－＠`,
 /// and one that starts with a tab or carriage return.
-pub fn to_csv(rows: &[Row]) -> String {
+pub fn to_csv<'r>(rows: impl IntoIterator<Item = &'r Row>) -> String {
     let mut out = String::from("Name,Profile URL,Headline,Time,Category,Company,Newsletter,Message\r\n");
     for r in rows {
         let cells = [
@@ -496,4 +880,311 @@ mod tests {
             assert_eq!(got.len(), 2, "{q}");
         }
     }
+
+    // ---- the view model (ListView, Views) ----
+
+    /// What `apply` did before views were held: filter every row anew, fold every field
+    /// anew, then sort. The reference the view model is checked against.
+    fn reference(rows: &[Row], query: &ViewQuery) -> Vec<String> {
+        let needle = fold(query.search.trim());
+        let category = query.category.as_deref().filter(|c| !c.is_empty());
+        let min_age = query.older_than_weeks.filter(|w| *w > 0).map(|w| w * 7 * 86_400);
+        let mut kept: Vec<(u64, usize, &Row)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| category.is_none_or(|c| r.category.as_deref() == Some(c)))
+            .filter(|(_, r)| min_age.is_none_or(|m| r.age_secs.is_some_and(|a| a >= m)))
+            .filter(|(_, r)| {
+                needle.is_empty()
+                    || [Some(&r.name), r.headline.as_ref(), r.company.as_ref(), r.newsletter.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|f| fold(f).contains(&needle))
+            })
+            .map(|(i, r)| {
+                let key = match (query.order, r.age_secs) {
+                    (Order::Server, _) => 0,
+                    (_, None) => u64::MAX,
+                    (Order::Newest, Some(a)) => u64::from(a),
+                    (Order::Oldest, Some(a)) => u64::from(u32::MAX - a),
+                };
+                (key, i, r)
+            })
+            .collect();
+        kept.sort_by_key(|(k, i, _)| (*k, *i));
+        kept.into_iter().map(|(_, _, r)| r.id.clone()).collect()
+    }
+
+    const FIRST: [&str; 8] = ["Ava", "Ben", "Chloé", "Dmitri", "Élodie", "Zoë", "Łukasz", "Søren"];
+    const LAST: [&str; 6] = ["Andersen", "Müller", "García", "Van Dijk", "Nakamura", "ANDERSSON"];
+    const TITLES: [&str; 5] = ["Founder & CEO", "Head of Talent", "CTO at Northwind", "VP Sales at Acme", "Investor"];
+    const CATS: [&str; 6] = ["CONNECTION", "ORGANIZATION", "NEWSLETTER", "EVENT", "MEMBER_FOLLOW", "OTHER"];
+
+    /// `n` varied rows: accented names, some without headline or age, categories,
+    /// companies and newsletters, safe and unsafe links.
+    fn many(n: usize) -> Vec<Row> {
+        (0..n)
+            .map(|i| Row {
+                id: i.to_string(),
+                name: format!("{} {}", FIRST[i % FIRST.len()], LAST[(i / 3) % LAST.len()]),
+                url: (i % 4 != 0).then(|| format!("https://www.linkedin.com/in/p{i}")),
+                headline: (i % 5 != 0).then(|| TITLES[i % TITLES.len()].to_string()),
+                time: Some("2 weeks ago".into()),
+                age_secs: (i % 7 != 0).then(|| ((i * 7919) % 90) as u32 * 86_400),
+                category: Some(CATS[i % CATS.len()].to_string()),
+                company: (i % 6 == 1).then(|| "Blue Harbor".to_string()),
+                newsletter: (i % 6 == 2).then(|| "Quartz Weekly".to_string()),
+                message: (i % 3 == 0).then(|| "=1+1 hello".to_string()),
+            })
+            .collect()
+    }
+
+    fn shown_ids(v: &ListView) -> Vec<String> {
+        v.shown().map(|r| r.id.clone()).collect()
+    }
+
+    #[test]
+    fn a_held_view_matches_filtering_from_scratch_keystroke_by_keystroke() {
+        let rows = many(600);
+        let mut view = ListView::new();
+        view.set_rows(rows.clone());
+        let mut query = ViewQuery::default();
+        // Typing on (narrowing), deleting (widening), a new word, accents either way,
+        // and filters and orders changing in between.
+        let steps: Vec<fn(&mut ViewQuery)> = vec![
+            |q| q.search = "a".into(),
+            |q| q.search = "an".into(),
+            |q| q.search = "and".into(),
+            |q| q.search = "ande".into(),
+            |q| q.search = "andersen".into(),
+            |q| q.search = "anders".into(),
+            |q| q.order = Order::Newest,
+            |q| q.search = "andersson".into(),
+            |q| q.search = "".into(),
+            |q| q.older_than_weeks = Some(4),
+            |q| q.search = "mu".into(),
+            |q| q.search = "mül".into(),
+            |q| q.search = "MULLER".into(),
+            |q| q.order = Order::Oldest,
+            |q| q.search = " zoe ".into(),
+            |q| q.older_than_weeks = None,
+            |q| q.category = Some("ORGANIZATION".into()),
+            |q| q.search = "blue".into(),
+            |q| q.search = "blue harbor".into(),
+            |q| q.category = Some("NEWSLETTER".into()),
+            |q| q.search = "weekly".into(),
+            |q| q.category = Some(String::new()),
+            |q| q.search = "cto at".into(),
+            |q| q.search = "at\u{0}x".into(),
+            |q| q.order = Order::Server,
+            |q| q.search = "łukasz".into(),
+        ];
+        for (n, step) in steps.iter().enumerate() {
+            step(&mut query);
+            let count = view.set_query(query.clone());
+            let want = reference(&rows, &query);
+            assert_eq!(shown_ids(&view), want, "step {n}: {query:?}");
+            assert_eq!(count, want.len());
+            assert_eq!(view.total(), rows.len());
+        }
+        assert_eq!(view.query(), &query);
+    }
+
+    #[test]
+    fn a_match_never_spans_two_fields() {
+        let mut row = many(1).remove(0);
+        row.name = "Ava Brown".into();
+        row.headline = Some("CTO".into());
+        let mut view = ListView::new();
+        view.set_rows(vec![row]);
+        assert_eq!(view.set_query(ViewQuery { search: "brown".into(), ..ViewQuery::default() }), 1);
+        assert_eq!(view.set_query(ViewQuery { search: "browncto".into(), ..ViewQuery::default() }), 0);
+        assert_eq!(view.set_query(ViewQuery { search: "brown\u{0}cto".into(), ..ViewQuery::default() }), 0);
+    }
+
+    #[test]
+    fn slices_are_clamped_and_in_the_order_shown() {
+        let mut view = ListView::new();
+        view.set_rows(many(50));
+        view.set_query(ViewQuery { order: Order::Newest, ..ViewQuery::default() });
+        let all = shown_ids(&view);
+        let ids = |rows: Vec<&Row>| rows.into_iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(view.slice(0, 5)), all[..5]);
+        assert_eq!(ids(view.slice(45, 60)), all[45..]);
+        assert!(view.slice(60, 70).is_empty());
+        assert!(view.slice(10, 5).is_empty());
+        assert_eq!(ids(view.slice(0, usize::MAX)), all);
+    }
+
+    #[test]
+    fn csv_holds_exactly_the_shown_rows() {
+        let rows = many(300);
+        let mut view = ListView::new();
+        view.set_rows(rows.clone());
+        let query = ViewQuery { search: "müller".into(), order: Order::Oldest, ..ViewQuery::default() };
+        let n = view.set_query(query.clone());
+        assert!(n > 0 && n < 300);
+        let csv = view.csv();
+        assert_eq!(csv, to_csv(&apply(rows, &query)));
+        assert_eq!(csv.matches("\r\n").count(), n + 1, "the header and one line per shown row");
+        assert!(csv.contains("\"'=1+1 hello\""), "formulas stay guarded");
+        view.set_query(ViewQuery { search: "nobody".into(), ..ViewQuery::default() });
+        assert_eq!(view.csv().lines().count(), 1);
+    }
+
+    #[test]
+    fn pages_added_while_scrolling_are_filtered_like_the_rest() {
+        let rows = many(120);
+        let query = ViewQuery { search: "ava".into(), ..ViewQuery::default() };
+        let mut paged = ListView::new();
+        paged.set_query(query.clone());
+        for page in rows.chunks(12) {
+            paged.add_rows(page.to_vec());
+        }
+        assert_eq!(shown_ids(&paged), reference(&rows, &query));
+        assert_eq!(paged.total(), 120);
+        // In another order the whole list is filtered again.
+        let newest = ViewQuery { order: Order::Newest, ..query };
+        paged.set_query(newest.clone());
+        paged.add_rows(many(130).split_off(120));
+        let all = many(130);
+        assert_eq!(shown_ids(&paged), reference(&all, &newest));
+    }
+
+    #[test]
+    fn thirty_thousand_rows() {
+        let rows = many(30_000);
+        let mut view = ListView::new();
+        view.set_rows(rows.clone());
+        assert_eq!(view.count(), 30_000);
+        let last = view.slice(29_999, 30_000);
+        assert_eq!(last.first().map(|r| r.id.as_str()), Some("29999"));
+        for search in ["s", "so", "sør", "soren", "soren van", "e", "el", "elodie"] {
+            let query = ViewQuery { search: search.into(), ..ViewQuery::default() };
+            let n = view.set_query(query.clone());
+            assert_eq!(shown_ids(&view), reference(&rows, &query), "{search}");
+            assert!(n > 0, "{search}");
+        }
+        let query = ViewQuery { order: Order::Newest, older_than_weeks: Some(2), ..ViewQuery::default() };
+        view.set_query(query.clone());
+        assert_eq!(shown_ids(&view), reference(&rows, &query));
+        assert_eq!(view.csv().matches("\r\n").count(), view.count() + 1);
+    }
+
+    #[test]
+    fn a_primed_view_shows_its_first_rows_until_the_list_arrives() {
+        let rows = many(100);
+        let mut view = ListView::new();
+        view.prime(rows[..10].to_vec(), 100);
+        assert!(view.is_primed());
+        assert_eq!((view.count(), view.total()), (100, 100));
+        assert_eq!(view.slice(0, 40).len(), 10, "only the stored rows");
+        // A query set meanwhile waits for the whole list.
+        let query = ViewQuery { search: "zoe".into(), ..ViewQuery::default() };
+        assert_eq!(view.set_query(query.clone()), 100);
+        view.set_rows(rows.clone());
+        assert!(!view.is_primed());
+        assert_eq!(shown_ids(&view), reference(&rows, &query));
+    }
+
+    fn snapshot_of(names: &[&str], taken_at_ms: f64) -> Snapshot {
+        let sent: Vec<SentInvitation> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| sent(&i.to_string(), n, "Recruiter", if i % 2 == 0 { "1 week ago" } else { "2 days ago" }))
+            .collect();
+        Snapshot {
+            taken_at_ms,
+            sent_taken_at_ms: taken_at_ms,
+            account_id: None,
+            skipped: Default::default(),
+            counts: Counts::of(&sent, &[]),
+            sent,
+            received: vec![],
+            connection_count: Some(3754),
+            cost: crate::sync::Cost { requests: 1, pages: 1, retries: 0, duration_ms: 1.0 },
+        }
+    }
+
+    #[test]
+    fn the_first_screen_is_stored_when_it_changes_and_removed_without_a_snapshot() {
+        let tag = crate::store::account_tag("k", "http://127.0.0.1:8787/linkedin", None);
+        let names: Vec<String> = (0..60).map(|i| format!("P{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let snap = snapshot_of(&names, 1.7e12);
+
+        let mut views = Views::new();
+        assert_eq!(views.show_first_screen(None, false), None);
+        let (summary, write) = views.load_snapshot(Some(&snap));
+        assert_eq!(summary.as_ref().map(|s| s.counts.sent), Some(60));
+        let FirstScreenWrite::Store(first) = write else { panic!("a first screen to store: {write:?}") };
+        assert_eq!(first.rows.len(), FIRST_SCREEN_ROWS);
+        // The opening order: newest first (the "2 days ago" rows, in server order).
+        assert_eq!(first.rows.first().map(|r| r.id.as_str()), Some("1"));
+        assert_eq!(first.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), views.list(ListName::Sent).slice(0, 40).iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+        // The same snapshot again: nothing to write.
+        assert_eq!(views.load_snapshot(Some(&snap)).1, FirstScreenWrite::Keep);
+
+        // The next popup reads it back from storage (JSON both ways) and shows it; the
+        // same snapshot then needs no write.
+        let stored = serde_json::to_string(&crate::store::StampedFirstScreen::new(&first, &tag)).unwrap();
+        let raw = crate::json::parse(&stored).unwrap();
+        let read = crate::store::read_first_screen(&raw, &tag);
+        assert_eq!(read.as_ref(), Some(&first), "a stored first screen reads back unchanged");
+        let mut next = Views::new();
+        let shown = next.show_first_screen(read, true).unwrap();
+        assert_eq!(shown.counts.sent, 60);
+        let sent = next.list(ListName::Sent);
+        assert_eq!((sent.count(), sent.slice(0, 100).len()), (60, 40));
+        assert_eq!(next.load_snapshot(Some(&snap)).1, FirstScreenWrite::Keep);
+        assert_eq!(next.list(ListName::Sent).slice(0, 100).len(), 60);
+
+        // A newer snapshot: stored anew. No snapshot: removed, once.
+        let newer = snapshot_of(&names[..5], 1.8e12);
+        assert!(matches!(next.load_snapshot(Some(&newer)).1, FirstScreenWrite::Store(f) if f.rows.len() == 5));
+        assert_eq!(next.load_snapshot(None), (None, FirstScreenWrite::Remove));
+        assert_eq!(next.load_snapshot(None).1, FirstScreenWrite::Keep);
+        assert_eq!(next.list(ListName::Sent).total(), 0);
+
+        // Another account's first screen in storage: not shown, and removed when this
+        // account has no snapshot (replaced when it has one).
+        let mut other = Views::new();
+        assert_eq!(other.show_first_screen(crate::store::read_first_screen(&raw, "0123456789abcdef"), true), None);
+        assert_eq!(other.load_snapshot(None).1, FirstScreenWrite::Remove);
+        let mut other = Views::new();
+        other.show_first_screen(None, true);
+        assert!(matches!(other.load_snapshot(Some(&snap)).1, FirstScreenWrite::Store(_)));
+    }
+
+    #[test]
+    fn a_stored_first_screen_is_read_defensively() {
+        let tag = crate::store::account_tag("k", "http://127.0.0.1:8787/linkedin", None);
+        let mut views = Views::new();
+        let FirstScreenWrite::Store(first) = views.load_snapshot(Some(&snapshot_of(&["Ava", "Ben"], 1.7e12))).1 else { panic!() };
+        let stored = serde_json::to_value(crate::store::StampedFirstScreen::new(&first, &tag)).unwrap();
+        let read = |v: &serde_json::Value| crate::store::read_first_screen(&crate::json::parse(&v.to_string()).unwrap(), &tag);
+        assert_eq!(read(&stored), Some(first.clone()));
+        assert_eq!(stored["schema"], json!(1));
+        assert_eq!(stored["summary"]["counts"]["sent"], json!(2));
+        let mut bad = stored.clone();
+        bad["schema"] = json!(2);
+        assert_eq!(read(&bad), None);
+        let mut bad = stored.clone();
+        bad["account"] = json!("0123456789abcdef");
+        assert_eq!(read(&bad), None);
+        for garbage in [json!(null), json!("x"), json!([]), json!({"schema": 1, "account": tag}), json!({"schema": 1, "account": tag, "summary": {}, "rows": []})] {
+            assert_eq!(read(&garbage), None, "{garbage}");
+        }
+        // Rows are re-checked: no unsafe link, no more rows than the count says, an
+        // unreadable row left out.
+        let mut odd = stored.clone();
+        odd["rows"][0]["url"] = json!("javascript:alert(1)");
+        odd["rows"][1]["name"] = json!(42);
+        let r = read(&odd).unwrap();
+        assert_eq!((r.rows.len(), r.rows[0].url.clone()), (1, None));
+        let mut long = stored;
+        long["summary"]["counts"]["sent"] = json!(1);
+        assert_eq!(read(&long).unwrap().rows.len(), 1);
+    }
+
 }

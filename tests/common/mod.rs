@@ -56,6 +56,10 @@ macro_rules! suite {
             common::javascript_api_shapes().await;
         }
         #[wasm_bindgen_test::wasm_bindgen_test]
+        fn views_api_shapes() {
+            common::views_api_shapes();
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
         async fn full_sync_of_0_items() {
             common::full_sync_counts(0).await;
         }
@@ -571,4 +575,82 @@ pub async fn javascript_api_shapes() {
     js_sys::Reflect::set(&o, &"baseUrl".into(), &"http://evil.example/linkedin".into()).unwrap();
     let thrown = JsClient::new(o).unwrap_err();
     assert!(get(&thrown, "message").as_string().unwrap().contains("https"));
+}
+
+fn parse_js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("test JSON")
+}
+
+fn names(rows: &JsValue) -> Vec<String> {
+    js_sys::Array::from(rows).iter().map(|r| get(&r, "name").as_string().unwrap_or_default()).collect()
+}
+
+/// The popup's held lists (`Views`): items in once, plain `Row` objects out, only the
+/// slice asked for, the CSV of the filtered rows, and the stored first screen.
+pub fn views_api_shapes() {
+    use pending_core::bindings::{account_tag, JsViews};
+    let mut views = JsViews::new();
+    let items = parse_js(
+        r#"[{"invitationId": "1", "sentAt": "1 week ago", "ageSecs": 604800, "profile": {"firstName": "Ben", "profileUrl": "javascript:alert(1)"}},
+            {"invitationId": "2", "sentAt": "2 days ago", "ageSecs": 172800, "profile": {"firstName": "Zoë", "lastName": "Ärlig", "profileUrl": "https://www.linkedin.com/in/zoe"}},
+            {"invitationId": null}]"#,
+    );
+    assert_eq!(views.set_items("sent", items).unwrap(), 2, "the unreadable item is left out");
+    assert_eq!((views.count("sent").unwrap(), views.total("sent").unwrap()), (2, 2));
+    let rows = views.slice("sent", 0, 100).unwrap();
+    assert!(js_sys::Array::is_array(&rows));
+    assert_eq!(names(&rows), ["Zoë Ärlig", "Ben"], "Sent opens newest first");
+    let first = js_sys::Array::from(&rows).get(0);
+    assert!(first.is_object() && !first.is_instance_of::<js_sys::Map>(), "a plain object");
+    assert_eq!(get(&first, "url").as_string().as_deref(), Some("https://www.linkedin.com/in/zoe"));
+    assert!(get(&js_sys::Array::from(&rows).get(1), "url").is_undefined(), "an unsafe URL is no link");
+    assert_eq!(names(&views.slice("sent", 1, 2).unwrap()), ["Ben"]);
+    assert_eq!(js_sys::Array::from(&views.slice("sent", 5, 9).unwrap()).length(), 0);
+
+    assert_eq!(views.set_query("sent", parse_js(r#"{"search": "ZOE ARLIG", "order": "oldest"}"#)).unwrap(), 1);
+    assert_eq!(names(&views.slice("sent", 0, 10).unwrap()), ["Zoë Ärlig"]);
+    let csv = views.csv("sent").unwrap();
+    assert_eq!(csv.lines().count(), 2, "the header and the one filtered row: {csv}");
+    assert!(csv.contains("\"Zoë Ärlig\""));
+    assert_eq!(views.set_query("sent", JsValue::UNDEFINED).unwrap(), 2);
+
+    assert_eq!(views.add_items("connections", parse_js(r#"[{"firstName": "A", "vanityName": "a"}]"#)).unwrap(), 1);
+    assert_eq!(views.add_items("connections", parse_js(r#"[{"firstName": "B", "vanityName": "b"}]"#)).unwrap(), 2);
+    let err = views.count("bogus").unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_input"));
+    assert!(views.set_items("sent", parse_js("{}")).is_err(), "not a list");
+
+    // A stored snapshot of this account: its summary, and a first screen to store.
+    let settings = parse_js(&format!(r#"{{"apiKey": "k", "baseUrl": "{MOCK}/linkedin"}}"#));
+    let tag = account_tag(settings.clone());
+    let snapshot = parse_js(&format!(
+        r#"{{"schema": 1, "account": "{tag}", "takenAtMs": 1700000000000, "connectionCount": 7,
+            "counts": {{"sent": 99}}, "sent": [{{"invitationId": "5", "profile": {{"firstName": "Eve"}}}}], "received": [],
+            "cost": {{"requests": 1, "pages": 1, "retries": 0, "durationMs": 1}}}}"#
+    ));
+    let loaded = views.load_snapshot(snapshot.clone(), settings.clone());
+    let summary = get(&loaded, "summary");
+    assert_eq!(get(&get(&summary, "counts"), "sent").as_f64(), Some(1.0), "counted from the list");
+    assert_eq!(get(&summary, "connectionCount").as_f64(), Some(7.0));
+    assert!(get(&summary, "sent").is_undefined(), "no lists in the summary");
+    let first = get(&loaded, "firstScreen");
+    assert_eq!(get(&first, "schema").as_f64(), Some(1.0));
+    assert_eq!(get(&first, "account").as_string().as_deref(), Some(tag.as_str()));
+    assert_eq!(names(&get(&first, "rows")), ["Eve"]);
+    assert_eq!(names(&views.slice("sent", 0, 10).unwrap()), ["Eve"]);
+    let again = views.load_snapshot(snapshot, settings.clone());
+    assert!(!js_sys::Reflect::has(&again, &"firstScreen".into()).unwrap(), "unchanged: nothing to store");
+
+    // The next popup shows the stored first screen; another account's is not shown.
+    let mut next = JsViews::new();
+    let shown = next.show_first_screen(first.clone(), settings.clone());
+    assert_eq!(get(&get(&shown, "counts"), "sent").as_f64(), Some(1.0));
+    assert_eq!(names(&next.slice("sent", 0, 10).unwrap()), ["Eve"]);
+    let other = parse_js(&format!(r#"{{"apiKey": "k2", "baseUrl": "{MOCK}/linkedin"}}"#));
+    assert!(JsViews::new().show_first_screen(first, other.clone()).is_null());
+    // No snapshot of this account: the lists empty, the first screen to remove.
+    let none = next.load_snapshot(JsValue::UNDEFINED, other);
+    assert!(get(&none, "summary").is_null());
+    assert!(get(&none, "firstScreen").is_null());
+    assert_eq!(next.total("sent").unwrap(), 0);
 }

@@ -28,9 +28,49 @@ async function openPopup() {
   return page;
 }
 
+/** How many rows the list shows. The list is virtualized (only the rows in view are in
+ * the DOM); every row carries the list's size. */
 async function rowCount(page) {
-  return page.locator('#list > li').count();
+  return page.evaluate(() => Number(document.querySelector('#list > li')?.getAttribute('aria-setsize') ?? 0));
 }
+
+async function waitForRows(page, n) {
+  await page.waitForFunction((want) => Number(document.querySelector('#list > li')?.getAttribute('aria-setsize') ?? 0) === want, n);
+}
+
+/** The texts of `selector` in every row of the list, in list order: scrolls the
+ * virtualized list from top to bottom, then back to the top. */
+async function allTexts(page, selector) {
+  return page.evaluate(async (sel) => {
+    const viewport = document.getElementById('viewport');
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const found = new Map();
+    for (let top = 0; ; top += viewport.clientHeight) {
+      viewport.scrollTop = top;
+      await frames();
+      for (const li of document.querySelectorAll('#list > li')) {
+        found.set(Number(li.getAttribute('aria-posinset')), [...li.querySelectorAll(sel)].map((e) => e.textContent));
+      }
+      if (viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight) break;
+    }
+    viewport.scrollTop = 0;
+    await frames();
+    return [...found.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, texts]) => texts);
+  }, selector);
+}
+
+/** Whether the row at list position `posinset` is rendered and inside the list's viewport. */
+async function rowInView(page, posinset) {
+  return page.evaluate((n) => {
+    const li = document.querySelector(`#list > li[aria-posinset="${n}"]`);
+    if (!li) return false;
+    const r = li.getBoundingClientRect();
+    const v = document.getElementById('viewport').getBoundingClientRect();
+    return r.top >= v.top - 1 && r.bottom <= v.bottom + 1;
+  }, posinset);
+}
+
+const domSize = (page) => page.evaluate(() => document.querySelectorAll('*').length);
 
 before(async () => {
   ext = await launchExtension({ headless: true });
@@ -152,15 +192,18 @@ test('connections load a page at a time and the sort order reaches the API', asy
   assert.equal(await rowCount(popup), 12);
   assert.equal(await popup.textContent('#loaded'), '12 loaded');
   await popup.getByRole('button', { name: 'Load more' }).click();
-  await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 24);
+  await waitForRows(popup, 24);
+  // Scrolled to the end of the (virtual) list: the next page loads by itself.
   await popup.locator('#sentinel').scrollIntoViewIfNeeded();
-  await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 30);
+  await waitForRows(popup, 30);
   await popup.getByText('All 30 connections loaded').waitFor();
   assert.equal(await popup.textContent('#count-connections'), '30');
+  assert.equal(await popup.locator('#list > li[aria-posinset="30"]').count(), 1, 'the last row is rendered at the end');
 
   await popup.selectOption('#conn-sort', 'lastName');
-  await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 12);
-  const names = await popup.locator('#list .name').allTextContents();
+  await waitForRows(popup, 12);
+  const names = await allTexts(popup, '.name');
+  assert.equal(names.length, 12);
   const lasts = names.map((n) => n.split(' ').slice(1).join(' '));
   assert.deepEqual(lasts, [...lasts].sort((a, b) => a.localeCompare(b)));
 });
@@ -174,6 +217,18 @@ test('keyboard: arrow keys move between tabs and rows', async () => {
   await popup.focus('#list > li:first-child');
   await popup.keyboard.press('ArrowDown');
   assert.equal(await popup.evaluate(() => [...document.querySelectorAll('#list > li')].indexOf(document.activeElement)), 1);
+  const focused = () => popup.evaluate(() => document.activeElement.getAttribute('aria-posinset'));
+  await popup.keyboard.press('End');
+  const last = String(await rowCount(popup));
+  assert.equal(await focused(), last);
+  assert.ok(await rowInView(popup, last), 'the last row is scrolled into view');
+  await popup.keyboard.press('ArrowUp');
+  assert.equal(await focused(), String(Number(last) - 1));
+  await popup.keyboard.press('Home');
+  assert.equal(await focused(), '1');
+  assert.ok(await rowInView(popup, 1));
+  // Only the focused row is reached with Tab (roving tabindex).
+  assert.equal(await popup.locator('#list > li[tabindex="0"]').count(), 1);
   await popup.click('#tab-sent');
 });
 
@@ -332,6 +387,7 @@ test("another API key never shows the previous key's data", async () => {
   await waitForIdle(ext.worker, since);
   await popup.locator('#banner-text', { hasText: /API key was rejected/ }).waitFor();
   await popup.waitForFunction(() => document.querySelectorAll('#list > li').length === 0);
+  assert.equal(await rowCount(popup), 0);
   assert.equal(await popup.textContent('#count-sent'), '');
   assert.equal(await popup.textContent('#freshness'), 'Not loaded yet');
 });
@@ -385,18 +441,19 @@ test('newer API edition: short pages, exact connection count, notes and newslett
   await page.click('#tab-received');
   const newsletters = received.filter((r) => r.invitationCategory === 'NEWSLETTER');
   assert.ok(newsletters.length > 0);
-  const shown = await page.locator('#list .newsletter').allTextContents();
+  const shown = await allTexts(page, '.newsletter');
   assert.deepEqual(shown, newsletters.map((r) => `Newsletter: ${r.newsletterName}`));
   const notes = received.filter((r) => r.customMessage).map((r) => r.customMessage);
   assert.ok(notes.length > 0);
-  assert.deepEqual(await page.locator('#list .message').allTextContents(), notes, 'customMessage notes are shown');
+  assert.deepEqual(await allTexts(page, '.message'), notes, 'customMessage notes are shown');
 
   await page.click('#tab-connections');
   await page.locator('#list > li').first().waitFor();
   assert.equal(await page.textContent('#count-connections'), '45', 'the exact count, before the list is loaded');
   assert.equal(await page.textContent('#loaded'), '12 of 45 loaded');
   for (let i = 0; i < 20 && !(await page.getByText('All 45 connections loaded').isVisible()); i++) {
-    await page.getByRole('button', { name: 'Load more' }).click().catch(() => {});
+    // The button hides once the last page arrives: a click racing it gives up quickly.
+    await page.getByRole('button', { name: 'Load more' }).click({ timeout: 2_000 }).catch(() => {});
     await page.waitForTimeout(100);
   }
   await page.getByText('All 45 connections loaded').waitFor();
@@ -490,6 +547,145 @@ test('opening the popup refreshes only what is stale: received invitations, not 
   await options.getByText(/About 1,484 API requests a day without opening the popup, at your current 5,000 sent and 40 received invitations/).waitFor();
   await ext.worker.evaluate(() => chrome.storage.local.remove('testClientConfig'));
   await Promise.all([page.close(), page2.close(), options.close()]);
+});
+
+// ---- heavy accounts: 5,000 sent invitations ----
+
+/** Holds a page's read of the stored snapshot until `window.__releaseSnapshot()` (runs
+ * before the page's own scripts). */
+function holdSnapshotRead() {
+  const area = chrome.storage.local;
+  const get = area.get.bind(area);
+  let release;
+  const released = new Promise((r) => { release = r; });
+  window.__releaseSnapshot = release;
+  window.__snapshotRead = false;
+  area.get = (keys, ...rest) => {
+    const wanted = keys === 'snapshot' || (Array.isArray(keys) && keys.includes('snapshot'));
+    if (!wanted) return get(keys, ...rest);
+    return released.then(() => { window.__snapshotRead = true; return get(keys, ...rest); });
+  };
+}
+
+test('5,000 sent invitations: a virtualized list, its first screen, search, CSV, keyboard, storage', async () => {
+  const N = 5000;
+  // Fast pacing for this test only (the mock answers at once; 501 pages).
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
+  try {
+    const s = scenario(`sent=${N}&received=12`);
+    const sent = await fetchAll(s, 'invitations/sent');
+    assert.equal(sent.length, N);
+    await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+    assert.equal(await waitForBadge(ext.worker, (t) => t === '12', 120_000), '12');
+    const { snapshot } = await readStorage('snapshot');
+    assert.equal(snapshot.sent.length, N);
+
+    const page = await openPopup();
+    await page.waitForFunction(() => performance.getEntriesByName('pending:rows').length > 0);
+    assert.equal(await page.textContent('#count-sent'), String(N));
+    assert.equal(await rowCount(page), N);
+    assert.ok((await page.locator('#list > li').count()) < 60, 'only the rows in view (and the overscan) are in the DOM');
+    assert.ok(await domSize(page) <= 1000, `DOM elements: ${await domSize(page)}`);
+
+    // The list is as tall as all its rows: scrolled to the bottom, the last row is there.
+    await page.evaluate(() => { const v = document.getElementById('viewport'); v.scrollTop = v.scrollHeight; });
+    const lastRow = page.locator(`#list > li[aria-posinset="${N}"]`);
+    await lastRow.waitFor();
+    const lastName = await lastRow.locator('.name').textContent();
+    // Newest first with equal ages in the server's order: the mock's last item.
+    assert.equal(lastName, `${sent[N - 1].profile.firstName} ${sent[N - 1].profile.lastName}`);
+    assert.ok(await rowInView(page, N), 'the last row is inside the viewport');
+    assert.ok(await lastRow.locator('.name').isVisible());
+    assert.ok(await domSize(page) <= 1000);
+
+    // CSV: exactly the filtered rows, all 5,000 of them, in the order shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const lines = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').split('\r\n').filter(Boolean);
+    assert.equal(lines.length, N + 1);
+    assert.ok(lines[N].startsWith(`"${lastName}",`), lines[N]);
+
+    // Search folds case; the count is the dataset's.
+    await page.fill('#search', 'ANDERSEN');
+    const want = sent.filter((i) => `${i.profile.firstName} ${i.profile.lastName} ${i.profile.headline}`.toLowerCase().includes('andersen')).length;
+    assert.ok(want > 0 && want < N);
+    await waitForRows(page, want);
+    assert.equal(await page.locator('#list > li[aria-posinset="1"]').count(), 1, 'a new search shows its top');
+    const [filtered] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    assert.equal(fs.readFileSync(await filtered.path(), 'utf8').split('\r\n').filter(Boolean).length, want + 1);
+    await page.fill('#search', '');
+    await waitForRows(page, N);
+
+    // Keyboard: End reaches the last of 5,000 rows, Home the first, PageDown a screen on.
+    const focused = () => page.evaluate(() => document.activeElement.getAttribute('aria-posinset'));
+    await page.focus('#list > li[aria-posinset="1"]');
+    await page.keyboard.press('End');
+    assert.equal(await focused(), String(N));
+    assert.ok(await rowInView(page, N));
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await focused(), String(N - 1));
+    await page.keyboard.press('Home');
+    assert.equal(await focused(), '1');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), '2');
+    await page.keyboard.press('PageDown');
+    const paged = Number(await focused());
+    assert.ok(paged > 3, `PageDown moved to ${paged}`);
+    assert.ok(await rowInView(page, paged));
+    assert.ok(await domSize(page) <= 1000);
+
+    // The popup stored its first screen: 40 rows of this account, newest first.
+    const { firstScreen } = await readStorage('firstScreen');
+    assert.equal(firstScreen.schema, 1);
+    assert.equal(firstScreen.account, snapshot.account);
+    assert.equal(firstScreen.rows.length, 40);
+    assert.equal(firstScreen.summary.counts.sent, N);
+    await page.close();
+
+    // The next popup shows it before the snapshot is read, and does not store it again.
+    await ext.worker.evaluate(() => {
+      globalThis.__firstScreenWrites = 0;
+      chrome.storage.onChanged.addListener((c) => { if (c.firstScreen) globalThis.__firstScreenWrites += 1; });
+    });
+    const held = await ext.context.newPage();
+    await held.addInitScript(holdSnapshotRead);
+    await held.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+    await held.locator('#list > li[aria-posinset="1"] .name').waitFor();
+    assert.equal(await held.evaluate(() => window.__snapshotRead), false, 'shown before the snapshot was read');
+    assert.equal(await held.textContent('#count-sent'), String(N));
+    assert.equal(await rowCount(held), N);
+    assert.equal(await held.textContent('#list > li[aria-posinset="1"] .name'), firstScreen.rows[0].name);
+    assert.ok(await held.locator('#export').isDisabled(), 'no export of a part of the list');
+    await held.evaluate(() => window.__releaseSnapshot());
+    await held.waitForFunction(() => performance.getEntriesByName('pending:rows').length > 0);
+    assert.ok(await held.locator('#export').isEnabled());
+    assert.equal(await ext.worker.evaluate(() => globalThis.__firstScreenWrites), 0, 'unchanged: not written again');
+    await held.close();
+
+    // Storage: 10 MB (chrome.storage.local.QUOTA_BYTES, no unlimitedStorage) holds 5,000
+    // invitations even with the longest notes (300) and headlines (220) LinkedIn allows.
+    const sizes = await ext.worker.evaluate(async () => {
+      const quota = chrome.storage.local.QUOTA_BYTES;
+      const synced = await chrome.storage.local.getBytesInUse('snapshot');
+      const { snapshot: snap } = await chrome.storage.local.get('snapshot');
+      const note = 'Hello — I would love to connect. '.repeat(10).slice(0, 300);
+      const headline = 'Head of Everything at Some Very Long Company Name '.repeat(5).slice(0, 220);
+      snap.sent = snap.sent.map((s) => ({ ...s, message: note, profile: { ...s.profile, headline } }));
+      await chrome.storage.local.set({ snapshot: snap });
+      const longest = await chrome.storage.local.getBytesInUse('snapshot');
+      const back = await chrome.storage.local.get('snapshot');
+      return { quota, synced, longest, read: back.snapshot.sent.length };
+    });
+    console.log(`storage.local at ${N} sent: ${sizes.synced} bytes as synced, ${sizes.longest} with the longest texts, quota ${sizes.quota}`);
+    assert.equal(sizes.read, N);
+    assert.ok(sizes.longest < sizes.quota * 0.6, JSON.stringify(sizes));
+    const big = await openPopup();
+    await big.waitForFunction((n) => document.querySelector('#count-sent').textContent === String(n), N);
+    await big.locator('#list > li[aria-posinset="1"] .message').waitFor();
+    assert.equal((await big.textContent('#list > li[aria-posinset="1"] .message')).length, 300);
+    await big.close();
+  } finally {
+    await ext.worker.evaluate(() => chrome.storage.local.remove('testClientConfig'));
+  }
 });
 
 test('accessibility: no serious or critical axe violations on the popup and options page', async () => {
@@ -673,17 +869,19 @@ test('a trap in the WASM module: internal error in words, old counts kept, next 
 test('garbage in storage: the pages render with words, and a refresh then works', async () => {
   const s = scenario('sent=8&received=4');
   const cases = [
-    { settings: 'settings', snapshot: 42, status: [1, 2] },
-    { settings: null, snapshot: { counts: 'many', sent: {} }, status: { state: 'error', error: null } },
+    { settings: 'settings', snapshot: 42, status: [1, 2], firstScreen: 'rows' },
+    { settings: null, snapshot: { counts: 'many', sent: {} }, status: { state: 'error', error: null }, firstScreen: [{ rows: [] }] },
     {
       settings: { apiKey: 7, baseUrl: { href: 'x' }, refreshMinutes: 'often', badgeCategories: 'EVENT', accountId: [] },
       snapshot: [],
       status: { schema: 1, state: 'error', error: { kind: 12 } },
+      firstScreen: { schema: 1, account: null, summary: { takenAtMs: 1, counts: { sent: 999 } }, rows: 'many' },
     },
     {
       settings: { apiKey: '', baseUrl: 'javascript:alert(1)', refreshMinutes: -1 },
       snapshot: { schema: 1, account: null, counts: null },
       status: { schema: 99, state: 'ok', at: 'now' },
+      firstScreen: { schema: 1, account: '0123456789abcdef', summary: { takenAtMs: 1, counts: { sent: 999 } }, rows: [{ id: '1', name: '<b>x</b>' }] },
     },
   ];
   for (const c of cases) {
@@ -693,7 +891,7 @@ test('garbage in storage: the pages render with words, and a refresh then works'
     // time); then the rest of the garbage goes in, which it does not react to.
     await new Promise((r) => setTimeout(r, 500));
     await waitForStorage('status', ({ status }) => status?.state !== 'syncing');
-    await ext.worker.evaluate((v) => chrome.storage.local.set({ snapshot: v.snapshot, status: v.status }), c);
+    await ext.worker.evaluate((v) => chrome.storage.local.set({ snapshot: v.snapshot, status: v.status, firstScreen: v.firstScreen }), c);
     const errors = [];
     const popupPage = await ext.context.newPage();
     popupPage.on('pageerror', (e) => errors.push(String(e)));
@@ -701,6 +899,7 @@ test('garbage in storage: the pages render with words, and a refresh then works'
     await popupPage.getByText('Add your ConnectSafely API key').waitFor();
     assert.equal(await popupPage.textContent('#freshness'), 'Not loaded yet', label);
     assert.equal(await popupPage.textContent('#count-sent'), '', label);
+    assert.equal(await popupPage.locator('#list > li').count(), 0, label);
     const options = await openOptions(errors);
     assert.equal(await options.inputValue('#apiKey'), '', label);
     assert.equal(await options.inputValue('#baseUrl'), 'https://api.connectsafely.ai/linkedin', label);

@@ -122,9 +122,15 @@ test('Firefox: options → badge → popup counts match the dataset', async () =
   await waitFor(() => run('return document.querySelectorAll("#list > li").length > 0'));
   assert.equal(await run('return document.querySelector("#count-sent").textContent'), String(sent.length));
   assert.equal(await run('return document.querySelector("#count-received").textContent'), String(received.length));
-  assert.equal(await run('return document.querySelectorAll("#list > li").length'), sent.length);
+  // The list is virtualized: every rendered row carries the list's size and its position.
+  const shown = () => run('return Number(document.querySelector("#list > li")?.getAttribute("aria-setsize") ?? 0)');
+  assert.equal(await shown(), sent.length);
+  await run('const v = document.getElementById("viewport"); v.scrollTop = v.scrollHeight;');
+  const last = await waitFor(() => run('return document.querySelector(`#list > li[aria-posinset="${arguments[0]}"] .name`)?.textContent ?? false', sent.length));
+  const newest = sent.at(-1).profile;
+  assert.equal(last, `${newest.firstName} ${newest.lastName}`);
   await click('#tab-received');
-  assert.equal(await run('return document.querySelectorAll("#list > li").length'), received.length);
+  assert.equal(await shown(), received.length);
   const stored = await runAsync('browser.storage.local.get("snapshot").then((r) => arguments[0](r.snapshot.counts))');
   assert.equal(stored.received, received.length);
 });
