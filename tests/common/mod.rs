@@ -540,10 +540,14 @@ pub async fn javascript_api_shapes() {
         assert!(get(&p, "list").is_string());
         calls2.set(calls2.get() + 1);
     });
-    let snap = JsFuture::from(client.sync(Some(on_progress.as_ref().unchecked_ref::<js_sys::Function>().clone())))
-        .await
-        .expect("sync resolves");
-    assert_eq!(calls.get(), 3, "2 sent pages + 1 received page");
+    let snap = JsFuture::from(client.sync(
+        Some(on_progress.as_ref().unchecked_ref::<js_sys::Function>().clone()),
+        None,
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .expect("sync resolves");
+    assert_eq!(calls.get(), 4, "1 received page, the received counts, 2 sent pages");
     let counts = get(&snap, "counts");
     assert_eq!(get(&counts, "sent").as_f64(), Some(11.0));
     assert_eq!(get(&counts, "received").as_f64(), Some(3.0));
@@ -553,6 +557,11 @@ pub async fn javascript_api_shapes() {
     assert_eq!(get(&first, "invitationId").as_string().as_deref(), Some("7897046780350316544"));
     let json = js_sys::JSON::stringify(&snap).unwrap().as_string().unwrap();
     assert!(json.contains("\"takenAtMs\""));
+    // A received-only sync keeps the sent list of the stored snapshot it is given.
+    let quick = JsFuture::from(client.sync(None, Some("received".into()), snap.clone())).await.expect("scoped sync");
+    assert_eq!(get(&get(&quick, "counts"), "sent").as_f64(), Some(11.0));
+    assert_eq!(get(&get(&quick, "cost"), "requests").as_f64(), Some(1.0), "one received page, nothing else");
+    assert_eq!(get(&quick, "sentTakenAtMs").as_f64(), get(&snap, "sentTakenAtMs").as_f64());
 
     let page = JsFuture::from(client.connections_page(10, Some(10), Some("lastName".into()))).await.unwrap();
     assert_eq!(get(&page, "nextStartIndex").as_f64(), Some(20.0));

@@ -76,7 +76,7 @@ pub async fn snapshots_are_tagged_with_their_account() {
         js_sys::Reflect::set(&config, &k.into(), &v).unwrap();
     }
     let client = JsClient::new(config.clone().into()).expect("client");
-    let snap = JsFuture::from(client.sync(None)).await.expect("sync");
+    let snap = JsFuture::from(client.sync(None, None, JsValue::UNDEFINED)).await.expect("sync");
     assert_eq!(get(&snap, "schema").as_f64(), Some(f64::from(store_schema())));
     let tag = get(&snap, "account").as_string().expect("account tag");
     assert_eq!(tag, account_tag(config.into()));
