@@ -215,8 +215,9 @@ fn relative_secs(s: &str) -> Option<u32> {
     let (num, unit) = match s.split_once(' ') {
         Some((n, u)) => (n, u.trim()),
         None => {
+            // `find` gives a character boundary; checked all the same.
             let split = s.find(|c: char| !c.is_ascii_digit())?;
-            (&s[..split], &s[split..])
+            s.split_at_checked(split)?
         }
     };
     let n = match num {
