@@ -6,7 +6,7 @@
 // Rust (readSettings, readSnapshot, readStatus): garbage there reads as absent.
 
 import {
-  Client, badgeText, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, refreshPlan, __testArmTrap,
+  Client, badgeText, readBadgeCounts, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, refreshPlan, __testArmTrap,
 } from './pkg/pending_core.js';
 import { api, coreReady, getSettings, t, errorText, asApiError, BLOCKING, permissionPatternFor } from './shared.js';
 
@@ -125,10 +125,17 @@ async function classify(error, settings) {
   return e;
 }
 
-/** The badge from storage: a snapshot counts only for the account of the current settings.
- * `counts` (the received invitations of a sync still running) replace the stored ones. */
+/** The badge from storage: counts only for the account of the current settings. It reads
+ * the small `badgeCounts` value written beside the snapshot (a heavy account's snapshot
+ * is megabytes), else the snapshot. `counts` (the received invitations of a sync still
+ * running) replace the stored ones. */
 async function applyBadge(counts) {
-  const { settings, snapshot, status } = await stored();
+  await ready;
+  const raw = await api.storage.local.get(['settings', 'status', 'badgeCounts']);
+  const settings = await getSettings();
+  const status = guard(() => readStatus(raw.status));
+  const storedCounts = counts ? null : guard(() => readBadgeCounts(raw.badgeCounts, raw.settings));
+  const snapshot = counts || storedCounts ? null : (await stored()).snapshot;
   const error = status?.state === 'error' ? status.error : null;
   if (error && BLOCKING.has(error.kind)) {
     await api.action.setBadgeText({ text: '!' });
@@ -136,7 +143,7 @@ async function applyBadge(counts) {
     await api.action.setTitle({ title: t('badgeErrTitle', errorText(error)) });
     return;
   }
-  const shown = counts ?? snapshot?.counts;
+  const shown = counts ?? storedCounts ?? snapshot?.counts;
   const text = shown ? guard(() => badgeText(shown, settings.badgeCategories)) : '';
   await api.action.setBadgeText({ text });
   await api.action.setBadgeBackgroundColor({ color: '#0a3d62' });
@@ -176,7 +183,11 @@ async function doRefresh(reason, token) {
     // The snapshot comes tagged with the account it was fetched for (key, base URL, account).
     const snapshot = await guarded(sync);
     if (token.cancelled) return;
-    await api.storage.local.set({ snapshot, status: { schema, state: 'ok', at: Date.now() } });
+    await api.storage.local.set({
+      snapshot,
+      badgeCounts: { schema, account: snapshot.account, counts: snapshot.counts },
+      status: { schema, state: 'ok', at: Date.now() },
+    });
   } catch (error) {
     // Cancelled only by a settings change, which starts the next sync itself.
     if (token.cancelled || asApiError(error).kind === 'cancelled') return;
@@ -227,7 +238,7 @@ async function onSettingsChanged(before, after) {
     cancelSync();
     // Another key, base URL or account: the stored snapshot is not this account's data.
     const { snapshot } = await stored();
-    if (!snapshot) await api.storage.local.remove('snapshot');
+    if (!snapshot) await api.storage.local.remove(['snapshot', 'badgeCounts']);
     await applyBadge();
     await running;
     await start('settings');
@@ -295,7 +306,7 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 // Every wake (install, browser start, an alarm, a message): the badge from storage at
 // once, before any request.
-applyBadge().catch(logFailure('badge'));
+applyBadge().then(() => performance.mark('pending:badge')).catch(logFailure('badge'));
 
 // A worker stopped mid-sync left status "syncing" behind: start that sync again.
 stored().then(({ status }) => {

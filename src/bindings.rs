@@ -491,6 +491,14 @@ pub fn read_snapshot(raw: JsValue, settings: JsValue) -> JsValue {
     }
 }
 
+/// The badge's counts stored beside the snapshot (`{schema, account, counts}`), when they
+/// belong to the account of `settings` (raw stored values); else `null`. Never throws.
+#[wasm_bindgen(js_name = readBadgeCounts, unchecked_return_type = "Counts | null")]
+pub fn read_badge_counts(raw: JsValue, settings: JsValue) -> JsValue {
+    let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
+    crate::store::read_badge_counts(&raw_json(&raw), &tag).map_or(JsValue::NULL, |c| to_js(&c))
+}
+
 /// The stored status when it has this schema and a known shape; else `null`. Never throws.
 #[wasm_bindgen(js_name = readStatus, unchecked_return_type = "Status | null")]
 pub fn read_status(raw: JsValue) -> JsValue {

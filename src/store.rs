@@ -170,6 +170,17 @@ impl<'a> Stamped<'a> {
     }
 }
 
+/// The badge's counts as stored beside the snapshot (`{schema, account, counts}`: a few
+/// hundred bytes, where the snapshot of a heavy account is megabytes), when they have
+/// this schema and belong to `account`; else `None`. What a waking worker draws the
+/// badge from before anything else.
+pub fn read_badge_counts(raw: &Value, account: &str) -> Option<crate::sync::Counts> {
+    if !has_schema(raw) || raw.get("account").and_then(Value::as_str) != Some(account) {
+        return None;
+    }
+    crate::sync::Counts::from_json(raw.get("counts")?, &Path::Root).ok()
+}
+
 /// The stored snapshot, when it has this schema, reads as a [`Snapshot`] and was
 /// fetched for `account` (the current settings' [`account_tag`]); else `None`.
 pub fn read_snapshot(raw: Value, account: &str) -> Option<Snapshot> {
@@ -488,6 +499,18 @@ mod tests {
         assert_eq!((read.counts.sent, read.sent.len()), (1, 1));
         bad["sent"] = json!("many");
         assert_eq!(read_snapshot(j(&bad), &tag), None, "a list that is not a list");
+    }
+
+    #[test]
+    fn badge_counts_are_read_only_for_their_account_and_schema() {
+        let tag = account_tag("k", MOCK, None);
+        let stored = json!({"schema": 1, "account": tag, "counts": {"sent": 5000, "received": 40, "receivedByCategory": {"EVENT": 3}}});
+        let c = read_badge_counts(&j(&stored), &tag).unwrap();
+        assert_eq!((c.sent, c.received, c.received_by_category.get("EVENT").copied()), (5000, 40, Some(3)));
+        assert_eq!(read_badge_counts(&j(&stored), &account_tag("k2", MOCK, None)), None);
+        for garbage in [json!(null), json!({"schema": 2, "account": tag, "counts": {}}), json!({"schema": 1, "account": tag}), json!({"schema": 1, "account": tag, "counts": "x"})] {
+            assert_eq!(read_badge_counts(&j(&garbage), &tag), None, "{garbage}");
+        }
     }
 
     #[test]
