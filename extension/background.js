@@ -309,6 +309,9 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 applyBadge().then(() => performance.mark('pending:badge')).catch(logFailure('badge'));
 
 // A worker stopped mid-sync left status "syncing" behind: start that sync again.
-stored().then(({ status }) => {
+// (Only the status is read here: the snapshot of a heavy account is megabytes, and the
+// badge above must not wait behind it.)
+ready.then(() => api.storage.local.get('status')).then((raw) => {
+  const status = guard(() => readStatus(raw.status));
   if (status?.state === 'syncing' && !running) refresh('resume');
 }).catch(() => {});
