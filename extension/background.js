@@ -6,7 +6,7 @@
 // Rust (readSettings, readSnapshot, readStatus): garbage there reads as absent.
 
 import {
-  Client, badgeText, readBadgeCounts, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, refreshPlan, __testArmTrap,
+  Client, badgeText, readBadgeCounts, readSettings, readSnapshot, readStatus, settingsChange, storeSchema, resetCore, refreshPlan, __testArmTrap,
 } from './pkg/pending_core.js';
 import { api, coreReady, getSettings, t, errorText, asApiError, BLOCKING, permissionPatternFor } from './shared.js';
 
@@ -74,7 +74,7 @@ async function stored() {
   await ready;
   await testConfigLoaded;
   const raw = await api.storage.local.get(['settings', 'snapshot', 'status']);
-  const settings = await getSettings();
+  const settings = guard(() => readSettings(raw.settings));
   return {
     raw,
     settings,
@@ -132,7 +132,7 @@ async function classify(error, settings) {
 async function applyBadge(counts) {
   await ready;
   const raw = await api.storage.local.get(['settings', 'status', 'badgeCounts']);
-  const settings = await getSettings();
+  const settings = guard(() => readSettings(raw.settings));
   const status = guard(() => readStatus(raw.status));
   const storedCounts = counts ? null : guard(() => readBadgeCounts(raw.badgeCounts, raw.settings));
   const snapshot = counts || storedCounts ? null : (await stored()).snapshot;
@@ -159,7 +159,7 @@ async function doRefresh(reason, token) {
   }
   // What to fetch is Rust's decision (the refresh policy): the scheduled refresh walks
   // the received invitations only, the sent ones refresh when stale.
-  const scope = guard(() => refreshPlan(reason, raw.settings, raw.snapshot, raw.status, Date.now()));
+  const scope = guard(() => refreshPlan(reason, raw.settings, previous?.takenAtMs, previous?.sentTakenAtMs, raw.status, Date.now()));
   if (!scope) return;
   const startedAt = Date.now();
   let earlyBadge = Promise.resolve(); // the badge drawn from the received counts mid-sync

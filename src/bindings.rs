@@ -164,9 +164,14 @@ impl JsClient {
         #[wasm_bindgen(unchecked_param_type = "StoredSnapshot | null | undefined")] previous: JsValue,
     ) -> Promise {
         let scope = scope.as_deref().and_then(Scope::parse).unwrap_or(Scope::All);
-        let previous = match raw_json(&previous) {
-            Json::Null => None,
-            json => crate::sync::Snapshot::from_json(&json, &crate::json::Path::Root).ok(),
+        // Only a received-only sync keeps anything of the previous snapshot: read it then
+        // only (a heavy account's snapshot is megabytes).
+        let previous = match scope {
+            Scope::Received => match raw_json(&previous) {
+                Json::Null => None,
+                json => crate::sync::Snapshot::from_json(&json, &crate::json::Path::Root).ok(),
+            },
+            Scope::All => None,
         };
         self.run(move |c| async move {
             let mut report = |p: Progress| {
@@ -329,6 +334,22 @@ pub struct JsViews {
     inner: crate::view::Views,
 }
 
+impl JsViews {
+    /// Sets (or, with `append`, extends) a list's rows from API items; the rows the
+    /// query keeps.
+    fn load(&mut self, list: &str, items: &JsValue, append: bool) -> Result<u32, JsValue> {
+        let name = list_name(list)?;
+        let rows = rows_from_js(name, items)?;
+        let view = self.inner.list_mut(name);
+        if append {
+            view.add_rows(rows);
+        } else {
+            view.set_rows(rows);
+        }
+        Ok(to_u32(view.count()))
+    }
+}
+
 #[wasm_bindgen(js_class = Views)]
 impl JsViews {
     /// Three empty lists; Sent in its opening order (newest first).
@@ -374,11 +395,7 @@ impl JsViews {
         list: &str,
         #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
     ) -> Result<u32, JsValue> {
-        let name = list_name(list)?;
-        let rows = rows_from_js(name, &items)?;
-        let view = self.inner.list_mut(name);
-        view.set_rows(rows);
-        Ok(to_u32(view.count()))
+        self.load(list, &items, false)
     }
 
     /// Appends items to a list (the next page of connections). Returns how many rows
@@ -389,11 +406,7 @@ impl JsViews {
         list: &str,
         #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
     ) -> Result<u32, JsValue> {
-        let name = list_name(list)?;
-        let rows = rows_from_js(name, &items)?;
-        let view = self.inner.list_mut(name);
-        view.add_rows(rows);
-        Ok(to_u32(view.count()))
+        self.load(list, &items, true)
     }
 
     /// Filters and orders a list; returns how many rows the query keeps.
@@ -552,20 +565,24 @@ pub fn test_arm_trap() {
 }
 
 /// What a refresh asked for by `reason` (`alarm`, `startup`, `installed`, `popup`,
-/// `settings`; anything else is the user's button) should fetch now, given the stored
-/// settings, snapshot and status: `"received"`, `"all"`, or `null` when the stored data
-/// is fresh enough (see [`crate::refresh`]).
+/// `settings`; anything else is the user's button) should fetch now: `"received"`,
+/// `"all"`, or `null` when the stored data is fresh enough (see [`crate::refresh`]).
+/// `receivedAtMs` and `sentAtMs` are the times of this account's stored snapshot (as
+/// `readSnapshot` returned it: `takenAtMs`, `sentTakenAtMs`), absent without one; the
+/// settings and status are the raw stored values.
 #[wasm_bindgen(js_name = refreshPlan, unchecked_return_type = "\"received\" | \"all\" | null")]
-pub fn refresh_plan(reason: &str, settings: JsValue, snapshot: JsValue, status: JsValue, now_ms: f64) -> JsValue {
+pub fn refresh_plan(
+    reason: &str,
+    settings: JsValue,
+    received_at_ms: Option<f64>,
+    sent_at_ms: Option<f64>,
+    status: JsValue,
+    now_ms: f64,
+) -> JsValue {
     use crate::refresh::{plan, Reason, Stored};
     let settings = crate::store::Settings::read(&raw_json(&settings));
-    let snapshot = crate::store::read_snapshot(raw_json(&snapshot), &settings.account_tag());
     let last_ok = crate::store::read_status(&raw_json(&status)).is_none_or(|s| s.state == "ok");
-    let stored = Stored {
-        received_at_ms: snapshot.as_ref().map(|s| s.taken_at_ms),
-        sent_at_ms: snapshot.as_ref().map(|s| s.sent_taken_at_ms),
-        last_ok,
-    };
+    let stored = Stored { received_at_ms, sent_at_ms, last_ok };
     plan(Reason::parse(reason), &settings.policy(), &stored, now_ms).map_or(JsValue::NULL, |s| JsValue::from_str(s.as_str()))
 }
 
