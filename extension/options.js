@@ -6,7 +6,7 @@
 // same button confirms.
 
 import { keyDestination, readSettings, readSnapshot, dailyCost } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, getSettings, coreReady, manifestOrigins, CATEGORIES, DEFAULT_BASE_URL } from './shared.js';
+import { api, t, localize, send, errorText, getSettings, coreReady, manifestOrigins, shared } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_CHOICES = [5, 15, 30, 60, 120];
@@ -43,7 +43,7 @@ function setAccounts(accounts, selected) {
 /** The form's values, validated, and where they would send the key; throws an
  * ApiError-shaped object. */
 function readForm() {
-  const dest = keyDestination($('baseUrl').value.trim() || DEFAULT_BASE_URL, manifestOrigins());
+  const dest = keyDestination($('baseUrl').value.trim() || shared.defaultBaseUrl, manifestOrigins());
   const categories = [...document.querySelectorAll('#badgeCategories input:checked')].map((i) => i.value);
   const settings = {
     apiKey: $('apiKey').value.trim(),
@@ -53,7 +53,7 @@ function readForm() {
     sentMaxAgeMinutes: Number($('sentMaxAgeMinutes').value),
     sentRefreshesPerDay: Number($('sentRefreshesPerDay').value),
     // All boxes ticked means "all categories", including any new ones.
-    badgeCategories: categories.length === CATEGORIES.length ? [] : categories,
+    badgeCategories: categories.length === shared.categories.length ? [] : categories,
   };
   return { settings, dest };
 }
@@ -77,7 +77,7 @@ function confirmed(button, dest) {
  * LinkedIn). `quiet` reports nothing on success, for the automatic load on open. */
 async function loadAccounts(settings, quiet) {
   try {
-    const accounts = await send({ type: 'test', settings });
+    const { accounts } = await send({ type: 'test', settings });
     setAccounts(accounts, $('accountId').value || settings.accountId);
     if (!quiet) say(t('optTestOk', accounts.filter((a) => a.usable).length));
   } catch (e) {
@@ -118,7 +118,7 @@ async function main() {
   for (const id of ['refreshMinutes', 'sentMaxAgeMinutes', 'sentRefreshesPerDay']) $(id).addEventListener('change', showCost);
   showCost();
   setAccounts([], s.accountId);
-  $('badgeCategories').replaceChildren(...CATEGORIES.map((cat) => {
+  $('badgeCategories').replaceChildren(...shared.categories.map((cat) => {
     const label = document.createElement('label');
     label.className = 'check';
     const box = document.createElement('input');
@@ -128,7 +128,7 @@ async function main() {
     label.append(box, ` ${t(`cat${cat}`)}`);
     return label;
   }));
-  if (s.baseUrl !== DEFAULT_BASE_URL) $('advanced').open = true;
+  if (s.baseUrl !== shared.defaultBaseUrl) $('advanced').open = true;
   if (s.apiKey) loadAccounts(s, true);
 
   $('showKey').addEventListener('change', (e) => { $('apiKey').type = e.target.checked ? 'text' : 'password'; });

@@ -4,20 +4,19 @@
 // query once per keystroke, and only the rows on screen come back (slice). Rows,
 // filters, sorting and CSV are decided there; API text only ever goes into the page
 // through textContent. What storage holds is read through Rust (readSettings,
-// Views.showFirstScreen, Views.loadSnapshot, readStatus): malformed values, older
+// Views.showFirstScreen, Views.loadSnapshot, statusView): malformed values, older
 // schemas and another account's data read as absent.
 //
 // The list is virtualized: the DOM holds the rows in view plus OVERSCAN rows on either
 // side, each laid out to its tab's fixed row height (--row-h in popup.css) and placed
 // in a list as tall as all the rows together, so the scroll bar is the real one.
 
-import { Views, freshness, readSettings, readStatus } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, coreReady, CATEGORIES, BLOCKING, permissionPatternFor } from './shared.js';
+import { Views, freshness, readSettings, statusView } from './pkg/pending_core.js';
+import { api, t, localize, send, errorText, coreReady, shared, permissionPatternFor } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 const TABS = ['sent', 'received', 'connections'];
 const OLDER_WEEKS = [0, 1, 2, 3, 4, 8, 12];
-const CONNECTIONS_PAGE = 12;
 const OVERSCAN = 10;
 
 // Storage is read while the WASM module loads (both started by early.js). A heavy account's
@@ -34,7 +33,8 @@ const state = {
   rawSnapshot: undefined, // as stored: read again against new settings
   summary: null, // this account's snapshot without its lists (or its first screen's); or null
   loaded: false, // the whole snapshot has been read, not only the first screen
-  status: null,
+  status: null, // statusView(): what the stored status means, decided in Rust
+  rawStatus: undefined,
   settings: null,
   wasm: false,
   // Sent opens newest first, as Rust computes the stored first screen (ViewQuery::opening).
@@ -87,13 +87,13 @@ function renderBanner() {
     banner.hidden = false;
   } else if (status?.state === 'error') {
     const error = status.error;
-    banner.classList.add(BLOCKING.has(error.kind) ? 'error' : 'warn');
+    banner.classList.add(status.blocking ? 'error' : 'warn');
     $('banner-text').textContent = error.kind === 'no_key' ? `${t('noKeyTitle')}. ${t('noKeyBody')}` : errorText(error);
     if (error.kind === 'permission') {
       action.textContent = t('grantPermission');
       action.onclick = grantPermission;
       action.hidden = false;
-    } else if (BLOCKING.has(error.kind)) {
+    } else if (status.blocking) {
       action.textContent = t('openOptions');
       action.onclick = () => api.runtime.openOptionsPage();
       action.hidden = false;
@@ -144,7 +144,7 @@ function renderCategories() {
   const box = $('categories');
   const by = state.summary?.counts?.receivedByCategory ?? {};
   const chips = [['', t('categoryAll'), state.summary?.counts?.received ?? 0]];
-  for (const cat of CATEGORIES) if (cat in by) chips.push([cat, t(`cat${cat}`), by[cat]]);
+  for (const cat of shared.categories) if (cat in by) chips.push([cat, t(`cat${cat}`), by[cat]]);
   box.replaceChildren(...chips.map(([cat, label, n]) => {
     const b = el('button', null, `${label} ${n}`);
     b.type = 'button';
@@ -367,7 +367,7 @@ async function refresh(force) {
   try {
     await send({ type: 'refresh', reason: force ? 'button' : 'popup' });
   } catch (e) {
-    state.status = { state: 'error', error: e };
+    state.status = { state: 'error', error: e, blocking: shared.blocking.has(e.kind) };
     render();
   }
 }
@@ -381,7 +381,7 @@ async function loadConnections() {
   c.error = null;
   renderList();
   try {
-    const page = await send({ type: 'connections', startIndex: c.next, limit: CONNECTIONS_PAGE, sortBy: c.sortBy });
+    const page = await send({ type: 'connections', startIndex: c.next, limit: shared.connectionsPage, sortBy: c.sortBy });
     if (c !== state.connections) return; // the sort or settings changed meanwhile: the list started over
     views.addItems('connections', page.items); // new items only: the walk in Rust de-duplicates
     c.loaded = views.total('connections');
@@ -501,7 +501,8 @@ function wire() {
       state.rawSnapshot = changes.snapshot.newValue;
       snapshotArrived = true;
     }
-    if (changes.status) state.status = readStatus(changes.status.newValue);
+    if (changes.status) state.rawStatus = changes.status.newValue;
+    if (changes.status || changes.settings) state.status = statusView(state.rawStatus, state.rawSettings);
     if (changes.snapshot || (changes.settings && state.loaded)) applySnapshot();
     if (changes.settings) resetConnections(state.connections.sortBy);
     render();
@@ -531,10 +532,10 @@ async function main() {
   const stored = await early;
   state.rawSettings = stored.settings;
   state.settings = readSettings(state.rawSettings);
-  state.status = readStatus(stored.status);
+  state.rawStatus = stored.status;
+  state.status = statusView(state.rawStatus, state.rawSettings);
   state.summary = views.showFirstScreen(stored.firstScreen, stored.settings);
   wire();
-  if (!state.settings.apiKey) state.status = { state: 'error', error: { kind: 'no_key', message: 'no API key' } };
   render();
   performance.mark('pending:first-rows');
   // The snapshot is read once the first screen is painted: its arrival (megabytes made

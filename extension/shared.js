@@ -3,21 +3,24 @@
 // lists, filters, counts, CSV and the validation of everything read from storage are
 // computed in Rust (pkg/pending_core.js).
 
-import init, { readSettings } from './pkg/pending_core.js';
+import init, { readSettings, constants } from './pkg/pending_core.js';
 
 export const api = globalThis.browser ?? globalThis.chrome;
 
-export const DEFAULT_BASE_URL = 'https://api.connectsafely.ai/linkedin';
-export const CATEGORIES = ['CONNECTION', 'ORGANIZATION', 'NEWSLETTER', 'EVENT', 'MEMBER_FOLLOW', 'OTHER'];
-// Errors that make every refresh fail until the user acts: the badge shows "!".
-export const BLOCKING = new Set(['no_key', 'unauthorized', 'forbidden', 'no_account', 'permission', 'invalid_input']);
+/** The constants the pages share with the controller (categories, blocking error kinds,
+ * the official API, the connections page size): defined once, in Rust. */
+export let shared = null;
 
 let core = null;
 /** Loads the WASM module once per page or worker; every call into it awaits this first.
  * The popup's early.js has already started compiling it. */
 export function coreReady() {
   core ??= Promise.resolve(globalThis.pendingEarly?.wasm)
-    .then((compiled) => init({ module_or_path: compiled ?? api.runtime.getURL('pkg/pending_core_bg.wasm') }));
+    .then((compiled) => init({ module_or_path: compiled ?? api.runtime.getURL('pkg/pending_core_bg.wasm') }))
+    .then(() => {
+      const c = constants();
+      shared = Object.freeze({ ...c, blocking: new Set(c.blocking) });
+    });
   return core;
 }
 
@@ -41,11 +44,13 @@ export function localize(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.setAttribute('title', t(el.dataset.i18nTitle));
 }
 
-/** Sends a message to the background and unwraps its `{ok, data | error}` envelope. */
-export async function send(message) {
-  const reply = await api.runtime.sendMessage(message);
-  if (!reply?.ok) throw reply?.error ?? { kind: 'other', message: 'the background did not answer' };
-  return reply.data;
+/** Sends a `Request` (see the `Request` type in pkg/pending_core.d.ts) to the
+ * background and returns its `Reply`; a `{type: "error"}` reply throws its error. */
+export async function send(request) {
+  const reply = await api.runtime.sendMessage(request);
+  if (!reply || typeof reply.type !== 'string') throw { kind: 'other', message: 'the background did not answer' };
+  if (reply.type === 'error') throw reply.error;
+  return reply;
 }
 
 /** Any thrown value as `{kind, status?, message, retryAt?}` (the Rust ApiError shape). */

@@ -593,3 +593,236 @@ pub fn daily_cost(settings: JsValue, sent: u32, received: u32) -> JsValue {
     let settings = crate::store::Settings::read(&raw_json(&settings));
     to_js(&crate::refresh::daily_cost(&settings.policy(), sent, received))
 }
+
+// ---- the background's controller ----
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_APP_TYPES: &str = r#"
+/** What the background's controller needs of the browser (see `app::Host`). */
+export interface AppHost {
+  /** `storage.local.get(keys)`. */
+  load(keys: string[]): Promise<Record<string, unknown>>;
+  /** `storage.local.set(entries)`. */
+  save(entries: Record<string, unknown>): Promise<void>;
+  /** `storage.local.remove(keys)`. */
+  remove(keys: string[]): Promise<void>;
+  /** Draws the toolbar badge (the host words the title). */
+  badge(badge: Badge): void;
+  /** `permissions.contains({origins: [pattern]})`. */
+  permissionGranted(pattern: string): Promise<boolean>;
+  /** The manifest's API origins. */
+  origins(): string[];
+  /** Makes sure the refresh alarm fires every `minutes`. */
+  schedule(minutes: number): Promise<void>;
+  /** Keeps the worker alive while a sync runs. */
+  keepAlive(on: boolean): void;
+}
+export interface Badge { text: string; color: string; error?: ApiError; blocking: boolean; }
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The JavaScript side of [`crate::app::Host`].
+    #[wasm_bindgen(typescript_type = "AppHost")]
+    #[derive(Debug, Clone)]
+    pub type JsHostObject;
+    #[wasm_bindgen(method, catch)]
+    fn load(this: &JsHostObject, keys: Vec<String>) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn save(this: &JsHostObject, entries: JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn remove(this: &JsHostObject, keys: Vec<String>) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn badge(this: &JsHostObject, badge: JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = permissionGranted)]
+    fn permission_granted(this: &JsHostObject, pattern: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn origins(this: &JsHostObject) -> Result<Vec<String>, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn schedule(this: &JsHostObject, minutes: u32) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = keepAlive)]
+    fn keep_alive(this: &JsHostObject, on: bool) -> Result<(), JsValue>;
+}
+
+/// [`crate::app::Host`] over the background's JavaScript host object.
+#[derive(Debug)]
+struct JsHost(JsHostObject);
+
+async fn settle(p: Result<Promise, JsValue>) -> Option<JsValue> {
+    wasm_bindgen_futures::JsFuture::from(p.ok()?).await.ok()
+}
+
+fn names(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| (*k).to_string()).collect()
+}
+
+/// `{"key": <value>, …}` from JSON texts, as a JavaScript object.
+fn entries_js(entries: &[(&str, String)]) -> JsValue {
+    let obj = js_sys::Object::new();
+    for (k, v) in entries {
+        if let Ok(value) = js_sys::JSON::parse(v) {
+            let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &value);
+        }
+    }
+    obj.into()
+}
+
+impl crate::app::Host for JsHost {
+    type Transport = FetchTransport;
+    fn transport(&self) -> FetchTransport {
+        FetchTransport::new()
+    }
+    async fn load(&self, keys: &[&str]) -> Vec<Json> {
+        let got = settle(self.0.load(names(keys))).await.unwrap_or(JsValue::NULL);
+        keys.iter()
+            .map(|k| js_sys::Reflect::get(&got, &JsValue::from_str(k)).map_or(Json::Null, |v| raw_json(&v)))
+            .collect()
+    }
+    async fn save(&self, entries: &[(&str, String)]) {
+        settle(self.0.save(entries_js(entries))).await;
+    }
+    fn post(&self, entries: &[(&str, String)]) {
+        let _ = self.0.save(entries_js(entries));
+    }
+    async fn remove(&self, keys: &[&str]) {
+        settle(self.0.remove(names(keys))).await;
+    }
+    fn show_badge(&self, badge: &crate::app::Badge) {
+        let _ = self.0.badge(to_js(badge));
+    }
+    async fn permission_granted(&self, pattern: &str) -> bool {
+        settle(self.0.permission_granted(pattern)).await.and_then(|v| v.as_bool()).unwrap_or(false)
+    }
+    fn manifest_origins(&self) -> Vec<String> {
+        self.0.origins().unwrap_or_default()
+    }
+    async fn schedule(&self, period_minutes: u32) {
+        settle(self.0.schedule(period_minutes)).await;
+    }
+    fn keep_alive(&self, on: bool) {
+        let _ = self.0.keep_alive(on);
+    }
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+    fn arm_trap(&self) {
+        test_arm_trap();
+    }
+    fn on_page(&self) {
+        trap_if_armed();
+    }
+}
+
+/// The background's controller ([`crate::app::App`]): `new App(host)`, then every
+/// browser event and every page's message goes to it. Its promises never reject.
+#[wasm_bindgen(js_name = App)]
+#[derive(Debug)]
+pub struct JsApp {
+    inner: Rc<crate::app::App<JsHost>>,
+}
+
+impl JsApp {
+    fn spawn<F: std::future::Future<Output = JsValue> + 'static>(&self, f: impl FnOnce(Rc<crate::app::App<JsHost>>) -> F) -> Promise {
+        let fut = f(self.inner.clone());
+        future_to_promise(async move { Ok(fut.await) })
+    }
+}
+
+#[wasm_bindgen(js_class = App)]
+impl JsApp {
+    /// A controller over the background's host object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(host: JsHostObject) -> JsApp {
+        JsApp { inner: Rc::new(crate::app::App::new(JsHost(host))) }
+    }
+
+    /// A page's `Request`; resolves to its `Reply` (errors as `{type: "error", error}`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Reply>")]
+    pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] message: JsValue) -> Promise {
+        let message = raw_json(&message);
+        self.spawn(move |app| async move { to_js(&app.handle(&message).await) })
+    }
+
+    /// Every wake of the worker: the badge from storage, then a stopped sync resumes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn wake(&self) -> Promise {
+        self.spawn(|app| async move {
+            app.wake().await;
+            JsValue::UNDEFINED
+        })
+    }
+
+    /// Install (`installed`) or browser start (`startup`): the alarm, then a refresh.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn start(&self, reason: &str) -> Promise {
+        let reason = crate::refresh::Reason::parse(reason);
+        self.spawn(move |app| async move {
+            app.start(reason).await;
+            JsValue::UNDEFINED
+        })
+    }
+
+    /// The refresh alarm fired.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn alarm(&self) -> Promise {
+        self.spawn(|app| async move {
+            app.refresh(crate::refresh::Reason::Alarm).await;
+            JsValue::UNDEFINED
+        })
+    }
+
+    /// The stored settings changed (`storage.onChanged`'s old and new values).
+    #[wasm_bindgen(js_name = settingsChanged, unchecked_return_type = "Promise<void>")]
+    pub fn settings_changed(&self, before: JsValue, after: JsValue) -> Promise {
+        let (before, after) = (raw_json(&before), raw_json(&after));
+        self.spawn(move |app| async move {
+            app.settings_changed(&before, &after).await;
+            JsValue::UNDEFINED
+        })
+    }
+
+    /// The previous instance trapped: records the `internal` error.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn trapped(&self) -> Promise {
+        self.spawn(|app| async move {
+            app.trapped().await;
+            JsValue::UNDEFINED
+        })
+    }
+}
+
+/// The stored status (raw) as a page shows it: `{state: "idle"|"syncing"|"ok"|"error",
+/// progress?, error?, blocking}`; settings without a key are the blocking `no_key` error.
+/// Never throws.
+#[wasm_bindgen(js_name = statusView, unchecked_return_type = "StatusView")]
+pub fn status_view(status: JsValue, settings: JsValue) -> JsValue {
+    to_js(&crate::app::status_view(&raw_json(&status), &raw_json(&settings)))
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_STATUS_VIEW: &str = r#"
+export interface StatusView { state: "idle" | "syncing" | "ok" | "error"; progress?: { list: ListName; pages: number; items: number }; error?: ApiError; blocking: boolean; }
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PROTOCOL_SECTION: &str = crate::protocol::TS_PROTOCOL;
+
+/// What the pages share with the controller: the received-invitation categories, the
+/// error kinds that block, the official API, the connections page size.
+#[wasm_bindgen(unchecked_return_type = "{categories: string[], blocking: string[], defaultBaseUrl: string, connectionsPage: number}")]
+pub fn constants() -> JsValue {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Constants {
+        categories: &'static [&'static str],
+        blocking: &'static [&'static str],
+        default_base_url: &'static str,
+        connections_page: u32,
+    }
+    to_js(&Constants {
+        categories: crate::models::CATEGORIES,
+        blocking: crate::app::BLOCKING,
+        default_base_url: crate::config::DEFAULT_BASE_URL,
+        connections_page: MAX_CONNECTIONS_LIMIT,
+    })
+}

@@ -43,6 +43,17 @@ pub enum SortBy {
     LastName,
 }
 
+impl List {
+    /// `sent`, `received` or `connections`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            List::Sent => "sent",
+            List::Received => "received",
+            List::Connections => "connections",
+        }
+    }
+}
+
 impl SortBy {
     fn as_str(self) -> &'static str {
         match self {
@@ -67,6 +78,51 @@ pub struct Progress {
     /// ones): their counts, so the badge can show them at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_counts: Option<Counts>,
+    /// A walk's state after this page, with the page's new items, when the sync was
+    /// asked to record it ([`Client::sync_resumable`]): what a stopped worker resumes from.
+    #[serde(skip)]
+    pub record: Option<PageRecord>,
+}
+
+/// A walk's state after one page, and that page's new items (see [`Progress::record`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRecord {
+    /// Where the next page starts; `None` when the walk is over.
+    pub next_start: Option<u32>,
+    /// The largest page so far (the short-page rule of the sent list).
+    pub largest_page: u32,
+    /// The page's new items, as a JSON array text.
+    pub items: String,
+    /// Unreadable items so far in this walk.
+    pub skipped: Skips,
+    /// The account that served the pages, if the server said.
+    pub account_id: Option<String>,
+}
+
+/// A list walk that stopped part-way (a stopped worker), to go on with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial<I> {
+    /// The items taken so far, in server order.
+    pub items: Vec<I>,
+    /// Where the next page starts; `None` when that walk had ended.
+    pub next_start: Option<u32>,
+    /// Pages taken so far.
+    pub pages: u32,
+    /// The largest page so far.
+    pub largest_page: u32,
+    /// Unreadable items so far.
+    pub skipped: Skips,
+    /// The account that served the pages, if the server said.
+    pub account_id: Option<String>,
+}
+
+/// What a sync goes on with: the received and sent walks of an interrupted sync.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resume {
+    /// The received invitations' walk.
+    pub received: Option<Partial<ReceivedInvitation>>,
+    /// The sent invitations' walk.
+    pub sent: Option<Partial<SentInvitation>>,
 }
 
 /// Running totals of what a client has sent.
@@ -273,6 +329,18 @@ impl<T: Transport> Client<T> {
         }
     }
 
+    fn pager_from<I: Keyed>(&self, spec: ListSpec, partial: Option<&Partial<I>>) -> Pager<'_, T, I> {
+        let mut pager = self.pager(spec);
+        if let Some(p) = partial {
+            let keys = p.items.iter().map(Keyed::key);
+            let next = p.next_start.unwrap_or(0);
+            pager.walk = Walk::resume(next, p.pages, p.largest_page as usize, keys, spec.page_size, self.config.max_pages);
+            pager.account_id.clone_from(&p.account_id);
+            pager.skipped = p.skipped.clone();
+        }
+        pager
+    }
+
     /// A lazy walk over the pending sent invitations. Page size is undocumented, so the
     /// walk ends on an empty page or a page shorter than the largest seen.
     pub fn sent(&self) -> Pager<'_, T, SentInvitation> {
@@ -377,21 +445,40 @@ impl<T: Transport> Client<T> {
         previous: Option<Snapshot>,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Snapshot, Error> {
+        self.sync_resumable(scope, previous, Resume::default(), false, progress).await
+    }
+
+    /// [`Client::sync_scoped`], going on with the walks of `resume` (a sync a stopped
+    /// worker left part-way: no page it took is fetched again) and, with `record`,
+    /// reporting after every page the walk's state and the page's new items
+    /// ([`Progress::record`]), for the caller to persist.
+    ///
+    /// # Errors
+    /// As [`Client::sync`].
+    pub async fn sync_resumable(
+        &self,
+        scope: Scope,
+        previous: Option<Snapshot>,
+        resume: Resume,
+        record: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Snapshot, Error> {
         let started = self.transport.monotonic_ms();
         let before = self.counters();
-        let received = self.received().collect_all(None, progress).await?;
+        let received = self.pager_from(ListSpec::RECEIVED, resume.received.as_ref()).collect_from(resume.received, record, progress).await?;
         progress(Progress {
             list: List::Received,
             pages: received.pages,
             items: u32::try_from(received.items.len()).unwrap_or(u32::MAX),
             received_counts: Some(Counts::of(&[], &received.items)),
+            record: None,
         });
         let (sent, sent_skipped, sent_taken_at_ms, connection_count, sent_account) = match (scope, previous) {
             (Scope::Received, Some(prev)) => {
                 (prev.sent, prev.skipped.sent, prev.sent_taken_at_ms, prev.connection_count, prev.account_id)
             }
             _ => {
-                let sent = self.sent().collect_all(None, progress).await?;
+                let sent = self.pager_from(ListSpec::SENT, resume.sent.as_ref()).collect_from(resume.sent, record, progress).await?;
                 let taken = self.transport.now_ms();
                 let connection_count = match self.connection_count().await {
                     Ok(n) => n,
@@ -509,6 +596,7 @@ impl<T: Transport, I: FromJson + Aged + Keyed> Pager<'_, T, I> {
                 pages: self.walk.pages(),
                 items: u32::try_from(items.len()).unwrap_or(u32::MAX),
                 received_counts: None,
+                record: None,
             });
             if let Some(max) = max_items {
                 if items.len() >= max {
@@ -519,6 +607,42 @@ impl<T: Transport, I: FromJson + Aged + Keyed> Pager<'_, T, I> {
             }
         }
         Ok(Collected { items, pages: self.walk.pages(), truncated, account_id: self.account_id, skipped: self.skipped })
+    }
+}
+
+impl<T: Transport, I: FromJson + Aged + Keyed + Serialize> Pager<'_, T, I> {
+    /// Walks to the end from where `partial` stopped (its items come first; a walk that
+    /// had ended sends no request), calling `progress` after every page, with the
+    /// walk's state and the page's new items when `record` is set.
+    ///
+    /// # Errors
+    /// The first error; nothing partial is returned.
+    async fn collect_from(mut self, partial: Option<Partial<I>>, record: bool, progress: &mut dyn FnMut(Progress)) -> Result<Collected<I>, Error> {
+        let mut items = Vec::new();
+        if let Some(p) = partial {
+            items = p.items;
+            if p.next_start.is_none() {
+                return Ok(Collected { items, pages: p.pages, truncated: false, account_id: p.account_id, skipped: p.skipped });
+            }
+        }
+        while let Some(page) = self.next_page().await? {
+            let record = record.then(|| PageRecord {
+                next_start: self.walk.next_start(),
+                largest_page: u32::try_from(self.walk.largest_page()).unwrap_or(u32::MAX),
+                items: serde_json::to_string(&page).unwrap_or_else(|_| "[]".into()),
+                skipped: self.skipped.clone(),
+                account_id: self.account_id.clone(),
+            });
+            items.extend(page);
+            progress(Progress {
+                list: self.spec.list,
+                pages: self.walk.pages(),
+                items: u32::try_from(items.len()).unwrap_or(u32::MAX),
+                received_counts: None,
+                record,
+            });
+        }
+        Ok(Collected { items, pages: self.walk.pages(), truncated: false, account_id: self.account_id, skipped: self.skipped })
     }
 }
 

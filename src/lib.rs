@@ -24,6 +24,8 @@
 //! | [`store`] | what `storage.local` holds, read back defensively | none |
 //! | [`transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
 //! | [`view`] | rows, search, filters, CSV and badge text; the popup's held lists | none |
+//! | [`protocol`] | the typed [`protocol::Request`] / [`protocol::Reply`] between pages and background | none |
+//! | [`app`] | the background's controller: status, errors, badge, refreshes, cursor | through [`app::Host`] |
 //! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | — |
 //!
 //! Everything but the fetch transport and the bindings is plain Rust, tested natively
@@ -46,6 +48,7 @@
 // that can go out of bounds, no unwrap or expect. (Tests may.)
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod client;
 pub mod config;
 pub mod decode;
@@ -54,6 +57,7 @@ pub mod json;
 pub mod limiter;
 pub mod models;
 pub mod paginate;
+pub mod protocol;
 pub mod refresh;
 pub mod store;
 pub mod sync;

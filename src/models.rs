@@ -100,6 +100,10 @@ pub enum Category {
     Missing,
 }
 
+/// The badge's and the popup's categories, in display order: the five documented ones
+/// and [`crate::sync::OTHER_CATEGORY`] (anything else).
+pub const CATEGORIES: &[&str] = &["CONNECTION", "ORGANIZATION", "NEWSLETTER", "EVENT", "MEMBER_FOLLOW", "OTHER"];
+
 impl Category {
     /// The five documented categories, in display order.
     pub const KNOWN: [Category; 5] = [

@@ -82,6 +82,27 @@ impl Walk {
         Walk { next_start: start, ..Walk::new(page_size, max_pages) }
     }
 
+    /// A walk that goes on where an interrupted one stopped (its state persisted after
+    /// every page, see [`crate::app`]): the next offset, the pages taken, the largest
+    /// page seen (the short-page rule of lists without a documented page size) and the
+    /// keys of the items already held (so none is taken twice).
+    pub fn resume(
+        next_start: u32,
+        pages: u32,
+        largest_page: usize,
+        keys: impl IntoIterator<Item = String>,
+        page_size: Option<usize>,
+        max_pages: u32,
+    ) -> Self {
+        let seen: BTreeSet<String> = keys.into_iter().collect();
+        Walk { next_start, pages, largest_page, items: seen.len(), seen, ..Walk::new(page_size, max_pages) }
+    }
+
+    /// The largest page seen so far (items, readable or not).
+    pub fn largest_page(&self) -> usize {
+        self.largest_page
+    }
+
     /// The offset of the next page to request, or `None` when the walk is over.
     pub fn next_start(&self) -> Option<u32> {
         (!self.done).then_some(self.next_start)

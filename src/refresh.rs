@@ -73,6 +73,18 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The reason's name, as [`Reason::parse`] reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Alarm => "alarm",
+            Reason::Startup => "startup",
+            Reason::Installed => "installed",
+            Reason::Popup => "popup",
+            Reason::Button => "button",
+            Reason::Settings => "settings",
+        }
+    }
+
     /// Reads the reason names the extension uses; unknown names are a button press
     /// (the user asked).
     pub fn parse(s: &str) -> Reason {

@@ -268,6 +268,10 @@ pub struct Status {
     /// Syncing: what started it (`popup`, `alarm`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Syncing: what the sync fetches (`received` or `all`), so a stopped worker
+    /// resumes the same sync.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<&'static str>,
     /// Syncing: the last page reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<StoredProgress>,
@@ -352,6 +356,7 @@ pub fn read_status(raw: &Value) -> Option<Status> {
         at: time(raw, "at"),
         started_at: time(raw, "startedAt").filter(|_| syncing),
         reason: text(raw, "reason").filter(|r| syncing && short(r)).map(str::to_string),
+        scope: raw.get("scope").and_then(Value::as_str).and_then(crate::refresh::Scope::parse).filter(|_| syncing).map(|s| s.as_str()),
         progress: raw.get("progress").filter(|_| syncing).and_then(read_progress),
         error,
     })

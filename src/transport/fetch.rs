@@ -96,6 +96,10 @@ fn js_message(e: &JsValue) -> String {
 }
 
 impl Transport for FetchTransport {
+    fn cancel(&self) {
+        FetchTransport::cancel(self);
+    }
+
     fn begin(&self) -> OpToken {
         self.state.generation.get()
     }

@@ -66,4 +66,8 @@ pub trait Transport {
 
     /// A random number in `[0, 1)`, for backoff jitter.
     fn random(&self) -> f64;
+
+    /// Ends every operation started so far: each reports [`Error::Cancelled`]. The
+    /// default does nothing (fakes whose operations never pend).
+    fn cancel(&self) {}
 }

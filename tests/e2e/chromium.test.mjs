@@ -839,10 +839,10 @@ test('a trap in the WASM module: internal error in words, old counts kept, next 
   const send = (message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
 
   // The test hook is refused unless storage.local holds `testHooks: true`.
-  assert.equal((await send({ type: 'testTrap' })).ok, false);
+  assert.equal((await send({ type: 'testTrap' })).type, 'error');
   await ext.worker.evaluate(() => chrome.storage.local.set({ testHooks: true }));
   try {
-    assert.deepEqual(await send({ type: 'testTrap' }), { ok: true, data: { armed: true } });
+    assert.deepEqual(await send({ type: 'testTrap' }), { type: 'armed' });
     // The next sync traps after its first page.
     const status = await refreshNow(page);
     assert.equal(status.state, 'error');
@@ -858,7 +858,7 @@ test('a trap in the WASM module: internal error in words, old counts kept, next 
     assert.equal(await page.textContent('#count-sent'), '25');
     // Every other call into the module works again too.
     const accounts = await send({ type: 'test', settings: { apiKey: API_KEY, baseUrl: s.baseUrl } });
-    assert.equal(accounts.data.length, 2);
+    assert.equal(accounts.accounts.length, 2);
   } finally {
     await ext.worker.evaluate(() => chrome.storage.local.remove('testHooks'));
   }

@@ -163,10 +163,10 @@ test('Firefox: a trap in the WASM module shows the internal error, the counts st
   const refreshed = () => runAsync(`browser.runtime.sendMessage({ type: 'refresh', reason: 'test' })
     .then(() => browser.storage.local.get('status')).then((r) => arguments[0](r.status))`);
 
-  assert.equal((await send({ type: 'testTrap' })).ok, false, 'refused without the storage flag');
+  assert.equal((await send({ type: 'testTrap' })).type, 'error', 'refused without the storage flag');
   await runAsync('browser.storage.local.set({ testHooks: true }).then(() => arguments[0]())');
   try {
-    assert.deepEqual(await send({ type: 'testTrap' }), { ok: true, data: { armed: true } });
+    assert.deepEqual(await send({ type: 'testTrap' }), { type: 'armed' });
     const status = await refreshed();
     assert.equal(status.error?.kind, 'internal', JSON.stringify(status));
     await waitFor(() => run('return document.querySelector("#banner-text").textContent.includes("internal error")'));
