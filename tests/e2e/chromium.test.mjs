@@ -345,6 +345,64 @@ test('a worker stopped mid-sync restarts the sync when it wakes', async () => {
   await page.close();
 });
 
+test('a 500-item walk stopped twice goes on from its next page: at most the paging floor + 2 requests', async () => {
+  // Every sent page takes 250 ms at the mock: the walk of 51 sent pages lasts ~13 s,
+  // and the worker is stopped twice in the middle of it.
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
+  try {
+    const s = scenario('sent=500&received=5&fault=slow&on=sent&wait=250');
+    const since = Date.now();
+    await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+    const page = await ext.context.newPage();
+    await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
+    const read = (key) => page.evaluate((k) => chrome.storage.local.get(k).then((r) => r[k]), key);
+    const cdp = await ext.context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    const progressAtStop = [];
+    for (const atPages of [12, 30]) {
+      // Stop the worker once the sent walk has reached this many pages.
+      const until = Date.now() + 60_000;
+      while (Date.now() < until) {
+        const st = await read('status');
+        if (st?.progress?.list === 'sent' && st.progress.pages >= atPages) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const header = await read('walk');
+      progressAtStop.push(header?.sent?.pages);
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await new Promise((r) => setTimeout(r, 300));
+      // Any event wakes the worker; its first turn resumes the walk from storage.
+      await page.evaluate(() => chrome.runtime.sendMessage({ type: 'ping' }).catch(() => null));
+    }
+    assert.ok(progressAtStop.every((p) => p >= 12), `the walk had progressed at each stop: ${progressAtStop}`);
+    const until = Date.now() + 90_000;
+    let status;
+    while (Date.now() < until) {
+      status = await read('status');
+      if (status?.state !== 'syncing' && status?.at >= since) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(status.state, 'ok', JSON.stringify(status));
+    const snapshot = await read('snapshot');
+    assert.deepEqual([snapshot.counts.sent, snapshot.counts.received], [500, 5]);
+    assert.equal(new Set(snapshot.sent.map((i) => i.invitationId)).size, 500, 'no invitation twice');
+    // The floor: 1 received page, 51 sent pages (the last one empty). Each stop may cost
+    // the one request it interrupted.
+    const { byEndpoint } = await (await fetch(s.statsUrl)).json();
+    const walked = byEndpoint.received + byEndpoint.sent;
+    assert.ok(walked <= 52 + 2, `${walked} list requests for a floor of 52: ${JSON.stringify(byEndpoint)}`);
+    assert.ok(byEndpoint.sent >= 51);
+    // The walk's keys are gone once the sync ended.
+    const keys = await page.evaluate(() => chrome.storage.local.get(null).then((r) => Object.keys(r)));
+    assert.deepEqual(keys.filter((k) => k.startsWith('walk')), []);
+    ext.worker = ext.context.serviceWorkers().at(-1) ?? ext.worker;
+    await page.close();
+  } finally {
+    ext.worker = ext.context.serviceWorkers().at(-1) ?? ext.worker;
+    await ext.worker.evaluate(() => chrome.storage.local.remove('testClientConfig'));
+  }
+});
+
 test('badge: the chosen categories, "99+" above 99, and the refresh alarm follows the setting', async () => {
   const s = scenario('sent=1&received=150');
   const received = await fetchAll(s, 'invitations/received');
