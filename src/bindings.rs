@@ -440,15 +440,6 @@ impl JsViews {
     }
 }
 
-/// The toolbar badge text for `counts` restricted to `categories` (all when empty).
-#[wasm_bindgen(js_name = badgeText)]
-pub fn badge_text(
-    #[wasm_bindgen(unchecked_param_type = "Counts")] counts: JsValue,
-    categories: Vec<String>,
-) -> Result<String, JsValue> {
-    Ok(crate::view::badge_text(&from_js("counts", &counts)?, &categories))
-}
-
 /// How old data taken at `takenAtMs` is at `nowMs`: `{unit: "now"|"minutes"|"hours"|"days", n}`.
 #[wasm_bindgen(unchecked_return_type = "{unit: string, n: number}")]
 pub fn freshness(taken_at_ms: f64, now_ms: f64) -> JsValue {
@@ -470,7 +461,6 @@ const TS_STORE_TYPES: &str = r#"
 export type StoredSnapshot = Snapshot & { schema: number; account: string; };
 export interface Settings { schema: number; apiKey: string; accountId: string; baseUrl: string; refreshMinutes: number; badgeCategories: string[]; }
 export interface Status { schema: number; state: "syncing" | "ok" | "error"; at?: number; startedAt?: number; reason?: string; progress?: Progress; error?: ApiError; }
-export interface SettingsChange { refetch: boolean; reschedule: boolean; }
 export interface KeyDestination { baseUrl: string; origin: string; host: string; official: boolean; permission?: string; }
 "#;
 
@@ -478,12 +468,6 @@ export interface KeyDestination { baseUrl: string; origin: string; host: string;
 /// refuses read as `null`.
 fn raw_json(v: &JsValue) -> Json {
     js_json("stored value", v).unwrap_or(Json::Null)
-}
-
-/// The schema version every stored value carries (see [`crate::store`]).
-#[wasm_bindgen(js_name = storeSchema)]
-pub fn store_schema() -> u32 {
-    crate::store::SCHEMA
 }
 
 /// Stored settings (anything: missing, an older schema, malformed), as complete and
@@ -502,27 +486,6 @@ pub fn read_snapshot(raw: JsValue, settings: JsValue) -> JsValue {
         Some(s) => to_js(&crate::store::Stamped::new(&s, &tag)),
         None => JsValue::NULL,
     }
-}
-
-/// The badge's counts stored beside the snapshot (`{schema, account, counts}`), when they
-/// belong to the account of `settings` (raw stored values); else `null`. Never throws.
-#[wasm_bindgen(js_name = readBadgeCounts, unchecked_return_type = "Counts | null")]
-pub fn read_badge_counts(raw: JsValue, settings: JsValue) -> JsValue {
-    let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
-    crate::store::read_badge_counts(&raw_json(&raw), &tag).map_or(JsValue::NULL, |c| to_js(&c))
-}
-
-/// The stored status when it has this schema and a known shape; else `null`. Never throws.
-#[wasm_bindgen(js_name = readStatus, unchecked_return_type = "Status | null")]
-pub fn read_status(raw: JsValue) -> JsValue {
-    crate::store::read_status(&raw_json(&raw)).map_or(JsValue::NULL, |s| to_js(&s))
-}
-
-/// What a change of the stored settings from `before` to `after` asks for:
-/// `{refetch, reschedule}` (badge categories alone ask for neither: the badge is re-drawn).
-#[wasm_bindgen(js_name = settingsChange, unchecked_return_type = "SettingsChange")]
-pub fn settings_change(before: JsValue, after: JsValue) -> JsValue {
-    to_js(&crate::store::settings_change(&raw_json(&before), &raw_json(&after)))
 }
 
 /// The account tag of settings (raw stored settings): which data their syncs fetch.
@@ -562,28 +525,6 @@ fn trap_if_armed() {
 #[wasm_bindgen(js_name = __testArmTrap)]
 pub fn test_arm_trap() {
     TRAP_ARMED.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// What a refresh asked for by `reason` (`alarm`, `startup`, `installed`, `popup`,
-/// `settings`; anything else is the user's button) should fetch now: `"received"`,
-/// `"all"`, or `null` when the stored data is fresh enough (see [`crate::refresh`]).
-/// `receivedAtMs` and `sentAtMs` are the times of this account's stored snapshot (as
-/// `readSnapshot` returned it: `takenAtMs`, `sentTakenAtMs`), absent without one; the
-/// settings and status are the raw stored values.
-#[wasm_bindgen(js_name = refreshPlan, unchecked_return_type = "\"received\" | \"all\" | null")]
-pub fn refresh_plan(
-    reason: &str,
-    settings: JsValue,
-    received_at_ms: Option<f64>,
-    sent_at_ms: Option<f64>,
-    status: JsValue,
-    now_ms: f64,
-) -> JsValue {
-    use crate::refresh::{plan, Reason, Stored};
-    let settings = crate::store::Settings::read(&raw_json(&settings));
-    let last_ok = crate::store::read_status(&raw_json(&status)).is_none_or(|s| s.state == "ok");
-    let stored = Stored { received_at_ms, sent_at_ms, last_ok };
-    plan(Reason::parse(reason), &settings.policy(), &stored, now_ms).map_or(JsValue::NULL, |s| JsValue::from_str(s.as_str()))
 }
 
 /// The requests a quiet day (no popup) costs with these stored settings at the given

@@ -56,6 +56,10 @@ macro_rules! suite {
             common::javascript_api_shapes().await;
         }
         #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn protocol_through_the_controller() {
+            common::protocol_through_the_controller().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
         fn views_api_shapes() {
             common::views_api_shapes();
         }
@@ -662,4 +666,90 @@ pub fn views_api_shapes() {
     assert!(get(&none, "summary").is_null());
     assert!(get(&none, "firstScreen").is_null());
     assert_eq!(next.total("sent").unwrap(), 0);
+}
+
+/// An in-memory `AppHost`: storage in a Map, badges in a list.
+fn memory_host() -> JsValue {
+    js_sys::Function::new_no_args(
+        r#"const store = new Map(); const badges = [];
+        return {
+          store, badges,
+          load: async (keys) => Object.fromEntries(keys.filter((k) => store.has(k)).map((k) => [k, store.get(k)])),
+          save: async (e) => { for (const [k, v] of Object.entries(e)) store.set(k, v); },
+          remove: async (keys) => { for (const k of keys) store.delete(k); },
+          badge: (b) => { badges.push(b); },
+          permissionGranted: async () => true,
+          origins: () => [],
+          schedule: async () => {},
+          keepAlive: () => {},
+        };"#,
+    )
+    .call0(&JsValue::NULL)
+    .expect("host object")
+}
+
+fn stored(host: &JsValue, key: &str) -> JsValue {
+    let store: js_sys::Map = get(host, "store").unchecked_into();
+    store.get(&key.into())
+}
+
+fn last_badge(host: &JsValue) -> JsValue {
+    js_sys::Array::from(&get(host, "badges")).at(-1)
+}
+
+/// The typed protocol, end to end in the browser: JSON requests in, JSON replies out,
+/// through the real controller over real `fetch` against the mock.
+pub async fn protocol_through_the_controller() {
+    use pending_core::bindings::{JsApp, JsHostObject};
+    let s = Scenario::new("sent=11&received=3&connections=20&eol=1");
+    let host = memory_host();
+    let store: js_sys::Map = get(&host, "store").unchecked_into();
+    store.set(&"settings".into(), &parse_js(&format!(r#"{{"schema": 1, "apiKey": "k", "baseUrl": "{}"}}"#, s.base_url)));
+    store.set(&"testClientConfig".into(), &parse_js(r#"{"maxRequests": 10000, "windowMs": 1000, "minIntervalMs": 0}"#));
+    let app = JsApp::new(host.clone().unchecked_into::<JsHostObject>());
+    let ask = |json: &str| JsFuture::from(app.handle(parse_js(json)));
+
+    let reply = ask(r#"{"type": "refresh"}"#).await.expect("never rejects");
+    assert_eq!(get(&reply, "type").as_string().as_deref(), Some("done"));
+    let snapshot = stored(&host, "snapshot");
+    assert_eq!(get(&get(&snapshot, "counts"), "sent").as_f64(), Some(11.0));
+    assert_eq!(get(&stored(&host, "status"), "state").as_string().as_deref(), Some("ok"));
+    assert_eq!(get(&last_badge(&host), "text").as_string().as_deref(), Some("3"));
+    assert!(stored(&host, "walk").is_undefined(), "the walk's keys are removed at the end");
+
+    let page = ask(r#"{"type": "connections", "startIndex": 0, "limit": 12}"#).await.unwrap();
+    assert_eq!(get(&page, "type").as_string().as_deref(), Some("page"));
+    assert_eq!(js_sys::Array::from(&get(&page, "items")).length(), 12);
+    assert_eq!(get(&page, "done").as_bool(), Some(false));
+    // The rest, page by page on the same cursor, until the list's stop rule says done.
+    let mut total = 12;
+    let mut page = page;
+    for _ in 0..5 {
+        if get(&page, "done").as_bool() == Some(true) {
+            break;
+        }
+        let next = get(&page, "nextStartIndex").as_f64().unwrap();
+        page = ask(&format!(r#"{{"type": "connections", "startIndex": {next}, "limit": 12}}"#)).await.unwrap();
+        total += js_sys::Array::from(&get(&page, "items")).length();
+    }
+    assert_eq!(get(&page, "done").as_bool(), Some(true));
+    assert_eq!(total, 20);
+
+    let accounts = ask(&format!(r#"{{"type": "test", "settings": {{"apiKey": "k", "baseUrl": "{}"}}}}"#, s.base_url)).await.unwrap();
+    assert_eq!(get(&accounts, "type").as_string().as_deref(), Some("accounts"));
+    assert!(js_sys::Array::from(&get(&accounts, "accounts")).length() >= 1);
+
+    let bad = ask(r#"{"type": "bogus"}"#).await.unwrap();
+    assert_eq!(get(&bad, "type").as_string().as_deref(), Some("error"));
+    assert_eq!(get(&get(&bad, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
+
+    // A rejected key: the typed error is stored, the badge blocks, the snapshot stays.
+    let denied = Scenario::new("sent=1&fault=401");
+    store.set(&"settings".into(), &parse_js(&format!(r#"{{"schema": 1, "apiKey": "k", "baseUrl": "{}"}}"#, denied.base_url)));
+    store.set(&"snapshot".into(), &snapshot);
+    ask(r#"{"type": "refresh"}"#).await.unwrap();
+    let status = stored(&host, "status");
+    assert_eq!(get(&get(&status, "error"), "kind").as_string().as_deref(), Some("unauthorized"));
+    assert_eq!(get(&last_badge(&host), "text").as_string().as_deref(), Some("!"));
+    assert_eq!(get(&last_badge(&host), "blocking").as_bool(), Some(true));
 }

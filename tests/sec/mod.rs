@@ -4,7 +4,7 @@
 
 use super::common::Scenario;
 use gloo_net::http::Request;
-use pending_core::bindings::{account_tag, store_schema, JsClient};
+use pending_core::bindings::{account_tag, JsClient};
 use pending_core::transport::fetch::REDIRECT_MESSAGE;
 use pending_core::{Error, FetchTransport, Transport};
 use serde_json::Value;
@@ -77,7 +77,7 @@ pub async fn snapshots_are_tagged_with_their_account() {
     }
     let client = JsClient::new(config.clone().into()).expect("client");
     let snap = JsFuture::from(client.sync(None, None, JsValue::UNDEFINED)).await.expect("sync");
-    assert_eq!(get(&snap, "schema").as_f64(), Some(f64::from(store_schema())));
+    assert_eq!(get(&snap, "schema").as_f64(), Some(f64::from(pending_core::store::SCHEMA)));
     let tag = get(&snap, "account").as_string().expect("account tag");
     assert_eq!(tag, account_tag(config.into()));
     assert_eq!(tag.len(), 16);
