@@ -21,55 +21,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = r#"
-/** Options of `new Client(config)`. Only `apiKey` is required. */
-export interface ClientConfig {
-  apiKey: string;
-  /** Default `https://api.connectsafely.ai/linkedin`; `http://` only for localhost. */
-  baseUrl?: string;
-  /** 24-hex LinkedIn account id; the API's default account when absent. */
-  accountId?: string;
-  /** At most this many requests per `windowMs` (default 60 per 60 000 ms). */
-  maxRequests?: number;
-  windowMs?: number;
-  /** Minimum spacing between requests (default 250 ms). */
-  minIntervalMs?: number;
-  /** Per-request timeout (default 20 000 ms). */
-  timeoutMs?: number;
-  maxRetries?: number;
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  rateLimitMarginMs?: number;
-  defaultRateLimitWaitMs?: number;
-  maxRateLimitWaitMs?: number;
-  maxPages?: number;
-}
-/** How every failure reaches JavaScript. `kind` is one of: invalid_input, network,
- * timeout, cancelled, unauthorized, forbidden, no_account, bad_request, server, http,
- * api, unavailable (LinkedIn returned nothing for now), rate_limited, decode, pagination. */
-export interface ApiError { kind: string; status?: number; message: string; retryAt?: number; }
-export interface Profile { firstName?: string; lastName?: string; headline?: string; profileUrl?: string; publicIdentifier?: string; }
-export interface SentInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; sentAt?: string; message?: string; profile: Profile; ageSecs?: number; }
-export type Category = "CONNECTION" | "ORGANIZATION" | "NEWSLETTER" | "EVENT" | "MEMBER_FOLLOW" | string;
-export interface ReceivedInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; invitationCategory: Category; linkedInInvitationType?: string; validationToken?: string; receivedAt?: string; companyName?: string; newsletterName?: string; customMessage?: string; message?: string; profile: Profile; ageSecs?: number; }
-export interface Connection { firstName?: string; lastName?: string; vanityName?: string; headline?: string; connectedDate?: string; profileUrl?: string; ageSecs?: number; }
-export interface Account { id: string; firstName?: string; lastName?: string; publicId?: string; picture?: string; status?: string; enabled?: boolean; apiSeatAllocated?: boolean;
-  /** Set when the account is not ready: disabled, no_seat, warmup, error, unknown, in_use or other. */
-  attention?: string;
-  /** Whether the account can serve API calls (not disabled, has a seat, not in ERROR). */
-  usable: boolean; }
-export interface Counts { sent: number; received: number; receivedByCategory: Record<string, number>; }
-export interface Cost { requests: number; pages: number; retries: number; durationMs: number; }
-/** Items the API sent that could not be read: how many, and the first few reasons with their JSON paths. */
-export interface Skips { count: number; reasons: string[]; }
-export interface Snapshot { takenAtMs: number; accountId?: string; skipped: { sent: Skips; received: Skips }; counts: Counts; sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; sentTakenAtMs: number; cost: Cost; }
-/** One page of new items; `done` is true when no page follows (the paginator's stop rule). */
-export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; }
-export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; receivedCounts?: Counts; }
-/** A list row as the popup renders it; `url` is present only for a safe linkedin.com link. */
-export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; newsletter?: string; message?: string; }
-export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; order?: "server" | "newest" | "oldest"; }
-"#;
+const TS_TYPES: &str = crate::ts::TYPES;
 
 /// Hands a value to JavaScript as plain JSON data (objects, arrays, strings, numbers):
 /// serialized by serde_json, parsed by the engine's `JSON.parse`.
@@ -288,15 +240,7 @@ fn items_from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<Vec<T>, JsValue
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_VIEW_TYPES: &str = r#"
-export type ListName = "sent" | "received" | "connections";
-/** A snapshot without its lists: what the popup shows above them. */
-export interface SnapshotSummary { takenAtMs: number; accountId?: string; skipped: { sent: Skips; received: Skips }; counts: Counts; connectionCount?: number; }
-/** What the popup stores under `firstScreen`: the summary and the first rows of the Sent list as it opens. */
-export interface StoredFirstScreen { schema: number; account: string; summary: SnapshotSummary; rows: Row[]; }
-/** `firstScreen`: absent to leave the stored one, an object to store, `null` to remove it. */
-export interface LoadedSnapshot { summary: SnapshotSummary | null; firstScreen?: StoredFirstScreen | null; }
-"#;
+const TS_VIEW_TYPES: &str = crate::ts::VIEW_TYPES;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -456,13 +400,7 @@ pub fn check_base_url(url: &str) -> Result<String, JsValue> {
 // ---- storage, where the key goes, and recovery from a trap ----
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_STORE_TYPES: &str = r#"
-/** A snapshot as stored: `schema` and the `account` tag of the settings it was fetched with. */
-export type StoredSnapshot = Snapshot & { schema: number; account: string; };
-export interface Settings { schema: number; apiKey: string; accountId: string; baseUrl: string; refreshMinutes: number; badgeCategories: string[]; }
-export interface Status { schema: number; state: "syncing" | "ok" | "error"; at?: number; startedAt?: number; reason?: string; progress?: Progress; error?: ApiError; }
-export interface KeyDestination { baseUrl: string; origin: string; host: string; official: boolean; permission?: string; }
-"#;
+const TS_STORE_TYPES: &str = crate::ts::STORE_TYPES;
 
 /// A raw stored value as JSON: `undefined`, functions and anything `JSON.stringify`
 /// refuses read as `null`.
@@ -538,28 +476,7 @@ pub fn daily_cost(settings: JsValue, sent: u32, received: u32) -> JsValue {
 // ---- the background's controller ----
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_APP_TYPES: &str = r#"
-/** What the background's controller needs of the browser (see `app::Host`). */
-export interface AppHost {
-  /** `storage.local.get(keys)`. */
-  load(keys: string[]): Promise<Record<string, unknown>>;
-  /** `storage.local.set(entries)`. */
-  save(entries: Record<string, unknown>): Promise<void>;
-  /** `storage.local.remove(keys)`. */
-  remove(keys: string[]): Promise<void>;
-  /** Draws the toolbar badge (the host words the title). */
-  badge(badge: Badge): void;
-  /** `permissions.contains({origins: [pattern]})`. */
-  permissionGranted(pattern: string): Promise<boolean>;
-  /** The manifest's API origins. */
-  origins(): string[];
-  /** Makes sure the refresh alarm fires every `minutes`. */
-  schedule(minutes: number): Promise<void>;
-  /** Keeps the worker alive while a sync runs. */
-  keepAlive(on: boolean): void;
-}
-export interface Badge { text: string; color: string; error?: ApiError; blocking: boolean; }
-"#;
+const TS_APP_TYPES: &str = crate::ts::APP_TYPES;
 
 #[wasm_bindgen]
 extern "C" {
@@ -741,9 +658,7 @@ pub fn status_view(status: JsValue, settings: JsValue) -> JsValue {
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_STATUS_VIEW: &str = r#"
-export interface StatusView { state: "idle" | "syncing" | "ok" | "error"; progress?: { list: ListName; pages: number; items: number }; error?: ApiError; blocking: boolean; }
-"#;
+const TS_STATUS_VIEW: &str = crate::ts::STATUS_VIEW;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PROTOCOL_SECTION: &str = crate::protocol::TS_PROTOCOL;

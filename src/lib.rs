@@ -62,6 +62,7 @@ pub mod refresh;
 pub mod store;
 pub mod sync;
 pub mod time;
+pub mod ts;
 pub mod transport;
 pub mod view;
 
