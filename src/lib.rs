@@ -46,6 +46,9 @@
 // that can go out of bounds, no unwrap or expect. (Tests may.)
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
 
+pub mod actions;
+pub mod ages;
+pub mod alerts;
 pub mod client;
 pub mod config;
 pub mod decode;
@@ -54,6 +57,7 @@ pub mod json;
 pub mod limiter;
 pub mod models;
 pub mod paginate;
+pub mod queue;
 pub mod refresh;
 pub mod store;
 pub mod sync;
