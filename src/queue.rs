@@ -28,7 +28,7 @@
 //!
 //! **Pacing.** One write at a time, at least [`ActionSettings::gap_ms`] (default 5 s,
 //! never below [`MIN_GAP_MS`]) plus a random jitter apart, counted from when each
-//! write was handed out. A 429 holds the run until the server's time, then the same
+//! write was handed out, and at least the gap after its answer was recorded. A 429 holds the run until the server's time, then the same
 //! item is tried again; a hold longer than [`MAX_HOLD_MS`] stops the run instead.
 //!
 //! **Caps.** Withdrawals and responses (accept + ignore) are counted per UTC day and
@@ -888,6 +888,11 @@ impl ActionQueue {
         };
         if refund {
             self.refund(cap, sent_at, now);
+        }
+        if !matches!(outcome, WriteOutcome::Failed(Error::Cancelled)) {
+            // The gap also counts from the answer: a write held up in the client's own
+            // pacing (behind a sync's reads) is not followed by the next one at once.
+            self.next_due_ms = self.next_due_ms.max(now + u64::from(self.settings.gap_ms));
         }
         let was_rate_limited = matches!(outcome, WriteOutcome::Failed(Error::RateLimited { .. }));
         if let Some(item) = self.items.get_mut(index) {
