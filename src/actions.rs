@@ -446,6 +446,9 @@ pub struct FailureReport {
     pub message: String,
     /// The error's `Display` text.
     pub text: String,
+    /// The API's machine-readable `code`, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// [`Error::retry_at_ms`], whole epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
@@ -463,6 +466,10 @@ impl FailureReport {
             status: e.status(),
             message,
             text: e.to_string(),
+            code: match e {
+                Error::Api { code, .. } => code.clone(),
+                _ => None,
+            },
             retry_at: e.retry_at_ms().filter(|t| t.is_finite() && *t > 0.0).map(|t| t.round() as u64),
         }
     }
@@ -470,16 +477,21 @@ impl FailureReport {
 
 /// Rebuilds an error from its report (kind, status, inner message, retry time), as
 /// far as the queue's decisions need it.
-fn error_from_report(kind: &str, status: Option<u16>, message: String, retry_at_ms: Option<f64>) -> Error {
+fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Option<String>, retry_at_ms: Option<f64>) -> Error {
     match kind {
         "rate_limited" => Error::RateLimited { status: status.unwrap_or(429), message, retry_at_ms },
         "cancelled" => Error::Cancelled,
         "network" => Error::Network(message),
         "timeout" => Error::Timeout { after_ms: 0 },
         "decode" => Error::Decode { status: status.unwrap_or(200), path: String::new(), message },
-        "unavailable" => Error::Api { status: status.unwrap_or(502), message, code: Some("UNAVAILABLE".into()) },
+        "unavailable" => {
+            let code = code
+                .filter(|c| c.to_ascii_uppercase().ends_with("_UNAVAILABLE"))
+                .unwrap_or_else(|| "LINKEDIN_UNAVAILABLE".into());
+            Error::Api { status: status.unwrap_or(502), message, code: Some(code) }
+        }
         _ => match status {
-            Some(status) => Error::Api { status, message, code: None },
+            Some(status) => Error::Api { status, message, code },
             None => Error::InvalidInput(message),
         },
     }
@@ -501,7 +513,8 @@ impl FromJson for WriteOutcome {
                 let status = e.count("status").and_then(|s| u16::try_from(s).ok());
                 let retry_at = e.count("retryAt").map(|t| t as f64);
                 let kind = e.text("kind")?.unwrap_or_default();
-                WriteOutcome::Failed(error_from_report(&kind, status, e.text("message")?.unwrap_or_default(), retry_at))
+                let code = e.text("code")?;
+                WriteOutcome::Failed(error_from_report(&kind, status, e.text("message")?.unwrap_or_default(), code, retry_at))
             }
             _ => {
                 return Err(ReadError {
@@ -575,7 +588,8 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
         };
     };
     if reply.success == Some(false) {
-        let code = parsed.as_ref().and_then(|v| v.get("code")).and_then(Json::as_str).map(str::to_string);
+        let code =
+            parsed.as_ref().and_then(|v| v.get("code")).and_then(Json::as_str).map(str::trim).filter(|c| !c.is_empty()).map(clip);
         let message = reply
             .message
             .clone()
@@ -835,6 +849,12 @@ mod tests {
             WriteOutcome::AlreadyGone { message: "No pending invitation".into() },
             WriteOutcome::Unknown { reason: "no response within 20000 ms".into() },
             WriteOutcome::Failed(Error::Api { status: 500, message: "Failed to withdraw".into(), code: None }),
+            WriteOutcome::Failed(Error::Api {
+                status: 200,
+                message: "nothing".into(),
+                code: Some("INVITATIONS_UNAVAILABLE".into()),
+            }),
+            WriteOutcome::Failed(Error::Api { status: 400, message: "bad".into(), code: Some("validation_error".into()) }),
             WriteOutcome::Failed(Error::RateLimited { status: 429, message: "slow".into(), retry_at_ms: Some(1.5e12) }),
             WriteOutcome::Failed(Error::Cancelled),
             WriteOutcome::Failed(Error::InvalidInput("cannot withdraw".into())),

@@ -73,7 +73,7 @@ impl AgeRange {
         };
         Some(AgeRange {
             min_secs: min.saturating_add(elapsed),
-            max_secs: min.checked_add(width).map(|m| m.saturating_add(elapsed)),
+            max_secs: min.checked_add(width).and_then(|m| m.checked_add(elapsed)),
         })
     }
 }

@@ -90,7 +90,10 @@ pub async fn already_gone_is_done_and_said() {
     let req = WithdrawRequest::from_sent(&item, None).unwrap();
     assert!(matches!(c.withdraw(&req).await, WriteOutcome::Done { .. }));
     let again = c.withdraw(&req).await;
-    assert!(matches!(&again, WriteOutcome::AlreadyGone { message } if message.starts_with("No pending invitation found")), "{again:?}");
+    assert!(
+        matches!(&again, WriteOutcome::AlreadyGone { message } if message.starts_with("No pending invitation found")),
+        "{again:?}"
+    );
     assert!(again.removes_item());
     // The same answer as a fault, on an invitation that is still there: nothing removed.
     let s = Scenario::new("sent=2&fault=gone&on=withdraw");
@@ -102,7 +105,9 @@ pub async fn already_gone_is_done_and_said() {
 }
 
 pub async fn write_failures_are_typed_and_never_retried() {
-    for (fault, kind) in [("500", "server"), ("401", "unauthorized"), ("429&reset=hold&wait=60000", "rate_limited"), ("503", "server")] {
+    for (fault, kind) in
+        [("500", "server"), ("401", "unauthorized"), ("429&reset=hold&wait=60000", "rate_limited"), ("503", "server")]
+    {
         let s = Scenario::new(&format!("sent=2&fault={fault}&on=withdraw"));
         let c = s.client();
         let item = c.sent_page(0).await.unwrap().items.remove(0);
@@ -123,7 +128,9 @@ pub async fn write_failures_are_typed_and_never_retried() {
     let mut req = RespondRequest::from_received(&item, RespondAction::Accept, None).unwrap();
     req.validation_token = "wrong".into();
     let outcome = c.respond(&req).await;
-    assert!(matches!(&outcome, WriteOutcome::Failed(Error::Api { status: 400, message, .. }) if message == "Invalid validation token"));
+    assert!(
+        matches!(&outcome, WriteOutcome::Failed(Error::Api { status: 400, message, .. }) if message == "Invalid validation token")
+    );
 }
 
 pub async fn slow_write_is_unknown_and_not_repeated() {
