@@ -1004,6 +1004,25 @@ impl ActionQueue {
     }
 }
 
+/// Takes a settled invitation out of a stored snapshot and recounts it, so that the
+/// lists, counts and badge follow each success without a re-sync. Returns whether the
+/// snapshot changed (`false` for an unknown list or id, or a [`Recorded`] that removes
+/// nothing).
+pub fn remove_from_snapshot(snapshot: &mut crate::sync::Snapshot, recorded: &Recorded) -> bool {
+    let Some(id) = recorded.remove.as_deref() else { return false };
+    let before = (snapshot.sent.len(), snapshot.received.len());
+    match recorded.list {
+        Some("sent") => snapshot.sent.retain(|i| i.invitation_id != id),
+        Some("received") => snapshot.received.retain(|i| i.invitation_id != id),
+        _ => return false,
+    }
+    if before == (snapshot.sent.len(), snapshot.received.len()) {
+        return false;
+    }
+    snapshot.counts = crate::sync::Counts::of(&snapshot.sent, &snapshot.received);
+    true
+}
+
 // ---- reading a stored queue ---------------------------------------------------------
 
 fn need<'a>(o: &Obj<'a>, key: &str) -> Result<&'a Json, ReadError> {

@@ -412,3 +412,46 @@ fn step_reports_are_flat_json() {
     let p = serde_json::to_value(q.progress()).unwrap();
     assert_eq!(p, json!({"state": "running", "handled": 0, "total": 1, "text": "0 of 1", "current": "Ana", "kind": "withdraw"}));
 }
+
+#[test]
+fn a_success_leaves_the_snapshot_and_its_counts() {
+    let received: ReceivedInvitation = from_value(json!({
+        "invitationId": "r1", "memberId": "ACoAA1", "invitationCategory": "CONNECTION",
+        "linkedInInvitationType": "GenericInvitationType_CONNECTION", "validationToken": "t",
+        "profile": {"firstName": "Ana", "lastName": "Müller"}
+    }))
+    .unwrap();
+    let sent: Vec<SentInvitation> = (0..3).map(sent_item).collect();
+    let mut snap = crate::sync::Snapshot {
+        taken_at_ms: T0,
+        sent_taken_at_ms: T0,
+        account_id: None,
+        skipped: Default::default(),
+        counts: crate::sync::Counts::of(&sent, std::slice::from_ref(&received)),
+        sent: sent.clone(),
+        received: vec![received.clone()],
+        connection_count: None,
+        cost: crate::sync::Cost { requests: 0, pages: 0, retries: 0, duration_ms: 0.0 },
+    };
+    let mut q = ActionQueue::new();
+    let items = vec![NewItem::withdraw(&sent[1], None), NewItem::respond(&received, RespondAction::Accept, None)];
+    q.start(ACCOUNT, ActionSettings::default(), items, T0, 1).unwrap();
+    let mut now = T0;
+    let mut removed = Vec::new();
+    loop {
+        match q.next_step(now, ACCOUNT) {
+            Step::Wait { ms } => now += ms as f64,
+            Step::Send(o) => {
+                let r = q.record(o.index, &done(), now);
+                assert!(remove_from_snapshot(&mut snap, &r));
+                assert!(!remove_from_snapshot(&mut snap, &r), "already out");
+                removed.push(r);
+            }
+            Step::Finished(_) => break,
+        }
+    }
+    assert_eq!((snap.counts.sent, snap.counts.received), (2, 0));
+    assert!(snap.sent.iter().all(|s| s.invitation_id != sent[1].invitation_id));
+    assert_eq!(removed[1].list, Some("received"));
+    assert!(!remove_from_snapshot(&mut snap, &Recorded { accepted: true, remove: None, list: None }));
+}
