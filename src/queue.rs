@@ -66,8 +66,9 @@ pub const DEFAULT_RATE_LIMIT_WAIT_MS: u64 = 60_000;
 /// Added to a server-given retry time.
 pub const RATE_LIMIT_MARGIN_MS: u64 = 1_000;
 /// An item in flight for longer than this is taken as lost (the worker stopped, or an
-/// answer never came): it becomes unknown.
-pub const IN_FLIGHT_EXPIRY_MS: u64 = 120_000;
+/// answer never came): it becomes unknown. Longer than a write can take in the client:
+/// its pacing wait (at most 125 s with the default settings) and its timeout (20 s).
+pub const IN_FLIGHT_EXPIRY_MS: u64 = 5 * 60_000;
 /// Failures or unknown outcomes in a row that stop a run.
 pub const MAX_FAILURES_IN_ROW: u32 = 3;
 /// 429s for one item that stop a run.
@@ -513,6 +514,9 @@ pub struct RunProgress {
     /// What the run does (when all items share one kind).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<ActionKind>,
+    /// While a rate limit holds the run: until when (epoch ms), to say so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_until_ms: Option<u64>,
 }
 
 /// Why a run could not start.
@@ -926,6 +930,11 @@ impl ActionQueue {
 
     /// The progress of the run: "12 of 40".
     pub fn progress(&self) -> RunProgress {
+        self.progress_at(0.0)
+    }
+
+    /// [`ActionQueue::progress`], saying whether a rate limit holds the run at `now_ms`.
+    pub fn progress_at(&self, now_ms: f64) -> RunProgress {
         let total = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
         let handled = u32::try_from(self.items.iter().filter(|i| i.state.is_settled()).count()).unwrap_or(u32::MAX);
         let first = self.items.first().map(|i| i.kind);
@@ -936,6 +945,8 @@ impl ActionQueue {
             text: format!("{handled} of {total}"),
             current: self.items.iter().find(|i| i.state == ItemState::InFlight).map(|i| i.name.clone()),
             kind: first.filter(|k| self.items.iter().all(|i| i.kind == *k)),
+            held_until_ms: (self.state == RunState::Running && self.hold_until_ms > ms(now_ms) && now_ms > 0.0)
+                .then_some(self.hold_until_ms),
         }
     }
 

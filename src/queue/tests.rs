@@ -224,7 +224,7 @@ fn an_item_in_flight_too_long_becomes_unknown() {
     assert!(
         !q.record(order.index, &WriteOutcome::Failed(Error::Api { status: 500, message: "x".into(), code: None }), T0).accepted
     );
-    let r = q.record(order.index, &done(), T0 + 130_000.0);
+    let r = q.record(order.index, &done(), T0 + IN_FLIGHT_EXPIRY_MS as f64 + 10_000.0);
     assert_eq!((r.accepted, r.remove.as_deref(), r.list), (true, Some(order.invitation_id.as_str()), Some("sent")));
 }
 
@@ -298,8 +298,17 @@ fn a_429_holds_then_retries_the_same_item() {
     assert_eq!(sends.len(), 3);
     assert_eq!(sends[0].1, sends[1].1, "the same item again: the API said it was not done");
     assert_eq!(sends[1].0, T0 + 31_000.0, "after the hold and its margin");
+    assert_eq!(q.progress_at(T0 + 1_000.0).held_until_ms, None, "the run is over");
     assert_eq!(s.done, 2);
     assert_eq!(q.remaining_today(ACCOUNT, CapKind::Withdrawals, now), DEFAULT_WITHDRAW_CAP - 2, "the refused one is not counted");
+
+    // While held, progress says until when.
+    let mut q = started(2, ActionSettings::default());
+    let Step::Send(o) = q.next_step(T0, ACCOUNT) else { panic!() };
+    let hold = WriteOutcome::Failed(Error::RateLimited { status: 429, message: "slow".into(), retry_at_ms: Some(T0 + 30_000.0) });
+    q.record(o.index, &hold, T0 + 100.0);
+    assert_eq!(q.progress_at(T0 + 200.0).held_until_ms, Some(T0 as u64 + 31_000));
+    assert_eq!(q.progress_at(T0 + 40_000.0).held_until_ms, None);
 
     // A hold of hours stops the run instead, and says until when.
     let mut q = started(2, ActionSettings::default());
