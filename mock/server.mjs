@@ -2,18 +2,38 @@
 //
 //   node mock/server.mjs [--port 8787] [--host 127.0.0.1]
 //
-// Routes (all GET, CORS open, `Authorization: Bearer <key>` required):
-//   /linkedin/{invitations/sent, invitations/received, connections, accounts}
+// Routes (CORS open, `Authorization: Bearer <key>` required):
+//   GET /linkedin/{invitations/sent, invitations/received, connections, accounts}
 //       the demo dataset (a few hundred sent, a few dozen received, 2,000 connections)
+//   POST /linkedin/invitations/withdraw        {profileId: <publicIdentifier>, invitationId?,
+//       memberId?, accountId?, ...}: validated as documented (a missing or mistyped field
+//       is 400 with a ZodError body; a profileId or memberId that is not the invitation's
+//       is 404 / 400); the invitation leaves the sent list; 200 {success, message, accountId};
+//       no such pending invitation: 400 {success: false, error: "No pending invitation found ..."}
+//   POST /linkedin/invitations/received/respond   {action: ACCEPT|IGNORE, invitationId,
+//       validationToken, linkedInInvitationType, firstName, lastName, profileId?: <memberId>
+//       (required for CONNECTION), accountId?}: validated likewise (a wrong action is 400
+//       {success: false, code: "validation_error", message}; a wrong token or type is 400);
+//       the invitation leaves the received list; 200 {success, message, accountId}
+//   GET /linkedin/account/<accountId>/quota     (eol=1 only, else 404) {accountId, quotas:
+//       [{feature, window, used, limit, linkedinLimit, remaining, limitReached,
+//       limitReachedAt, resetAt}]} with WITHDRAW_INVITATION and RESPOND_INVITATION counting
+//       this scenario's successful writes (limits 50 and 100 a day)
 //   /t/<scenario>/linkedin/...    a test scenario; <scenario> is a query string:
 //       id=<unique>          separates the state (counters, growth) of concurrent tests
 //       sent=N received=N connections=N   dataset sizes (default 0; at most 20000 sent or
 //                            received, 30000 connections: LinkedIn's own limit)
 //       fault=<name>         401 403 404 400 429 500 502 503 nonjson malformed wrongtypes
 //                            slow repeat longpage growing successfalse
+//                            gone (400 "No pending invitation found": the write's target is
+//                            already withdrawn or answered; nothing is removed)
+//                            A fault on a write (on=withdraw|respond) is not performed,
+//                            except `slow`: the write is done after the delay (a client
+//                            that timed out meanwhile does not know it was)
 //                            redirect (302 to this scenario's __redirected path on another
 //                            origin: localhost <-> 127.0.0.1) reset (the connection is cut)
-//       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts) fault
+//       on=<endpoint>        only requests to this endpoint (sent|received|connections|accounts|
+//                            count|withdraw|respond|quota) fault
 //       times=N              only the first N matching requests fault, then the real answer
 //       after=N              the first N matching requests answer normally, the fault follows
 //       wait=MS              429: retry time from now (default 1500); slow: delay (default 3000)
@@ -40,6 +60,9 @@
 //   /t/<scenario>/__stats        {requests, byEndpoint, arrivals, limited, unreadable, redirected:
 //                                {hits, withKey}} for that scenario (not counted; arrivals:
 //                                ms timestamps of every request)
+//   /t/<scenario>/__writes       {writes: [{endpoint, at, status, body}]}: every write request
+//                                as it arrived (ms timestamp, the parsed JSON body or its raw
+//                                text), with the status it was answered with (also in __stats)
 //   /t/<scenario>/__fault?<switches>   from now on, these switches (fault, on, times, wait,
 //                                reset) override the scenario's own, with a fresh `times`
 //                                count; no switches: back to the scenario's own
@@ -198,7 +221,7 @@ function scenarioState(key, params) {
     const newer = params.get('eol') === '1';
     s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections', 30000) }, newer),
       newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map(),
-      override: null, redirected: { hits: 0, withKey: 0 } };
+      override: null, redirected: { hits: 0, withKey: 0 }, writes: [] };
     if (params.has('evil')) poison(s.lists);
     if (params.get('messy') === '1') s.unreadable = mess(s.lists);
     states.set(key, s);
@@ -208,7 +231,9 @@ function scenarioState(key, params) {
 }
 
 const ENDPOINTS = { 'invitations/sent': 'sent', 'invitations/received': 'received', connections: 'connections',
-  accounts: 'accounts', 'analytics/connections/count': 'count' };
+  accounts: 'accounts', 'analytics/connections/count': 'count', 'invitations/withdraw': 'withdraw',
+  'invitations/received/respond': 'respond' };
+const WRITES = new Set(['withdraw', 'respond']);
 
 // `short=1`: the page at each boundary has full, 4, full, 2, full, 4, ... items.
 const SHORT_PATTERN = [null, 4, null, 2];
@@ -228,7 +253,7 @@ const MAX_ARRIVALS = 20000;
 function cors(res) {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept');
-  res.setHeader('Access-Control-Allow-Methods', 'GET, OPTIONS');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
   res.setHeader('Access-Control-Expose-Headers',
     'X-RateLimit-Action, X-RateLimit-Limit, X-RateLimit-Used, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After');
   res.setHeader('Access-Control-Max-Age', '600');
@@ -236,6 +261,7 @@ function cors(res) {
 
 function send(res, status, body, type = 'application/json') {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
+  if (res.write_) res.write_.status = status;
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
   res.end(text);
 }
@@ -269,6 +295,7 @@ async function answer(req, res, endpoint, q, params, state) {
       case 'nonjson': return send(res, 200, '<!doctype html><html><body>Please sign in</body></html>', 'text/html');
       case 'malformed': return send(res, 200, '{"success":true,"invitations":[{"invitationId":"1",');
       case 'successfalse': return send(res, 200, { success: false, error: 'LinkedIn session expired' });
+      case 'gone': return send(res, 400, { success: false, error: 'No pending invitation found for this profile' });
       case 'unavailable': {
         const code = endpoint === 'connections' ? 'CONNECTIONS_UNAVAILABLE' : 'INVITATIONS_UNAVAILABLE';
         return send(res, 502, { success: false, code, message: 'LinkedIn returned nothing for now; retry the request' });
@@ -304,6 +331,20 @@ async function answer(req, res, endpoint, q, params, state) {
     state.messyLimited = true;
     res.setHeader('X-RateLimit-Reset', ODD_ZONE);
     return send(res, 429, { success: false, error: 'Rate limit exceeded', holdUntil: ODD_ZONE });
+  }
+  if (WRITES.has(endpoint)) return answerWrite(res, endpoint, req.body_, state);
+  if (endpoint === 'quota') {
+    if (!state.newer) return send(res, 404, { success: false, error: `Cannot GET /linkedin/account/${req.quotaAccount_}/quota` });
+    if (!/^[0-9a-f]{24}$/.test(req.quotaAccount_)) {
+      return send(res, 400, { success: false, code: 'validation_error', message: 'accountId must be a 24-character hex string' });
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    const reset = `${new Date(Date.parse(day) + 86400000).toISOString().slice(0, 10)} 00:00:00+00:00`;
+    const quota = (feature, used, limit) => ({ feature, window: 'daily', used, limit, linkedinLimit: null,
+      remaining: Math.max(0, limit - used), limitReached: used >= limit, limitReachedAt: null, resetAt: reset });
+    const done = (e) => state.writes.filter((w) => w.endpoint === e && w.status === 200).length;
+    return send(res, 200, { accountId: req.quotaAccount_, quotas: [quota('WITHDRAW_INVITATION', done('withdraw'), 50),
+      quota('RESPOND_INVITATION', done('respond'), 100)] });
   }
   if (endpoint === 'accounts') {
     return send(res, 200, state.newer ? ACCOUNTS.map((a, i) => ({ ...a, enabled: i !== 2, ...(i === 2 ? { status: 'WARMUP' } : {}) })) : ACCOUNTS);
@@ -357,6 +398,92 @@ async function answer(req, res, endpoint, q, params, state) {
   return send(res, 200, { success: true, ...eol, invitations: items, count: items.length, startIndex: servedStart, accountId });
 }
 
+// ---- writes ---------------------------------------------------------------------------
+
+const zod = (issues) => ({ success: false, error: { name: 'ZodError', issues } });
+const kindOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+// The issues of a body against its fields: `required` must be non-empty strings,
+// `optional` strings when present.
+function check(body, required, optional) {
+  if (kindOf(body) !== 'object') {
+    return [{ code: 'invalid_type', expected: 'object', received: kindOf(body), path: [], message: 'Expected object' }];
+  }
+  const issues = [];
+  for (const key of required) {
+    const v = body[key];
+    if (v === undefined) issues.push({ code: 'invalid_type', expected: 'string', received: 'undefined', path: [key], message: 'Required' });
+    else if (typeof v !== 'string') issues.push({ code: 'invalid_type', expected: 'string', received: kindOf(v), path: [key], message: `Expected string, received ${kindOf(v)}` });
+    else if (!v.trim()) issues.push({ code: 'too_small', minimum: 1, type: 'string', path: [key], message: 'String must contain at least 1 character(s)' });
+  }
+  for (const key of optional) {
+    const v = body[key];
+    if (v !== undefined && typeof v !== 'string') {
+      issues.push({ code: 'invalid_type', expected: 'string', received: kindOf(v), path: [key], message: `Expected string, received ${kindOf(v)}` });
+    }
+  }
+  return issues;
+}
+
+function answerWrite(res, endpoint, body, state) {
+  if (body === undefined) return send(res, 400, { success: false, code: 'validation_error', message: 'The body is not JSON' });
+  const accountId = (kindOf(body) === 'object' && body.accountId) || ACCOUNTS[0].id;
+  if (endpoint === 'withdraw') {
+    const issues = check(body, ['profileId'], ['invitationId', 'memberId', 'firstName', 'lastName', 'profileUrn', 'accountId']);
+    if (issues.length) return send(res, 400, zod(issues));
+    const list = state.lists.sent;
+    const at = body.invitationId ? list.findIndex((it) => it?.invitationId === body.invitationId)
+      : list.findIndex((it) => it?.profile?.publicIdentifier === body.profileId);
+    const item = list[at];
+    if (!item) return send(res, 400, { success: false, error: `No pending invitation found for ${body.profileId}` });
+    // profileId is the vanity slug here (an ACoAA… member id is not a profile the server finds).
+    if (item.profile?.publicIdentifier !== body.profileId) {
+      return send(res, 404, { success: false, error: `LinkedIn profile not found: ${body.profileId}` });
+    }
+    if (body.memberId !== undefined && body.memberId !== item.memberId) {
+      return send(res, 400, { success: false, error: 'memberId does not match the invitation' });
+    }
+    list.splice(at, 1);
+    const p = item.profile ?? {};
+    return send(res, 200, { success: true, message: `Successfully withdrew invitation to ${p.firstName} ${p.lastName}`, accountId });
+  }
+  // respond
+  const issues = check(body, ['invitationId', 'validationToken', 'linkedInInvitationType', 'firstName', 'lastName'],
+    ['profileId', 'accountId']);
+  if (kindOf(body) === 'object' && body.action !== 'ACCEPT' && body.action !== 'IGNORE') {
+    return send(res, 400, { success: false, code: 'validation_error',
+      message: `action: Invalid enum value. Expected 'ACCEPT' | 'IGNORE', received '${body.action}'` });
+  }
+  if (issues.length) return send(res, 400, zod(issues));
+  const list = state.lists.received;
+  const at = list.findIndex((it) => it?.invitationId === body.invitationId);
+  const item = list[at];
+  if (!item) return send(res, 400, { success: false, error: `No pending invitation found: ${body.invitationId}` });
+  if (item.validationToken !== body.validationToken) return send(res, 400, { success: false, error: 'Invalid validation token' });
+  if (item.linkedInInvitationType !== body.linkedInInvitationType) {
+    return send(res, 400, { success: false, error: 'linkedInInvitationType does not match the invitation' });
+  }
+  // profileId is the ACoAA… member id here; required for connection invitations.
+  if (item.invitationCategory === 'CONNECTION' && body.profileId !== item.memberId) {
+    return send(res, 400, { success: false, code: 'validation_error',
+      message: body.profileId === undefined ? 'profileId is required for connection invitations' : 'profileId does not match the inviter' });
+  }
+  list.splice(at, 1);
+  const verb = body.action === 'ACCEPT' ? 'accepted' : 'ignored';
+  return send(res, 200, { success: true, message: `Invitation from ${body.firstName} ${body.lastName} ${verb}`, accountId });
+}
+
+async function readBody(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > 64 * 1024) break;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function createServer() {
   return http.createServer(async (req, res) => {
     cors(res);
@@ -373,7 +500,7 @@ export function createServer() {
     // The demo serves the newer edition.
     const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO, true), newer: true, requests: 0,
       byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map(), override: null,
-      redirected: { hits: 0, withKey: 0 } });
+      redirected: { hits: 0, withKey: 0 }, writes: [] });
     state.root = m ? `/t/${m[1]}` : '';
     if (rest === '/__redirected') {
       state.redirected.hits += 1;
@@ -381,12 +508,13 @@ export function createServer() {
     }
 
     if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
-    if (req.method !== 'GET') return send(res, 405, { success: false, error: 'method not allowed' });
+    if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { success: false, error: 'method not allowed' });
     if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
     if (rest === '/__stats') {
       return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals, limited: state.limited,
-        unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 }, redirected: state.redirected });
+        unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 }, redirected: state.redirected, writes: state.writes });
     }
+    if (rest === '/__writes') return send(res, 200, { writes: state.writes });
     if (rest === '/__fault') {
       state.override = url.searchParams.size ? url.searchParams : null;
       state.faulted = 0;
@@ -403,8 +531,22 @@ export function createServer() {
     }
 
     const em = rest.match(/^\/linkedin\/(.+?)\/?$/);
-    const endpoint = em && ENDPOINTS[em[1]];
+    const qm = rest.match(/^\/linkedin\/account\/([^/]+)\/quota\/?$/);
+    if (qm) req.quotaAccount_ = decodeURIComponent(qm[1]);
+    const endpoint = qm ? 'quota' : em && ENDPOINTS[em[1]];
     if (!endpoint) return send(res, 404, { success: false, error: `no such endpoint: ${rest}` });
+    if ((req.method === 'POST') !== WRITES.has(endpoint)) {
+      return send(res, 404, { success: false, error: `Cannot ${req.method} /linkedin/${em?.[1] ?? ''}` });
+    }
+    if (WRITES.has(endpoint)) {
+      const at = Date.now();
+      const text = await readBody(req);
+      let parsed;
+      try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+      req.body_ = parsed;
+      res.write_ = { endpoint, at, status: null, body: parsed === undefined ? text : parsed };
+      if (state.writes.length < MAX_ARRIVALS) state.writes.push(res.write_);
+    }
     const arrived = Date.now();
     state.requests += 1;
     state.byEndpoint[endpoint] = (state.byEndpoint[endpoint] ?? 0) + 1;

@@ -1,5 +1,6 @@
 //! The typed client: endpoints, pacing, retries and list walks over a [`Transport`].
 
+use crate::actions::{classify_write, ActionRequest, Quota, RespondRequest, WithdrawRequest, WriteOutcome};
 use crate::config::Config;
 use crate::decode::{decode, decode_list, decode_page, Page, RawResponse, Skips};
 use crate::json::{FromJson, Json, Obj, Path, ReadError};
@@ -418,6 +419,77 @@ impl<T: Transport> Client<T> {
         let url = self.url("/analytics/connections/count", &[]);
         let body: CountBody = self.get(self.transport.begin(), url, decode).await?;
         Ok(body.0)
+    }
+
+    /// `POST /invitations/withdraw`: withdraws one sent invitation. Paced like every
+    /// request, sent once and never retried (see [`WriteOutcome`]).
+    pub async fn withdraw(&self, request: &WithdrawRequest) -> WriteOutcome {
+        self.perform(&ActionRequest::Withdraw(request.clone())).await
+    }
+
+    /// `POST /invitations/received/respond`: accepts or ignores one received
+    /// invitation. Paced like every request, sent once and never retried.
+    pub async fn respond(&self, request: &RespondRequest) -> WriteOutcome {
+        self.perform(&ActionRequest::Respond(request.clone())).await
+    }
+
+    /// Sends one write. It waits its turn in the client's pacing like a read (a cancel
+    /// during that wait is [`WriteOutcome::Failed`] with [`Error::Cancelled`]: nothing
+    /// was sent), then is sent **once**: a timeout, network failure or cancel after it
+    /// was handed to the network is [`WriteOutcome::Unknown`], never a retry. A 429
+    /// also holds the client's later requests until the server's retry time.
+    pub async fn perform(&self, request: &ActionRequest) -> WriteOutcome {
+        let t = &self.transport;
+        let op = t.begin();
+        let req = HttpRequest {
+            url: format!("{}{}", self.config.base_url, request.path()),
+            api_key: self.config.api_key.clone(),
+            timeout_ms: self.config.timeout_ms,
+        };
+        let body = request.body(self.config.account_id.as_deref());
+        let wait = self.limiter.borrow().delay_ms(t.monotonic_ms());
+        if wait > 0.0 {
+            if let Err(e) = t.sleep(op, self.capped(wait)).await {
+                return WriteOutcome::Failed(e);
+            }
+        }
+        self.limiter.borrow_mut().record(t.monotonic_ms());
+        self.count(|c| c.requests += 1);
+        let result = t.post(op, &req, &body).await.map(|resp| scrub_body(resp, req.api_key.expose()));
+        if let Ok(resp) = &result {
+            if (200..300).contains(&resp.status) {
+                self.respect_exhausted_window(resp);
+            }
+        }
+        let now = t.now_ms();
+        let outcome = classify_write(result, now);
+        if let WriteOutcome::Failed(Error::RateLimited { retry_at_ms: Some(at), .. }) = &outcome {
+            let wait = (at - now).max(0.0);
+            if wait <= f64::from(self.config.retry.max_rate_limit_wait_ms) {
+                self.limiter.borrow_mut().hold_until(t.monotonic_ms() + wait);
+            }
+        }
+        outcome.redact(self.config.api_key.expose())
+    }
+
+    /// LinkedIn's and the service's remaining quotas for `account_id`
+    /// (`GET /account/{accountId}/quota`, newer API edition); `None` when the
+    /// deployment does not have the endpoint (404).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an account id that is not letters and digits; any
+    /// other [`Error`] but [`Error::Pagination`].
+    pub async fn quota(&self, account_id: &str) -> Result<Option<Quota>, Error> {
+        let id = account_id.trim();
+        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(Error::InvalidInput(format!("not an account id: {}", id.chars().take(64).collect::<String>())));
+        }
+        let url = format!("{}/account/{id}/quota", self.config.base_url);
+        match self.get(self.transport.begin(), url, decode).await {
+            Ok(q) => Ok(Some(q)),
+            Err(Error::Api { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Walks every pending received and sent invitation (received first: they are the

@@ -48,6 +48,9 @@
 // that can go out of bounds, no unwrap or expect. (Tests may.)
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
 
+pub mod actions;
+pub mod ages;
+pub mod alerts;
 pub mod app;
 pub mod client;
 pub mod config;
@@ -58,6 +61,7 @@ pub mod limiter;
 pub mod models;
 pub mod paginate;
 pub mod protocol;
+pub mod queue;
 pub mod refresh;
 pub mod store;
 pub mod sync;

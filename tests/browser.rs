@@ -15,3 +15,9 @@ security_suite!();
 async fn pacing_as_the_server_counts_arrivals() {
     common::pacing_as_the_server_counts_arrivals().await;
 }
+
+// Page suite only (about 8 s): a paced queue of writes as the mock counts arrivals.
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn queue_paces_writes_as_the_mock_counts_arrivals() {
+    common::writes::queue_paces_writes_as_the_mock_counts_arrivals().await;
+}

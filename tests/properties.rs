@@ -149,4 +149,29 @@ proptest! {
     fn views_badge_and_freshness(data in bytes(1024)) {
         with(&data, |c: &props::view::ViewCase| c.check());
     }
+
+    #[test]
+    fn write_answers(data in bytes(400)) {
+        props::actions::check_write_response(&response_from_bytes(&data));
+        with(&data, |c: &DecodeCase| props::actions::check_write_response(&c.response));
+    }
+
+    #[test]
+    fn age_labels_and_first_sight(text in any::<String>(), back in any::<u32>(), seen in any::<Option<u64>>()) {
+        props::actions::check_age(&text, back, seen.map(|s| s % (4_000 * 86_400_000)));
+        for label in ["2 weeks ago", "1 year ago", "3 days ago", "yesterday", "just now", "Connected on Feb 15, 2024"] {
+            props::actions::check_age(label, back % 86_400_000, seen.map(|s| s % (800 * 86_400_000)));
+        }
+    }
+}
+
+proptest! {
+    // Scripts long enough to send, stop, restart and send again: more cases than the
+    // others, as the orders that break a queue are rarer.
+    #![proptest_config(cases(8000))]
+
+    #[test]
+    fn action_queue_runs(data in bytes(1024)) {
+        with(&data, |c: &props::actions::QueueCase| c.check());
+    }
 }

@@ -29,6 +29,8 @@ struct Fake {
     /// Extra network delay, varying per request between 0 and this.
     jitter_ms: f64,
     requests: RefCell<Vec<(f64, String)>>,
+    /// The body of every POST, in order.
+    bodies: RefCell<Vec<String>>,
     /// When each request reached the server: sent + delay.
     arrivals: RefCell<Vec<f64>>,
     sleeps: RefCell<Vec<f64>>,
@@ -48,6 +50,7 @@ impl Fake {
             handler: RefCell::new(Box::new(handler)),
             jitter_ms: 0.0,
             requests: RefCell::new(Vec::new()),
+            bodies: RefCell::new(Vec::new()),
             arrivals: RefCell::new(Vec::new()),
             sleeps: RefCell::new(Vec::new()),
         }
@@ -65,6 +68,10 @@ impl Transport for Fake {
         self.arrivals.borrow_mut().push(now + delay);
         self.now.set(now + delay);
         (self.handler.borrow_mut())(&request.url, now)
+    }
+    async fn post(&self, op: OpToken, request: &HttpRequest, body: &str) -> Result<RawResponse, Error> {
+        self.bodies.borrow_mut().push(body.to_string());
+        self.get(op, request).await
     }
     async fn sleep(&self, _op: OpToken, ms: f64) -> Result<(), Error> {
         assert!(ms >= 0.0 && ms.is_finite());
@@ -598,4 +605,128 @@ fn an_api_key_echoed_by_the_server_is_redacted() {
     assert_eq!(e.to_string(), "HTTP 401: Invalid key ***");
     let client = Client::new(config(), Fake::new(|_, _| status(200, r#"{"success":false,"error":"test-key expired"}"#)));
     assert_eq!(block_on(client.sent_page(0)).unwrap_err().to_string(), "HTTP 200: *** expired");
+}
+
+// ---- writes ---------------------------------------------------------------------------
+
+fn withdraw_request() -> crate::actions::WithdrawRequest {
+    crate::actions::WithdrawRequest {
+        public_identifier: "johndoe".into(),
+        invitation_id: "7897046780350316544".into(),
+        member_id: Some("ACoAADPy0Yk".into()),
+        account_id: None,
+    }
+}
+
+#[test]
+fn a_write_is_sent_once_with_its_exact_body() {
+    use crate::actions::WriteOutcome;
+    let client = Client::new(
+        config(),
+        Fake::new(|_, _| ok(json!({"success": true, "message": "Successfully withdrew invitation to John Doe"}))),
+    );
+    let outcome = block_on(client.withdraw(&withdraw_request()));
+    assert_eq!(outcome, WriteOutcome::Done { message: Some("Successfully withdrew invitation to John Doe".into()) });
+    let t = client.transport();
+    assert_eq!(t.requests.borrow()[0].1, "https://api.example.test/linkedin/invitations/withdraw");
+    let body: serde_json::Value = serde_json::from_str(&t.bodies.borrow()[0]).unwrap();
+    assert_eq!(
+        body,
+        json!({"profileId": "johndoe", "invitationId": "7897046780350316544", "memberId": "ACoAADPy0Yk",
+               "accountId": "696ce9e780e0483585e4e553"})
+    );
+    assert_eq!(client.counters().requests, 1);
+}
+
+#[test]
+fn writes_are_never_retried() {
+    use crate::actions::WriteOutcome;
+    for answer in [
+        Err(Error::Timeout { after_ms: 20_000 }),
+        Err(Error::Network("connection reset".into())),
+        status(500, r#"{"success": false, "error": "Failed to withdraw"}"#),
+        status(503, r#"{"error": "Service Unavailable"}"#),
+        status(429, r#"{"success": false, "error": "slow down"}"#),
+        status(401, r#"{"error": "Unauthorized - Invalid credentials"}"#),
+        status(200, "<html>sign in</html>"),
+    ] {
+        let kind = match &answer {
+            Err(_) => "unknown",
+            Ok(r) if r.status == 200 => "unknown",
+            Ok(_) => "failed",
+        };
+        let client = Client::new(config(), Fake::new(move |_, _| answer.clone()));
+        let outcome = block_on(client.withdraw(&withdraw_request()));
+        assert_eq!(outcome.kind(), kind, "{outcome:?}");
+        assert_eq!(client.counters().requests, 1, "{outcome:?}");
+        assert!(client.transport().sleeps.borrow().is_empty());
+        if let WriteOutcome::Unknown { reason } = outcome {
+            assert!(reason.contains("check LinkedIn"));
+        }
+    }
+}
+
+#[test]
+fn writes_share_the_pacing_of_reads_and_a_429_holds_the_next_request() {
+    let mut calls = 0;
+    let client = Client::new(
+        config(),
+        Fake::new(move |url, _| {
+            calls += 1;
+            if url.ends_with("/withdraw") && calls == 2 {
+                let headers = RateHeaders { retry_after: Some("30".into()), ..RateHeaders::default() };
+                return Ok(RawResponse { status: 429, headers, body: r#"{"success": false, "error": "slow"}"#.into() });
+            }
+            ok(json!({"success": true, "invitations": []}))
+        }),
+    );
+    block_on(client.received_page(0)).unwrap();
+    let outcome = block_on(client.withdraw(&withdraw_request()));
+    assert!(matches!(outcome, crate::actions::WriteOutcome::Failed(Error::RateLimited { .. })), "{outcome:?}");
+    // The write waited for the 250 ms spacing after the read.
+    assert_eq!(*client.transport().sleeps.borrow(), [245.0]);
+    block_on(client.received_page(0)).unwrap();
+    let sleeps = client.transport().sleeps.borrow().clone();
+    assert_eq!(sleeps.len(), 2);
+    assert!(sleeps[1] >= 29_000.0 && sleeps[1] <= 30_000.0, "{sleeps:?}");
+}
+
+#[test]
+fn a_read_only_transport_sends_no_write() {
+    struct ReadOnly;
+    impl Transport for ReadOnly {
+        async fn get(&self, _op: OpToken, _r: &HttpRequest) -> Result<RawResponse, Error> {
+            unreachable!()
+        }
+        async fn sleep(&self, _op: OpToken, _ms: f64) -> Result<(), Error> {
+            Ok(())
+        }
+        fn now_ms(&self) -> f64 {
+            0.0
+        }
+        fn random(&self) -> f64 {
+            0.0
+        }
+    }
+    let client = Client::new(config(), ReadOnly);
+    let outcome = block_on(client.withdraw(&withdraw_request()));
+    assert!(matches!(outcome, crate::actions::WriteOutcome::Failed(Error::InvalidInput(_))));
+}
+
+#[test]
+fn quota_reads_or_is_absent() {
+    let client = Client::new(
+        config(),
+        Fake::new(|url, _| {
+            if url.contains("/account/696ce9e780e0483585e4e553/quota") {
+                ok(json!({"accountId": "696ce9e780e0483585e4e553", "quotas": [{"feature": "WITHDRAW", "remaining": 4}]}))
+            } else {
+                status(404, r#"{"success": false, "error": "Cannot GET"}"#)
+            }
+        }),
+    );
+    let q = block_on(client.quota("696ce9e780e0483585e4e553")).unwrap().unwrap();
+    assert_eq!(q.quotas[0].remaining, Some(4));
+    assert_eq!(block_on(client.quota("60d21b4667d0d8992e610c85")).unwrap(), None);
+    assert!(matches!(block_on(client.quota("../x")), Err(Error::InvalidInput(_))));
 }

@@ -83,28 +83,9 @@ impl FetchTransport {
         }
     }
 
-    fn forget_controller(&self, c: &AbortController) {
-        self.state.in_flight.borrow_mut().retain(|x| x != c);
-    }
-}
-
-fn js_message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "fetch failed".into())
-}
-
-impl Transport for FetchTransport {
-    fn cancel(&self) {
-        FetchTransport::cancel(self);
-    }
-
-    fn begin(&self) -> OpToken {
-        self.state.generation.get()
-    }
-
-    async fn get(&self, op: OpToken, request: &HttpRequest) -> Result<RawResponse, Error> {
+    /// Sends one request (a GET, or a POST of `body` as JSON) with the timeout and
+    /// cancellation of `op`.
+    async fn send(&self, op: OpToken, request: &HttpRequest, body: Option<&str>) -> Result<RawResponse, Error> {
         self.check(op)?;
         let controller = AbortController::new().map_err(|e| Error::Network(js_message(&e)))?;
         self.state.in_flight.borrow_mut().push(controller.clone());
@@ -119,13 +100,18 @@ impl Transport for FetchTransport {
         let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), f64::from(request.timeout_ms));
 
         let result = async {
-            let resp = gloo_net::http::Request::get(&request.url)
-                .header("Authorization", &format!("Bearer {}", request.api_key.expose()))
-                .header("Accept", "application/json")
-                .redirect(RequestRedirect::Manual)
-                .abort_signal(Some(&controller.signal()))
-                .send()
-                .await?;
+            let builder = match body {
+                Some(_) => gloo_net::http::Request::post(&request.url).header("Content-Type", "application/json"),
+                None => gloo_net::http::Request::get(&request.url),
+            }
+            .header("Authorization", &format!("Bearer {}", request.api_key.expose()))
+            .header("Accept", "application/json")
+            .redirect(RequestRedirect::Manual)
+            .abort_signal(Some(&controller.signal()));
+            let resp = match body {
+                Some(text) => builder.body(JsValue::from_str(text))?.send().await?,
+                None => builder.send().await?,
+            };
             if resp.type_() == ResponseType::Opaqueredirect {
                 return Ok(None);
             }
@@ -157,6 +143,35 @@ impl Transport for FetchTransport {
                 })
             }
         })
+    }
+
+    fn forget_controller(&self, c: &AbortController) {
+        self.state.in_flight.borrow_mut().retain(|x| x != c);
+    }
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "fetch failed".into())
+}
+
+impl Transport for FetchTransport {
+    fn cancel(&self) {
+        FetchTransport::cancel(self);
+    }
+
+    fn begin(&self) -> OpToken {
+        self.state.generation.get()
+    }
+
+    async fn get(&self, op: OpToken, request: &HttpRequest) -> Result<RawResponse, Error> {
+        self.send(op, request, None).await
+    }
+
+    async fn post(&self, op: OpToken, request: &HttpRequest, body: &str) -> Result<RawResponse, Error> {
+        self.send(op, request, Some(body)).await
     }
 
     async fn sleep(&self, op: OpToken, ms: f64) -> Result<(), Error> {

@@ -1,6 +1,7 @@
 //! The seam between the client's logic and the network.
 //!
-//! [`Transport`] is everything the client needs from its host: send a GET, sleep, read
+//! [`Transport`] is everything the client needs from its host: send a GET (or a POST
+//! with a JSON body, for the two write endpoints), sleep, read
 //! the clocks (wall and monotonic) and a random number. `fetch::FetchTransport` (WebAssembly only) is the
 //! real one, over the global `fetch`; native tests supply a fake with a fake clock.
 
@@ -46,6 +47,17 @@ pub trait Transport {
     /// # Errors
     /// [`Error::Network`], [`Error::Timeout`] or [`Error::Cancelled`]: no response.
     async fn get(&self, op: OpToken, request: &HttpRequest) -> Result<RawResponse, Error>;
+
+    /// Sends a POST with `body` as `application/json` and returns the response,
+    /// whatever its status. Transports that cannot write (read-only fakes) keep the
+    /// default, which sends nothing.
+    ///
+    /// # Errors
+    /// As [`Transport::get`]; the default: [`Error::InvalidInput`] (never sent).
+    async fn post(&self, op: OpToken, request: &HttpRequest, body: &str) -> Result<RawResponse, Error> {
+        let _ = (op, request, body);
+        Err(Error::InvalidInput("this transport cannot send writes".into()))
+    }
 
     /// Waits `ms` milliseconds.
     ///

@@ -95,8 +95,26 @@ macro_rules! suite {
         async fn unavailable_persistently_is_a_typed_error() {
             common::unavailable_persistently_is_a_typed_error().await;
         }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn withdraw_and_respond_send_exact_bodies() {
+            common::writes::withdraw_and_respond_send_exact_bodies().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn already_gone_is_done_and_said() {
+            common::writes::already_gone_is_done_and_said().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn write_failures_are_typed_and_never_retried() {
+            common::writes::write_failures_are_typed_and_never_retried().await;
+        }
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn slow_write_is_unknown_and_not_repeated() {
+            common::writes::slow_write_is_unknown_and_not_repeated().await;
+        }
     };
 }
+
+pub mod writes;
 
 use gloo_net::http::Request;
 use pending_core::bindings::JsClient;

@@ -12,6 +12,7 @@
 //! JSON, never by struct literals, so a change of their fields does not break it.
 #![allow(dead_code)]
 
+pub mod actions;
 pub mod config;
 pub mod csv;
 pub mod decode;

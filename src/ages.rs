@@ -1,0 +1,530 @@
+//! Exact ages from first sight, and the age buckets of the Sent tab's chart.
+//!
+//! The API gives only coarse labels: "2 weeks ago" means 14 to 20 days, "1 year ago"
+//! means 12 to 23 months. The extension remembers when it first saw each pending
+//! invitation ([`FirstSeen`], persisted, pruned when an id leaves its list) and
+//! [`best_age`] combines the two: first sight is a lower bound of the true age, the
+//! label a range, so
+//!
+//! - first seen *later* than the label's lower end says nothing new: the API's age wins;
+//! - first seen *earlier* than the label allows contradicts it: the API's age wins;
+//! - otherwise first sight narrows the range, and once it does by at least a day the
+//!   age reads "first seen 19 days ago".
+//!
+//! The age used to sort and filter is the best lower bound of the two.
+
+use crate::client::List;
+use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use crate::models::{ReceivedInvitation, SentInvitation};
+use crate::time::approximate_age_secs;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// The schema of a stored [`FirstSeen`].
+pub const AGES_SCHEMA: u32 = 1;
+const DAY: u32 = 86_400;
+
+/// What an API age label allows, in seconds: at least `min_secs`, less than
+/// `max_secs` (no upper bound when `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgeRange {
+    /// The lower bound.
+    pub min_secs: u32,
+    /// The upper bound (exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_secs: Option<u32>,
+}
+
+/// The width of one step of a label's unit (`"2 weeks ago"`: a week).
+fn unit_width(text: &str) -> Option<u32> {
+    let lower = text.trim().to_ascii_lowercase();
+    let s = lower.strip_suffix(" ago").unwrap_or(&lower).trim();
+    match s {
+        "just now" | "now" | "moments ago" | "a moment ago" => return Some(3_600),
+        "today" | "yesterday" => return Some(DAY),
+        _ => {}
+    }
+    let unit: String = s.rsplit(|c: char| c == ' ' || c.is_ascii_digit()).next()?.trim_end_matches('.').to_string();
+    Some(match unit.as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600,
+        "d" | "day" | "days" => DAY,
+        "w" | "wk" | "wks" | "week" | "weeks" => 7 * DAY,
+        "mo" | "mos" | "month" | "months" => 30 * DAY,
+        "y" | "yr" | "yrs" | "year" | "years" => 365 * DAY,
+        // An absolute date ("Connected on Feb 15, 2024"): exact to the day.
+        _ => DAY,
+    })
+}
+
+impl AgeRange {
+    /// The range an API label (`"2 weeks ago"`, `"1 year ago"`, `"yesterday"`, a date)
+    /// allows at `now_ms`, for a label fetched at `label_ms`; `None` for text that is
+    /// not an age.
+    pub fn from_label(text: &str, label_ms: f64, now_ms: f64) -> Option<AgeRange> {
+        let min = approximate_age_secs(text, label_ms)?;
+        let width = unit_width(text)?;
+        let elapsed = if (now_ms - label_ms).is_finite() {
+            ((now_ms - label_ms) / 1000.0).max(0.0).min(f64::from(u32::MAX)) as u32
+        } else {
+            0
+        };
+        Some(AgeRange {
+            min_secs: min.saturating_add(elapsed),
+            max_secs: min.checked_add(width).and_then(|m| m.checked_add(elapsed)),
+        })
+    }
+}
+
+/// Where a shown age comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeSource {
+    /// The API's label: show it as it is.
+    Api,
+    /// First sight: show [`BestAge::text`].
+    FirstSeen,
+    /// Nothing is known.
+    None,
+}
+
+/// The age to show, sort and filter by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BestAge {
+    /// The best lower bound of the age, in seconds, for sorting, filters and buckets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secs: Option<u32>,
+    /// Which to show.
+    pub source: AgeSource,
+    /// For [`AgeSource::FirstSeen`]: "first seen 19 days ago" (English; `days` for
+    /// other languages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// For [`AgeSource::FirstSeen`]: whole days since first sight.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+}
+
+/// The better of the API's age range and first sight (see the module doc).
+pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) -> BestAge {
+    let seen = first_seen_ms
+        .filter(|f| f.is_finite() && now_ms.is_finite())
+        .map(|f| ((now_ms - f) / 1000.0).max(0.0).min(f64::from(u32::MAX)) as u32);
+    let first_seen = |secs: u32| {
+        let days = secs / DAY;
+        let text = match days {
+            0 => "first seen today".to_string(),
+            1 => "first seen 1 day ago".to_string(),
+            n => format!("first seen {n} days ago"),
+        };
+        BestAge { secs: Some(secs), source: AgeSource::FirstSeen, text: Some(text), days: Some(days) }
+    };
+    let api_only = |secs: u32| BestAge { secs: Some(secs), source: AgeSource::Api, text: None, days: None };
+    match (api, seen) {
+        (None, None) => BestAge { secs: None, source: AgeSource::None, text: None, days: None },
+        (None, Some(s)) => first_seen(s),
+        (Some(r), None) => api_only(r.min_secs),
+        (Some(r), Some(s)) => {
+            if s <= r.min_secs || r.max_secs.is_some_and(|max| s >= max) {
+                // Later than the API's age says nothing new; earlier than it allows
+                // contradicts it. Either way the API's age wins.
+                api_only(r.min_secs)
+            } else if s / DAY > r.min_secs / DAY {
+                first_seen(s)
+            } else {
+                // Within the same day as the label's lower end: the label reads as well,
+                // but the sort uses the tighter bound.
+                api_only(s)
+            }
+        }
+    }
+}
+
+/// When each pending invitation was first seen, per list, for one account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FirstSeen {
+    schema: u32,
+    account: String,
+    /// Sent invitations: id → first seen (epoch ms).
+    sent: BTreeMap<String, u64>,
+    /// Received invitations: id → first seen (epoch ms).
+    received: BTreeMap<String, u64>,
+}
+
+/// What one [`FirstSeen::update`] changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SeenChange {
+    /// Ids seen for the first time.
+    pub added: u32,
+    /// Ids no longer in the list, forgotten.
+    pub pruned: u32,
+}
+
+impl FirstSeen {
+    /// An empty map for `account` (an account tag).
+    pub fn new(account: &str) -> Self {
+        FirstSeen { schema: AGES_SCHEMA, account: account.to_string(), sent: BTreeMap::new(), received: BTreeMap::new() }
+    }
+
+    /// Reads a stored map; another schema, another account or anything malformed is an
+    /// empty map for `account` (an entry that is not a whole number is left out).
+    pub fn read(raw: &Json, account: &str) -> Self {
+        match FirstSeen::from_json(raw, &Path::Root) {
+            Ok(f) if f.account == account => f,
+            _ => FirstSeen::new(account),
+        }
+    }
+
+    /// The account the map belongs to.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    fn map(&self, list: List) -> Option<&BTreeMap<String, u64>> {
+        match list {
+            List::Sent => Some(&self.sent),
+            List::Received => Some(&self.received),
+            List::Connections => None,
+        }
+    }
+
+    /// Updates `list` from the ids a sync just fetched (the whole list): new ids are
+    /// stamped `now_ms`, ids no longer there are pruned. Call it only for the lists
+    /// this sync fetched; the others keep their times. Connections are not tracked.
+    pub fn update<'a>(&mut self, list: List, ids: impl IntoIterator<Item = &'a str>, now_ms: f64) -> SeenChange {
+        let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms as u64 } else { 0 };
+        let map = match list {
+            List::Sent => &mut self.sent,
+            List::Received => &mut self.received,
+            List::Connections => return SeenChange::default(),
+        };
+        let current: HashSet<&str> = ids.into_iter().collect();
+        let before = map.len();
+        map.retain(|id, _| current.contains(id.as_str()));
+        let pruned = before - map.len();
+        let mut added = 0u32;
+        for id in current {
+            if !map.contains_key(id) {
+                map.insert(id.to_string(), now);
+                added += 1;
+            }
+        }
+        SeenChange { added, pruned: u32::try_from(pruned).unwrap_or(u32::MAX) }
+    }
+
+    /// [`FirstSeen::update`] for the lists of a sync: `None` for a list it did not fetch.
+    pub fn update_from_sync(
+        &mut self,
+        sent: Option<&[SentInvitation]>,
+        received: Option<&[ReceivedInvitation]>,
+        now_ms: f64,
+    ) -> (SeenChange, SeenChange) {
+        let s = sent.map(|l| self.update(List::Sent, l.iter().map(|i| i.invitation_id.as_str()), now_ms)).unwrap_or_default();
+        let r =
+            received.map(|l| self.update(List::Received, l.iter().map(|i| i.invitation_id.as_str()), now_ms)).unwrap_or_default();
+        (s, r)
+    }
+
+    /// When `id` of `list` was first seen (epoch ms).
+    pub fn get(&self, list: List, id: &str) -> Option<f64> {
+        self.map(list)?.get(id).map(|t| *t as f64)
+    }
+
+    /// How many ids of `list` are remembered.
+    pub fn len(&self, list: List) -> usize {
+        self.map(list).map_or(0, BTreeMap::len)
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.sent.is_empty() && self.received.is_empty()
+    }
+
+    /// The best age of each sent invitation, in list order; `taken_ms` is when the
+    /// list (and its labels) was fetched.
+    pub fn sent_ages(&self, items: &[SentInvitation], taken_ms: f64, now_ms: f64) -> Vec<BestAge> {
+        items
+            .iter()
+            .map(|i| {
+                let range = i.sent_at.as_deref().and_then(|t| AgeRange::from_label(t, taken_ms, now_ms));
+                best_age(range, self.get(List::Sent, &i.invitation_id), now_ms)
+            })
+            .collect()
+    }
+
+    /// The best age of each received invitation, in list order.
+    pub fn received_ages(&self, items: &[ReceivedInvitation], taken_ms: f64, now_ms: f64) -> Vec<BestAge> {
+        items
+            .iter()
+            .map(|i| {
+                let range = i.received_at.as_deref().and_then(|t| AgeRange::from_label(t, taken_ms, now_ms));
+                best_age(range, self.get(List::Received, &i.invitation_id), now_ms)
+            })
+            .collect()
+    }
+
+    /// The map as JSON text, to store:
+    /// `{"schema":1,"account":"…","sent":{"<id>":<ms>,…},"received":{…}}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl FromJson for FirstSeen {
+    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
+        let o = Obj::new(value, path)?;
+        if !matches!(o.get("schema"), Some(n @ Json::Num(_)) if n.as_u64() == Some(u64::from(AGES_SCHEMA))) {
+            return Err(ReadError { path: Path::Key(path, "schema").render(), message: "another schema".into() });
+        }
+        let read = |key: &str| -> BTreeMap<String, u64> {
+            match o.get(key) {
+                Some(Json::Obj(members)) => members.iter().filter_map(|(k, v)| Some((k.clone(), v.as_u64()?))).collect(),
+                _ => BTreeMap::new(),
+            }
+        };
+        Ok(FirstSeen {
+            schema: AGES_SCHEMA,
+            account: o.text("account")?.unwrap_or_default(),
+            sent: read("sent"),
+            received: read("received"),
+        })
+    }
+}
+
+/// The five age bars of the Sent tab's chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeBucket {
+    /// Less than 7 days.
+    ThisWeek,
+    /// 7 to 13 days.
+    OneToTwoWeeks,
+    /// 14 to 27 days.
+    TwoToFourWeeks,
+    /// 28 to 89 days.
+    OneToThreeMonths,
+    /// 90 days and more.
+    Older,
+}
+
+impl AgeBucket {
+    /// The five, youngest first.
+    pub const ALL: [AgeBucket; 5] =
+        [AgeBucket::ThisWeek, AgeBucket::OneToTwoWeeks, AgeBucket::TwoToFourWeeks, AgeBucket::OneToThreeMonths, AgeBucket::Older];
+
+    /// The bucket's age range in seconds: at least the first, less than the second.
+    pub fn range_secs(self) -> (u32, Option<u32>) {
+        match self {
+            AgeBucket::ThisWeek => (0, Some(7 * DAY)),
+            AgeBucket::OneToTwoWeeks => (7 * DAY, Some(14 * DAY)),
+            AgeBucket::TwoToFourWeeks => (14 * DAY, Some(28 * DAY)),
+            AgeBucket::OneToThreeMonths => (28 * DAY, Some(90 * DAY)),
+            AgeBucket::Older => (90 * DAY, None),
+        }
+    }
+
+    /// The bucket of an age (a [`BestAge::secs`]); `None` for an unknown age.
+    pub fn of(secs: Option<u32>) -> Option<AgeBucket> {
+        let s = secs?;
+        AgeBucket::ALL.into_iter().find(|b| b.contains(Some(s)))
+    }
+
+    /// Whether an age falls in this bucket: the chart's filter.
+    pub fn contains(self, secs: Option<u32>) -> bool {
+        let Some(s) = secs else { return false };
+        let (min, max) = self.range_secs();
+        s >= min && max.is_none_or(|m| s < m)
+    }
+
+    /// `"this_week"`, `"one_to_two_weeks"`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgeBucket::ThisWeek => "this_week",
+            AgeBucket::OneToTwoWeeks => "one_to_two_weeks",
+            AgeBucket::TwoToFourWeeks => "two_to_four_weeks",
+            AgeBucket::OneToThreeMonths => "one_to_three_months",
+            AgeBucket::Older => "older",
+        }
+    }
+
+    /// Reads [`AgeBucket::as_str`]'s spelling.
+    pub fn parse(s: &str) -> Option<AgeBucket> {
+        AgeBucket::ALL.into_iter().find(|b| b.as_str() == s.trim())
+    }
+
+    /// The bar's label (English): "This week", "1–2 weeks", "2–4 weeks", "1–3 months",
+    /// "Older".
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeBucket::ThisWeek => "This week",
+            AgeBucket::OneToTwoWeeks => "1–2 weeks",
+            AgeBucket::TwoToFourWeeks => "2–4 weeks",
+            AgeBucket::OneToThreeMonths => "1–3 months",
+            AgeBucket::Older => "Older",
+        }
+    }
+}
+
+/// One bar of the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bar {
+    /// [`AgeBucket::as_str`].
+    pub bucket: AgeBucket,
+    /// [`AgeBucket::label`].
+    pub label: &'static str,
+    /// Invitations in it.
+    pub count: u32,
+}
+
+/// The chart's data: five bars, and the invitations of unknown age (in no bar).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgeChart {
+    /// Youngest first.
+    pub bars: Vec<Bar>,
+    /// Ages that could not be read.
+    pub unknown: u32,
+}
+
+/// Counts ages (e.g. every [`BestAge::secs`] of the Sent list) per bucket.
+pub fn age_chart(ages: impl IntoIterator<Item = Option<u32>>) -> AgeChart {
+    let mut counts = [0u32; 5];
+    let mut unknown = 0u32;
+    for age in ages {
+        match AgeBucket::of(age).and_then(|b| AgeBucket::ALL.iter().position(|x| *x == b)) {
+            Some(i) => {
+                if let Some(c) = counts.get_mut(i) {
+                    *c += 1;
+                }
+            }
+            None => unknown += 1,
+        }
+    }
+    AgeChart {
+        bars: AgeBucket::ALL
+            .into_iter()
+            .zip(counts)
+            .map(|(bucket, count)| Bar { bucket, label: bucket.label(), count })
+            .collect(),
+        unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    const DAY_MS: f64 = 86_400_000.0;
+    const T0: f64 = 1_777_284_000_000.0;
+
+    fn range(text: &str) -> AgeRange {
+        AgeRange::from_label(text, T0, T0).unwrap()
+    }
+
+    #[test]
+    fn labels_are_ranges() {
+        let d = DAY;
+        assert_eq!(range("2 weeks ago"), AgeRange { min_secs: 14 * d, max_secs: Some(21 * d) });
+        assert_eq!(range("1 year ago"), AgeRange { min_secs: 365 * d, max_secs: Some(730 * d) }, "12 to 23 months");
+        assert_eq!(range("3 days ago"), AgeRange { min_secs: 3 * d, max_secs: Some(4 * d) });
+        assert_eq!(range("yesterday"), AgeRange { min_secs: d, max_secs: Some(2 * d) });
+        assert_eq!(range("3w"), AgeRange { min_secs: 21 * d, max_secs: Some(28 * d) });
+        assert_eq!(range("just now"), AgeRange { min_secs: 0, max_secs: Some(3_600) });
+        assert_eq!(range("Connected on Feb 15, 2024").max_secs.map(|m| m - range("Connected on Feb 15, 2024").min_secs), Some(d));
+        assert_eq!(AgeRange::from_label("recently", T0, T0), None);
+        // A label fetched two days ago has aged two days.
+        assert_eq!(
+            AgeRange::from_label("2 weeks ago", T0 - 2.0 * DAY_MS, T0),
+            Some(AgeRange { min_secs: 16 * d, max_secs: Some(23 * d) })
+        );
+    }
+
+    #[test]
+    fn first_sight_shows_once_it_is_more_precise_and_never_contradicts_the_api() {
+        let at = |days: f64| Some(T0 - days * DAY_MS);
+        // "2 weeks ago" (14–20 days), first seen 19 days ago: more precise.
+        let b = best_age(Some(range("2 weeks ago")), at(19.0), T0);
+        assert_eq!((b.source, b.text.as_deref(), b.secs), (AgeSource::FirstSeen, Some("first seen 19 days ago"), Some(19 * DAY)));
+        // First seen 3 days ago: later than the API's age, which wins.
+        let b = best_age(Some(range("2 weeks ago")), at(3.0), T0);
+        assert_eq!((b.source, b.secs, b.text), (AgeSource::Api, Some(14 * DAY), None));
+        // First seen 30 days ago contradicts "2 weeks ago": the API wins.
+        let b = best_age(Some(range("2 weeks ago")), at(30.0), T0);
+        assert_eq!((b.source, b.secs), (AgeSource::Api, Some(14 * DAY)));
+        // Within the label's first day: the label reads, the sort uses the tighter bound.
+        let b = best_age(Some(range("2 weeks ago")), at(14.5), T0);
+        assert_eq!((b.source, b.secs), (AgeSource::Api, Some((14.5 * 86_400.0) as u32)));
+        // "1 year ago" and first seen 400 days ago.
+        let b = best_age(Some(range("1 year ago")), at(400.0), T0);
+        assert_eq!(b.text.as_deref(), Some("first seen 400 days ago"));
+        // No label: first sight is all there is; nothing: nothing.
+        assert_eq!(best_age(None, at(1.2), T0).text.as_deref(), Some("first seen 1 day ago"));
+        assert_eq!(best_age(None, at(0.1), T0).text.as_deref(), Some("first seen today"));
+        assert_eq!(best_age(None, None, T0).source, AgeSource::None);
+        assert_eq!(best_age(Some(range("2 weeks ago")), Some(f64::NAN), T0).source, AgeSource::Api);
+    }
+
+    fn sent(id: &str, label: &str) -> SentInvitation {
+        crate::json::from_value(serde_json::json!({"invitationId": id, "sentAt": label})).unwrap()
+    }
+
+    #[test]
+    fn first_seen_across_syncs_on_a_fake_clock() {
+        let mut seen = FirstSeen::new("acct");
+        let mut now = T0;
+        // Day 0: the first sync sees a and b.
+        let day0 = [sent("a", "2 weeks ago"), sent("b", "1 day ago")];
+        assert_eq!(seen.update_from_sync(Some(&day0), Some(&[]), now).0, SeenChange { added: 2, pruned: 0 });
+        // Day 3: c is new; a received-only sync does not touch the sent times.
+        now += 3.0 * DAY_MS;
+        seen.update_from_sync(None, Some(&[]), now);
+        assert_eq!(seen.len(List::Sent), 2);
+        let day3 = [sent("a", "2 weeks ago"), sent("b", "4 days ago"), sent("c", "just now")];
+        assert_eq!(
+            seen.update(List::Sent, day3.iter().map(|s| s.invitation_id.as_str()), now),
+            SeenChange { added: 1, pruned: 0 }
+        );
+        assert_eq!(seen.get(List::Sent, "a"), Some(T0));
+        assert_eq!(seen.get(List::Sent, "c"), Some(now));
+        // Day 19: b was withdrawn on LinkedIn and leaves; a's first sight is now the
+        // better age ("2 weeks ago" would still cover 19 days only if first seen at 14+).
+        now = T0 + 19.0 * DAY_MS;
+        let day19 = [sent("a", "2 weeks ago"), sent("c", "2 weeks ago")];
+        assert_eq!(
+            seen.update(List::Sent, day19.iter().map(|s| s.invitation_id.as_str()), now),
+            SeenChange { added: 0, pruned: 1 }
+        );
+        let ages = seen.sent_ages(&day19, now, now);
+        // a: first seen 19 days ago, but "2 weeks ago" allows 14–20 days: 19 is more precise.
+        assert_eq!(ages[0].text.as_deref(), Some("first seen 19 days ago"));
+        // c: first seen 16 days ago, inside 14–20: more precise too.
+        assert_eq!(ages[1].text.as_deref(), Some("first seen 16 days ago"));
+        // Stored and read back; another account reads as empty.
+        let stored = parse(&seen.to_json()).unwrap();
+        assert_eq!(FirstSeen::read(&stored, "acct"), seen);
+        assert!(FirstSeen::read(&stored, "other").is_empty());
+        assert!(FirstSeen::read(&parse(r#"{"schema": 1, "account": "acct", "sent": {"x": "soon", "y": 5}}"#).unwrap(), "acct")
+            .get(List::Sent, "x")
+            .is_none());
+        assert!(FirstSeen::read(&parse("[]").unwrap(), "acct").is_empty());
+    }
+
+    #[test]
+    fn buckets_count_and_filter() {
+        let d = |n: u32| Some(n * DAY);
+        let ages = [d(0), d(6), d(7), d(13), d(14), d(27), d(28), d(89), d(90), d(400), None];
+        let chart = age_chart(ages);
+        let counts: Vec<u32> = chart.bars.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [2, 2, 2, 2, 2]);
+        assert_eq!(chart.unknown, 1);
+        assert!(AgeBucket::TwoToFourWeeks.contains(d(20)));
+        assert!(!AgeBucket::TwoToFourWeeks.contains(d(28)));
+        assert!(!AgeBucket::Older.contains(None));
+        assert_eq!(AgeBucket::parse("one_to_three_months"), Some(AgeBucket::OneToThreeMonths));
+        let v = serde_json::to_value(&chart).unwrap();
+        assert_eq!(v["bars"][3], serde_json::json!({"bucket": "one_to_three_months", "label": "1–3 months", "count": 2}));
+    }
+}
