@@ -131,6 +131,7 @@ fn error_status(error: StoredError, at: f64) -> Status {
     Status { error: Some(error), ..status("error", at) }
 }
 
+/// The badge's counts as stored beside the snapshot.
 #[derive(Serialize)]
 struct StoredCounts<'a> {
     schema: u32,
@@ -168,6 +169,26 @@ impl Future for Wait {
     }
 }
 
+/// Runs two futures to their ends, side by side.
+async fn join(a: impl Future<Output = ()>, b: impl Future<Output = ()>) {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut a_done, mut b_done) = (false, false);
+    std::future::poll_fn(|cx| {
+        if !a_done {
+            a_done = a.as_mut().poll(cx).is_ready();
+        }
+        if !b_done {
+            b_done = b.as_mut().poll(cx).is_ready();
+        }
+        if a_done && b_done {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+}
+
 /// The page cap of the connections cursor (LinkedIn allows 30,000 connections; short
 /// pages mid-list make that several thousand pages). The walk's other guards still
 /// stop a loop.
@@ -194,6 +215,10 @@ pub struct App<H: Host> {
     running: RefCell<Option<Rc<Signal>>>,
     /// The running sync's cancel flag: once set, that sync never writes storage again.
     current: RefCell<Option<Rc<Cell<bool>>>>,
+    /// The action queue while a run goes on (the one copy the run and Stop change).
+    queue: RefCell<Option<crate::queue::ActionQueue>>,
+    /// An action run is going on.
+    acting: Cell<bool>,
 }
 
 impl<H: Host> std::fmt::Debug for App<H> {
@@ -205,7 +230,15 @@ impl<H: Host> std::fmt::Debug for App<H> {
 impl<H: Host> App<H> {
     /// A controller over `host`.
     pub fn new(host: H) -> Self {
-        App { host, client: RefCell::new(None), cursor: RefCell::new(None), running: RefCell::new(None), current: RefCell::new(None) }
+        App {
+            host,
+            client: RefCell::new(None),
+            cursor: RefCell::new(None),
+            running: RefCell::new(None),
+            current: RefCell::new(None),
+            queue: RefCell::new(None),
+            acting: Cell::new(false),
+        }
     }
 
     /// The host.
@@ -294,13 +327,25 @@ impl<H: Host> App<H> {
     /// then a sync that a stopped worker left `syncing` resumes.
     pub async fn wake(&self) {
         self.draw_badge(None).await;
-        let raw = self.host.load(&[keys::STATUS]).await.into_iter().next().unwrap_or(Json::Null);
-        let Some(stopped) = store::read_status(&raw).filter(|s| s.state == "syncing") else { return };
-        if !self.is_running() {
-            let reason = stopped.reason.as_deref().map_or(Reason::Button, Reason::parse);
-            let scope = stopped.scope.and_then(Scope::parse).unwrap_or(Scope::All);
-            self.run(reason, Some(scope)).await;
-        }
+        let raw = self.host.load(&[keys::STATUS, acting::QUEUE]).await;
+        let mut raw = raw.into_iter();
+        let (status, queue) = (raw.next().unwrap_or(Json::Null), raw.next().unwrap_or(Json::Null));
+        // An action run a stopped worker left behind goes on (never repeating a write),
+        // beside a sync it left behind.
+        let actions = async {
+            if crate::queue::ActionQueue::read(&queue).state() == crate::queue::RunState::Running {
+                self.run_actions().await;
+            }
+        };
+        let sync = async {
+            let Some(stopped) = store::read_status(&status).filter(|s| s.state == "syncing") else { return };
+            if !self.is_running() {
+                let reason = stopped.reason.as_deref().map_or(Reason::Button, Reason::parse);
+                let scope = stopped.scope.and_then(Scope::parse).unwrap_or(Scope::All);
+                self.run(reason, Some(scope)).await;
+            }
+        };
+        join(actions, sync).await;
     }
 
     /// Install or browser start: the alarm is set, then a refresh for `reason`.
@@ -573,6 +618,15 @@ impl<H: Host> App<H> {
                     Err(e) => Reply::error(self.classify(&e, &base).await),
                 }
             }
+            Request::Act { kind, ids } => match self.act(kind, &ids).await {
+                Ok(reply) => reply,
+                Err(e) => Reply::error(stored_error(&e)),
+            },
+            Request::StopActions => {
+                self.stop_actions().await;
+                Reply::Done
+            }
+            Request::Allowance { kind } => self.allowance(kind).await,
             Request::TestTrap => {
                 let hooks = self.host.load(&[keys::TEST_HOOKS]).await.into_iter().next();
                 if hooks == Some(Json::Bool(true)) {
@@ -660,7 +714,10 @@ pub fn badge(counts: Option<&Counts>, categories: &[String], error: Option<Store
     }
 }
 
+mod acting;
 mod walks;
+
+pub use acting::QUEUE;
 
 #[cfg(test)]
 mod tests;

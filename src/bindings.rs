@@ -598,7 +598,14 @@ impl JsApp {
     #[wasm_bindgen(unchecked_return_type = "Promise<Reply>")]
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] message: JsValue) -> Promise {
         let message = raw_json(&message);
-        self.spawn(move |app| async move { to_js(&app.handle(&message).await) })
+        self.spawn(move |app| async move {
+            let reply = app.handle(&message).await;
+            if let crate::protocol::Reply::Started { .. } = reply {
+                // The run goes on after the answer (and after the popup closes).
+                wasm_bindgen_futures::spawn_local(async move { app.run_actions().await });
+            }
+            to_js(&reply)
+        })
     }
 
     /// Every wake of the worker: the badge from storage, then a stopped sync resumes.

@@ -10,6 +10,7 @@
 //! native test (every `type` tag, both ways), and `tests/e2e` checks that the extension's
 //! pages send only those tags.
 
+use crate::actions::{ActionKind, QuotaEntry};
 use crate::client::{SortBy, MAX_CONNECTIONS_LIMIT};
 use crate::error::Error;
 use crate::json::{FromJson, Json, Obj, Path, ReadError};
@@ -25,13 +26,20 @@ export type Request =
   | { type: "refresh"; reason?: "popup" | "button" }
   | { type: "connections"; startIndex?: number; limit?: number; sortBy?: "recentlyAdded" | "firstName" | "lastName" }
   | { type: "test"; settings: { apiKey?: string; baseUrl?: string; accountId?: string } }
-  | { type: "testTrap" };
+  | { type: "testTrap" }
+  | { type: "act"; action: "withdraw" | "accept" | "ignore"; ids: string[] }
+  | { type: "stopActions" }
+  | { type: "allowance"; action: "withdraw" | "accept" | "ignore" };
+/** One entry of the API's `GET /account/{id}/quota`. */
+export interface QuotaEntry { feature: string; window?: string; used?: number; limit?: number; linkedinLimit?: number; remaining?: number; limitReached?: boolean; resetAtMs?: number; }
 /** The background's answer to a `Request`. */
 export type Reply =
   | { type: "done" }
   | { type: "page"; items: Connection[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string }
   | { type: "accounts"; accounts: Account[] }
   | { type: "armed" }
+  | { type: "started"; total: number }
+  | { type: "allowance"; remaining: number; cap: number; resetsAtMs: number; quota?: QuotaEntry }
   | { type: "error"; error: ApiError };
 "#;
 
@@ -61,11 +69,27 @@ pub enum Request {
     /// Test hook: arm a trap in the next page of a sync (accepted only while storage
     /// holds `testHooks: true`).
     TestTrap,
+    /// The user confirmed an action on these invitations (of the stored snapshot): a
+    /// paced, capped run starts.
+    Act {
+        /// What to do.
+        kind: ActionKind,
+        /// The invitations, in the order shown.
+        ids: Vec<String>,
+    },
+    /// Stop the running action run: nothing more is sent.
+    StopActions,
+    /// What an action may still do today (for the confirmation).
+    Allowance {
+        /// The action.
+        kind: ActionKind,
+    },
 }
 
 impl Request {
     /// Every `type` tag, in declaration order.
-    pub const TYPES: &'static [&'static str] = &["refresh", "connections", "test", "testTrap"];
+    pub const TYPES: &'static [&'static str] =
+        &["refresh", "connections", "test", "testTrap", "act", "stopActions", "allowance"];
 
     /// The `type` tag of this request.
     pub fn tag(&self) -> &'static str {
@@ -74,6 +98,9 @@ impl Request {
             Request::Connections { .. } => "connections",
             Request::Test { .. } => "test",
             Request::TestTrap => "testTrap",
+            Request::Act { .. } => "act",
+            Request::StopActions => "stopActions",
+            Request::Allowance { .. } => "allowance",
         }
     }
 }
@@ -103,11 +130,25 @@ impl FromJson for Request {
             }
             "test" => Request::Test { settings: o.get("settings").cloned().unwrap_or(Json::Null) },
             "testTrap" => Request::TestTrap,
+            "act" => {
+                let ids = match o.get("ids") {
+                    Some(Json::Arr(list)) => list.iter().filter_map(Json::as_str).map(str::to_string).take(crate::queue::MAX_ITEMS).collect(),
+                    _ => Vec::new(),
+                };
+                Request::Act { kind: action(&o, path)?, ids }
+            }
+            "stopActions" => Request::StopActions,
+            "allowance" => Request::Allowance { kind: action(&o, path)? },
             other => {
                 return Err(ReadError { path: path.render(), message: format!("unknown request type '{}'", clip(other)) })
             }
         })
     }
+}
+
+fn action(o: &Obj<'_>, path: &Path<'_>) -> Result<ActionKind, ReadError> {
+    let text = o.text("action")?.unwrap_or_default();
+    ActionKind::parse(&text).ok_or_else(|| ReadError { path: path.render(), message: format!("unknown action '{}'", clip(&text)) })
 }
 
 fn clip(s: &str) -> String {
@@ -150,6 +191,24 @@ pub enum Reply {
     },
     /// The test trap is armed.
     Armed,
+    /// An action run started with this many items.
+    Started {
+        /// Items in the run.
+        total: u32,
+    },
+    /// What an action may still do today.
+    #[serde(rename_all = "camelCase")]
+    Allowance {
+        /// Left of the extension's daily cap.
+        remaining: u32,
+        /// The daily cap (a setting).
+        cap: u32,
+        /// When the day's count resets (epoch ms, 00:00 UTC).
+        resets_at_ms: u64,
+        /// The API's own quota for it, where `GET /account/{id}/quota` reports one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        quota: Option<QuotaEntry>,
+    },
     /// The request failed.
     Error {
         /// What went wrong, with its kind.
@@ -159,7 +218,7 @@ pub enum Reply {
 
 impl Reply {
     /// Every `type` tag, in declaration order.
-    pub const TYPES: &'static [&'static str] = &["done", "page", "accounts", "armed", "error"];
+    pub const TYPES: &'static [&'static str] = &["done", "page", "accounts", "armed", "started", "allowance", "error"];
 
     /// The `type` tag of this reply.
     pub fn tag(&self) -> &'static str {
@@ -168,6 +227,8 @@ impl Reply {
             Reply::Page { .. } => "page",
             Reply::Accounts { .. } => "accounts",
             Reply::Armed => "armed",
+            Reply::Started { .. } => "started",
+            Reply::Allowance { .. } => "allowance",
             Reply::Error { .. } => "error",
         }
     }
@@ -201,7 +262,7 @@ mod tests {
     #[test]
     fn every_request_tag_reads_back_to_its_variant() {
         for tag in Request::TYPES {
-            let json = crate::json::parse(&format!(r#"{{"type":"{tag}","settings":{{}}}}"#)).unwrap();
+            let json = crate::json::parse(&format!(r#"{{"type":"{tag}","settings":{{}},"action":"withdraw","ids":["1"]}}"#)).unwrap();
             assert_eq!(read_request(&json).unwrap().tag(), *tag);
         }
     }
@@ -213,6 +274,8 @@ mod tests {
             Reply::Page { items: vec![], start_index: 0, next_start_index: 12, done: false, account_id: None },
             Reply::Accounts { accounts: vec![] },
             Reply::Armed,
+            Reply::Started { total: 3 },
+            Reply::Allowance { remaining: 50, cap: 50, resets_at_ms: 1, quota: None },
             Reply::error(StoredError { kind: "network".into(), status: None, message: "offline".into(), retry_at: None }),
         ];
         let tags: Vec<&str> = replies.iter().map(Reply::tag).collect();

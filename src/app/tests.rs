@@ -40,6 +40,10 @@ struct World {
     hang_at: Rc<Cell<Option<usize>>>,
     /// Requests from this number (1-based) on fail without an answer.
     offline_from: Rc<Cell<Option<usize>>>,
+    /// Every write: (URL, body).
+    posts: Rc<RefCell<Vec<(String, String)>>>,
+    /// Writes from this number (1-based) on reach the server and hang until it is unset.
+    hold_posts: Rc<Cell<Option<usize>>>,
 }
 
 #[derive(Debug)]
@@ -95,6 +99,14 @@ impl Transport for Net {
             return Ok(RawResponse { status: code, headers: RateHeaders::default(), body: r#"{"error":"nope"}"#.into() });
         }
         Ok(page(&request.url, &api))
+    }
+    async fn post(&self, _op: OpToken, request: &HttpRequest, body: &str) -> Result<RawResponse, Error> {
+        self.world.posts.borrow_mut().push((request.url.clone(), body.to_string()));
+        let n = self.world.posts.borrow().len();
+        std::future::poll_fn(|_| if self.world.hold_posts.get().is_some_and(|from| n >= from) { Poll::Pending } else { Poll::Ready(()) })
+            .await;
+        self.world.clock.set(self.world.clock.get() + 5.0);
+        Ok(RawResponse { status: 200, headers: RateHeaders::default(), body: r#"{"success":true,"message":"ok"}"#.into() })
     }
     async fn sleep(&self, _op: OpToken, ms: f64) -> Result<(), Error> {
         self.world.clock.set(self.world.clock.get() + ms);
@@ -182,6 +194,8 @@ fn app(sent: usize, received: usize) -> App<FakeHost> {
         urls: Rc::default(),
         hang_at: Rc::default(),
         offline_from: Rc::default(),
+        posts: Rc::default(),
+        hold_posts: Rc::default(),
     };
     let host = FakeHost {
         world,
@@ -551,4 +565,125 @@ fn a_transient_failure_keeps_the_walk_for_the_next_sync() {
     assert_eq!(urls.len(), 11 - 4 + 1);
     assert_eq!(stored(&app, "snapshot").unwrap()["counts"]["sent"], 100);
     assert!(stored(&app, "walk").is_none());
+}
+
+fn sent_ids(app: &App<FakeHost>) -> Vec<String> {
+    stored(app, "snapshot").unwrap()["sent"].as_array().unwrap().iter().map(|s| s["invitationId"].as_str().unwrap().to_string()).collect()
+}
+
+fn queue_json(app: &App<FakeHost>) -> serde_json::Value {
+    stored(app, "actions").unwrap()
+}
+
+/// The sent invitations of the fake API carry no profile: give them one so a withdraw
+/// can be built (the public identifier is required).
+fn with_profiles(app: &App<FakeHost>) {
+    let mut snap = stored(app, "snapshot").unwrap();
+    for (i, s) in snap["sent"].as_array_mut().unwrap().iter_mut().enumerate() {
+        s["profile"] = json!({"firstName": format!("P{i}"), "publicIdentifier": format!("p{i}")});
+        s["memberId"] = json!(format!("ACoAA{i}"));
+    }
+    app.host().store.borrow_mut().insert("snapshot".into(), snap.to_string());
+}
+
+#[test]
+fn a_confirmed_withdraw_run_is_paced_and_leaves_the_list_without_a_sync() {
+    let app = app(10, 2);
+    block_on(app.start(Reason::Installed));
+    with_profiles(&app);
+    take_urls(&app);
+    assert!(app.host().world.posts.borrow().is_empty(), "nothing is written without an act");
+    let ids: Vec<String> = sent_ids(&app).into_iter().take(3).collect();
+    let reply = block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
+    assert_eq!(reply, Reply::Started { total: 3 });
+    let t0 = app.host().world.clock.get();
+    block_on(app.run_actions());
+    let posts = app.host().world.posts.borrow().clone();
+    assert_eq!(posts.len(), 3);
+    assert!(posts.iter().all(|(u, _)| u.ends_with("/invitations/withdraw")));
+    let body: serde_json::Value = serde_json::from_str(&posts[0].1).unwrap();
+    assert_eq!(body["profileId"], "p0");
+    assert_eq!(body["invitationId"], ids[0].as_str());
+    // Paced: at least 4 s between writes on the clock.
+    assert!(app.host().world.clock.get() - t0 >= 8_000.0);
+    // The rows left the stored list and the counts, with no request for a list.
+    assert!(take_urls(&app).is_empty());
+    assert_eq!(sent_ids(&app).len(), 7);
+    assert_eq!(stored(&app, "snapshot").unwrap()["counts"]["sent"], 7);
+    assert_eq!(queue_json(&app)["state"], "finished");
+}
+
+#[test]
+fn stop_mid_run_sends_nothing_more_and_a_stopped_worker_never_repeats_a_write() {
+    let app = app(10, 0);
+    block_on(app.start(Reason::Installed));
+    with_profiles(&app);
+    let ids: Vec<String> = sent_ids(&app).into_iter().take(4).collect();
+    block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
+    // The first write hangs: Stop meanwhile; it still takes its answer, nothing follows.
+    app.host().world.hold_posts.set(Some(1));
+    {
+        let mut run = Box::pin(app.run_actions());
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(run.as_mut().poll(&mut cx).is_pending());
+        block_on(app.handle(&msg(json!({"type": "stopActions"}))));
+        app.host().world.hold_posts.set(None);
+        assert!(run.as_mut().poll(&mut cx).is_ready());
+    }
+    assert_eq!(app.host().world.posts.borrow().len(), 1);
+    let q = queue_json(&app);
+    assert_eq!(q["state"], "stopped");
+    assert_eq!(q["items"][0]["state"], "done");
+    assert_eq!(q["items"][1]["state"], "pending");
+
+    // A new run; the worker stops while the second write is in flight.
+    let ids: Vec<String> = sent_ids(&app).into_iter().take(3).collect();
+    assert_eq!(block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids})))), Reply::Started { total: 3 });
+    app.host().world.posts.borrow_mut().clear();
+    // The first write answers, the second hangs.
+    app.host().world.hold_posts.set(Some(2));
+    {
+        let mut run = Box::pin(app.run_actions());
+        assert!(run.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending());
+        assert_eq!(app.host().world.posts.borrow().len(), 2, "the second write is in flight");
+    } // the worker stops here
+    app.host().world.hold_posts.set(None);
+    let worker = App::new(app.host);
+    block_on(worker.wake());
+    let posts = worker.host().world.posts.borrow().clone();
+    assert_eq!(posts.len(), 3, "the in-flight write is not sent again: {posts:?}");
+    let bodies: std::collections::BTreeSet<_> = posts.iter().map(|(_, b)| b.clone()).collect();
+    assert_eq!(bodies.len(), 3);
+    let q = queue_json(&worker);
+    assert_eq!(q["items"][1]["state"], "unknown");
+    assert_eq!(q["state"], "finished");
+}
+
+#[test]
+fn the_daily_cap_stops_a_run_and_the_allowance_says_so() {
+    let app = app(10, 0);
+    let mut s: serde_json::Value = serde_json::from_str(&settings("key-1")).unwrap();
+    s["withdrawCap"] = json!(2);
+    s["accountId"] = json!("696ce9e780e0483585e4e553");
+    app.host().store.borrow_mut().insert("settings".into(), s.to_string());
+    block_on(app.start(Reason::Installed));
+    with_profiles(&app);
+    let Reply::Allowance { remaining, cap, .. } = block_on(app.handle(&msg(json!({"type": "allowance", "action": "withdraw"})))) else {
+        panic!()
+    };
+    assert_eq!((remaining, cap), (2, 2));
+    let ids: Vec<String> = sent_ids(&app).into_iter().take(3).collect();
+    block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
+    block_on(app.run_actions());
+    assert_eq!(app.host().world.posts.borrow().len(), 2);
+    let q = queue_json(&app);
+    assert_eq!(q["state"], "stopped");
+    assert_eq!(q["stop"]["reason"], "cap");
+    let Reply::Allowance { remaining, .. } = block_on(app.handle(&msg(json!({"type": "allowance", "action": "withdraw"})))) else {
+        panic!()
+    };
+    assert_eq!(remaining, 0);
+    // Unknown ids and a missing snapshot are refused in words.
+    let Reply::Error { error } = block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ["nope"]})))) else { panic!() };
+    assert_eq!(error.kind, "invalid_input");
 }
