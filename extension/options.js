@@ -54,6 +54,11 @@ function readForm() {
     sentRefreshesPerDay: Number($('sentRefreshesPerDay').value),
     // All boxes ticked means "all categories", including any new ones.
     badgeCategories: categories.length === shared.categories.length ? [] : categories,
+    alertCategories: [...document.querySelectorAll('#alertCategories input:checked')].map((i) => i.value),
+    // Read back (and clamped: never below 4 s) in Rust.
+    actionGapMs: Math.round(Number($('actionGapSeconds').value) * 1000),
+    withdrawCap: Number($('withdrawCap').value),
+    respondCap: Number($('respondCap').value),
   };
   return { settings, dest };
 }
@@ -118,16 +123,21 @@ async function main() {
   for (const id of ['refreshMinutes', 'sentMaxAgeMinutes', 'sentRefreshesPerDay']) $(id).addEventListener('change', showCost);
   showCost();
   setAccounts([], s.accountId);
-  $('badgeCategories').replaceChildren(...shared.categories.map((cat) => {
+  const checks = (checked) => shared.categories.map((cat) => {
     const label = document.createElement('label');
     label.className = 'check';
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.value = cat;
-    box.checked = s.badgeCategories.length === 0 || s.badgeCategories.includes(cat);
+    box.checked = checked(cat);
     label.append(box, ` ${t(`cat${cat}`)}`);
     return label;
-  }));
+  });
+  $('badgeCategories').replaceChildren(...checks((cat) => s.badgeCategories.length === 0 || s.badgeCategories.includes(cat)));
+  $('alertCategories').replaceChildren(...checks((cat) => s.alertCategories.includes(cat)));
+  $('actionGapSeconds').value = String(s.actionGapMs / 1000);
+  $('withdrawCap').value = String(s.withdrawCap);
+  $('respondCap').value = String(s.respondCap);
   if (s.baseUrl !== shared.defaultBaseUrl) $('advanced').open = true;
   if (s.apiKey) loadAccounts(s, true);
 

@@ -11,7 +11,7 @@
 // side, each laid out to its tab's fixed row height (--row-h in popup.css) and placed
 // in a list as tall as all the rows together, so the scroll bar is the real one.
 
-import { Views, freshness, readSettings, statusView } from './pkg/pending_core.js';
+import { Views, freshness, readSettings, statusView, actionsView } from './pkg/pending_core.js';
 import { api, t, localize, send, errorText, coreReady, shared, permissionPatternFor } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
@@ -33,6 +33,8 @@ const state = {
   rawSnapshot: undefined, // as stored: read again against new settings
   summary: null, // this account's snapshot without its lists (or its first screen's); or null
   loaded: false, // the whole snapshot has been read, not only the first screen
+  actions: null, // actionsView(): the action run (progress, summary), decided in Rust
+  runDismissed: false,
   status: null, // statusView(): what the stored status means, decided in Rust
   rawStatus: undefined,
   settings: null,
@@ -186,6 +188,20 @@ function rowElement(row, pos, count, height) {
   if (pos === 0) name.setAttribute('elementtiming', 'first-row');
   head.append(name);
   if (row.time) head.append(el('span', 'time', row.time));
+  // Acting on an invitation always goes through the confirmation (confirmAction).
+  const kinds = { sent: ['withdraw'], received: ['accept', 'ignore'] }[state.tab];
+  if (kinds) {
+    const box = el('span', 'row-actions');
+    for (const kind of kinds) {
+      const b = el('button', null, t(`act_${kind}`));
+      b.type = 'button';
+      b.dataset.action = kind;
+      b.tabIndex = li.tabIndex;
+      b.setAttribute('aria-label', t(`act_${kind}_named`, row.name));
+      box.append(b);
+    }
+    head.append(box);
+  }
   li.append(head);
   if (row.headline) li.append(el('div', 'headline', row.headline));
   const chip = row.category && state.query.received.category === '';
@@ -331,6 +347,7 @@ function applyQuery() {
 
 function renderList() {
   if (!state.wasm) return;
+  renderBulk();
   const tab = state.tab;
   $('list').setAttribute('aria-labelledby', `tab-${tab}`);
   renderRows();
@@ -354,6 +371,7 @@ function renderList() {
 }
 
 function render() {
+  renderRun();
   renderFreshness();
   renderBanner();
   renderTabs();
@@ -361,7 +379,122 @@ function render() {
   renderList();
 }
 
-// ---------- actions ----------
+// ---------- acting on invitations: always confirmed first ----------
+
+const running = () => state.actions?.state === 'running';
+
+/** Shows the confirmation dialog; resolves true only for its confirming button.
+ * A modal <dialog>: the page behind is inert (focus stays inside), Escape cancels. */
+function confirmDialog({ title, body, ok, allowance }) {
+  const dialog = $('confirm');
+  $('confirm-title').textContent = title;
+  $('confirm-body').textContent = body;
+  $('confirm-ok').textContent = ok;
+  $('confirm-allowance').textContent = '';
+  allowance.then((text) => { $('confirm-allowance').textContent = text; });
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    const done = (yes) => {
+      $('confirm-ok').onclick = null;
+      $('confirm-cancel').onclick = null;
+      dialog.onclose = null;
+      if (dialog.open) dialog.close();
+      opener?.focus?.();
+      resolve(yes);
+    };
+    $('confirm-ok').onclick = () => done(true);
+    $('confirm-cancel').onclick = () => done(false);
+    dialog.onclose = () => done(false); // Escape
+    dialog.showModal();
+    $('confirm-cancel').focus();
+  });
+}
+
+/** What the day's cap (and LinkedIn's own quota, where the API reports it) still allows. */
+async function allowanceText(kind, n) {
+  try {
+    const a = await send({ type: 'allowance', action: kind });
+    const resets = new Date(a.resetsAtMs).toLocaleString();
+    let text = t(`allow_${kind === 'withdraw' ? 'withdraw' : 'respond'}`, a.remaining, a.cap, resets);
+    if (a.remaining < n) text += ` ${t('allowShort', a.remaining)}`;
+    if (a.quota?.remaining != null) text += ` ${t('allowQuota', a.quota.remaining)}`;
+    return text;
+  } catch (e) {
+    return errorText(e);
+  }
+}
+
+/** Confirms, then starts a run of `kind` on `ids` (one row, or exactly the rows shown). */
+async function confirmAction(kind, ids, name) {
+  if (!ids.length || running()) return;
+  const one = ids.length === 1 && name != null;
+  const yes = await confirmDialog({
+    title: one ? t(`confirm_${kind}_title`, name) : t(`confirm_${kind}_all_title`, ids.length),
+    body: one ? t(`confirm_${kind}_body`, name) : t(`confirm_${kind}_all_body`, ids.length),
+    ok: one ? t(`act_${kind}`) : t(`act_${kind}_n`, ids.length),
+    allowance: allowanceText(kind, ids.length),
+  });
+  if (!yes) return;
+  state.runDismissed = false;
+  try {
+    await send({ type: 'act', action: kind, ids });
+  } catch (e) {
+    state.actions = null;
+    $('run').hidden = false;
+    $('run-text').textContent = errorText(e);
+  }
+}
+
+function onListClick(e) {
+  const button = e.target.closest('button[data-action]');
+  if (!button) return;
+  const li = button.closest('li');
+  const row = views.slice(state.tab, Number(li.dataset.pos), Number(li.dataset.pos) + 1)[0];
+  if (row) confirmAction(button.dataset.action, [row.id], row.name);
+}
+
+function bulk(kind) {
+  const list = kind === 'withdraw' ? 'sent' : 'received';
+  confirmAction(kind, views.shownIds(list));
+}
+
+function renderBulk() {
+  if (!state.wasm) return;
+  const sent = state.tab === 'sent' ? views.count('sent') : 0;
+  const received = state.tab === 'received' ? views.count('received') : 0;
+  $('bulk-withdraw').textContent = sent ? t('act_withdraw_all', sent) : '';
+  $('bulk-accept').textContent = received ? t('act_accept_all', received) : '';
+  $('bulk-ignore').textContent = received ? t('act_ignore_all', received) : '';
+  for (const id of ['bulk-withdraw', 'bulk-accept', 'bulk-ignore']) $(id).disabled = running();
+}
+
+function renderRun() {
+  const run = state.actions;
+  const box = $('run');
+  const details = $('run-details');
+  details.replaceChildren();
+  if (!run || run.state === 'idle' || (state.runDismissed && !running())) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  $('run-stop').hidden = !running();
+  $('run-close').hidden = running();
+  if (running()) {
+    const p = run.progress;
+    let text = t(`running_${p.kind ?? 'mixed'}`, p.text);
+    if (p.current) text += ` — ${p.current}`;
+    if (p.heldUntilMs) text += ` ${t('runHeld', new Date(p.heldUntilMs).toLocaleTimeString())}`;
+    $('run-text').textContent = text;
+  } else {
+    $('run-text').textContent = run.summary.text;
+    for (const f of [...run.summary.failures, ...run.summary.unknowns]) {
+      details.append(el('li', null, `${f.name}: ${f.reason}`));
+    }
+  }
+}
+
+// ---------- refresh ----------
 
 async function refresh(force) {
   try {
@@ -452,6 +585,12 @@ function wire() {
     selectTab(TABS[(next + TABS.length) % TABS.length], true);
   });
   $('list').addEventListener('keydown', onListKey);
+  $('list').addEventListener('click', onListClick);
+  $('bulk-withdraw').addEventListener('click', () => bulk('withdraw'));
+  $('bulk-accept').addEventListener('click', () => bulk('accept'));
+  $('bulk-ignore').addEventListener('click', () => bulk('ignore'));
+  $('run-stop').addEventListener('click', () => send({ type: 'stopActions' }).catch(() => {}));
+  $('run-close').addEventListener('click', () => { state.runDismissed = true; renderRun(); });
   $('viewport').addEventListener('scroll', renderRowsNextFrame, { passive: true });
   new ResizeObserver(renderRowsNextFrame).observe($('viewport'));
   $('search').addEventListener('input', (e) => { state.query[state.tab].search = e.target.value; applyQuery(); renderList(); });
@@ -502,6 +641,10 @@ function wire() {
       snapshotArrived = true;
     }
     if (changes.status) state.rawStatus = changes.status.newValue;
+    if (changes.actions) {
+      state.actions = actionsView(changes.actions.newValue);
+      changesSeenActions = true;
+    }
     if (changes.status || changes.settings) state.status = statusView(state.rawStatus, state.rawSettings);
     if (changes.snapshot || (changes.settings && state.loaded)) applySnapshot();
     if (changes.settings) resetConnections(state.connections.sortBy);
@@ -509,6 +652,7 @@ function wire() {
   });
 }
 
+let changesSeenActions = false; // the action run changed before the first read answered
 let snapshotArrived = false; // a snapshot came through onChanged before the first read answered
 
 /** This account's snapshot (from the raw stored values) into the lists; stores or
@@ -543,7 +687,8 @@ async function main() {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   if (state.settings.apiKey) refresh(false);
 
-  const { snapshot } = await api.storage.local.get('snapshot');
+  const { snapshot, actions } = await api.storage.local.get(['snapshot', 'actions']);
+  if (!changesSeenActions) state.actions = actionsView(actions);
   if (!snapshotArrived) {
     state.rawSnapshot = snapshot;
     applySnapshot();

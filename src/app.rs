@@ -717,7 +717,7 @@ pub fn badge(counts: Option<&Counts>, categories: &[String], error: Option<Store
 mod acting;
 mod walks;
 
-pub use acting::QUEUE;
+pub use acting::{actions_view, ActionsView, QUEUE};
 
 #[cfg(test)]
 mod tests;

@@ -378,6 +378,12 @@ impl JsViews {
         Ok(to_js(&self.inner.list(list_name(list)?).slice(start as usize, end as usize)))
     }
 
+    /// The ids of exactly the rows the query keeps, in order (what a bulk action acts on).
+    #[wasm_bindgen(js_name = shownIds)]
+    pub fn shown_ids(&self, list: &str) -> Result<Vec<String>, JsValue> {
+        Ok(self.inner.list(list_name(list)?).shown().map(|r| r.id.clone()).collect())
+    }
+
     /// The CSV text (RFC 4180, formula-guarded) of exactly the rows the query keeps.
     pub fn csv(&self, list: &str) -> Result<String, JsValue> {
         Ok(self.inner.list(list_name(list)?).csv())
@@ -666,6 +672,13 @@ pub fn status_view(status: JsValue, settings: JsValue) -> JsValue {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_STATUS_VIEW: &str = crate::ts::STATUS_VIEW;
+
+/// The stored action queue (raw, under `actions`) as the popup shows it:
+/// `{state: "idle"|"running"|"stopped"|"finished", progress, summary}`. Never throws.
+#[wasm_bindgen(js_name = actionsView, unchecked_return_type = "ActionsView")]
+pub fn actions_view(raw: JsValue) -> JsValue {
+    to_js(&crate::app::actions_view(&raw_json(&raw), js_sys::Date::now()))
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PROTOCOL_SECTION: &str = crate::protocol::TS_PROTOCOL;

@@ -60,6 +60,14 @@ pub struct Settings {
     pub sent_max_age_minutes: u32,
     /// Background refreshes of the sent invitations per day, 0 to 24.
     pub sent_refreshes_per_day: u32,
+    /// The gap between two writes of an action run (ms), 4 000 to 600 000.
+    pub action_gap_ms: u32,
+    /// Withdrawals a day, 0 to 1 000.
+    pub withdraw_cap: u32,
+    /// Responses (accept and ignore) a day, 0 to 1 000.
+    pub respond_cap: u32,
+    /// Received-invitation categories that notify when new ones arrive; empty: none.
+    pub alert_categories: Vec<String>,
 }
 
 fn text<'v>(raw: &'v Value, key: &str) -> Option<&'v str> {
@@ -96,8 +104,14 @@ impl Settings {
                 .and_then(|n| u32::try_from(n).ok())
                 .unwrap_or(default)
         };
+        let actions = crate::queue::ActionSettings::read(raw);
+        let alerts = crate::alerts::AlertSettings::read(raw);
         Settings {
             schema: SCHEMA,
+            action_gap_ms: actions.gap_ms,
+            withdraw_cap: actions.withdraw_cap,
+            respond_cap: actions.respond_cap,
+            alert_categories: alerts.categories.into_iter().collect(),
             sent_max_age_minutes: whole("sentMaxAgeMinutes", 5, 1_440, crate::refresh::DEFAULT_SENT_MAX_AGE_MINUTES),
             sent_refreshes_per_day: whole("sentRefreshesPerDay", 0, 24, crate::refresh::DEFAULT_SENT_REFRESHES_PER_DAY),
             api_key: text(raw, "apiKey").unwrap_or("").to_string(),
@@ -414,8 +428,15 @@ mod tests {
                 badge_categories: vec!["EVENT".into()],
                 sent_max_age_minutes: 60,
                 sent_refreshes_per_day: 2,
+                action_gap_ms: 5_000,
+                withdraw_cap: 50,
+                respond_cap: 100,
+                alert_categories: vec![],
             }
         );
+        // The action settings are clamped: never below 4 s between writes.
+        let fast = Settings::read(&j(&json!({"actionGapMs": 10, "withdrawCap": 5, "alertCategories": ["event", 3]})));
+        assert_eq!((fast.action_gap_ms, fast.withdraw_cap, fast.alert_categories.clone()), (4_000, 5, vec!["EVENT".to_string()]));
         // Garbage of every kind: the defaults, never a failure.
         let defaults = Settings::read(&Value::Null);
         assert_eq!((defaults.api_key.as_str(), defaults.base_url.as_str(), defaults.refresh_minutes), ("", DEFAULT_BASE_URL, 15));

@@ -69,7 +69,7 @@ export interface LoadedSnapshot { summary: SnapshotSummary | null; firstScreen?:
 pub const STORE_TYPES: &str = r#"
 /** A snapshot as stored: `schema` and the `account` tag of the settings it was fetched with. */
 export type StoredSnapshot = Snapshot & { schema: number; account: string; };
-export interface Settings { schema: number; apiKey: string; accountId: string; baseUrl: string; refreshMinutes: number; badgeCategories: string[]; sentMaxAgeMinutes: number; sentRefreshesPerDay: number; }
+export interface Settings { schema: number; apiKey: string; accountId: string; baseUrl: string; refreshMinutes: number; badgeCategories: string[]; sentMaxAgeMinutes: number; sentRefreshesPerDay: number; actionGapMs: number; withdrawCap: number; respondCap: number; alertCategories: string[]; }
 export interface Status { schema: number; state: "syncing" | "ok" | "error"; at?: number; startedAt?: number; reason?: string; scope?: "received" | "all"; progress?: Progress; error?: ApiError; }
 export interface KeyDestination { baseUrl: string; origin: string; host: string; official: boolean; permission?: string; }
 "#;
@@ -100,6 +100,13 @@ export interface Badge { text: string; color: string; error?: ApiError; blocking
 
 /// The status as a page shows it.
 pub const STATUS_VIEW: &str = r#"
+export interface RunProgress { state: RunState; handled: number; total: number; text: string; current?: string; kind?: "withdraw" | "accept" | "ignore"; heldUntilMs?: number; }
+export type RunState = "idle" | "running" | "stopped" | "finished";
+export interface Stop { reason: "user" | "cap" | "unauthorized" | "forbidden" | "rate_limited" | "account_changed" | "repeated_failures"; cap?: string; untilMs?: number; message?: string; }
+export interface Named { name: string; invitationId: string; reason: string; }
+export interface Summary { state: RunState; total: number; done: number; alreadyGone: number; failed: number; unknown: number; notSent: number; stop?: Stop; failures: Named[]; unknowns: Named[]; gone: Named[]; text: string; }
+/** The action run as the popup shows it (`actionsView`). */
+export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }
 export interface StatusView { state: "idle" | "syncing" | "ok" | "error"; progress?: { list: ListName; pages: number; items: number }; error?: ApiError; blocking: boolean; }
 "#;
 

@@ -23,6 +23,23 @@ use std::rc::Rc;
 /// The queue's storage key.
 pub const QUEUE: &str = "actions";
 
+/// The action run as the popup shows it ([`actions_view`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActionsView {
+    /// `idle`, `running`, `stopped` or `finished`.
+    pub state: crate::queue::RunState,
+    /// "12 of 40", the item in flight, a rate-limit hold.
+    pub progress: crate::queue::RunProgress,
+    /// The tally, with the reasons of failures.
+    pub summary: crate::queue::Summary,
+}
+
+/// The stored queue (raw, under [`QUEUE`]) as the popup shows it at `now_ms`.
+pub fn actions_view(raw: &Json, now_ms: f64) -> ActionsView {
+    let queue = ActionQueue::read(raw);
+    ActionsView { state: queue.state(), progress: queue.progress_at(now_ms), summary: queue.summary() }
+}
+
 /// The longest single wait of a run: a Stop is noticed at least this often.
 const WAIT_SLICE_MS: u64 = 500;
 

@@ -161,3 +161,24 @@ fn status_badge_and_replies_match_their_declarations() {
     let badge = crate::app::badge(None, &[], Some(error));
     check("Badge", &serde_json::to_value(&badge).unwrap(), true);
 }
+
+#[test]
+fn the_action_run_view_matches_its_declarations() {
+    use crate::actions::WriteOutcome;
+    use crate::queue::{ActionQueue, ActionSettings, NewItem};
+    let mut q = ActionQueue::new();
+    let s = sent();
+    let mut other = sent();
+    other.invitation_id = "9".into();
+    q.start("tag", ActionSettings::default(), vec![NewItem::withdraw(&s, None), NewItem::withdraw(&other, None)], 1.0e12, 7).unwrap();
+    let crate::queue::Step::Send(order) = q.next_step(1.0e12, "tag") else { panic!() };
+    q.record(order.index, &WriteOutcome::Failed(crate::Error::Network("x".into())), 1.0e12);
+    q.stop(1.0e12 + 1.0);
+    let view = crate::app::actions_view(&crate::json::parse(&q.to_json()).unwrap(), 1.0e12);
+    let v = serde_json::to_value(&view).unwrap();
+    check("ActionsView", &v, true);
+    check("RunProgress", &v["progress"], false);
+    check("Summary", &v["summary"], true);
+    check("Stop", &v["summary"]["stop"], false);
+    check("Named", &v["summary"]["failures"][0], true);
+}
