@@ -1,7 +1,8 @@
 // `make demo`: Chromium with dist/chrome loaded, configured through its options page
 // (as a user would) to use the mock API's demo dataset. With a display the browser stays
 // open until Ctrl-C; without one it runs headless and writes screenshots of the popup
-// (each tab), the side panel and the options page to dist/screenshots/.
+// (each tab, a bulk withdraw's confirmation and its run in progress), the side panel and
+// the options page to dist/screenshots/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchExtension, configureThroughOptions, waitForBadge } from '../tests/e2e/chromium-helpers.mjs';
@@ -42,6 +43,22 @@ try {
       await page.screenshot({ path: file });
       written.push(file);
     }
+    // Acting on invitations: the confirmation of a bulk withdraw of the oldest ones,
+    // then the run in progress (stopped right after, so the demo data stays).
+    await page.click('#tab-sent');
+    await page.selectOption('#older', '4');
+    await page.getByRole('button', { name: /^Withdraw all \(/ }).click();
+    await page.getByRole('dialog').locator('#confirm-allowance', { hasText: 'Today' }).waitFor();
+    written.push(path.join(shots, 'popup-confirm.png'));
+    await page.screenshot({ path: written.at(-1) });
+    await page.getByRole('dialog').getByRole('button', { name: /^Withdraw/ }).click();
+    // Writes share the reads' pacing (30 a minute per account): right after the demo's
+    // sync, the first one waits for the window.
+    await page.locator('#run-text', { hasText: /Withdrawing: [1-9]\d* of/ }).waitFor({ timeout: 120_000 });
+    written.push(path.join(shots, 'popup-bulk-run.png'));
+    await page.screenshot({ path: written.at(-1) });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('#run-text', { hasText: 'Stopped' }).waitFor({ timeout: 30_000 });
     const panel = await context.newPage();
     await panel.setViewportSize({ width: 400, height: 900 });
     await panel.goto(popupUrl);
