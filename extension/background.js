@@ -37,6 +37,13 @@ const host = {
   save: (entries) => api.storage.local.set(entries),
   remove: (keys) => api.storage.local.remove(keys),
   badge: (badge) => { drawBadge(badge).catch(logFailure('badge')); },
+  // New received invitations (opt-in, worded in Rust); without the permission, nothing.
+  notify(alert) {
+    if (!api.notifications?.create) return;
+    api.notifications.create('new-invitations', {
+      type: 'basic', iconUrl: api.runtime.getURL('icons/icon-128.png'), title: alert.title, message: alert.message,
+    }).catch(logFailure('notification'));
+  },
   permissionGranted: (pattern) => api.permissions.contains({ origins: [pattern] }),
   origins: () => manifestOrigins(),
   async schedule(minutes) {
@@ -113,6 +120,27 @@ api.storage.onChanged.addListener((changes, area) => {
     call((a) => a.settingsChanged(changes.settings.oldValue, changes.settings.newValue)).catch(logFailure('settings change'));
   }
 });
+// A click on the new-invitations notification opens the list on the Received tab. The
+// permission is optional (asked for when alerts are switched on): the listener goes on
+// at start when it is granted, else as soon as it is.
+async function onNotificationClick(id) {
+  if (id !== 'new-invitations') return;
+  api.notifications.clear(id);
+  await api.storage.local.set({ openTab: 'received' });
+  try {
+    await api.action.openPopup();
+  } catch {
+    await api.windows.create({ url: api.runtime.getURL('popup.html'), type: 'popup', width: 440, height: 620 });
+  }
+}
+let clickListening = false;
+function listenToNotificationClicks() {
+  if (clickListening || !api.notifications?.onClicked) return;
+  clickListening = true;
+  api.notifications.onClicked.addListener((id) => { onNotificationClick(id).catch(logFailure('notification click')); });
+}
+listenToNotificationClicks();
+api.permissions?.onAdded?.addListener(listenToNotificationClicks);
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;
   call((a) => a.handle(message)).then(sendResponse, (e) => sendResponse({ type: 'error', error: asApiError(e) }));

@@ -92,9 +92,12 @@ async function loadAccounts(settings, quiet) {
 
 /** Firefox lets users withhold host permissions: ask, inside the click, for the API
  * origin that receives the key (only that origin, and only one the manifest lists). */
-function requestPermission(dest) {
-  if (!dest.permission || !api.permissions?.request) return Promise.resolve(true);
-  return api.permissions.request({ origins: [dest.permission] }).catch(() => false);
+function requestPermission(dest, settings) {
+  // Alerts (opt-in) need the notifications permission, asked for only then.
+  const permissions = settings?.alertCategories?.length ? ['notifications'] : [];
+  const origins = dest.permission ? [dest.permission] : [];
+  if ((!origins.length && !permissions.length) || !api.permissions?.request) return Promise.resolve(true);
+  return api.permissions.request({ origins, permissions }).catch(() => false);
 }
 
 async function main() {
@@ -163,7 +166,7 @@ async function main() {
     let form;
     try { form = readForm(); } catch (err) { armed = null; return say(errorText(err), true); }
     if (!confirmed('save', form.dest)) return;
-    const permission = requestPermission(form.dest);
+    const permission = requestPermission(form.dest, form.settings);
     await permission;
     // Stored as Rust reads it back: complete, with the schema version.
     await api.storage.local.set({ settings: readSettings(form.settings) });

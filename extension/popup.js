@@ -37,11 +37,12 @@ const state = {
   runDismissed: false,
   status: null, // statusView(): what the stored status means, decided in Rust
   rawStatus: undefined,
+  rawFirstSeen: undefined, // when each invitation was first seen (ages in Rust)
   settings: null,
   wasm: false,
   // Sent opens newest first, as Rust computes the stored first screen (ViewQuery::opening).
   query: {
-    sent: { search: '', order: 'newest', olderThanWeeks: 0 },
+    sent: { search: '', order: 'newest', olderThanWeeks: 0, bucket: '' },
     received: { search: '', category: '' },
     connections: { search: '' },
   },
@@ -330,7 +331,7 @@ function onListKey(e) {
 function currentQuery(tab) {
   const q = state.query[tab];
   return tab === 'sent'
-    ? { search: q.search, order: q.order, olderThanWeeks: q.olderThanWeeks || undefined }
+    ? { search: q.search, order: q.order, olderThanWeeks: q.olderThanWeeks || undefined, bucket: q.bucket || undefined }
     : { search: q.search, category: q.category || undefined };
 }
 
@@ -348,6 +349,7 @@ function applyQuery() {
 function renderList() {
   if (!state.wasm) return;
   renderBulk();
+  renderChart();
   const tab = state.tab;
   $('list').setAttribute('aria-labelledby', `tab-${tab}`);
   renderRows();
@@ -456,6 +458,40 @@ function onListClick(e) {
 function bulk(kind) {
   const list = kind === 'withdraw' ? 'sent' : 'received';
   confirmAction(kind, views.shownIds(list));
+}
+
+/** The Sent tab's age chart: five bars, each a button that filters the list to it. */
+function renderChart() {
+  const box = $('ages');
+  if (state.tab !== 'sent' || !views.total('sent')) { box.replaceChildren(); return; }
+  const chart = views.ageChart('sent');
+  const max = Math.max(1, ...chart.bars.map((b) => b.count));
+  const NS = 'http://www.w3.org/2000/svg';
+  box.replaceChildren(...chart.bars.map((bar) => {
+    const b = el('button', null);
+    b.type = 'button';
+    const label = t(`age_${bar.bucket}`) || bar.label;
+    b.setAttribute('aria-label', t('ageBar', label, bar.count));
+    b.setAttribute('aria-pressed', String(state.query.sent.bucket === bar.bucket));
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 20 28');
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('aria-hidden', 'true');
+    const rect = document.createElementNS(NS, 'rect');
+    const h = Math.max(bar.count ? 2 : 0, Math.round((bar.count / max) * 28));
+    rect.setAttribute('x', '2');
+    rect.setAttribute('width', '16');
+    rect.setAttribute('y', String(28 - h));
+    rect.setAttribute('height', String(h));
+    svg.append(rect);
+    b.append(svg, el('span', null, String(bar.count)), el('span', null, label));
+    b.addEventListener('click', () => {
+      state.query.sent.bucket = state.query.sent.bucket === bar.bucket ? '' : bar.bucket;
+      applyQuery();
+      renderList();
+    });
+    return b;
+  }));
 }
 
 function renderBulk() {
@@ -646,7 +682,8 @@ function wire() {
       changesSeenActions = true;
     }
     if (changes.status || changes.settings) state.status = statusView(state.rawStatus, state.rawSettings);
-    if (changes.snapshot || (changes.settings && state.loaded)) applySnapshot();
+    if (changes.firstSeen) state.rawFirstSeen = changes.firstSeen.newValue;
+    if (changes.snapshot || ((changes.settings || changes.firstSeen) && state.loaded)) applySnapshot();
     if (changes.settings) resetConnections(state.connections.sortBy);
     render();
   });
@@ -658,7 +695,7 @@ let snapshotArrived = false; // a snapshot came through onChanged before the fir
 /** This account's snapshot (from the raw stored values) into the lists; stores or
  * removes the first screen for the next popup when Rust says it changed. */
 function applySnapshot() {
-  const loaded = views.loadSnapshot(state.rawSnapshot, state.rawSettings);
+  const loaded = views.loadSnapshot(state.rawSnapshot, state.rawSettings, state.rawFirstSeen);
   state.summary = loaded.summary;
   state.loaded = true;
   if (state.tab !== 'connections') invalidateRows();
@@ -687,8 +724,14 @@ async function main() {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   if (state.settings.apiKey) refresh(false);
 
-  const { snapshot, actions } = await api.storage.local.get(['snapshot', 'actions']);
+  const { snapshot, actions, firstSeen, openTab } = await api.storage.local.get(['snapshot', 'actions', 'firstSeen', 'openTab']);
   if (!changesSeenActions) state.actions = actionsView(actions);
+  state.rawFirstSeen ??= firstSeen;
+  // A click on the new-invitations notification asked for the Received tab.
+  if (openTab === 'received') {
+    api.storage.local.remove('openTab');
+    selectTab('received');
+  }
   if (!snapshotArrived) {
     state.rawSnapshot = snapshot;
     applySnapshot();

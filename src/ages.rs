@@ -266,6 +266,26 @@ impl FirstSeen {
             .collect()
     }
 
+    /// Gives every invitation of `snapshot` its best age at `now_ms`: `ageSecs` (which
+    /// the filters, the order and the chart use) and, where first sight is more precise
+    /// than the API's label, the label becomes "first seen 19 days ago".
+    pub fn apply(&self, snapshot: &mut crate::sync::Snapshot, now_ms: f64) {
+        let sent = self.sent_ages(&snapshot.sent, snapshot.sent_taken_at_ms, now_ms);
+        for (item, best) in snapshot.sent.iter_mut().zip(sent) {
+            item.age_secs = best.secs.or(item.age_secs);
+            if best.source == AgeSource::FirstSeen {
+                item.sent_at = best.text.or(item.sent_at.take());
+            }
+        }
+        let received = self.received_ages(&snapshot.received, snapshot.taken_at_ms, now_ms);
+        for (item, best) in snapshot.received.iter_mut().zip(received) {
+            item.age_secs = best.secs.or(item.age_secs);
+            if best.source == AgeSource::FirstSeen {
+                item.received_at = best.text.or(item.received_at.take());
+            }
+        }
+    }
+
     /// The map as JSON text, to store:
     /// `{"schema":1,"account":"…","sent":{"<id>":<ms>,…},"received":{…}}`.
     pub fn to_json(&self) -> String {

@@ -46,6 +46,8 @@ pub mod keys {
     pub const TEST_HOOKS: &str = "testHooks";
     /// The popup's stored first screen (removed with another account's data).
     pub const FIRST_SCREEN: &str = "firstScreen";
+    /// When each invitation was first seen (see [`crate::ages::FirstSeen`]).
+    pub const FIRST_SEEN: &str = "firstSeen";
 }
 
 /// Error kinds that make every refresh fail until the user acts: the badge shows "!",
@@ -105,6 +107,10 @@ pub trait Host {
     fn keep_alive(&self, on: bool);
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> f64;
+    /// Shows a desktop notification of new received invitations (not awaited).
+    fn notify(&self, alert: &crate::alerts::Alert) {
+        let _ = alert;
+    }
     /// Test hook: the next page of a sync traps.
     fn arm_trap(&self) {}
     /// Called after every page of a sync (the test trap fires here).
@@ -433,6 +439,10 @@ impl<H: Host> App<H> {
             header = None;
         }
         let header = RefCell::new(header.unwrap_or_else(|| Header::new(&tag, scope, now)));
+        // For the new-invitation alert: what was there before (none on a first sync of
+        // this account, so nothing notifies then).
+        let previous_received: Option<Vec<String>> =
+            previous.as_ref().map(|p| p.received.iter().map(|r| r.invitation_id.clone()).collect());
         let previous = if scope == Scope::Received { previous } else { None };
         let syncing = |progress: Option<StoredProgress>| Status {
             started_at: Some(now),
@@ -493,14 +503,25 @@ impl<H: Host> App<H> {
         }
         match result {
             Ok(snapshot) => {
+                let now = self.host.now_ms();
+                // First sight of each invitation: ages more precise than the API's labels.
+                let mut seen = crate::ages::FirstSeen::read(&self.load_one(keys::FIRST_SEEN).await, &tag);
+                let sent = (scope == Scope::All).then_some(snapshot.sent.as_slice());
+                seen.update_from_sync(sent, Some(&snapshot.received), now);
                 let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts };
                 self.host
                     .save(&[
                         (keys::SNAPSHOT, text(&Stamped::new(&snapshot, &tag))),
                         (keys::BADGE_COUNTS, text(&counts)),
-                        (keys::STATUS, text(&status("ok", self.host.now_ms()))),
+                        (keys::FIRST_SEEN, seen.to_json()),
+                        (keys::STATUS, text(&status("ok", now))),
                     ])
                     .await;
+                let alerts = crate::alerts::AlertSettings::read(&settings_raw);
+                let previous = previous_received.as_ref().map(|ids| ids.iter().map(String::as_str));
+                if let Some(alert) = crate::alerts::new_received_alert(previous, &snapshot.received, &alerts, false) {
+                    self.host.notify(&alert);
+                }
             }
             // Cancelled only by a settings change, which starts the next sync itself.
             Err(Error::Cancelled) => return,
@@ -552,7 +573,7 @@ impl<H: Host> App<H> {
             let snap = self.host.load(&[keys::SNAPSHOT]).await.into_iter().next().unwrap_or(Json::Null);
             let tag = Settings::read(after).account_tag();
             if store::read_snapshot(snap, &tag).is_none() {
-                self.host.remove(&[keys::SNAPSHOT, keys::BADGE_COUNTS, keys::FIRST_SCREEN]).await;
+                self.host.remove(&[keys::SNAPSHOT, keys::BADGE_COUNTS, keys::FIRST_SCREEN, keys::FIRST_SEEN]).await;
             }
             // The other account's walk is never resumed: its pages go.
             let walk = self.load_one(walks::HEADER).await;

@@ -315,13 +315,17 @@ impl JsViews {
     }
 
     /// The stored snapshot (`raw`) into the Sent and Received lists when it is the
-    /// account of `settings` (as `readSnapshot` decides), else empties them. Returns its
+    /// account of `settings` (as `readSnapshot` decides), else empties them. Ages are
+    /// the best of the API's labels and `firstSeen` (the stored first sightings). Returns its
     /// summary and whether to store (an object), remove (`null`) or leave (absent) the
     /// stored first screen. Never throws.
     #[wasm_bindgen(js_name = loadSnapshot, unchecked_return_type = "LoadedSnapshot")]
-    pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue) -> JsValue {
+    pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue, first_seen: JsValue) -> JsValue {
         let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
-        let snapshot = crate::store::read_snapshot(raw_json(&raw), &tag);
+        let mut snapshot = crate::store::read_snapshot(raw_json(&raw), &tag);
+        if let Some(s) = snapshot.as_mut() {
+            crate::ages::FirstSeen::read(&raw_json(&first_seen), &tag).apply(s, js_sys::Date::now());
+        }
         let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
         let first_screen = match &write {
             crate::view::FirstScreenWrite::Keep => None,
@@ -376,6 +380,12 @@ impl JsViews {
     #[wasm_bindgen(unchecked_return_type = "Row[]")]
     pub fn slice(&self, list: &str, start: u32, end: u32) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.inner.list(list_name(list)?).slice(start as usize, end as usize)))
+    }
+
+    /// The age chart of a list (all its rows): `{bars: [{bucket, label, count}], unknown}`.
+    #[wasm_bindgen(js_name = ageChart, unchecked_return_type = "AgeChart")]
+    pub fn age_chart(&self, list: &str) -> Result<JsValue, JsValue> {
+        Ok(to_js(&self.inner.list(list_name(list)?).age_chart()))
     }
 
     /// The ids of exactly the rows the query keeps, in order (what a bulk action acts on).
@@ -506,6 +516,8 @@ extern "C" {
     fn schedule(this: &JsHostObject, minutes: u32) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = keepAlive)]
     fn keep_alive(this: &JsHostObject, on: bool) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn notify(this: &JsHostObject, alert: JsValue) -> Result<(), JsValue>;
 }
 
 /// [`crate::app::Host`] over the background's JavaScript host object.
@@ -568,6 +580,9 @@ impl crate::app::Host for JsHost {
     }
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
+    }
+    fn notify(&self, alert: &crate::alerts::Alert) {
+        let _ = self.0.notify(to_js(alert));
     }
     fn arm_trap(&self) {
         test_arm_trap();

@@ -51,7 +51,9 @@ export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: numbe
 export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; receivedCounts?: Counts; }
 /** A list row as the popup renders it; `url` is present only for a safe linkedin.com link. */
 export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; newsletter?: string; message?: string; }
-export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; order?: "server" | "newest" | "oldest"; }
+export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; bucket?: AgeBucket; order?: "server" | "newest" | "oldest"; }
+export type AgeBucket = "this_week" | "one_to_two_weeks" | "two_to_four_weeks" | "one_to_three_months" | "older";
+export interface AgeChart { bars: { bucket: AgeBucket; label: string; count: number }[]; unknown: number; }
 "#;
 
 /// The popup's held lists and stored first screen.
@@ -94,7 +96,10 @@ export interface AppHost {
   schedule(minutes: number): Promise<void>;
   /** Keeps the worker alive while a sync runs. */
   keepAlive(on: boolean): void;
+  /** Shows the new-invitations notification (opt-in). */
+  notify(alert: Alert): void;
 }
+export interface Alert { items: { invitationId: string; name: string; category: string }[]; title: string; message: string; text: string; }
 export interface Badge { text: string; color: string; error?: ApiError; blocking: boolean; }
 "#;
 

@@ -70,6 +70,8 @@ pub struct ViewQuery {
     pub category: Option<String>,
     /// Only items at least this many weeks old (items of unknown age are left out).
     pub older_than_weeks: Option<u32>,
+    /// Only items of this age bucket (a bar of the Sent tab's chart).
+    pub bucket: Option<crate::ages::AgeBucket>,
     /// The order.
     pub order: Order,
 }
@@ -114,6 +116,7 @@ impl FromJson for ViewQuery {
             search: o.text("search").ok().flatten().unwrap_or_default(),
             category: o.text("category").ok().flatten(),
             older_than_weeks: o.count("olderThanWeeks").and_then(|n| u32::try_from(n).ok()),
+            bucket: o.get("bucket").and_then(Json::as_str).and_then(crate::ages::AgeBucket::parse),
             order,
         })
     }
@@ -224,6 +227,7 @@ struct Filter<'q> {
     needle: String,
     category: Option<&'q str>,
     min_age: Option<u32>,
+    bucket: Option<crate::ages::AgeBucket>,
 }
 
 impl<'q> Filter<'q> {
@@ -232,6 +236,7 @@ impl<'q> Filter<'q> {
             needle: fold(query.search.trim()),
             category: query.category.as_deref().filter(|c| !c.is_empty()),
             min_age: query.older_than_weeks.filter(|w| *w > 0).map(|w| w.saturating_mul(7 * 86_400)),
+            bucket: query.bucket,
         }
     }
 
@@ -239,6 +244,7 @@ impl<'q> Filter<'q> {
     fn keeps(&self, row: &Row, hay: &str) -> bool {
         self.category.is_none_or(|c| row.category.as_deref() == Some(c))
             && self.min_age.is_none_or(|min| row.age_secs.is_some_and(|a| a >= min))
+            && self.bucket.is_none_or(|b| b.contains(row.age_secs))
             && (self.needle.is_empty() || self.finds(row, hay))
     }
 
@@ -360,6 +366,7 @@ impl ListView {
         let narrows = self.primed.is_none()
             && query.category == self.query.category
             && query.older_than_weeks == self.query.older_than_weeks
+            && query.bucket == self.query.bucket
             && query.order == self.query.order
             && fold(query.search.trim()).contains(fold(self.query.search.trim()).as_str());
         self.query = query;
@@ -405,6 +412,12 @@ impl ListView {
     /// Every shown row, in order.
     pub fn shown(&self) -> impl Iterator<Item = &Row> {
         self.shown.iter().filter_map(|&i| self.rows.get(i as usize))
+    }
+
+    /// The age chart of every row of the list, whatever the query (the Sent tab's five
+    /// bars: this week, 1–2 weeks, 2–4 weeks, 1–3 months, older).
+    pub fn age_chart(&self) -> crate::ages::AgeChart {
+        crate::ages::age_chart(self.rows.iter().map(|r| r.age_secs))
     }
 
     /// The CSV export of exactly the shown rows (see [`to_csv`]).
@@ -894,6 +907,7 @@ mod tests {
             .enumerate()
             .filter(|(_, r)| category.is_none_or(|c| r.category.as_deref() == Some(c)))
             .filter(|(_, r)| min_age.is_none_or(|m| r.age_secs.is_some_and(|a| a >= m)))
+            .filter(|(_, r)| query.bucket.is_none_or(|b| b.contains(r.age_secs)))
             .filter(|(_, r)| {
                 needle.is_empty()
                     || [Some(&r.name), r.headline.as_ref(), r.company.as_ref(), r.newsletter.as_ref()]
@@ -978,6 +992,10 @@ mod tests {
             |q| q.search = "at\u{0}x".into(),
             |q| q.order = Order::Server,
             |q| q.search = "łukasz".into(),
+            |q| q.search = "".into(),
+            |q| q.bucket = Some(crate::ages::AgeBucket::ThisWeek),
+            |q| q.bucket = None,
+            |q| q.bucket = Some(crate::ages::AgeBucket::Older),
         ];
         for (n, step) in steps.iter().enumerate() {
             step(&mut query);

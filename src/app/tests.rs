@@ -136,6 +136,7 @@ struct FakeHost {
     /// The next transport holds its requests until released.
     hold_next: Cell<bool>,
     traps: Cell<u32>,
+    notified: RefCell<Vec<crate::alerts::Alert>>,
 }
 
 impl Host for FakeHost {
@@ -182,6 +183,9 @@ impl Host for FakeHost {
     fn arm_trap(&self) {
         self.traps.set(self.traps.get() + 1);
     }
+    fn notify(&self, alert: &crate::alerts::Alert) {
+        self.notified.borrow_mut().push(alert.clone());
+    }
 }
 
 const T0: f64 = 1_780_000_000_000.0;
@@ -207,6 +211,7 @@ fn app(sent: usize, received: usize) -> App<FakeHost> {
         alive: RefCell::default(),
         hold_next: Cell::new(false),
         traps: Cell::new(0),
+        notified: RefCell::default(),
     };
     let app = App::new(host);
     app.host().store.borrow_mut().insert("settings".into(), settings("key-1"));
@@ -686,4 +691,40 @@ fn the_daily_cap_stops_a_run_and_the_allowance_says_so() {
     // Unknown ids and a missing snapshot are refused in words.
     let Reply::Error { error } = block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ["nope"]})))) else { panic!() };
     assert_eq!(error.kind, "invalid_input");
+}
+
+#[test]
+fn new_received_invitations_notify_once_and_first_sight_is_remembered() {
+    let app = app(3, 2);
+    let mut s: serde_json::Value = serde_json::from_str(&settings("key-1")).unwrap();
+    s["alertCategories"] = json!(["CONNECTION"]);
+    app.host().store.borrow_mut().insert("settings".into(), s.to_string());
+    block_on(app.start(Reason::Installed));
+    assert!(app.host().notified.borrow().is_empty(), "nothing on the first sync");
+    let seen = stored(&app, "firstSeen").unwrap();
+    assert_eq!(seen["received"].as_object().unwrap().len(), 2);
+    assert_eq!(seen["sent"].as_object().unwrap().len(), 3);
+    let first = seen["received"]["r0"].as_u64().unwrap();
+
+    // Two more arrive; the next scheduled refresh notifies once, naming both.
+    advance(&app, 15.0 * MIN);
+    app.host().world.api.borrow_mut().received = 4;
+    block_on(app.refresh(Reason::Alarm));
+    let notified = app.host().notified.borrow().clone();
+    assert_eq!(notified.len(), 1);
+    let ids: Vec<&str> = notified[0].items.iter().map(|i| i.invitation_id.as_str()).collect();
+    assert_eq!(ids, ["r2", "r3"]);
+    assert!(notified[0].text.starts_with("2 new invitations"), "{}", notified[0].text);
+    let seen = stored(&app, "firstSeen").unwrap();
+    assert_eq!(seen["received"]["r0"].as_u64().unwrap(), first, "first sight is kept");
+    assert!(seen["received"]["r3"].as_u64().unwrap() > first);
+    // The sent list was not fetched by the alarm: its sightings stay.
+    assert_eq!(seen["sent"].as_object().unwrap().len(), 3);
+
+    // Nothing new: no notification. One leaves: it is forgotten.
+    advance(&app, 15.0 * MIN);
+    app.host().world.api.borrow_mut().received = 3;
+    block_on(app.refresh(Reason::Alarm));
+    assert_eq!(app.host().notified.borrow().len(), 1);
+    assert!(stored(&app, "firstSeen").unwrap()["received"].get("r3").is_none());
 }

@@ -137,3 +137,24 @@ test('withdraw all: exactly the rows shown, paced on the mock, stopped mid-run, 
   assert.match(await page.textContent('#run-text'), /Stopped/i);
   await page.close();
 });
+
+test('the Sent tab\'s age chart: five labelled bars; a click filters the list to its bar, and Withdraw all follows', async () => {
+  const s = scenario('sent=160&received=0&eol=1');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  await waitForBadge(ext.worker, () => true);
+  const page = await openPopup();
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '160');
+  const bars = page.locator('#ages button');
+  assert.equal(await bars.count(), 5);
+  const labels = await bars.evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')));
+  assert.match(labels[0], /^This week: \d+ invitations$/);
+  const counts = labels.map((l) => Number(l.match(/: (\d+) invitations/)[1]));
+  assert.equal(counts.reduce((a, b) => a + b, 0), 160, labels.join(' | '));
+  const i = counts.findIndex((c) => c > 0 && c < 160);
+  await bars.nth(i).click();
+  assert.equal(await bars.nth(i).getAttribute('aria-pressed'), 'true');
+  await page.getByRole('button', { name: `Withdraw all (${counts[i]})` }).waitFor();
+  await bars.nth(i).click();
+  await page.getByRole('button', { name: 'Withdraw all (160)' }).waitFor();
+  await page.close();
+});

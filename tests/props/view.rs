@@ -268,6 +268,7 @@ impl ViewCase {
             search: q.search.0.clone(),
             category: q.category.as_ref().map(CategoryName::name),
             older_than_weeks: q.older_than_weeks.map(|w| if w % 2 == 0 { w % 10 } else { w }),
+            bucket: q.older_than_weeks.and_then(|w| pending_core::ages::AgeBucket::ALL.get(w as usize % 7).copied()),
             order: [Order::Server, Order::Newest, Order::Oldest][usize::from(q.order % 3)],
         }
     }
@@ -281,6 +282,7 @@ pub fn check_apply(rows: &[Row], query: &ViewQuery) {
     let min_age = query.older_than_weeks.filter(|w| *w > 0).map(|w| u64::from(w) * 7 * 86_400);
     let keep = |r: &Row| {
         category.is_none_or(|c| r.category.as_deref() == Some(c))
+            && query.bucket.is_none_or(|b| b.contains(r.age_secs))
             && min_age.is_none_or(|min| r.age_secs.is_some_and(|a| u64::from(a) >= min.min(u64::from(u32::MAX))))
             && (needle.is_empty()
                 || [Some(&r.name), r.headline.as_ref(), r.company.as_ref(), r.newsletter.as_ref()]
