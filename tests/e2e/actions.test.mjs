@@ -158,3 +158,35 @@ test('the Sent tab\'s age chart: five labelled bars; a click filters the list to
   await page.getByRole('button', { name: 'Withdraw all (160)' }).waitFor();
   await page.close();
 });
+
+test('a run survives a stopped worker without repeating a write, and its summary names the already gone and the failed', async () => {
+  // The first withdraw finds the invitation already gone (400), the second fails (500).
+  const s = scenario('sent=6&received=0&eol=1&on=withdraw&fault=gone&times=1');
+  await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
+  await waitForBadge(ext.worker, () => true);
+  await setSettings({ actionGapMs: 4000 });
+  const page = await openPopup();
+  await page.waitForFunction(() => document.querySelector('#count-sent').textContent === '6');
+  await page.getByRole('button', { name: 'Withdraw all (6)' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /^Withdraw/ }).click();
+  while ((await writesOf(s)).length < 1) await new Promise((r) => setTimeout(r, 100));
+  await fetch(s.baseUrl.replace(/\/linkedin$/, '/__fault?on=withdraw&fault=500&times=1'));
+  while ((await writesOf(s)).length < 3) await new Promise((r) => setTimeout(r, 100));
+  // The worker stops mid-run (as Chrome stops idle workers) and wakes on a message.
+  const cdp = await ext.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await new Promise((r) => setTimeout(r, 500));
+  await page.evaluate(() => chrome.runtime.sendMessage({ type: 'allowance', action: 'withdraw' }).catch(() => null));
+  await page.locator('#run-text', { hasText: /withdrawn/ }).waitFor({ timeout: 90_000 });
+  const writes = await writesOf(s);
+  const ids = writes.map((w) => w.body.invitationId);
+  assert.equal(new Set(ids).size, ids.length, `no write repeated: ${ids}`);
+  assert.ok(writes.length <= 6);
+  const text = await page.textContent('#run');
+  assert.match(text, /1 already gone/);
+  assert.match(text, /1 failed/);
+  assert.match(await page.textContent('#run-details'), /:/, 'the failure is named with its reason');
+  ext.worker = ext.context.serviceWorkers().at(-1) ?? ext.worker;
+  await page.close();
+});

@@ -205,3 +205,50 @@ test('Firefox: messy real-world data: readable items counted, the rest said in w
   assert.equal(await run('return document.querySelector("#count-received").textContent'), '14');
   await runAsync('browser.storage.local.remove("testClientConfig").then(() => arguments[0](true))');
 });
+
+test('Firefox: one withdraw and one accept, each only after its confirmation; Cancel sends nothing', async () => {
+  const sc = scenario('sent=5&received=3&eol=1');
+  const sent = await fetchAll(sc, 'invitations/sent');
+  const received = await fetchAll(sc, 'invitations/received');
+  const writes = async () => (await (await fetch(sc.baseUrl.replace(/\/linkedin$/, '/__writes'))).json()).writes;
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  await type('#apiKey', 'sk_firefox_e2e_key');
+  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
+  await type('#baseUrl', sc.baseUrl);
+  await saveConfirmed(sc.baseUrl);
+  await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '3');
+  await openExtensionPage('popup.html');
+  await waitFor(() => run('return document.querySelector("#count-sent").textContent === "5"'));
+
+  const id = await run('return document.querySelector("#list > li").dataset.id');
+  const item = sent.find((i) => i.invitationId === id);
+  await click('#list > li [data-action="withdraw"]');
+  await waitFor(() => run('return document.querySelector("#confirm").open'));
+  assert.match(await run('return document.querySelector("#confirm").textContent'), /three weeks/);
+  await click('#confirm-cancel');
+  await waitFor(() => run('return !document.querySelector("#confirm").open'));
+  assert.deepEqual(await writes(), []);
+  await click('#list > li [data-action="withdraw"]');
+  await waitFor(() => run('return document.querySelector("#confirm").open'));
+  assert.match(await run('return document.querySelector("#confirm-ok").textContent'), /^Withdraw/);
+  await click('#confirm-ok');
+  await waitFor(() => run('return document.querySelector("#count-sent").textContent === "4"'));
+  let w = await writes();
+  assert.equal(w.length, 1);
+  assert.equal(w[0].body.profileId, item.profile.publicIdentifier);
+  assert.equal(w[0].body.invitationId, item.invitationId);
+
+  await click('#tab-received');
+  const rid = await run('return document.querySelector("#list > li").dataset.id');
+  const r = received.find((i) => i.invitationId === rid);
+  await click('#list > li [data-action="accept"]');
+  await waitFor(() => run('return document.querySelector("#confirm").open'));
+  await click('#confirm-ok');
+  await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '2', 60_000);
+  w = await writes();
+  assert.equal(w.length, 2);
+  assert.equal(w[1].body.action, 'ACCEPT');
+  assert.equal(w[1].body.invitationId, r.invitationId);
+  assert.equal(w[1].body.validationToken, r.validationToken);
+});
