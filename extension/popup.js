@@ -471,7 +471,8 @@ function renderChart() {
     const b = el('button', null);
     b.type = 'button';
     const label = t(`age_${bar.bucket}`) || bar.label;
-    b.setAttribute('aria-label', t('ageBar', label, bar.count));
+    // The visible text ("125 This week") starts the accessible name.
+    b.setAttribute('aria-label', t('ageBar', bar.count, label));
     b.setAttribute('aria-pressed', String(state.query.sent.bucket === bar.bucket));
     const svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('viewBox', '0 0 20 28');
@@ -484,7 +485,7 @@ function renderChart() {
     rect.setAttribute('y', String(28 - h));
     rect.setAttribute('height', String(h));
     svg.append(rect);
-    b.append(svg, el('span', null, String(bar.count)), el('span', null, label));
+    b.append(svg, el('span', null, String(bar.count)), ' ', el('span', null, label));
     b.addEventListener('click', () => {
       state.query.sent.bucket = state.query.sent.bucket === bar.bucket ? '' : bar.bucket;
       applyQuery();

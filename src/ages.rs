@@ -266,21 +266,23 @@ impl FirstSeen {
             .collect()
     }
 
-    /// Gives every invitation of `snapshot` its best age at `now_ms`: `ageSecs` (which
-    /// the filters, the order and the chart use) and, where first sight is more precise
-    /// than the API's label, the label becomes "first seen 19 days ago".
+    /// Gives every invitation of `snapshot` its best age at `now_ms`: where first sight
+    /// is more precise than the API's label, the label becomes "first seen 19 days ago"
+    /// and `ageSecs` (which the filters, the order and the chart use) whole days since
+    /// then; elsewhere both stay as the API said. (Whole days keep the popup's stored
+    /// first screen unchanged within a day.)
     pub fn apply(&self, snapshot: &mut crate::sync::Snapshot, now_ms: f64) {
         let sent = self.sent_ages(&snapshot.sent, snapshot.sent_taken_at_ms, now_ms);
         for (item, best) in snapshot.sent.iter_mut().zip(sent) {
-            item.age_secs = best.secs.or(item.age_secs);
             if best.source == AgeSource::FirstSeen {
+                item.age_secs = best.days.map(|d| d.saturating_mul(DAY)).or(best.secs);
                 item.sent_at = best.text.or(item.sent_at.take());
             }
         }
         let received = self.received_ages(&snapshot.received, snapshot.taken_at_ms, now_ms);
         for (item, best) in snapshot.received.iter_mut().zip(received) {
-            item.age_secs = best.secs.or(item.age_secs);
             if best.source == AgeSource::FirstSeen {
+                item.age_secs = best.days.map(|d| d.saturating_mul(DAY)).or(best.secs);
                 item.received_at = best.text.or(item.received_at.take());
             }
         }

@@ -147,8 +147,8 @@ test('the Sent tab\'s age chart: five labelled bars; a click filters the list to
   const bars = page.locator('#ages button');
   assert.equal(await bars.count(), 5);
   const labels = await bars.evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')));
-  assert.match(labels[0], /^This week: \d+ invitations$/);
-  const counts = labels.map((l) => Number(l.match(/: (\d+) invitations/)[1]));
+  assert.match(labels[0], /^\d+ This week \(pending invitations of this age\)$/);
+  const counts = labels.map((l) => Number(l.match(/^(\d+) /)[1]));
   assert.equal(counts.reduce((a, b) => a + b, 0), 160, labels.join(' | '));
   const i = counts.findIndex((c) => c > 0 && c < 160);
   await bars.nth(i).click();
