@@ -9,10 +9,9 @@ use crate::client::{Client, Progress, SortBy, MAX_CONNECTIONS_LIMIT, RECEIVED_PA
 use crate::config::{Config, ConfigInput};
 use crate::decode::Page;
 use crate::error::Error;
-use crate::json::{FromJson, Json};
+use crate::json::{FromJson, Json, JsonObject, ToJson};
 use crate::transport::fetch::FetchTransport;
 use js_sys::{Function, Promise};
-use serde::Serialize;
 use crate::paginate::Walk;
 use crate::refresh::Scope;
 use std::cell::RefCell;
@@ -72,40 +71,39 @@ export interface ViewQuery { search?: string; category?: string; olderThanWeeks?
 "#;
 
 /// Hands a value to JavaScript as plain JSON data (objects, arrays, strings, numbers):
-/// serialized by serde_json, parsed by the engine's `JSON.parse`.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or_else(|| JsValue::from_str("serialization failed"))
+/// written by [`ToJson`], parsed by the engine's `JSON.parse`.
+fn to_js(value: &dyn ToJson) -> JsValue {
+    parse_js(&value.to_json())
+}
+
+fn parse_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or_else(|_| JsValue::from_str("serialization failed"))
 }
 
 fn error_js(e: &Error) -> JsValue {
     to_js(&e.report())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsPage<T> {
-    items: Vec<T>,
-    start_index: u32,
-    next_start_index: u32,
-    done: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account_id: Option<String>,
-}
-
-fn page_js<T: Serialize>(start: u32, next_start_index: u32, done: bool, items: Vec<T>, account_id: Option<String>) -> JsValue {
-    to_js(&JsPage { start_index: start, next_start_index, done, account_id, items })
+/// A `Page<T>`: `{items, startIndex, nextStartIndex, done, accountId?}`.
+fn page_js(start: u32, next_start_index: u32, done: bool, items: &dyn ToJson, account_id: Option<String>) -> JsValue {
+    let mut out = String::new();
+    let mut o = JsonObject::new(&mut out);
+    o.field("items", items);
+    o.field("startIndex", &start);
+    o.field("nextStartIndex", &next_start_index);
+    o.field("done", &done);
+    o.opt("accountId", &account_id);
+    o.end();
+    parse_js(&out)
 }
 
 /// A one-page walk from `start` with the list's stop rule: the page's new items, where
 /// the next page starts and whether there is one.
-fn one_page<T: crate::models::Keyed + Serialize>(start: u32, page_size: Option<usize>, page: Page<T>) -> Result<JsValue, Error> {
+fn one_page<T: crate::models::Keyed + ToJson>(start: u32, page_size: Option<usize>, page: Page<T>) -> Result<JsValue, Error> {
     let mut walk = Walk::starting_at(start, page_size, u32::MAX);
     let account_id = page.account_id.clone();
     let items = walk.accept(page)?;
-    Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), items, account_id))
+    Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), &items, account_id))
 }
 
 /// The page cap of a connections cursor, when the configured cap is lower. LinkedIn
@@ -228,7 +226,7 @@ impl JsClient {
             let items = cursor.walk.accept(page)?;
             let (next, done) = (cursor.walk.next_start().unwrap_or(start_index), cursor.walk.is_done());
             *cursors.borrow_mut() = Some(cursor);
-            Ok(page_js(start_index, next, done, items, account_id))
+            Ok(page_js(start_index, next, done, &items, account_id))
         })
     }
 
@@ -297,14 +295,6 @@ export interface StoredFirstScreen { schema: number; account: string; summary: S
 /** `firstScreen`: absent to leave the stored one, an object to store, `null` to remove it. */
 export interface LoadedSnapshot { summary: SnapshotSummary | null; firstScreen?: StoredFirstScreen | null; }
 "#;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsLoaded<'a> {
-    summary: Option<crate::sync::Summary>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    first_screen: Option<Option<crate::store::StampedFirstScreen<'a>>>,
-}
 
 fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
     crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(format!("unknown list '{name}'"))))
@@ -384,7 +374,14 @@ impl JsViews {
             crate::view::FirstScreenWrite::Remove => Some(None),
             crate::view::FirstScreenWrite::Store(first) => Some(Some(crate::store::StampedFirstScreen::new(first, &tag))),
         };
-        to_js(&JsLoaded { summary, first_screen })
+        // A `LoadedSnapshot`: `summary` is `null` when none; `firstScreen` is left out to
+        // keep the stored one.
+        let mut out = String::new();
+        let mut o = JsonObject::new(&mut out);
+        o.field("summary", &summary);
+        o.opt("firstScreen", &first_screen);
+        o.end();
+        parse_js(&out)
     }
 
     /// Replaces a list's items (API items, as in a snapshot or a connections page); an

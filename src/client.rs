@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::decode::{decode, decode_list, decode_page, Page, RawResponse, Skips};
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
@@ -10,7 +10,6 @@ use crate::paginate::Walk;
 use crate::refresh::Scope;
 use crate::sync::{Cost, Counts, Snapshot};
 use crate::transport::{HttpRequest, OpToken, Transport};
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
@@ -20,8 +19,7 @@ pub const RECEIVED_PAGE_SIZE: usize = 10;
 pub const MAX_CONNECTIONS_LIMIT: u32 = 12;
 
 /// The three paged lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum List {
     /// `GET /invitations/sent`.
     Sent,
@@ -29,6 +27,17 @@ pub enum List {
     Received,
     /// `GET /connections`.
     Connections,
+}
+
+impl List {
+    /// `sent`, `received` or `connections`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            List::Sent => "sent",
+            List::Received => "received",
+            List::Connections => "connections",
+        }
+    }
 }
 
 /// Sort orders of `GET /connections`.
@@ -54,8 +63,7 @@ impl SortBy {
 }
 
 /// Progress of a list walk, reported after every page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
     /// The list being walked.
     pub list: List,
@@ -65,13 +73,11 @@ pub struct Progress {
     pub items: u32,
     /// Set once, when a sync has all received invitations (before it walks the sent
     /// ones): their counts, so the badge can show them at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_counts: Option<Counts>,
 }
 
 /// Running totals of what a client has sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counters {
     /// HTTP requests sent (retries included).
     pub requests: u32,
@@ -79,6 +85,33 @@ pub struct Counters {
     pub retries: u32,
     /// Pages decoded.
     pub pages: u32,
+}
+
+impl ToJson for List {
+    fn write_json(&self, out: &mut String) {
+        self.as_str().write_json(out);
+    }
+}
+
+impl ToJson for Progress {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("list", &self.list);
+        o.field("pages", &self.pages);
+        o.field("items", &self.items);
+        o.opt("receivedCounts", &self.received_counts);
+        o.end();
+    }
+}
+
+impl ToJson for Counters {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("requests", &self.requests);
+        o.field("retries", &self.retries);
+        o.field("pages", &self.pages);
+        o.end();
+    }
 }
 
 /// How to fetch one list.

@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::limiter::RetryPolicy;
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use std::fmt;
 
 /// The production API base URL.
@@ -218,8 +218,7 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
 
 /// Where the API key goes for a base URL: the answer the options page shows before it
 /// saves or tests a base URL, so the key goes only where the user meant.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyDestination {
     /// The base URL as it will be stored ([`validate_base_url`]'s result).
     pub base_url: String,
@@ -232,8 +231,19 @@ pub struct KeyDestination {
     /// The host-permission pattern to request (`<origin>/*`, that origin only), when the
     /// origin is one of the `known` origins the manifest lists; requests for other
     /// origins would be refused by the browser.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
+}
+
+impl ToJson for KeyDestination {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("baseUrl", &self.base_url);
+        o.field("origin", &self.origin);
+        o.field("host", &self.host);
+        o.field("official", &self.official);
+        o.opt("permission", &self.permission);
+        o.end();
+    }
 }
 
 /// Which host receives the key for `base_url`, and whether that is the official API.

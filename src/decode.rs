@@ -12,9 +12,8 @@
 //! — is an [`Error::Decode`] for the whole page.
 
 use crate::error::Error;
-use crate::json::{parse, FromJson, Json, Obj, Path, ReadError};
+use crate::json::{parse, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
-use serde::Serialize;
 
 /// The largest response body the client reads (5 MB): a page of 25 invitations is a
 /// few kilobytes, so anything larger is a typed error, not a reason to run out of memory.
@@ -79,12 +78,21 @@ pub struct RawResponse {
 
 /// Items of a list that could not be read: how many, and the first few reasons with
 /// their JSON paths (`invitations[3].profile.firstName: expected text, found a number`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skips {
     /// Items skipped.
     pub count: u32,
     /// The first [`MAX_SKIP_REASONS`] reasons.
     pub reasons: Vec<String>,
+}
+
+impl ToJson for Skips {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("count", &self.count);
+        o.field("reasons", &self.reasons);
+        o.end();
+    }
 }
 
 impl Skips {

@@ -1,25 +1,20 @@
 //! The snapshot a sync produces, and the counts derived from its lists.
 
 use crate::decode::Skips;
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use crate::json::{whole_ms, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything pending, as of one sync.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     /// When the sync finished, in epoch milliseconds (the received invitations are
     /// this fresh).
-    #[serde(serialize_with = "whole_ms")]
     pub taken_at_ms: f64,
     /// When the sent invitations were fetched (a sync of the received ones only keeps
     /// the sent list of the one before).
-    #[serde(serialize_with = "whole_ms")]
     pub sent_taken_at_ms: f64,
     /// The account that served the lists, if the server said.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Items the API sent that could not be read, per list.
     pub skipped: Skipped,
@@ -31,28 +26,23 @@ pub struct Snapshot {
     pub received: Vec<ReceivedInvitation>,
     /// The exact number of connections (`GET /analytics/connections/count`, newer API
     /// edition), when the server gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_count: Option<u64>,
     /// What the sync cost.
     pub cost: Cost,
 }
 
 /// A snapshot without its lists (and its cost): what the popup shows above the lists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// When the sync finished, in epoch milliseconds.
-    #[serde(serialize_with = "whole_ms")]
     pub taken_at_ms: f64,
     /// The account that served the lists, if the server said.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Items the API sent that could not be read, per list.
     pub skipped: Skipped,
     /// Counts of the snapshot's lists.
     pub counts: Counts,
     /// The exact number of connections, when the server gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_count: Option<u64>,
 }
 
@@ -70,7 +60,7 @@ impl Snapshot {
 }
 
 /// Items of each list that could not be read (and were left out of the counts).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skipped {
     /// Sent invitations.
     pub sent: Skips,
@@ -79,8 +69,7 @@ pub struct Skipped {
 }
 
 /// Counts of a snapshot's lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counts {
     /// Pending sent invitations.
     pub sent: u32,
@@ -90,12 +79,6 @@ pub struct Counts {
     /// (`CONNECTION`, `ORGANIZATION`, `NEWSLETTER`, `EVENT`, `MEMBER_FOLLOW`), plus
     /// `OTHER` for unknown or missing categories when there are any.
     pub received_by_category: BTreeMap<String, u32>,
-}
-
-/// Milliseconds leave as whole numbers: JavaScript reads them the same, and no float
-/// formatting is compiled into the WebAssembly.
-pub(crate) fn whole_ms<S: serde::Serializer>(ms: &f64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(if ms.is_finite() && *ms > 0.0 { ms.round() as u64 } else { 0 })
 }
 
 /// The key under which unknown and missing categories are counted.
@@ -137,8 +120,7 @@ impl Counts {
 }
 
 /// What one sync cost.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cost {
     /// HTTP requests sent, retries included.
     pub requests: u32,
@@ -147,8 +129,75 @@ pub struct Cost {
     /// Retries after failed attempts.
     pub retries: u32,
     /// Wall time from start to finish, waits included.
-    #[serde(serialize_with = "whole_ms")]
     pub duration_ms: f64,
+}
+
+// ---- writing for JavaScript (milliseconds as whole numbers) -------------------------
+
+impl Snapshot {
+    /// The snapshot's members, into an object that may hold others too
+    /// ([`crate::store::Stamped`]).
+    pub(crate) fn write_members(&self, o: &mut JsonObject<'_>) {
+        o.field("takenAtMs", &whole_ms(self.taken_at_ms));
+        o.field("sentTakenAtMs", &whole_ms(self.sent_taken_at_ms));
+        o.opt("accountId", &self.account_id);
+        o.field("skipped", &self.skipped);
+        o.field("counts", &self.counts);
+        o.field("sent", &self.sent);
+        o.field("received", &self.received);
+        o.opt("connectionCount", &self.connection_count);
+        o.field("cost", &self.cost);
+    }
+}
+
+impl ToJson for Snapshot {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        self.write_members(&mut o);
+        o.end();
+    }
+}
+
+impl ToJson for Summary {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("takenAtMs", &whole_ms(self.taken_at_ms));
+        o.opt("accountId", &self.account_id);
+        o.field("skipped", &self.skipped);
+        o.field("counts", &self.counts);
+        o.opt("connectionCount", &self.connection_count);
+        o.end();
+    }
+}
+
+impl ToJson for Skipped {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("sent", &self.sent);
+        o.field("received", &self.received);
+        o.end();
+    }
+}
+
+impl ToJson for Counts {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("sent", &self.sent);
+        o.field("received", &self.received);
+        o.field("receivedByCategory", &self.received_by_category);
+        o.end();
+    }
+}
+
+impl ToJson for Cost {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("requests", &self.requests);
+        o.field("pages", &self.pages);
+        o.field("retries", &self.retries);
+        o.field("durationMs", &whole_ms(self.duration_ms));
+        o.end();
+    }
 }
 
 // ---- reading back what JavaScript stored ----------------------------------------------
@@ -286,7 +335,7 @@ mod tests {
             connection_count: Some(3754),
             cost: Cost { requests: 2, pages: 2, retries: 0, duration_ms: 12.0 },
         };
-        let text = serde_json::to_string(&s).unwrap();
+        let text = s.to_json();
         assert!(text.contains("\"receivedByCategory\""));
         assert!(text.contains("\"takenAtMs\":1700000000000"), "whole milliseconds: {text}");
         let back = Snapshot::from_json(&crate::json::parse(&text).unwrap(), &Path::Root).unwrap();
