@@ -1,7 +1,7 @@
 //! The typed client: endpoints, pacing, retries and list walks over a [`Transport`].
 
 use crate::config::Config;
-use crate::decode::{decode, decode_list, decode_page, Page, RawResponse, Skips};
+use crate::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
 use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
@@ -199,11 +199,16 @@ impl<T: Transport> Client<T> {
         url
     }
 
-    /// Sends one GET, paced, decoded by `decode` and retried while the error is
-    /// transient (a 5xx, a rate limit, or a 2xx saying LinkedIn returned nothing for
-    /// now); returns the decoded value or the final error (unredacted: callers go
-    /// through [`Client::get`]).
-    async fn request<R>(&self, op: OpToken, url: String, decode: impl Fn(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
+    /// Sends one GET, paced, and retried while the error is transient (a 5xx, a rate
+    /// limit, or a 2xx saying LinkedIn returned nothing for now); returns the parsed
+    /// body of the 2xx answer ([`parse_success`]) or the final error (unredacted:
+    /// callers go through [`Client::get`]).
+    ///
+    /// Not generic: every endpoint shares this one retry loop (and its async state
+    /// machine in the WebAssembly) and reads its typed value from the answer afterwards.
+    /// That changes no retry: every error a retry may cure is found by `parse_success`;
+    /// typed reading fails only as [`Error::Decode`], never retried.
+    async fn request(&self, op: OpToken, url: String) -> Result<Answer, Error> {
         let req = HttpRequest { url, api_key: self.config.api_key.clone(), timeout_ms: self.config.timeout_ms };
         let t = &self.transport;
         let mut attempt = 0;
@@ -223,10 +228,11 @@ impl<T: Transport> Client<T> {
                 if (200..300).contains(&resp.status) {
                     self.respect_exhausted_window(&resp);
                 }
-                decode(&resp, t.now_ms())
+                let now_ms = t.now_ms();
+                parse_success(&resp, now_ms).map(|json| Answer { status: resp.status, json, now_ms })
             });
             match result {
-                Ok(value) => return Ok(value),
+                Ok(answer) => return Ok(answer),
                 Err(e) => {
                     let now = t.now_ms();
                     match retry_delay_ms(&self.config.retry, &e, attempt, now, t.random()) {
@@ -277,21 +283,24 @@ impl<T: Transport> Client<T> {
         if let Some(sort) = spec.sort_by {
             query.push(("sortBy", sort.as_str().to_string()));
         }
-        let page = self
-            .get(op, self.url(spec.path, &query), |resp, now| {
-                let mut page: Page<I> = decode_page(resp, now)?;
-                page.items.iter_mut().for_each(|i| i.stamp_age(now));
-                Ok(page)
-            })
-            .await?;
+        let answer = self.get(op, self.url(spec.path, &query)).await?;
+        let mut page: Page<I> = self.read(page_from_json(answer.status, &answer.json))?;
+        page.items.iter_mut().for_each(|i| i.stamp_age(answer.now_ms));
         self.count(|c| c.pages += 1);
         Ok(page)
     }
 
-    /// A paced, retried GET decoded by `decode`. The one exit of every endpoint, so the
-    /// API key is scrubbed from error text here and nowhere else.
-    async fn get<R>(&self, op: OpToken, url: String, decode: impl Fn(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
-        self.request(op, url, decode).await.map_err(|e| e.redact(self.config.api_key.expose()))
+    /// A paced, retried GET: the parsed body of its 2xx answer. With [`Client::read`],
+    /// the one exit of every endpoint, so the API key is scrubbed from error text here
+    /// and nowhere else.
+    async fn get(&self, op: OpToken, url: String) -> Result<Answer, Error> {
+        self.request(op, url).await.map_err(|e| e.redact(self.config.api_key.expose()))
+    }
+
+    /// The typed value an endpoint read from an answer, its error scrubbed of the key
+    /// as [`Client::get`]'s are (the body was scrubbed already; this keeps one rule).
+    fn read<R>(&self, value: Result<R, Error>) -> Result<R, Error> {
+        value.map_err(|e| e.redact(self.config.api_key.expose()))
     }
 
     fn pager<I>(&self, spec: ListSpec) -> Pager<'_, T, I> {
@@ -354,17 +363,15 @@ impl<T: Transport> Client<T> {
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
         let url = format!("{}/accounts", self.config.base_url);
-        self.get(self.transport.begin(), url, |resp, now| {
-            // A bare array as documented, or tolerated: `{"accounts": [...]}`; an
-            // account that cannot be read is left out.
-            let (mut accounts, _skipped): (Vec<Account>, Skips) = decode_list(resp, now, "accounts")?;
-            for a in &mut accounts {
-                a.attention = a.attention();
-                a.usable = a.is_usable();
-            }
-            Ok(accounts)
-        })
-        .await
+        let answer = self.get(self.transport.begin(), url).await?;
+        // A bare array as documented, or tolerated: `{"accounts": [...]}`; an account
+        // that cannot be read is left out.
+        let (mut accounts, _skipped): (Vec<Account>, Skips) = self.read(list_from_json(answer.status, &answer.json, "accounts"))?;
+        for a in &mut accounts {
+            a.attention = a.attention();
+            a.usable = a.is_usable();
+        }
+        Ok(accounts)
     }
 
     /// The exact number of connections (`GET /analytics/connections/count`, newer API
@@ -381,7 +388,8 @@ impl<T: Transport> Client<T> {
             }
         }
         let url = self.url("/analytics/connections/count", &[]);
-        let body: CountBody = self.get(self.transport.begin(), url, decode).await?;
+        let answer = self.get(self.transport.begin(), url).await?;
+        let body: CountBody = self.read(read_json(answer.status, &answer.json))?;
         Ok(body.0)
     }
 
@@ -453,6 +461,14 @@ impl<T: Transport> Client<T> {
             },
         })
     }
+}
+
+/// The parsed body of a 2xx answer, its status, and when it was read.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    json: Json,
+    now_ms: f64,
 }
 
 /// The response with every occurrence of the API key in its body replaced by `***`.

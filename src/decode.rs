@@ -197,17 +197,25 @@ fn unwrap_array(value: &Json) -> &Json {
 /// [`Error::Decode`] for a broken envelope (not JSON, too large, no list). Unreadable
 /// items are not errors: see [`Page::skipped`].
 pub fn decode_page<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<Page<T>, Error> {
-    let value = parse_success(resp, now_ms)?;
+    page_from_json(resp.status, &parse_success(resp, now_ms)?)
+}
+
+/// Reads a list page from the parsed body of a 2xx response ([`parse_success`]);
+/// `status` is the response's, for the errors.
+///
+/// # Errors
+/// [`Error::Decode`] for a broken envelope, as [`decode_page`].
+pub fn page_from_json<T: FromJson>(status: u16, value: &Json) -> Result<Page<T>, Error> {
     let root = Path::Root;
-    let o = Obj::new(unwrap_array(&value), &root).map_err(|e| envelope_error(resp.status, e))?;
+    let o = Obj::new(unwrap_array(value), &root).map_err(|e| envelope_error(status, e))?;
     let key = if o.get("invitations").is_some() || o.get("connections").is_none() { "invitations" } else { "connections" };
     let list_path = Path::Key(&root, key);
     let (items, skipped) = match o.get(key) {
         Some(Json::Arr(list)) => read_items(list, &list_path),
-        Some(other) => return Err(envelope_error(resp.status, ReadError::expected(&list_path, "a list", other))),
+        Some(other) => return Err(envelope_error(status, ReadError::expected(&list_path, "a list", other))),
         None => {
             return Err(Error::Decode {
-                status: resp.status,
+                status,
                 path: String::new(),
                 message: "no `invitations` or `connections` list in the body".into(),
             })
@@ -244,13 +252,21 @@ pub fn decode<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> 
 /// # Errors
 /// As [`decode_page`].
 pub fn decode_list<T: FromJson>(resp: &RawResponse, now_ms: f64, key: &str) -> Result<(Vec<T>, Skips), Error> {
-    let value = parse_success(resp, now_ms)?;
+    list_from_json(resp.status, &parse_success(resp, now_ms)?, key)
+}
+
+/// Reads a bare list of `T`, or that list under `key`, from the parsed body of a 2xx
+/// response ([`parse_success`]), as [`decode_list`].
+///
+/// # Errors
+/// [`Error::Decode`] when the body holds no such list.
+pub fn list_from_json<T: FromJson>(status: u16, value: &Json, key: &str) -> Result<(Vec<T>, Skips), Error> {
     let root = Path::Root;
     let keyed = Path::Key(&root, key);
-    match (&value, value.get(key)) {
+    match (value, value.get(key)) {
         (Json::Arr(list), _) => Ok(read_items(list, &root)),
         (_, Some(Json::Arr(list))) => Ok(read_items(list, &keyed)),
-        (other, _) => Err(envelope_error(resp.status, ReadError::expected(&root, "a list", other))),
+        (other, _) => Err(envelope_error(status, ReadError::expected(&root, "a list", other))),
     }
 }
 
@@ -264,8 +280,14 @@ pub fn read_json<T: FromJson>(status: u16, value: &Json) -> Result<T, Error> {
     T::from_json(value, &Path::Root).map_err(|e| envelope_error(status, e))
 }
 
-/// The JSON of a 2xx response, or the error the response stands for.
-fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
+/// The JSON of a 2xx response, or the error the response stands for: an error status,
+/// a body too large or not JSON, or `success: false`. Every error a retry may cure comes
+/// from here; reading typed values from the JSON afterwards ([`page_from_json`],
+/// [`list_from_json`], [`read_json`]) fails only as [`Error::Decode`].
+///
+/// # Errors
+/// As [`decode_page`].
+pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
     if !(200..300).contains(&resp.status) {
         return Err(error_from_response(resp, now_ms));
     }
