@@ -33,7 +33,6 @@
 use crate::decode::Page;
 use crate::error::{Error, PaginationError};
 use crate::models::Keyed;
-use std::collections::BTreeSet;
 
 /// Empty `endOfList: false` pages in a row after which a walk gives up.
 pub const MAX_EMPTY_PAGES: u32 = 3;
@@ -54,7 +53,9 @@ pub struct Walk {
     items: usize,
     empty_streak: u32,
     unreadable_streak: u32,
-    seen: BTreeSet<String>,
+    /// Keys of the items returned so far, sorted (a binary search: no B-tree or hash
+    /// table compiled into the WebAssembly for this one set).
+    seen: Vec<String>,
     done: bool,
 }
 
@@ -71,7 +72,7 @@ impl Walk {
             items: 0,
             empty_streak: 0,
             unreadable_streak: 0,
-            seen: BTreeSet::new(),
+            seen: Vec::new(),
             done: false,
         }
     }
@@ -139,7 +140,7 @@ impl Walk {
         }
         self.empty_streak = 0;
         let readable = !page.items.is_empty();
-        let fresh: Vec<T> = page.items.into_iter().filter(|i| self.seen.insert(i.key())).collect();
+        let fresh: Vec<T> = page.items.into_iter().filter(|i| insert_sorted(&mut self.seen, i.key())).collect();
         let end = page.end_of_list == Some(true);
         if readable {
             self.unreadable_streak = 0;
@@ -185,6 +186,17 @@ impl Walk {
             return self.fail(PaginationError::PageCap { max_pages });
         }
         Ok(())
+    }
+}
+
+/// Inserts `key` into the sorted `set`; `false` when it was there already.
+fn insert_sorted(set: &mut Vec<String>, key: String) -> bool {
+    match set.binary_search(&key) {
+        Ok(_) => false,
+        Err(at) => {
+            set.insert(at, key);
+            true
+        }
     }
 }
 

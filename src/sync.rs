@@ -3,7 +3,7 @@
 use crate::decode::Skips;
 use crate::json::{whole_ms, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Everything pending, as of one sync.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,12 +110,11 @@ impl Counts {
         if categories.is_empty() {
             return self.received;
         }
-        let mut seen = BTreeSet::new();
-        categories
+        // Each count is taken once, however often its category is listed.
+        self.received_by_category
             .iter()
-            .filter(|c| seen.insert(c.as_str()))
-            .filter_map(|c| self.received_by_category.get(c))
-            .fold(0, |sum: u32, n| sum.saturating_add(*n))
+            .filter(|(key, _)| categories.iter().any(|c| c == *key))
+            .fold(0, |sum: u32, (_, n)| sum.saturating_add(*n))
     }
 }
 
