@@ -207,7 +207,7 @@ impl JsClient {
             None | Some("") | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
             Some("firstName") => Ok(SortBy::FirstName),
             Some("lastName") => Ok(SortBy::LastName),
-            Some(other) => Err(Error::InvalidInput(format!("unknown sortBy '{other}'"))),
+            Some(other) => Err(Error::InvalidInput(["unknown sortBy '", other, "'"].concat())),
         };
         let cursors = self.connections.clone();
         self.run(move |c| async move {
@@ -250,7 +250,7 @@ impl JsClient {
 
 /// A value from JavaScript as parsed JSON (`undefined` reads as `null`).
 fn js_json(what: &str, v: &JsValue) -> Result<Json, JsValue> {
-    let invalid = |m: String| error_js(&Error::InvalidInput(format!("{what}: {m}")));
+    let invalid = |m: String| error_js(&Error::InvalidInput([what, ": ", &m].concat()));
     if v.is_undefined() {
         return Ok(Json::Null);
     }
@@ -258,7 +258,7 @@ fn js_json(what: &str, v: &JsValue) -> Result<Json, JsValue> {
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| invalid("not JSON data".into()))?;
-    crate::json::parse(&text).map_err(|e| invalid(e.to_string()))
+    crate::json::parse(&text).map_err(|e| invalid(e.describe()))
 }
 
 /// A value from JavaScript, read with the one reader API bodies use
@@ -267,11 +267,11 @@ fn from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<T, JsValue> {
     let json = js_json(what, v)?;
     crate::decode::read_json(0, &json).map_err(|e| {
         let message = match e {
-            Error::Decode { path, message, .. } if !path.is_empty() => format!("{path}: {message}"),
+            Error::Decode { path, message, .. } if !path.is_empty() => [path.as_str(), ": ", &message].concat(),
             Error::Decode { message, .. } => message,
-            other => other.to_string(),
+            other => other.message(),
         };
-        error_js(&Error::InvalidInput(format!("{what}: {message}")))
+        error_js(&Error::InvalidInput([what, ": ", &message].concat()))
     })
 }
 
@@ -281,7 +281,7 @@ fn items_from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<Vec<T>, JsValue
     match js_json(what, v)? {
         Json::Arr(list) => Ok(crate::decode::read_items(&list, &crate::json::Path::Root).0),
         Json::Null => Ok(Vec::new()),
-        other => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list, found {}", other.kind())))),
+        other => Err(error_js(&Error::InvalidInput([what, ": expected a list, found ", other.kind()].concat()))),
     }
 }
 
@@ -297,7 +297,7 @@ export interface LoadedSnapshot { summary: SnapshotSummary | null; firstScreen?:
 "#;
 
 fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
-    crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(format!("unknown list '{name}'"))))
+    crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(["unknown list '", name, "'"].concat())))
 }
 
 fn rows_from_js(list: crate::view::ListName, items: &JsValue) -> Result<Vec<crate::view::Row>, JsValue> {

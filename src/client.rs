@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
-use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
+use crate::json::{decimal, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
@@ -186,7 +186,7 @@ impl<T: Transport> Client<T> {
     }
 
     fn url(&self, path: &str, query: &[(&str, String)]) -> String {
-        let mut url = format!("{}{}", self.config.base_url, path);
+        let mut url = [self.config.base_url.as_str(), path].concat();
         let account = self.config.account_id.as_deref().map(|a| ("accountId", a));
         let mut sep = '?';
         for (k, v) in account.into_iter().chain(query.iter().map(|(k, v)| (*k, v.as_str()))) {
@@ -276,9 +276,9 @@ impl<T: Transport> Client<T> {
     }
 
     async fn fetch_page<I: FromJson + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
-        let mut query = vec![("startIndex", start.to_string())];
+        let mut query = vec![("startIndex", decimal(u64::from(start)))];
         if let Some(limit) = spec.limit {
-            query.push(("limit", limit.to_string()));
+            query.push(("limit", decimal(u64::from(limit))));
         }
         if let Some(sort) = spec.sort_by {
             query.push(("sortBy", sort.as_str().to_string()));
@@ -362,7 +362,7 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
-        let url = format!("{}/accounts", self.config.base_url);
+        let url = [self.config.base_url.as_str(), "/accounts"].concat();
         let answer = self.get(self.transport.begin(), url).await?;
         // A bare array as documented, or tolerated: `{"accounts": [...]}`; an account
         // that cannot be read is left out.
@@ -486,7 +486,10 @@ fn encode_component(s: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            for d in [b >> 4, b & 0xF] {
+                out.push(char::from(b"0123456789ABCDEF".get(usize::from(d)).copied().unwrap_or(b'0')));
+            }
         }
     }
     out

@@ -191,7 +191,7 @@ impl TryFrom<ConfigInput> for Config {
 /// [`Error::InvalidInput`] saying what is wrong.
 pub fn validate_base_url(url: &str) -> Result<String, Error> {
     let url = url.trim().trim_end_matches('/');
-    let bad = |why: &str| Err(Error::InvalidInput(format!("API base URL {why}")));
+    let bad = |why: &str| Err(Error::InvalidInput(["API base URL ", why].concat()));
     let (scheme, rest) = match url.split_once("://") {
         Some(x) => x,
         None => return bad("must start with https://"),
@@ -262,12 +262,12 @@ pub fn key_destination(base_url: &str, known: &[String]) -> Result<KeyDestinatio
     let host_port = host_port.to_ascii_lowercase();
     let default_port = if scheme == "https" { ":443" } else { ":80" };
     let host = host_port.strip_suffix(default_port).unwrap_or(&host_port).to_string();
-    let origin = format!("{scheme}://{host}");
-    let official = format!("{origin}{path}") == DEFAULT_BASE_URL;
+    let origin = [scheme.as_str(), "://", &host].concat();
+    let official = [origin.as_str(), path].concat() == DEFAULT_BASE_URL;
     let permission = known
         .iter()
         .any(|k| k.trim_end_matches('/').eq_ignore_ascii_case(&origin))
-        .then(|| format!("{origin}/*"));
+        .then(|| [origin.as_str(), "/*"].concat());
     Ok(KeyDestination { base_url, origin, host, official, permission })
 }
 

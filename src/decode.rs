@@ -12,7 +12,7 @@
 //! — is an [`Error::Decode`] for the whole page.
 
 use crate::error::Error;
-use crate::json::{parse, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
+use crate::json::{decimal, parse, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
 
 /// The largest response body the client reads (5 MB): a page of 25 invitations is a
@@ -100,7 +100,7 @@ impl Skips {
     pub fn add(&mut self, reason: &ReadError) {
         self.count = self.count.saturating_add(1);
         if self.reasons.len() < MAX_SKIP_REASONS {
-            self.reasons.push(reason.to_string());
+            self.reasons.push(reason.describe());
         }
     }
 
@@ -295,16 +295,23 @@ pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
         return Err(Error::Decode {
             status: resp.status,
             path: String::new(),
-            message: format!("the body is larger than {} MB ({} bytes)", MAX_BODY_BYTES / (1024 * 1024), resp.body.len()),
+            message: [
+                "the body is larger than ",
+                &decimal((MAX_BODY_BYTES / (1024 * 1024)) as u64),
+                " MB (",
+                &decimal(resp.body.len() as u64),
+                " bytes)",
+            ]
+            .concat(),
         });
     }
     let value = parse(&resp.body).map_err(|e| Error::Decode {
         status: resp.status,
         path: String::new(),
         message: if resp.body.trim_start().starts_with('<') || e.offset == 0 || resp.body.trim().is_empty() {
-            format!("the body is not JSON ({})", excerpt(&resp.body))
+            ["the body is not JSON (", &excerpt(&resp.body), ")"].concat()
         } else {
-            format!("malformed JSON: {e}")
+            ["malformed JSON: ", &e.describe()].concat()
         },
     })?;
     if value.get("success") == Some(&Json::Bool(false)) {
@@ -370,7 +377,7 @@ fn zod_issue(issue: &Json) -> Option<String> {
         Some(Json::Arr(p)) => p.iter().map(|s| s.as_str().map_or_else(|| s.to_text(), str::to_string)).collect(),
         _ => Vec::new(),
     };
-    Some(if path.is_empty() { message.to_string() } else { format!("{}: {message}", path.join(".")) })
+    Some(if path.is_empty() { message.to_string() } else { [path.join(".").as_str(), ": ", message].concat() })
 }
 
 fn clip(s: &str) -> String {
@@ -389,7 +396,7 @@ fn excerpt(body: &str) -> String {
     }
     let short: String = text.chars().take(60).collect();
     if short.len() < text.len() {
-        format!("{short}…")
+        short + "…"
     } else {
         short
     }

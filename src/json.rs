@@ -47,9 +47,16 @@ pub struct ParseError {
     pub expected: &'static str,
 }
 
+impl ParseError {
+    /// `expected … at byte …`: what `Display` writes (built without `format!`).
+    pub fn describe(&self) -> String {
+        ["expected ", self.expected, " at byte ", &decimal(self.offset as u64)].concat()
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "expected {} at byte {}", self.expected, self.offset)
+        f.write_str(&self.describe())
     }
 }
 
@@ -471,6 +478,14 @@ pub fn whole_ms(ms: f64) -> u64 {
     }
 }
 
+/// `n` in decimal. Text is built with `push_str` and this, never `format!`: the
+/// WebAssembly then compiles in none of `core::fmt`'s argument and integer formatting.
+pub fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    write_u64(&mut out, n);
+    out
+}
+
 fn write_u64(out: &mut String, n: u64) {
     if n >= 10 {
         write_u64(out, n / 10);
@@ -616,7 +631,7 @@ impl Path<'_> {
                 s.push_str(key);
                 s
             }
-            Path::Index(parent, i) => format!("{}[{i}]", parent.render()),
+            Path::Index(parent, i) => [parent.render().as_str(), "[", &decimal(*i as u64), "]"].concat(),
         }
     }
 }
@@ -633,17 +648,24 @@ pub struct ReadError {
 impl ReadError {
     /// A value at `path` of the wrong kind.
     pub fn expected(path: &Path<'_>, what: &str, found: &Json) -> ReadError {
-        ReadError { path: path.render(), message: format!("expected {what}, found {}", found.kind()) }
+        ReadError { path: path.render(), message: ["expected ", what, ", found ", found.kind()].concat() }
+    }
+}
+
+impl ReadError {
+    /// `path: message` (the message alone at the root): what `Display` writes.
+    pub fn describe(&self) -> String {
+        if self.path.is_empty() {
+            self.message.clone()
+        } else {
+            [self.path.as_str(), ": ", &self.message].concat()
+        }
     }
 }
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        f.write_str(&self.describe())
     }
 }
 
@@ -730,7 +752,7 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(Json::Str(s)) => Ok((!s.trim().is_empty()).then(|| s.clone())),
             Some(n @ Json::Num(_)) => match n.as_u64() {
-                Some(v) => Ok(Some(v.to_string())),
+                Some(v) => Ok(Some(decimal(v))),
                 None => Err(self.fail(key, "an id (text or a whole number)", n)),
             },
             Some(other) => Err(self.fail(key, "an id (text or a whole number)", other)),

@@ -31,7 +31,7 @@ pub struct Profile {
 
 fn full_name(first: &Option<String>, last: &Option<String>) -> String {
     match (first.as_deref(), last.as_deref()) {
-        (Some(f), Some(l)) => format!("{} {}", f.trim(), l.trim()),
+        (Some(f), Some(l)) => [f.trim(), " ", l.trim()].concat(),
         (Some(n), None) | (None, Some(n)) => n.trim().to_string(),
         (None, None) => String::new(),
     }
@@ -480,7 +480,7 @@ impl Keyed for Connection {
             return u.to_ascii_lowercase();
         }
         let part = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
-        format!("~{}|{}|{}", self.full_name(), part(&self.headline), part(&self.connected_date))
+        ["~", &self.full_name(), "|", &part(&self.headline), "|", &part(&self.connected_date)].concat()
     }
 }
 
@@ -516,7 +516,7 @@ pub fn linkedin_profile_url(url: &str) -> Option<String> {
     let ok = rest
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~/%?=&+".contains(&b));
-    (ok && !rest.starts_with('/')).then(|| format!("https://www.linkedin.com/{}", rest.trim_end_matches('/')))
+    (ok && !rest.starts_with('/')).then(|| ["https://www.linkedin.com/", rest.trim_end_matches('/')].concat())
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ pub fn account_tag(api_key: &str, base_url: &str, account_id: Option<&str>) -> S
     let account = account_id.map(str::trim).unwrap_or("");
     // NUL separators: no part can contain one (keys are printable ASCII, URLs are checked).
     let h = fnv1a64(&[b"pending-account-v1", b"\0", api_key.trim().as_bytes(), b"\0", base.as_bytes(), b"\0", account.as_bytes()]);
-    format!("{h:016x}")
+    (0..16).rev().map(|i| char::from_digit(((h >> (i * 4)) & 0xF) as u32, 16).unwrap_or('0')).collect()
 }
 
 /// A snapshot as stored: the [`Snapshot`] with its schema and account tag.

@@ -678,7 +678,7 @@ pub fn badge_text(counts: &Counts, categories: &[String]) -> String {
     match counts.received_in(categories) {
         0 => String::new(),
         n if n > 99 => "99+".into(),
-        n => n.to_string(),
+        n => crate::json::decimal(u64::from(n)),
     }
 }
 
