@@ -441,8 +441,11 @@ impl JsViews {
 #[wasm_bindgen(js_name = badgeText)]
 pub fn badge_text(
     #[wasm_bindgen(unchecked_param_type = "Counts")] counts: JsValue,
-    categories: Vec<String>,
+    // Read as JSON like every other value (wasm-bindgen's own `Vec<String>` conversion
+    // would compile a second path for it).
+    #[wasm_bindgen(unchecked_param_type = "string[]")] categories: JsValue,
 ) -> Result<String, JsValue> {
+    let categories: Vec<String> = from_js("categories", &categories)?;
     Ok(crate::view::badge_text(&from_js("counts", &counts)?, &categories))
 }
 
@@ -532,7 +535,11 @@ pub fn account_tag(settings: JsValue) -> String {
 /// host permission to request (`knownOrigins`: the manifest's). Throws an `ApiError` of
 /// kind `invalid_input` for an unusable URL.
 #[wasm_bindgen(js_name = keyDestination, unchecked_return_type = "KeyDestination")]
-pub fn key_destination(base_url: &str, known_origins: Vec<String>) -> Result<JsValue, JsValue> {
+pub fn key_destination(
+    base_url: &str,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] known_origins: JsValue,
+) -> Result<JsValue, JsValue> {
+    let known_origins: Vec<String> = from_js("knownOrigins", &known_origins)?;
     crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
 }
 

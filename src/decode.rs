@@ -363,7 +363,7 @@ fn body_message(v: &Json) -> (Option<String>, Option<String>, Option<String>) {
             if issues.is_empty() {
                 error.get("message").and_then(Json::as_str).map(clip)
             } else {
-                Some(clip(&issues.join("; ")))
+                Some(clip(&join(&issues, "; ")))
             }
         }
         _ => None,
@@ -377,7 +377,20 @@ fn zod_issue(issue: &Json) -> Option<String> {
         Some(Json::Arr(p)) => p.iter().map(|s| s.as_str().map_or_else(|| s.to_text(), str::to_string)).collect(),
         _ => Vec::new(),
     };
-    Some(if path.is_empty() { message.to_string() } else { [path.join(".").as_str(), ": ", message].concat() })
+    Some(if path.is_empty() { message.to_string() } else { [join(&path, ".").as_str(), ": ", message].concat() })
+}
+
+/// `parts` joined by `sep` (`[String]::join` would compile a second copy of the
+/// joining code beside the one `[&str]::concat` uses).
+fn join(parts: &[String], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 fn clip(s: &str) -> String {
