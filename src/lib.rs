@@ -69,7 +69,7 @@ pub use config::{ApiKey, Config, ConfigInput, DEFAULT_BASE_URL};
 pub use decode::{Page, Skips};
 pub use error::{Error, ErrorReport, PaginationError};
 pub use models::{linkedin_profile_url, Account, Category, Connection, Profile, ReceivedInvitation, SentInvitation};
-pub use sync::{Cost, Counts, Snapshot};
+pub use sync::{CategoryCounts, Cost, Counts, Snapshot};
 pub use transport::{HttpRequest, Transport};
 #[cfg(target_arch = "wasm32")]
 pub use transport::fetch::FetchTransport;

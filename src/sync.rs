@@ -3,7 +3,6 @@
 use crate::decode::Skips;
 use crate::json::{whole_ms, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
-use std::collections::BTreeMap;
 
 /// Everything pending, as of one sync.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +77,98 @@ pub struct Counts {
     /// Pending received invitations per category: the five documented ones always
     /// (`CONNECTION`, `ORGANIZATION`, `NEWSLETTER`, `EVENT`, `MEMBER_FOLLOW`), plus
     /// `OTHER` for unknown or missing categories when there are any.
-    pub received_by_category: BTreeMap<String, u32>,
+    pub received_by_category: CategoryCounts,
+}
+
+/// Counts per category key, in key order: a sorted list with the few map methods the
+/// crate needs. (A `BTreeMap<String, u32>` would compile a B-tree into the WebAssembly
+/// for the six keys it ever holds.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryCounts(Vec<(String, u32)>);
+
+impl CategoryCounts {
+    /// No counts.
+    pub fn new() -> Self {
+        CategoryCounts(Vec::new())
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// The count of `key`.
+    pub fn get(&self, key: &str) -> Option<&u32> {
+        self.find(key).ok().and_then(|i| self.0.get(i)).map(|(_, n)| n)
+    }
+
+    /// Whether `key` has a count.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Sets the count of `key`; returns the one it replaces.
+    pub fn insert(&mut self, key: String, n: u32) -> Option<u32> {
+        match self.find(&key) {
+            Ok(i) => self.0.get_mut(i).map(|(_, old)| std::mem::replace(old, n)),
+            Err(i) => {
+                self.0.insert(i, (key, n));
+                None
+            }
+        }
+    }
+
+    /// Adds one to the count of `key` (saturating), starting from 0.
+    pub fn increment(&mut self, key: &str) {
+        match self.find(key) {
+            Ok(i) => {
+                if let Some((_, n)) = self.0.get_mut(i) {
+                    *n = n.saturating_add(1);
+                }
+            }
+            Err(i) => self.0.insert(i, (key.to_string(), 1)),
+        }
+    }
+
+    /// The keys and counts, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &u32)> {
+        self.0.iter().map(|(k, n)| (k, n))
+    }
+
+    /// The counts, in key order.
+    pub fn values(&self) -> impl Iterator<Item = &u32> {
+        self.0.iter().map(|(_, n)| n)
+    }
+
+    /// How many keys have a count.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no key has a count.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, u32)> for CategoryCounts {
+    /// Later counts of a key replace earlier ones, as [`CategoryCounts::insert`] does.
+    fn from_iter<I: IntoIterator<Item = (String, u32)>>(iter: I) -> Self {
+        let mut counts = CategoryCounts::new();
+        for (k, n) in iter {
+            counts.insert(k, n);
+        }
+        counts
+    }
+}
+
+impl ToJson for CategoryCounts {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        for (k, n) in &self.0 {
+            o.field(k, n);
+        }
+        o.end();
+    }
 }
 
 /// The key under which unknown and missing categories are counted.
@@ -87,8 +177,7 @@ pub const OTHER_CATEGORY: &str = "OTHER";
 impl Counts {
     /// Counts the two lists.
     pub fn of(sent: &[SentInvitation], received: &[ReceivedInvitation]) -> Counts {
-        // Inserted one by one: collecting into a map would compile in a sort.
-        let mut by = BTreeMap::new();
+        let mut by = CategoryCounts::new();
         for c in Category::KNOWN {
             by.insert(c.as_str().to_string(), 0);
         }
@@ -97,7 +186,7 @@ impl Counts {
                 Category::Other(_) | Category::Missing => OTHER_CATEGORY,
                 c => c.as_str(),
             };
-            *by.entry(key.to_string()).or_default() += 1;
+            by.increment(key);
         }
         Counts { sent: sent.len() as u32, received: received.len() as u32, received_by_category: by }
     }
@@ -212,7 +301,7 @@ fn small(o: &Obj<'_>, key: &str) -> u32 {
 impl FromJson for Counts {
     fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
         let o = Obj::new(value, path)?;
-        let mut by = BTreeMap::new();
+        let mut by = CategoryCounts::new();
         if let Some(Json::Obj(members)) = o.get("receivedByCategory") {
             for (k, v) in members {
                 if let Some(n) = v.as_u64().and_then(|n| u32::try_from(n).ok()) {
@@ -339,5 +428,17 @@ mod tests {
         assert!(text.contains("\"takenAtMs\":1700000000000"), "whole milliseconds: {text}");
         let back = Snapshot::from_json(&crate::json::parse(&text).unwrap(), &Path::Root).unwrap();
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn category_counts_keep_key_order_like_a_map() {
+        let mut c: CategoryCounts = [("OTHER".to_string(), 2), ("EVENT".to_string(), 1), ("OTHER".to_string(), 5)].into_iter().collect();
+        assert_eq!(c.get("OTHER"), Some(&5), "a later count replaces an earlier one");
+        c.increment("CONNECTION");
+        c.increment("EVENT");
+        assert_eq!(c.insert("EVENT".into(), 7), Some(2));
+        assert_eq!(c.iter().map(|(k, n)| (k.as_str(), *n)).collect::<Vec<_>>(), [("CONNECTION", 1), ("EVENT", 7), ("OTHER", 5)]);
+        assert_eq!((c.len(), c.contains_key("NEWSLETTER"), c.values().sum::<u32>()), (3, false, 13));
+        assert_eq!(c.to_json(), r#"{"CONNECTION":1,"EVENT":7,"OTHER":5}"#);
     }
 }
