@@ -356,7 +356,7 @@ impl JsViews {
         let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
         let raw = raw_json(&raw);
         let first = crate::store::read_first_screen(&raw, &tag);
-        let summary = self.inner.show_first_screen(first, raw != Json::Null);
+        let summary = self.inner.show_first_screen(first, !matches!(raw, Json::Null));
         summary.map_or(JsValue::NULL, |s| to_js(&s))
     }
 

@@ -314,7 +314,7 @@ pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
             ["malformed JSON: ", &e.describe()].concat()
         },
     })?;
-    if value.get("success") == Some(&Json::Bool(false)) {
+    if matches!(value.get("success"), Some(Json::Bool(false))) {
         let (message, code, _) = body_message(&value);
         return Err(Error::Api {
             status: resp.status,

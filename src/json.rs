@@ -711,7 +711,7 @@ impl<'a> Obj<'a> {
 
     /// The member `key`, `None` when missing or `null`.
     pub fn get(&self, key: &str) -> Option<&'a Json> {
-        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| **v != Json::Null)
+        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Json::Null))
     }
 
     fn fail(&self, key: &str, what: &str, found: &Json) -> ReadError {
