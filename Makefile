@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # The toolchain with a wasm32 standard library (written by scripts/setup.sh).
 WASM_ENV = source target/toolchain.env && export PATH="$$TOOLBIN:$$PATH" &&
 WASM_OPT = node_modules/.bin/wasm-opt
-WASM_OPT_FLAGS = -Oz --converge --strip-producers --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+WASM_OPT_FLAGS = --merge-similar-functions -Oz --converge --strip-producers --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
