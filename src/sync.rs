@@ -150,6 +150,16 @@ impl CategoryCounts {
     }
 }
 
+impl<'a> IntoIterator for &'a CategoryCounts {
+    type Item = (&'a String, &'a u32);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, u32)>, fn(&'a (String, u32)) -> (&'a String, &'a u32)>;
+
+    /// The keys and counts, in key order (`for (key, n) in &counts`, as with a map).
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, n)| (k, n))
+    }
+}
+
 impl FromIterator<(String, u32)> for CategoryCounts {
     /// Later counts of a key replace earlier ones, as [`CategoryCounts::insert`] does.
     fn from_iter<I: IntoIterator<Item = (String, u32)>>(iter: I) -> Self {
@@ -440,5 +450,6 @@ mod tests {
         assert_eq!(c.iter().map(|(k, n)| (k.as_str(), *n)).collect::<Vec<_>>(), [("CONNECTION", 1), ("EVENT", 7), ("OTHER", 5)]);
         assert_eq!((c.len(), c.contains_key("NEWSLETTER"), c.values().sum::<u32>()), (3, false, 13));
         assert_eq!(c.to_json(), r#"{"CONNECTION":1,"EVENT":7,"OTHER":5}"#);
+        assert_eq!((&c).into_iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["CONNECTION", "EVENT", "OTHER"]);
     }
 }
