@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # The toolchain with a wasm32 standard library (written by scripts/setup.sh).
 WASM_ENV = source target/toolchain.env && export PATH="$$TOOLBIN:$$PATH" &&
 WASM_OPT = node_modules/.bin/wasm-opt
-WASM_OPT_FLAGS = -Oz --converge --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+WASM_OPT_FLAGS = --merge-similar-functions -Oz --converge --strip-producers --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
@@ -25,9 +25,16 @@ help:
 setup:
 	@scripts/setup.sh
 
-# Release build of the JS/WASM package (pkg/), optimized with wasm-opt.
+# Release build of the JS/WASM package (pkg/), optimized with wasm-opt. The standard
+# library is rebuilt from the toolchain's sources (rust-src, installed by setup) with this
+# crate's size profile, and a panic aborts at once, without formatting a message nobody
+# reads (wasm32 has no stderr) or keeping the source locations it would name. These need
+# unstable flags: RUSTC_BOOTSTRAP=1 allows them on
+# the stable toolchain, for this build only (README "Size", "Toolchain").
+WASM_STD = RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+WASM_STD_ARGS = -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 wasm: setup
-	@$(WASM_ENV) wasm-pack build . --release --target web --mode no-install --no-pack --out-dir pkg
+	@$(WASM_ENV) $(WASM_STD) wasm-pack build . --release --target web --mode no-install --no-pack --out-dir pkg -- $(WASM_STD_ARGS)
 	@$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG) -o $(PKG).opt && mv $(PKG).opt $(PKG)
 
 # dist/chrome, dist/firefox and their zips.

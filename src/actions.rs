@@ -21,12 +21,11 @@ use crate::error::Error;
 use crate::json::{parse, FromJson, Json, Obj, Path, ReadError};
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
 use crate::time::parse_iso8601_ms;
-use serde::Serialize;
+use crate::json::{JsonObject, ToJson};
 use std::fmt;
 
 /// What a write does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionKind {
     /// Withdraw a sent invitation.
     Withdraw,
@@ -68,8 +67,7 @@ impl fmt::Display for ActionKind {
 }
 
 /// The two daily caps: withdrawals, and responses (accept and ignore together).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CapKind {
     /// `POST /invitations/withdraw`.
     Withdrawals,
@@ -89,26 +87,21 @@ impl CapKind {
 
 /// The body of `POST /invitations/withdraw`:
 /// `{profileId: <publicIdentifier>, invitationId, memberId?, accountId?}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WithdrawRequest {
     /// The invitee's vanity slug (`johndoe`), sent as `profileId`: the one field the
     /// API requires.
-    #[serde(rename = "profileId")]
     pub public_identifier: String,
     /// The invitation id (saves the server a lookup, and names the invitation).
-    #[serde(rename = "invitationId")]
     pub invitation_id: String,
     /// The invitee's `ACoAA…` member id, when the list gave one.
-    #[serde(rename = "memberId", skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The account to act for; the client's configured account when `None`.
-    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
 /// `ACCEPT` or `IGNORE` (the newer documentation's upper-case values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RespondAction {
     /// Accept the invitation.
     Accept,
@@ -129,31 +122,24 @@ impl RespondAction {
 /// The body of `POST /invitations/received/respond`: `{action, invitationId,
 /// validationToken, linkedInInvitationType, firstName, lastName, profileId?: <memberId>,
 /// accountId?}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RespondRequest {
     /// Accept or ignore.
     pub action: RespondAction,
     /// The invitation id.
-    #[serde(rename = "invitationId")]
     pub invitation_id: String,
     /// The invitation's `validationToken`.
-    #[serde(rename = "validationToken")]
     pub validation_token: String,
     /// LinkedIn's raw type, sent back unchanged.
-    #[serde(rename = "linkedInInvitationType")]
     pub linkedin_invitation_type: String,
     /// The inviter's first name.
-    #[serde(rename = "firstName")]
     pub first_name: String,
     /// The inviter's last name.
-    #[serde(rename = "lastName")]
     pub last_name: String,
     /// The inviter's `ACoAA…` member id, sent as `profileId`; required for connection
     /// invitations, absent on organization and newsletter ones.
-    #[serde(rename = "profileId", skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The account to act for; the client's configured account when `None`.
-    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
@@ -166,9 +152,16 @@ pub struct MissingField {
     pub field: &'static str,
 }
 
+impl MissingField {
+    /// "cannot withdraw: the invitation has no publicIdentifier".
+    pub fn message(&self) -> String {
+        ["cannot ", self.action.as_str(), ": the invitation has no ", self.field].concat()
+    }
+}
+
 impl fmt::Display for MissingField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot {}: the invitation has no {}", self.action, self.field)
+        f.write_str(&self.message())
     }
 }
 
@@ -176,7 +169,7 @@ impl std::error::Error for MissingField {}
 
 impl From<MissingField> for Error {
     fn from(m: MissingField) -> Error {
-        Error::InvalidInput(m.to_string())
+        Error::InvalidInput(m.message())
     }
 }
 
@@ -271,22 +264,18 @@ impl ActionRequest {
     /// The JSON body, with `accountId` from the request, else `default_account`.
     pub fn body(&self, default_account: Option<&str>) -> String {
         let fill = |a: &Option<String>| a.clone().or_else(|| account(default_account));
-        let text = match self {
-            ActionRequest::Withdraw(r) => {
-                serde_json::to_string(&WithdrawRequest { account_id: fill(&r.account_id), ..r.clone() })
-            }
-            ActionRequest::Respond(r) => serde_json::to_string(&RespondRequest { account_id: fill(&r.account_id), ..r.clone() }),
-        };
-        // Plain strings and an enum: serializing cannot fail.
-        text.unwrap_or_default()
+        match self {
+            ActionRequest::Withdraw(r) => WithdrawRequest { account_id: fill(&r.account_id), ..r.clone() }.to_json(),
+            ActionRequest::Respond(r) => RespondRequest { account_id: fill(&r.account_id), ..r.clone() }.to_json(),
+        }
     }
 }
 
-impl Serialize for ActionRequest {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl ToJson for ActionRequest {
+    fn write_json(&self, out: &mut String) {
         match self {
-            ActionRequest::Withdraw(r) => r.serialize(s),
-            ActionRequest::Respond(r) => r.serialize(s),
+            ActionRequest::Withdraw(r) => r.write_json(out),
+            ActionRequest::Respond(r) => r.write_json(out),
         }
     }
 }
@@ -419,38 +408,32 @@ impl WriteOutcome {
 }
 
 /// [`WriteOutcome::report`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeReport {
     /// [`WriteOutcome::kind`].
     pub outcome: &'static str,
     /// The API's message (done, already gone) or the reason (unknown).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The error of a failed write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<FailureReport>,
 }
 
 /// An [`Error`] as it crosses to JavaScript and back: the error's kind, status, retry
 /// time, its `Display` text (`text`, for people) and the server's own message
 /// (`message`, without the `HTTP 400:` prefix, so reading it back does not double it).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailureReport {
     /// [`Error::kind`].
     pub kind: &'static str,
     /// [`Error::status`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// The inner message.
     pub message: String,
     /// The error's `Display` text.
     pub text: String,
     /// The API's machine-readable `code`, when it gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// [`Error::retry_at_ms`], whole epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
 }
 
@@ -459,13 +442,13 @@ impl FailureReport {
         let message = match e {
             Error::InvalidInput(m) | Error::Network(m) => m.clone(),
             Error::Api { message, .. } | Error::RateLimited { message, .. } | Error::Decode { message, .. } => message.clone(),
-            other => other.to_string(),
+            other => other.message(),
         };
         FailureReport {
             kind: e.kind(),
             status: e.status(),
             message,
-            text: e.to_string(),
+            text: e.message(),
             code: match e {
                 Error::Api { code, .. } => code.clone(),
                 _ => None,
@@ -561,9 +544,9 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
         Err(e @ (Error::Timeout { .. } | Error::Network(_) | Error::Cancelled)) => {
             let what = match e {
                 Error::Cancelled => "stopped while the request was in flight".to_string(),
-                other => other.to_string(),
+                other => other.message(),
             };
-            return WriteOutcome::Unknown { reason: format!("{what}; {UNKNOWN_ADVICE}") };
+            return WriteOutcome::Unknown { reason: [what.as_str(), "; ", UNKNOWN_ADVICE].concat() };
         }
         Err(e) => return WriteOutcome::Failed(e),
     };
@@ -584,7 +567,8 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
             return WriteOutcome::Done { message: None };
         }
         return WriteOutcome::Unknown {
-            reason: format!("HTTP {} with an answer that could not be read; {UNKNOWN_ADVICE}", resp.status),
+            reason: ["HTTP ", &crate::json::decimal(u64::from(resp.status)), " with an answer that could not be read; ", UNKNOWN_ADVICE]
+                .concat(),
         };
     };
     if reply.success == Some(false) {
@@ -615,42 +599,32 @@ fn clip(s: &str) -> String {
 }
 
 /// One entry of `GET /account/{accountId}/quota` (newer API edition).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuotaEntry {
     /// The feature counted (an open set, as the API spells it).
     pub feature: String,
     /// `daily` or `weekly` (as sent).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<String>,
     /// Used in the window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub used: Option<u64>,
     /// The service's limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// LinkedIn's own limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linkedin_limit: Option<u64>,
     /// Left in the window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
     /// Whether the limit is reached.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_reached: Option<bool>,
     /// When the window resets, epoch milliseconds (`resetAt`, e.g.
     /// `2026-08-28 00:00:00+00:00`), when readable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_at_ms: Option<u64>,
 }
 
 /// The answer of `GET /account/{accountId}/quota`: entries that cannot be read are
 /// left out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Quota {
     /// The account, when the server said.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// One entry per feature.
     pub quotas: Vec<QuotaEntry>,
@@ -704,6 +678,113 @@ impl FromJson for Quota {
             _ => Vec::new(),
         };
         Ok(Quota { account_id: o.id("accountId").ok().flatten(), quotas })
+    }
+}
+
+
+// ---- JSON for JavaScript and storage (json::ToJson) ----
+
+impl ToJson for ActionKind {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::Accept => "accept",
+            ActionKind::Ignore => "ignore",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for CapKind {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            CapKind::Withdrawals => "withdrawals",
+            CapKind::Responses => "responses",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for WithdrawRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("profileId", &self.public_identifier);
+        o.field("invitationId", &self.invitation_id);
+        o.opt("memberId", &self.member_id);
+        o.opt("accountId", &self.account_id);
+        o.end();
+    }
+}
+
+impl ToJson for RespondAction {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            RespondAction::Accept => "ACCEPT",
+            RespondAction::Ignore => "IGNORE",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for RespondRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("action", &self.action);
+        o.field("invitationId", &self.invitation_id);
+        o.field("validationToken", &self.validation_token);
+        o.field("linkedInInvitationType", &self.linkedin_invitation_type);
+        o.field("firstName", &self.first_name);
+        o.field("lastName", &self.last_name);
+        o.opt("profileId", &self.member_id);
+        o.opt("accountId", &self.account_id);
+        o.end();
+    }
+}
+
+impl ToJson for OutcomeReport {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("outcome", &self.outcome);
+        o.opt("message", &self.message);
+        o.opt("error", &self.error);
+        o.end();
+    }
+}
+
+impl ToJson for FailureReport {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("kind", &self.kind);
+        o.opt("status", &self.status);
+        o.field("message", &self.message);
+        o.field("text", &self.text);
+        o.opt("code", &self.code);
+        o.opt("retryAt", &self.retry_at);
+        o.end();
+    }
+}
+
+impl ToJson for QuotaEntry {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("feature", &self.feature);
+        o.opt("window", &self.window);
+        o.opt("used", &self.used);
+        o.opt("limit", &self.limit);
+        o.opt("linkedinLimit", &self.linkedin_limit);
+        o.opt("remaining", &self.remaining);
+        o.opt("limitReached", &self.limit_reached);
+        o.opt("resetAtMs", &self.reset_at_ms);
+        o.end();
+    }
+}
+
+impl ToJson for Quota {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.opt("accountId", &self.account_id);
+        o.field("quotas", &self.quotas);
+        o.end();
     }
 }
 
@@ -860,13 +941,12 @@ mod tests {
             WriteOutcome::Failed(Error::InvalidInput("cannot withdraw".into())),
         ];
         for o in outcomes {
-            let text = serde_json::to_string(&o.report()).unwrap();
+            let text = crate::json::ToJson::to_json(&o.report());
             let back = WriteOutcome::from_json(&parse(&text).unwrap(), &Path::Root).unwrap();
             assert_eq!(back, o, "{text}");
         }
         let v =
-            serde_json::to_value(WriteOutcome::Failed(Error::Api { status: 500, message: "boom".into(), code: None }).report())
-                .unwrap();
+            serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&WriteOutcome::Failed(Error::Api { status: 500, message: "boom".into(), code: None }).report())).unwrap();
         assert_eq!(
             v,
             json!({"outcome": "failed", "error": {"kind": "server", "status": 500, "message": "boom", "text": "HTTP 500: boom"}})

@@ -17,7 +17,7 @@ use crate::client::List;
 use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::time::approximate_age_secs;
-use serde::Serialize;
+use crate::json::{JsonObject, ToJson};
 use std::collections::{BTreeMap, HashSet};
 
 /// The schema of a stored [`FirstSeen`].
@@ -26,13 +26,11 @@ const DAY: u32 = 86_400;
 
 /// What an API age label allows, in seconds: at least `min_secs`, less than
 /// `max_secs` (no upper bound when `None`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgeRange {
     /// The lower bound.
     pub min_secs: u32,
     /// The upper bound (exclusive).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_secs: Option<u32>,
 }
 
@@ -79,8 +77,7 @@ impl AgeRange {
 }
 
 /// Where a shown age comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgeSource {
     /// The API's label: show it as it is.
     Api,
@@ -91,20 +88,16 @@ pub enum AgeSource {
 }
 
 /// The age to show, sort and filter by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BestAge {
     /// The best lower bound of the age, in seconds, for sorting, filters and buckets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secs: Option<u32>,
     /// Which to show.
     pub source: AgeSource,
     /// For [`AgeSource::FirstSeen`]: "first seen 19 days ago" (English; `days` for
     /// other languages).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// For [`AgeSource::FirstSeen`]: whole days since first sight.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
 }
 
@@ -118,7 +111,7 @@ pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) 
         let text = match days {
             0 => "first seen today".to_string(),
             1 => "first seen 1 day ago".to_string(),
-            n => format!("first seen {n} days ago"),
+            n => ["first seen ", &crate::json::decimal(u64::from(n)), " days ago"].concat(),
         };
         BestAge { secs: Some(secs), source: AgeSource::FirstSeen, text: Some(text), days: Some(days) }
     };
@@ -144,7 +137,7 @@ pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) 
 }
 
 /// When each pending invitation was first seen, per list, for one account.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FirstSeen {
     schema: u32,
     account: String,
@@ -155,7 +148,7 @@ pub struct FirstSeen {
 }
 
 /// What one [`FirstSeen::update`] changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SeenChange {
     /// Ids seen for the first time.
     pub added: u32,
@@ -291,7 +284,7 @@ impl FirstSeen {
     /// The map as JSON text, to store:
     /// `{"schema":1,"account":"…","sent":{"<id>":<ms>,…},"received":{…}}`.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::json::ToJson::to_json(self)
     }
 }
 
@@ -317,8 +310,7 @@ impl FromJson for FirstSeen {
 }
 
 /// The five age bars of the Sent tab's chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AgeBucket {
     /// Less than 7 days.
     ThisWeek,
@@ -391,7 +383,7 @@ impl AgeBucket {
 }
 
 /// One bar of the chart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bar {
     /// [`AgeBucket::as_str`].
     pub bucket: AgeBucket,
@@ -402,7 +394,7 @@ pub struct Bar {
 }
 
 /// The chart's data: five bars, and the invitations of unknown age (in no bar).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgeChart {
     /// Youngest first.
     pub bars: Vec<Bar>,
@@ -431,6 +423,92 @@ pub fn age_chart(ages: impl IntoIterator<Item = Option<u32>>) -> AgeChart {
             .map(|(bucket, count)| Bar { bucket, label: bucket.label(), count })
             .collect(),
         unknown,
+    }
+}
+
+
+// ---- JSON for JavaScript and storage (json::ToJson) ----
+
+impl ToJson for AgeRange {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("minSecs", &self.min_secs);
+        o.opt("maxSecs", &self.max_secs);
+        o.end();
+    }
+}
+
+impl ToJson for AgeSource {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            AgeSource::Api => "api",
+            AgeSource::FirstSeen => "first_seen",
+            AgeSource::None => "none",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for BestAge {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.opt("secs", &self.secs);
+        o.field("source", &self.source);
+        o.opt("text", &self.text);
+        o.opt("days", &self.days);
+        o.end();
+    }
+}
+
+impl ToJson for FirstSeen {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("account", &self.account);
+        o.field("sent", &self.sent);
+        o.field("received", &self.received);
+        o.end();
+    }
+}
+
+impl ToJson for SeenChange {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("added", &self.added);
+        o.field("pruned", &self.pruned);
+        o.end();
+    }
+}
+
+impl ToJson for AgeBucket {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            AgeBucket::ThisWeek => "this_week",
+            AgeBucket::OneToTwoWeeks => "one_to_two_weeks",
+            AgeBucket::TwoToFourWeeks => "two_to_four_weeks",
+            AgeBucket::OneToThreeMonths => "one_to_three_months",
+            AgeBucket::Older => "older",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for Bar {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("bucket", &self.bucket);
+        o.field("label", &self.label);
+        o.field("count", &self.count);
+        o.end();
+    }
+}
+
+impl ToJson for AgeChart {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("bars", &self.bars);
+        o.field("unknown", &self.unknown);
+        o.end();
     }
 }
 
@@ -546,7 +624,7 @@ mod tests {
         assert!(!AgeBucket::TwoToFourWeeks.contains(d(28)));
         assert!(!AgeBucket::Older.contains(None));
         assert_eq!(AgeBucket::parse("one_to_three_months"), Some(AgeBucket::OneToThreeMonths));
-        let v = serde_json::to_value(&chart).unwrap();
+        let v = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&chart)).unwrap();
         assert_eq!(v["bars"][3], serde_json::json!({"bucket": "one_to_three_months", "label": "1–3 months", "count": 2}));
     }
 }

@@ -8,15 +8,14 @@
 
 use crate::json::Json;
 use crate::models::{Category, ReceivedInvitation};
-use serde::Serialize;
+use crate::json::{JsonObject, ToJson};
 use std::collections::{BTreeSet, HashSet};
 
 /// The longest notification message, in characters.
 pub const MAX_ALERT_CHARS: usize = 120;
 
 /// Which categories notify (their API spelling: `CONNECTION`, `ORGANIZATION`, …).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertSettings {
     /// Categories opted in; empty (the default): no alerts.
     pub categories: BTreeSet<String>,
@@ -46,8 +45,7 @@ impl AlertSettings {
 }
 
 /// One invitation of an alert.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertItem {
     /// The invitation.
     pub invitation_id: String,
@@ -58,8 +56,7 @@ pub struct AlertItem {
 }
 
 /// The one notification of a refresh.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alert {
     /// The new invitations, in list order.
     pub items: Vec<AlertItem>,
@@ -113,9 +110,10 @@ pub fn new_received_alert<'a>(
     if items.is_empty() {
         return None;
     }
-    let title = if items.len() == 1 { "1 new invitation".to_string() } else { format!("{} new invitations", items.len()) };
+    let title =
+        if items.len() == 1 { "1 new invitation".to_string() } else { [crate::json::decimal(items.len() as u64).as_str(), " new invitations"].concat() };
     let message = clip_names(items.iter().map(|i| i.name.as_str()), MAX_ALERT_CHARS.saturating_sub(title.chars().count() + 2));
-    let text = format!("{title}: {message}");
+    let text = [title.as_str(), ": ", message.as_str()].concat();
     Some(Alert { items, title, message, text })
 }
 
@@ -146,6 +144,39 @@ fn clip_names<'a>(names: impl Iterator<Item = &'a str>, max: usize) -> String {
         out.push_str(name);
     }
     out
+}
+
+
+// ---- JSON for JavaScript and storage (json::ToJson) ----
+
+impl ToJson for AlertSettings {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        let categories: Vec<&String> = self.categories.iter().collect();
+        o.field("categories", &categories);
+        o.end();
+    }
+}
+
+impl ToJson for AlertItem {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("invitationId", &self.invitation_id);
+        o.field("name", &self.name);
+        o.field("category", &self.category);
+        o.end();
+    }
+}
+
+impl ToJson for Alert {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("items", &self.items);
+        o.field("title", &self.title);
+        o.field("message", &self.message);
+        o.field("text", &self.text);
+        o.end();
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use crate::refresh::{plan, Reason, Scope, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
 use crate::sync::Counts;
 use crate::transport::Transport;
-use serde::Serialize;
+use crate::json::{JsonObject, ToJson};
 use walks::Header;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -61,14 +61,13 @@ pub fn is_blocking(kind: &str) -> bool {
 
 /// The toolbar badge as the controller wants it drawn; the host puts the words of the
 /// title together (translated) from `error` and `blocking`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Badge {
     /// The badge text: a count, `"!"`, or empty.
     pub text: String,
     /// The background colour (`#rrggbb`).
     pub color: &'static str,
     /// The error shown in the title: blocking (`"!"`) or not (the count stays).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<StoredError>,
     /// Whether `error` blocks.
     pub blocking: bool,
@@ -119,8 +118,8 @@ pub trait Host {
 
 /// JSON text of a value (serialization of the crate's own types cannot fail; an
 /// impossible failure writes `null`, which every reader takes as absent).
-fn text<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+fn text<T: ToJson + ?Sized>(value: &T) -> String {
+    value.to_json()
 }
 
 /// An [`Error`] as stored and shown.
@@ -138,7 +137,7 @@ fn error_status(error: StoredError, at: f64) -> Status {
 }
 
 /// The badge's counts as stored beside the snapshot.
-#[derive(Serialize)]
+#[derive()]
 struct StoredCounts<'a> {
     schema: u32,
     account: &'a str,
@@ -266,7 +265,7 @@ impl<H: Host> App<H> {
     /// The client of `settings` (one per key, base URL, account and test timings, so
     /// one rate limiter paces all of them).
     fn client_for(&self, settings: &Settings, test_config: &Json) -> Result<Rc<Client<H::Transport>>, Error> {
-        let key = format!("{}\u{0}{}\u{0}{}\u{0}{}", settings.api_key, settings.base_url, settings.account_id, test_config.to_text());
+        let key = [settings.api_key.as_str(), &settings.base_url, &settings.account_id, &test_config.to_text()].join("\u{0}");
         if let Some(c) = self.client.borrow().as_ref().filter(|c| c.key == key) {
             return Ok(c.client.clone());
         }
@@ -690,15 +689,13 @@ impl<H: Host> App<H> {
 }
 
 /// The status as a page shows it ([`status_view`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StatusView {
     /// `idle` (nothing stored), `syncing`, `ok` or `error`.
     pub state: &'static str,
     /// Syncing: the last page reported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<StoredProgress>,
     /// Error: what went wrong.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<StoredError>,
     /// The error blocks (see [`BLOCKING`]): shown as an error with a way out (the
     /// options page, or the permission button), not as a warning.
@@ -739,6 +736,41 @@ mod acting;
 mod walks;
 
 pub use acting::{actions_view, ActionsView, QUEUE};
+
+
+// ---- JSON for JavaScript and storage (json::ToJson) ----
+
+impl ToJson for Badge {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("text", &self.text);
+        o.field("color", &self.color);
+        o.opt("error", &self.error);
+        o.field("blocking", &self.blocking);
+        o.end();
+    }
+}
+
+impl<'a> ToJson for StoredCounts<'a> {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("account", &self.account);
+        o.field("counts", &self.counts);
+        o.end();
+    }
+}
+
+impl ToJson for StatusView {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("state", &self.state);
+        o.opt("progress", &self.progress);
+        o.opt("error", &self.error);
+        o.field("blocking", &self.blocking);
+        o.end();
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -9,10 +9,9 @@ use crate::client::{Client, Progress, SortBy, MAX_CONNECTIONS_LIMIT, RECEIVED_PA
 use crate::config::{Config, ConfigInput};
 use crate::decode::Page;
 use crate::error::Error;
-use crate::json::{FromJson, Json};
+use crate::json::{FromJson, Json, JsonObject, ToJson};
 use crate::transport::fetch::FetchTransport;
 use js_sys::{Function, Promise};
-use serde::Serialize;
 use crate::paginate::Walk;
 use crate::refresh::Scope;
 use std::cell::RefCell;
@@ -24,40 +23,39 @@ use wasm_bindgen_futures::future_to_promise;
 const TS_TYPES: &str = crate::ts::TYPES;
 
 /// Hands a value to JavaScript as plain JSON data (objects, arrays, strings, numbers):
-/// serialized by serde_json, parsed by the engine's `JSON.parse`.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or_else(|| JsValue::from_str("serialization failed"))
+/// written by [`ToJson`], parsed by the engine's `JSON.parse`.
+fn to_js(value: &dyn ToJson) -> JsValue {
+    parse_js(&value.to_json())
+}
+
+fn parse_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or_else(|_| JsValue::from_str("serialization failed"))
 }
 
 fn error_js(e: &Error) -> JsValue {
     to_js(&e.report())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsPage<T> {
-    items: Vec<T>,
-    start_index: u32,
-    next_start_index: u32,
-    done: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account_id: Option<String>,
-}
-
-fn page_js<T: Serialize>(start: u32, next_start_index: u32, done: bool, items: Vec<T>, account_id: Option<String>) -> JsValue {
-    to_js(&JsPage { start_index: start, next_start_index, done, account_id, items })
+/// A `Page<T>`: `{items, startIndex, nextStartIndex, done, accountId?}`.
+fn page_js(start: u32, next_start_index: u32, done: bool, items: &dyn ToJson, account_id: Option<String>) -> JsValue {
+    let mut out = String::new();
+    let mut o = JsonObject::new(&mut out);
+    o.field("items", items);
+    o.field("startIndex", &start);
+    o.field("nextStartIndex", &next_start_index);
+    o.field("done", &done);
+    o.opt("accountId", &account_id);
+    o.end();
+    parse_js(&out)
 }
 
 /// A one-page walk from `start` with the list's stop rule: the page's new items, where
 /// the next page starts and whether there is one.
-fn one_page<T: crate::models::Keyed + Serialize>(start: u32, page_size: Option<usize>, page: Page<T>) -> Result<JsValue, Error> {
+fn one_page<T: crate::models::Keyed + ToJson>(start: u32, page_size: Option<usize>, page: Page<T>) -> Result<JsValue, Error> {
     let mut walk = Walk::starting_at(start, page_size, u32::MAX);
     let account_id = page.account_id.clone();
     let items = walk.accept(page)?;
-    Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), items, account_id))
+    Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), &items, account_id))
 }
 
 /// The page cap of a connections cursor, when the configured cap is lower. LinkedIn
@@ -161,7 +159,7 @@ impl JsClient {
             None | Some("") | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
             Some("firstName") => Ok(SortBy::FirstName),
             Some("lastName") => Ok(SortBy::LastName),
-            Some(other) => Err(Error::InvalidInput(format!("unknown sortBy '{other}'"))),
+            Some(other) => Err(Error::InvalidInput(["unknown sortBy '", other, "'"].concat())),
         };
         let cursors = self.connections.clone();
         self.run(move |c| async move {
@@ -180,7 +178,7 @@ impl JsClient {
             let items = cursor.walk.accept(page)?;
             let (next, done) = (cursor.walk.next_start().unwrap_or(start_index), cursor.walk.is_done());
             *cursors.borrow_mut() = Some(cursor);
-            Ok(page_js(start_index, next, done, items, account_id))
+            Ok(page_js(start_index, next, done, &items, account_id))
         })
     }
 
@@ -204,7 +202,7 @@ impl JsClient {
 
 /// A value from JavaScript as parsed JSON (`undefined` reads as `null`).
 fn js_json(what: &str, v: &JsValue) -> Result<Json, JsValue> {
-    let invalid = |m: String| error_js(&Error::InvalidInput(format!("{what}: {m}")));
+    let invalid = |m: String| error_js(&Error::InvalidInput([what, ": ", &m].concat()));
     if v.is_undefined() {
         return Ok(Json::Null);
     }
@@ -212,7 +210,7 @@ fn js_json(what: &str, v: &JsValue) -> Result<Json, JsValue> {
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| invalid("not JSON data".into()))?;
-    crate::json::parse(&text).map_err(|e| invalid(e.to_string()))
+    crate::json::parse(&text).map_err(|e| invalid(e.describe()))
 }
 
 /// A value from JavaScript, read with the one reader API bodies use
@@ -221,11 +219,11 @@ fn from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<T, JsValue> {
     let json = js_json(what, v)?;
     crate::decode::read_json(0, &json).map_err(|e| {
         let message = match e {
-            Error::Decode { path, message, .. } if !path.is_empty() => format!("{path}: {message}"),
+            Error::Decode { path, message, .. } if !path.is_empty() => [path.as_str(), ": ", &message].concat(),
             Error::Decode { message, .. } => message,
-            other => other.to_string(),
+            other => other.message(),
         };
-        error_js(&Error::InvalidInput(format!("{what}: {message}")))
+        error_js(&Error::InvalidInput([what, ": ", &message].concat()))
     })
 }
 
@@ -235,23 +233,15 @@ fn items_from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<Vec<T>, JsValue
     match js_json(what, v)? {
         Json::Arr(list) => Ok(crate::decode::read_items(&list, &crate::json::Path::Root).0),
         Json::Null => Ok(Vec::new()),
-        other => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list, found {}", other.kind())))),
+        other => Err(error_js(&Error::InvalidInput([what, ": expected a list, found ", other.kind()].concat()))),
     }
 }
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_VIEW_TYPES: &str = crate::ts::VIEW_TYPES;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsLoaded<'a> {
-    summary: Option<crate::sync::Summary>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    first_screen: Option<Option<crate::store::StampedFirstScreen<'a>>>,
-}
-
 fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
-    crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(format!("unknown list '{name}'"))))
+    crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(["unknown list '", name, "'"].concat())))
 }
 
 fn rows_from_js(list: crate::view::ListName, items: &JsValue) -> Result<Vec<crate::view::Row>, JsValue> {
@@ -310,7 +300,7 @@ impl JsViews {
         let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
         let raw = raw_json(&raw);
         let first = crate::store::read_first_screen(&raw, &tag);
-        let summary = self.inner.show_first_screen(first, raw != Json::Null);
+        let summary = self.inner.show_first_screen(first, !matches!(raw, Json::Null));
         summary.map_or(JsValue::NULL, |s| to_js(&s))
     }
 
@@ -332,7 +322,14 @@ impl JsViews {
             crate::view::FirstScreenWrite::Remove => Some(None),
             crate::view::FirstScreenWrite::Store(first) => Some(Some(crate::store::StampedFirstScreen::new(first, &tag))),
         };
-        to_js(&JsLoaded { summary, first_screen })
+        // A `LoadedSnapshot`: `summary` is `null` when none; `firstScreen` is left out to
+        // keep the stored one.
+        let mut out = String::new();
+        let mut o = JsonObject::new(&mut out);
+        o.field("summary", &summary);
+        o.opt("firstScreen", &first_screen);
+        o.end();
+        parse_js(&out)
     }
 
     /// Replaces a list's items (API items, as in a snapshot or a connections page); an
@@ -452,7 +449,11 @@ pub fn account_tag(settings: JsValue) -> String {
 /// host permission to request (`knownOrigins`: the manifest's). Throws an `ApiError` of
 /// kind `invalid_input` for an unusable URL.
 #[wasm_bindgen(js_name = keyDestination, unchecked_return_type = "KeyDestination")]
-pub fn key_destination(base_url: &str, known_origins: Vec<String>) -> Result<JsValue, JsValue> {
+pub fn key_destination(
+    base_url: &str,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] known_origins: JsValue,
+) -> Result<JsValue, JsValue> {
+    let known_origins: Vec<String> = from_js("knownOrigins", &known_origins)?;
     crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
 }
 
@@ -702,18 +703,12 @@ const TS_PROTOCOL_SECTION: &str = crate::protocol::TS_PROTOCOL;
 /// error kinds that block, the official API, the connections page size.
 #[wasm_bindgen(unchecked_return_type = "{categories: string[], blocking: string[], defaultBaseUrl: string, connectionsPage: number}")]
 pub fn constants() -> JsValue {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Constants {
-        categories: &'static [&'static str],
-        blocking: &'static [&'static str],
-        default_base_url: &'static str,
-        connections_page: u32,
-    }
-    to_js(&Constants {
-        categories: crate::models::CATEGORIES,
-        blocking: crate::app::BLOCKING,
-        default_base_url: crate::config::DEFAULT_BASE_URL,
-        connections_page: MAX_CONNECTIONS_LIMIT,
-    })
+    let mut out = String::new();
+    let mut o = crate::json::JsonObject::new(&mut out);
+    o.field("categories", &crate::models::CATEGORIES);
+    o.field("blocking", &crate::app::BLOCKING);
+    o.field("defaultBaseUrl", &crate::config::DEFAULT_BASE_URL);
+    o.field("connectionsPage", &MAX_CONNECTIONS_LIMIT);
+    o.end();
+    js_sys::JSON::parse(&out).unwrap_or(JsValue::NULL)
 }

@@ -2,8 +2,8 @@
 
 use crate::actions::{classify_write, ActionRequest, Quota, RespondRequest, WithdrawRequest, WriteOutcome};
 use crate::config::Config;
-use crate::decode::{decode, decode_list, decode_page, Page, RawResponse, Skips};
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use crate::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
+use crate::json::{decimal, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
@@ -11,7 +11,6 @@ use crate::paginate::Walk;
 use crate::refresh::Scope;
 use crate::sync::{Cost, Counts, Snapshot};
 use crate::transport::{HttpRequest, OpToken, Transport};
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
@@ -21,8 +20,7 @@ pub const RECEIVED_PAGE_SIZE: usize = 10;
 pub const MAX_CONNECTIONS_LIMIT: u32 = 12;
 
 /// The three paged lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum List {
     /// `GET /invitations/sent`.
     Sent,
@@ -30,6 +28,17 @@ pub enum List {
     Received,
     /// `GET /connections`.
     Connections,
+}
+
+impl List {
+    /// `sent`, `received` or `connections`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            List::Sent => "sent",
+            List::Received => "received",
+            List::Connections => "connections",
+        }
+    }
 }
 
 /// Sort orders of `GET /connections`.
@@ -44,17 +53,6 @@ pub enum SortBy {
     LastName,
 }
 
-impl List {
-    /// `sent`, `received` or `connections`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            List::Sent => "sent",
-            List::Received => "received",
-            List::Connections => "connections",
-        }
-    }
-}
-
 impl SortBy {
     fn as_str(self) -> &'static str {
         match self {
@@ -66,8 +64,7 @@ impl SortBy {
 }
 
 /// Progress of a list walk, reported after every page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
     /// The list being walked.
     pub list: List,
@@ -77,11 +74,9 @@ pub struct Progress {
     pub items: u32,
     /// Set once, when a sync has all received invitations (before it walks the sent
     /// ones): their counts, so the badge can show them at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_counts: Option<Counts>,
     /// A walk's state after this page, with the page's new items, when the sync was
     /// asked to record it ([`Client::sync_resumable`]): what a stopped worker resumes from.
-    #[serde(skip)]
     pub record: Option<PageRecord>,
 }
 
@@ -127,8 +122,7 @@ pub struct Resume {
 }
 
 /// Running totals of what a client has sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counters {
     /// HTTP requests sent (retries included).
     pub requests: u32,
@@ -136,6 +130,33 @@ pub struct Counters {
     pub retries: u32,
     /// Pages decoded.
     pub pages: u32,
+}
+
+impl ToJson for List {
+    fn write_json(&self, out: &mut String) {
+        self.as_str().write_json(out);
+    }
+}
+
+impl ToJson for Progress {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("list", &self.list);
+        o.field("pages", &self.pages);
+        o.field("items", &self.items);
+        o.opt("receivedCounts", &self.received_counts);
+        o.end();
+    }
+}
+
+impl ToJson for Counters {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("requests", &self.requests);
+        o.field("retries", &self.retries);
+        o.field("pages", &self.pages);
+        o.end();
+    }
 }
 
 /// How to fetch one list.
@@ -210,7 +231,7 @@ impl<T: Transport> Client<T> {
     }
 
     fn url(&self, path: &str, query: &[(&str, String)]) -> String {
-        let mut url = format!("{}{}", self.config.base_url, path);
+        let mut url = [self.config.base_url.as_str(), path].concat();
         let account = self.config.account_id.as_deref().map(|a| ("accountId", a));
         let mut sep = '?';
         for (k, v) in account.into_iter().chain(query.iter().map(|(k, v)| (*k, v.as_str()))) {
@@ -223,11 +244,16 @@ impl<T: Transport> Client<T> {
         url
     }
 
-    /// Sends one GET, paced, decoded by `decode` and retried while the error is
-    /// transient (a 5xx, a rate limit, or a 2xx saying LinkedIn returned nothing for
-    /// now); returns the decoded value or the final error (unredacted: callers go
-    /// through [`Client::get`]).
-    async fn request<R>(&self, op: OpToken, url: String, decode: impl Fn(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
+    /// Sends one GET, paced, and retried while the error is transient (a 5xx, a rate
+    /// limit, or a 2xx saying LinkedIn returned nothing for now); returns the parsed
+    /// body of the 2xx answer ([`parse_success`]) or the final error (unredacted:
+    /// callers go through [`Client::get`]).
+    ///
+    /// Not generic: every endpoint shares this one retry loop (and its async state
+    /// machine in the WebAssembly) and reads its typed value from the answer afterwards.
+    /// That changes no retry: every error a retry may cure is found by `parse_success`;
+    /// typed reading fails only as [`Error::Decode`], never retried.
+    async fn request(&self, op: OpToken, url: String) -> Result<Answer, Error> {
         let req = HttpRequest { url, api_key: self.config.api_key.clone(), timeout_ms: self.config.timeout_ms };
         let t = &self.transport;
         let mut attempt = 0;
@@ -247,10 +273,11 @@ impl<T: Transport> Client<T> {
                 if (200..300).contains(&resp.status) {
                     self.respect_exhausted_window(&resp);
                 }
-                decode(&resp, t.now_ms())
+                let now_ms = t.now_ms();
+                parse_success(&resp, now_ms).map(|json| Answer { status: resp.status, json, now_ms })
             });
             match result {
-                Ok(value) => return Ok(value),
+                Ok(answer) => return Ok(answer),
                 Err(e) => {
                     let now = t.now_ms();
                     match retry_delay_ms(&self.config.retry, &e, attempt, now, t.random()) {
@@ -294,28 +321,31 @@ impl<T: Transport> Client<T> {
     }
 
     async fn fetch_page<I: FromJson + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
-        let mut query = vec![("startIndex", start.to_string())];
+        let mut query = vec![("startIndex", decimal(u64::from(start)))];
         if let Some(limit) = spec.limit {
-            query.push(("limit", limit.to_string()));
+            query.push(("limit", decimal(u64::from(limit))));
         }
         if let Some(sort) = spec.sort_by {
             query.push(("sortBy", sort.as_str().to_string()));
         }
-        let page = self
-            .get(op, self.url(spec.path, &query), |resp, now| {
-                let mut page: Page<I> = decode_page(resp, now)?;
-                page.items.iter_mut().for_each(|i| i.stamp_age(now));
-                Ok(page)
-            })
-            .await?;
+        let answer = self.get(op, self.url(spec.path, &query)).await?;
+        let mut page: Page<I> = self.read(page_from_json(answer.status, &answer.json))?;
+        page.items.iter_mut().for_each(|i| i.stamp_age(answer.now_ms));
         self.count(|c| c.pages += 1);
         Ok(page)
     }
 
-    /// A paced, retried GET decoded by `decode`. The one exit of every endpoint, so the
-    /// API key is scrubbed from error text here and nowhere else.
-    async fn get<R>(&self, op: OpToken, url: String, decode: impl Fn(&RawResponse, f64) -> Result<R, Error>) -> Result<R, Error> {
-        self.request(op, url, decode).await.map_err(|e| e.redact(self.config.api_key.expose()))
+    /// A paced, retried GET: the parsed body of its 2xx answer. With [`Client::read`],
+    /// the one exit of every endpoint, so the API key is scrubbed from error text here
+    /// and nowhere else.
+    async fn get(&self, op: OpToken, url: String) -> Result<Answer, Error> {
+        self.request(op, url).await.map_err(|e| e.redact(self.config.api_key.expose()))
+    }
+
+    /// The typed value an endpoint read from an answer, its error scrubbed of the key
+    /// as [`Client::get`]'s are (the body was scrubbed already; this keeps one rule).
+    fn read<R>(&self, value: Result<R, Error>) -> Result<R, Error> {
+        value.map_err(|e| e.redact(self.config.api_key.expose()))
     }
 
     fn pager<I>(&self, spec: ListSpec) -> Pager<'_, T, I> {
@@ -389,18 +419,16 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
-        let url = format!("{}/accounts", self.config.base_url);
-        self.get(self.transport.begin(), url, |resp, now| {
-            // A bare array as documented, or tolerated: `{"accounts": [...]}`; an
-            // account that cannot be read is left out.
-            let (mut accounts, _skipped): (Vec<Account>, Skips) = decode_list(resp, now, "accounts")?;
-            for a in &mut accounts {
-                a.attention = a.attention();
-                a.usable = a.is_usable();
-            }
-            Ok(accounts)
-        })
-        .await
+        let url = [self.config.base_url.as_str(), "/accounts"].concat();
+        let answer = self.get(self.transport.begin(), url).await?;
+        // A bare array as documented, or tolerated: `{"accounts": [...]}`; an account
+        // that cannot be read is left out.
+        let (mut accounts, _skipped): (Vec<Account>, Skips) = self.read(list_from_json(answer.status, &answer.json, "accounts"))?;
+        for a in &mut accounts {
+            a.attention = a.attention();
+            a.usable = a.is_usable();
+        }
+        Ok(accounts)
     }
 
     /// The exact number of connections (`GET /analytics/connections/count`, newer API
@@ -417,7 +445,8 @@ impl<T: Transport> Client<T> {
             }
         }
         let url = self.url("/analytics/connections/count", &[]);
-        let body: CountBody = self.get(self.transport.begin(), url, decode).await?;
+        let answer = self.get(self.transport.begin(), url).await?;
+        let body: CountBody = self.read(read_json(answer.status, &answer.json))?;
         Ok(body.0)
     }
 
@@ -442,7 +471,7 @@ impl<T: Transport> Client<T> {
         let t = &self.transport;
         let op = t.begin();
         let req = HttpRequest {
-            url: format!("{}{}", self.config.base_url, request.path()),
+            url: [self.config.base_url.as_str(), request.path()].concat(),
             api_key: self.config.api_key.clone(),
             timeout_ms: self.config.timeout_ms,
         };
@@ -482,11 +511,11 @@ impl<T: Transport> Client<T> {
     pub async fn quota(&self, account_id: &str) -> Result<Option<Quota>, Error> {
         let id = account_id.trim();
         if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(Error::InvalidInput(format!("not an account id: {}", id.chars().take(64).collect::<String>())));
+            return Err(Error::InvalidInput(["not an account id: ", &id.chars().take(64).collect::<String>()].concat()));
         }
-        let url = format!("{}/account/{id}/quota", self.config.base_url);
-        match self.get(self.transport.begin(), url, decode).await {
-            Ok(q) => Ok(Some(q)),
+        let url = [self.config.base_url.as_str(), "/account/", id, "/quota"].concat();
+        match self.get(self.transport.begin(), url).await {
+            Ok(answer) => self.read(read_json(answer.status, &answer.json)).map(Some),
             Err(Error::Api { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
@@ -581,6 +610,14 @@ impl<T: Transport> Client<T> {
     }
 }
 
+/// The parsed body of a 2xx answer, its status, and when it was read.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    json: Json,
+    now_ms: f64,
+}
+
 /// The response with every occurrence of the API key in its body replaced by `***`.
 fn scrub_body(mut resp: RawResponse, key: &str) -> RawResponse {
     if !key.is_empty() && resp.body.contains(key) {
@@ -596,7 +633,10 @@ fn encode_component(s: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            for d in [b >> 4, b & 0xF] {
+                out.push(char::from(b"0123456789ABCDEF".get(usize::from(d)).copied().unwrap_or(b'0')));
+            }
         }
     }
     out
@@ -682,7 +722,7 @@ impl<T: Transport, I: FromJson + Aged + Keyed> Pager<'_, T, I> {
     }
 }
 
-impl<T: Transport, I: FromJson + Aged + Keyed + Serialize> Pager<'_, T, I> {
+impl<T: Transport, I: FromJson + Aged + Keyed + ToJson> Pager<'_, T, I> {
     /// Walks to the end from where `partial` stopped (its items come first; a walk that
     /// had ended sends no request), calling `progress` after every page, with the
     /// walk's state and the page's new items when `record` is set.
@@ -701,7 +741,7 @@ impl<T: Transport, I: FromJson + Aged + Keyed + Serialize> Pager<'_, T, I> {
             let record = record.then(|| PageRecord {
                 next_start: self.walk.next_start(),
                 largest_page: u32::try_from(self.walk.largest_page()).unwrap_or(u32::MAX),
-                items: serde_json::to_string(&page).unwrap_or_else(|_| "[]".into()),
+                items: page.to_json(),
                 skipped: self.skipped.clone(),
                 account_id: self.account_id.clone(),
             });

@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::limiter::RetryPolicy;
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use std::fmt;
 
 /// The production API base URL.
@@ -121,32 +121,33 @@ pub struct ConfigInput {
 impl FromJson for ConfigInput {
     fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
         let o = Obj::new(value, path)?;
-        let n = |key: &str| -> Result<Option<u32>, ReadError> {
-            match o.get(key) {
-                None => Ok(None),
-                Some(v) => v
-                    .as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .map(Some)
-                    .ok_or_else(|| ReadError::expected(&Path::Key(path, key), "a whole number", v)),
-            }
-        };
-        Ok(ConfigInput {
+        let mut input = ConfigInput {
             base_url: o.text("baseUrl")?,
             api_key: o.text("apiKey")?.unwrap_or_default(),
             account_id: o.text("accountId")?,
-            max_requests: n("maxRequests")?,
-            window_ms: n("windowMs")?,
-            min_interval_ms: n("minIntervalMs")?,
-            timeout_ms: n("timeoutMs")?,
-            max_retries: n("maxRetries")?,
-            backoff_base_ms: n("backoffBaseMs")?,
-            backoff_max_ms: n("backoffMaxMs")?,
-            rate_limit_margin_ms: n("rateLimitMarginMs")?,
-            default_rate_limit_wait_ms: n("defaultRateLimitWaitMs")?,
-            max_rate_limit_wait_ms: n("maxRateLimitWaitMs")?,
-            max_pages: n("maxPages")?,
-        })
+            ..ConfigInput::default()
+        };
+        // The numbers, read in one loop (one error path in the WebAssembly, not eleven).
+        let numbers: [(&str, &mut Option<u32>); 11] = [
+            ("maxRequests", &mut input.max_requests),
+            ("windowMs", &mut input.window_ms),
+            ("minIntervalMs", &mut input.min_interval_ms),
+            ("timeoutMs", &mut input.timeout_ms),
+            ("maxRetries", &mut input.max_retries),
+            ("backoffBaseMs", &mut input.backoff_base_ms),
+            ("backoffMaxMs", &mut input.backoff_max_ms),
+            ("rateLimitMarginMs", &mut input.rate_limit_margin_ms),
+            ("defaultRateLimitWaitMs", &mut input.default_rate_limit_wait_ms),
+            ("maxRateLimitWaitMs", &mut input.max_rate_limit_wait_ms),
+            ("maxPages", &mut input.max_pages),
+        ];
+        for (key, slot) in numbers {
+            if let Some(v) = o.get(key) {
+                let n = v.as_u64().and_then(|n| u32::try_from(n).ok());
+                *slot = Some(n.ok_or_else(|| ReadError::expected(&Path::Key(path, key), "a whole number", v))?);
+            }
+        }
+        Ok(input)
     }
 }
 
@@ -191,7 +192,7 @@ impl TryFrom<ConfigInput> for Config {
 /// [`Error::InvalidInput`] saying what is wrong.
 pub fn validate_base_url(url: &str) -> Result<String, Error> {
     let url = url.trim().trim_end_matches('/');
-    let bad = |why: &str| Err(Error::InvalidInput(format!("API base URL {why}")));
+    let bad = |why: &str| Err(Error::InvalidInput(["API base URL ", why].concat()));
     let (scheme, rest) = match url.split_once("://") {
         Some(x) => x,
         None => return bad("must start with https://"),
@@ -218,8 +219,7 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
 
 /// Where the API key goes for a base URL: the answer the options page shows before it
 /// saves or tests a base URL, so the key goes only where the user meant.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyDestination {
     /// The base URL as it will be stored ([`validate_base_url`]'s result).
     pub base_url: String,
@@ -232,8 +232,19 @@ pub struct KeyDestination {
     /// The host-permission pattern to request (`<origin>/*`, that origin only), when the
     /// origin is one of the `known` origins the manifest lists; requests for other
     /// origins would be refused by the browser.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
+}
+
+impl ToJson for KeyDestination {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("baseUrl", &self.base_url);
+        o.field("origin", &self.origin);
+        o.field("host", &self.host);
+        o.field("official", &self.official);
+        o.opt("permission", &self.permission);
+        o.end();
+    }
 }
 
 /// Which host receives the key for `base_url`, and whether that is the official API.
@@ -252,12 +263,12 @@ pub fn key_destination(base_url: &str, known: &[String]) -> Result<KeyDestinatio
     let host_port = host_port.to_ascii_lowercase();
     let default_port = if scheme == "https" { ":443" } else { ":80" };
     let host = host_port.strip_suffix(default_port).unwrap_or(&host_port).to_string();
-    let origin = format!("{scheme}://{host}");
-    let official = format!("{origin}{path}") == DEFAULT_BASE_URL;
+    let origin = [scheme.as_str(), "://", &host].concat();
+    let official = [origin.as_str(), path].concat() == DEFAULT_BASE_URL;
     let permission = known
         .iter()
         .any(|k| k.trim_end_matches('/').eq_ignore_ascii_case(&origin))
-        .then(|| format!("{origin}/*"));
+        .then(|| [origin.as_str(), "/*"].concat());
     Ok(KeyDestination { base_url, origin, host, official, permission })
 }
 

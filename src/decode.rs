@@ -12,9 +12,8 @@
 //! — is an [`Error::Decode`] for the whole page.
 
 use crate::error::Error;
-use crate::json::{parse, FromJson, Json, Obj, Path, ReadError};
+use crate::json::{decimal, parse, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
-use serde::Serialize;
 
 /// The largest response body the client reads (5 MB): a page of 25 invitations is a
 /// few kilobytes, so anything larger is a typed error, not a reason to run out of memory.
@@ -79,7 +78,7 @@ pub struct RawResponse {
 
 /// Items of a list that could not be read: how many, and the first few reasons with
 /// their JSON paths (`invitations[3].profile.firstName: expected text, found a number`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skips {
     /// Items skipped.
     pub count: u32,
@@ -87,12 +86,21 @@ pub struct Skips {
     pub reasons: Vec<String>,
 }
 
+impl ToJson for Skips {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("count", &self.count);
+        o.field("reasons", &self.reasons);
+        o.end();
+    }
+}
+
 impl Skips {
     /// Counts one more skipped item.
     pub fn add(&mut self, reason: &ReadError) {
         self.count = self.count.saturating_add(1);
         if self.reasons.len() < MAX_SKIP_REASONS {
-            self.reasons.push(reason.to_string());
+            self.reasons.push(reason.describe());
         }
     }
 
@@ -189,17 +197,25 @@ fn unwrap_array(value: &Json) -> &Json {
 /// [`Error::Decode`] for a broken envelope (not JSON, too large, no list). Unreadable
 /// items are not errors: see [`Page::skipped`].
 pub fn decode_page<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<Page<T>, Error> {
-    let value = parse_success(resp, now_ms)?;
+    page_from_json(resp.status, &parse_success(resp, now_ms)?)
+}
+
+/// Reads a list page from the parsed body of a 2xx response ([`parse_success`]);
+/// `status` is the response's, for the errors.
+///
+/// # Errors
+/// [`Error::Decode`] for a broken envelope, as [`decode_page`].
+pub fn page_from_json<T: FromJson>(status: u16, value: &Json) -> Result<Page<T>, Error> {
     let root = Path::Root;
-    let o = Obj::new(unwrap_array(&value), &root).map_err(|e| envelope_error(resp.status, e))?;
+    let o = Obj::new(unwrap_array(value), &root).map_err(|e| envelope_error(status, e))?;
     let key = if o.get("invitations").is_some() || o.get("connections").is_none() { "invitations" } else { "connections" };
     let list_path = Path::Key(&root, key);
     let (items, skipped) = match o.get(key) {
         Some(Json::Arr(list)) => read_items(list, &list_path),
-        Some(other) => return Err(envelope_error(resp.status, ReadError::expected(&list_path, "a list", other))),
+        Some(other) => return Err(envelope_error(status, ReadError::expected(&list_path, "a list", other))),
         None => {
             return Err(Error::Decode {
-                status: resp.status,
+                status,
                 path: String::new(),
                 message: "no `invitations` or `connections` list in the body".into(),
             })
@@ -236,13 +252,21 @@ pub fn decode<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> 
 /// # Errors
 /// As [`decode_page`].
 pub fn decode_list<T: FromJson>(resp: &RawResponse, now_ms: f64, key: &str) -> Result<(Vec<T>, Skips), Error> {
-    let value = parse_success(resp, now_ms)?;
+    list_from_json(resp.status, &parse_success(resp, now_ms)?, key)
+}
+
+/// Reads a bare list of `T`, or that list under `key`, from the parsed body of a 2xx
+/// response ([`parse_success`]), as [`decode_list`].
+///
+/// # Errors
+/// [`Error::Decode`] when the body holds no such list.
+pub fn list_from_json<T: FromJson>(status: u16, value: &Json, key: &str) -> Result<(Vec<T>, Skips), Error> {
     let root = Path::Root;
     let keyed = Path::Key(&root, key);
-    match (&value, value.get(key)) {
+    match (value, value.get(key)) {
         (Json::Arr(list), _) => Ok(read_items(list, &root)),
         (_, Some(Json::Arr(list))) => Ok(read_items(list, &keyed)),
-        (other, _) => Err(envelope_error(resp.status, ReadError::expected(&root, "a list", other))),
+        (other, _) => Err(envelope_error(status, ReadError::expected(&root, "a list", other))),
     }
 }
 
@@ -256,8 +280,14 @@ pub fn read_json<T: FromJson>(status: u16, value: &Json) -> Result<T, Error> {
     T::from_json(value, &Path::Root).map_err(|e| envelope_error(status, e))
 }
 
-/// The JSON of a 2xx response, or the error the response stands for.
-fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
+/// The JSON of a 2xx response, or the error the response stands for: an error status,
+/// a body too large or not JSON, or `success: false`. Every error a retry may cure comes
+/// from here; reading typed values from the JSON afterwards ([`page_from_json`],
+/// [`list_from_json`], [`read_json`]) fails only as [`Error::Decode`].
+///
+/// # Errors
+/// As [`decode_page`].
+pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
     if !(200..300).contains(&resp.status) {
         return Err(error_from_response(resp, now_ms));
     }
@@ -265,19 +295,26 @@ fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
         return Err(Error::Decode {
             status: resp.status,
             path: String::new(),
-            message: format!("the body is larger than {} MB ({} bytes)", MAX_BODY_BYTES / (1024 * 1024), resp.body.len()),
+            message: [
+                "the body is larger than ",
+                &decimal((MAX_BODY_BYTES / (1024 * 1024)) as u64),
+                " MB (",
+                &decimal(resp.body.len() as u64),
+                " bytes)",
+            ]
+            .concat(),
         });
     }
     let value = parse(&resp.body).map_err(|e| Error::Decode {
         status: resp.status,
         path: String::new(),
         message: if resp.body.trim_start().starts_with('<') || e.offset == 0 || resp.body.trim().is_empty() {
-            format!("the body is not JSON ({})", excerpt(&resp.body))
+            ["the body is not JSON (", &excerpt(&resp.body), ")"].concat()
         } else {
-            format!("malformed JSON: {e}")
+            ["malformed JSON: ", &e.describe()].concat()
         },
     })?;
-    if value.get("success") == Some(&Json::Bool(false)) {
+    if matches!(value.get("success"), Some(Json::Bool(false))) {
         let (message, code, _) = body_message(&value);
         return Err(Error::Api {
             status: resp.status,
@@ -326,7 +363,7 @@ fn body_message(v: &Json) -> (Option<String>, Option<String>, Option<String>) {
             if issues.is_empty() {
                 error.get("message").and_then(Json::as_str).map(clip)
             } else {
-                Some(clip(&issues.join("; ")))
+                Some(clip(&join(&issues, "; ")))
             }
         }
         _ => None,
@@ -340,7 +377,20 @@ fn zod_issue(issue: &Json) -> Option<String> {
         Some(Json::Arr(p)) => p.iter().map(|s| s.as_str().map_or_else(|| s.to_text(), str::to_string)).collect(),
         _ => Vec::new(),
     };
-    Some(if path.is_empty() { message.to_string() } else { format!("{}: {message}", path.join(".")) })
+    Some(if path.is_empty() { message.to_string() } else { [join(&path, ".").as_str(), ": ", message].concat() })
+}
+
+/// `parts` joined by `sep` (`[String]::join` would compile a second copy of the
+/// joining code beside the one `[&str]::concat` uses).
+fn join(parts: &[String], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 fn clip(s: &str) -> String {
@@ -359,7 +409,7 @@ fn excerpt(body: &str) -> String {
     }
     let short: String = text.chars().take(60).collect();
     if short.len() < text.len() {
-        format!("{short}…")
+        short + "…"
     } else {
         short
     }

@@ -7,7 +7,7 @@
 //! status whose body could not be read; [`Error::Pagination`] is a server that broke the
 //! paging contract. [`Error::kind`] gives a stable string the UI maps to words.
 
-use serde::Serialize;
+use crate::json::{decimal, JsonObject, ToJson};
 use std::fmt;
 
 /// Every failure the client can report.
@@ -189,49 +189,70 @@ impl Error {
         ErrorReport {
             kind: self.kind(),
             status: self.status(),
-            message: self.to_string(),
+            message: self.message(),
             retry_at: self.retry_at_ms().filter(|t| t.is_finite() && *t > 0.0).map(|t| t.round() as u64),
+        }
+    }
+}
+
+impl Error {
+    /// The message `Display` writes, built without `format!` (see [`decimal`]).
+    pub fn message(&self) -> String {
+        match self {
+            Error::InvalidInput(m) => ["invalid input: ", m].concat(),
+            Error::Network(m) => ["network error: ", m].concat(),
+            Error::Timeout { after_ms } => ["no response within ", &decimal(u64::from(*after_ms)), " ms"].concat(),
+            Error::Cancelled => "cancelled".into(),
+            Error::Api { status, message, .. } => ["HTTP ", &decimal(u64::from(*status)), ": ", message].concat(),
+            Error::RateLimited { message, .. } => ["rate limited: ", message].concat(),
+            Error::Decode { path, message, .. } if path.is_empty() => ["unreadable response: ", message].concat(),
+            Error::Decode { path, message, .. } => ["unreadable response at ", path, ": ", message].concat(),
+            Error::Pagination(p) => ["paging stopped: ", &p.message()].concat(),
         }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl PaginationError {
+    /// The message `Display` writes, built without `format!` (see [`decimal`]).
+    pub fn message(&self) -> String {
+        let n = |v: &u32| decimal(u64::from(*v));
         match self {
-            Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
-            Error::Network(m) => write!(f, "network error: {m}"),
-            Error::Timeout { after_ms } => write!(f, "no response within {after_ms} ms"),
-            Error::Cancelled => f.write_str("cancelled"),
-            Error::Api { status, message, .. } => write!(f, "HTTP {status}: {message}"),
-            Error::RateLimited { message, .. } => write!(f, "rate limited: {message}"),
-            Error::Decode { path, message, .. } if path.is_empty() => {
-                write!(f, "unreadable response: {message}")
+            PaginationError::NotAdvancing { requested, echoed } => {
+                ["asked for startIndex ", &n(requested), ", the server served ", &n(echoed)].concat()
             }
-            Error::Decode { path, message, .. } => write!(f, "unreadable response at {path}: {message}"),
-            Error::Pagination(p) => write!(f, "paging stopped: {p}"),
+            PaginationError::RepeatedPage { start_index } => {
+                ["the page at startIndex ", &n(start_index), " repeats items already seen"].concat()
+            }
+            PaginationError::EmptyPages { start_index, pages } => [
+                &n(pages),
+                " empty pages in a row at startIndex ",
+                &n(start_index),
+                ", yet the list does not end there",
+            ]
+            .concat(),
+            PaginationError::UnreadablePages { start_index, pages } => [
+                &n(pages),
+                " pages in a row up to startIndex ",
+                &n(start_index),
+                " held no item that could be read",
+            ]
+            .concat(),
+            PaginationError::PageCap { max_pages } => {
+                ["more than ", &n(max_pages), " pages; the list is larger than the configured cap"].concat()
+            }
         }
     }
 }
 
 impl fmt::Display for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PaginationError::NotAdvancing { requested, echoed } => {
-                write!(f, "asked for startIndex {requested}, the server served {echoed}")
-            }
-            PaginationError::RepeatedPage { start_index } => {
-                write!(f, "the page at startIndex {start_index} repeats items already seen")
-            }
-            PaginationError::EmptyPages { start_index, pages } => {
-                write!(f, "{pages} empty pages in a row at startIndex {start_index}, yet the list does not end there")
-            }
-            PaginationError::UnreadablePages { start_index, pages } => {
-                write!(f, "{pages} pages in a row up to startIndex {start_index} held no item that could be read")
-            }
-            PaginationError::PageCap { max_pages } => {
-                write!(f, "more than {max_pages} pages; the list is larger than the configured cap")
-            }
-        }
+        f.write_str(&self.message())
     }
 }
 
@@ -239,19 +260,27 @@ impl std::error::Error for Error {}
 
 /// An [`Error`] flattened for JavaScript. Serialized as
 /// `{kind, status?, message, retryAt?}` with JSON-compatible values only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorReport {
     /// [`Error::kind`].
     pub kind: &'static str,
     /// [`Error::status`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// The error's `Display` text.
     pub message: String,
     /// [`Error::retry_at_ms`], as whole epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
+}
+
+impl ToJson for ErrorReport {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("kind", &self.kind);
+        o.opt("status", &self.status);
+        o.field("message", &self.message);
+        o.opt("retryAt", &self.retry_at);
+        o.end();
+    }
 }
 
 #[cfg(test)]
@@ -292,12 +321,12 @@ mod tests {
     #[test]
     fn report_is_flat_json() {
         let e = Error::RateLimited { status: 429, message: "slow down".into(), retry_at_ms: Some(1.5e12) };
-        let v = serde_json::to_value(e.report()).unwrap();
+        let v = crate::json::to_value(&e.report());
         assert_eq!(
             v,
             serde_json::json!({"kind": "rate_limited", "status": 429, "message": "rate limited: slow down", "retryAt": 1_500_000_000_000u64})
         );
-        let v = serde_json::to_value(Error::Cancelled.report()).unwrap();
+        let v = crate::json::to_value(&Error::Cancelled.report());
         assert_eq!(v, serde_json::json!({"kind": "cancelled", "message": "cancelled"}));
     }
 }

@@ -47,9 +47,16 @@ pub struct ParseError {
     pub expected: &'static str,
 }
 
+impl ParseError {
+    /// `expected … at byte …`: what `Display` writes (built without `format!`).
+    pub fn describe(&self) -> String {
+        ["expected ", self.expected, " at byte ", &decimal(self.offset as u64)].concat()
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "expected {} at byte {}", self.expected, self.offset)
+        f.write_str(&self.describe())
     }
 }
 
@@ -349,62 +356,253 @@ impl Json {
 
     /// Serializes back to JSON text (numbers as they were read).
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out);
-        out
+        self.to_json()
     }
+}
 
-    fn write(&self, out: &mut String) {
+impl ToJson for Json {
+    fn write_json(&self, out: &mut String) {
         match self {
             Json::Null => out.push_str("null"),
-            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Bool(b) => b.write_json(out),
             Json::Num(n) => out.push_str(n),
             Json::Str(s) => write_string(out, s),
-            Json::Arr(items) => {
-                out.push('[');
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    v.write(out);
-                }
-                out.push(']');
-            }
+            Json::Arr(items) => items.write_json(out),
             Json::Obj(members) => {
-                out.push('{');
-                for (i, (k, v)) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_string(out, k);
-                    out.push(':');
-                    v.write(out);
+                let mut o = JsonObject::new(out);
+                for (k, v) in members {
+                    o.field(k, v);
                 }
-                out.push('}');
+                o.end();
             }
         }
     }
 }
 
-fn write_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                out.push_str("\\u00");
-                for shift in [4, 0] {
-                    let d = (u32::from(c) >> shift) & 0xF;
-                    out.push(char::from_digit(d, 16).unwrap_or('0'));
-                }
-            }
-            c => out.push(c),
+// ---- writing ---------------------------------------------------------------------------
+
+/// A value handed to JavaScript as JSON text (then `JSON.parse`d by the engine): the
+/// crate's own small writer, so no serializer framework is compiled into the
+/// WebAssembly. Field names are the camelCase ones JavaScript reads; numbers are
+/// written as whole numbers only (milliseconds through [`whole_ms`]), so no float
+/// formatting is compiled in either. Strings are escaped as `serde_json` escapes them.
+///
+/// A new type writes its members with a [`JsonObject`]: [`JsonObject::field`] for a
+/// member that is always present (`None` is `null`), [`JsonObject::opt`] for one left
+/// out when `None`. Strings, `bool`, unsigned integers, `Option`, slices, `Vec`,
+/// `BTreeMap<String, _>` and references already implement it.
+///
+/// ```
+/// use pending_core::json::{JsonObject, ToJson};
+///
+/// struct Item {
+///     item_id: String,
+///     pages: u32,
+///     note: Option<String>,
+/// }
+///
+/// impl ToJson for Item {
+///     fn write_json(&self, out: &mut String) {
+///         let mut o = JsonObject::new(out);
+///         o.field("itemId", &self.item_id);
+///         o.field("pages", &self.pages);
+///         o.opt("note", &self.note); // left out when None
+///         o.end();
+///     }
+/// }
+///
+/// let item = Item { item_id: "7\"".into(), pages: 2, note: None };
+/// assert_eq!(item.to_json(), r#"{"itemId":"7\"","pages":2}"#);
+/// assert_eq!(vec![Some(1u32), None].to_json(), "[1,null]");
+/// ```
+pub trait ToJson {
+    /// Appends this value's JSON text to `out`.
+    fn write_json(&self, out: &mut String);
+
+    /// This value's JSON text.
+    fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
+/// Writes one JSON object's members into a [`ToJson::write_json`] output: created with
+/// the opening `{`, closed with [`JsonObject::end`].
+#[derive(Debug)]
+pub struct JsonObject<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> JsonObject<'a> {
+    /// Starts an object in `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        JsonObject { out, first: true }
+    }
+
+    /// Writes the member `key` (`null` for `None`).
+    pub fn field(&mut self, key: &str, value: &dyn ToJson) -> &mut Self {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_string(self.out, key);
+        self.out.push(':');
+        value.write_json(self.out);
+        self
+    }
+
+    /// Writes the member `key` when `value` is `Some`, and leaves it out otherwise.
+    pub fn opt<T: ToJson>(&mut self, key: &str, value: &Option<T>) -> &mut Self {
+        if let Some(v) = value {
+            self.field(key, v);
+        }
+        self
+    }
+
+    /// Closes the object.
+    pub fn end(self) {
+        self.out.push('}');
+    }
+}
+
+/// Milliseconds as a whole, non-negative number (`NaN` and negatives are 0):
+/// JavaScript reads them the same, and no float formatting is compiled in.
+pub fn whole_ms(ms: f64) -> u64 {
+    if ms.is_finite() && ms > 0.0 {
+        ms.round() as u64
+    } else {
+        0
+    }
+}
+
+/// `n` in decimal. Text is built with `push_str` and this, never `format!`: the
+/// WebAssembly then compiles in none of `core::fmt`'s argument and integer formatting.
+pub fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    write_u64(&mut out, n);
+    out
+}
+
+fn write_u64(out: &mut String, n: u64) {
+    if n >= 10 {
+        write_u64(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+impl ToJson for u64 {
+    fn write_json(&self, out: &mut String) {
+        write_u64(out, *self);
+    }
+}
+
+impl ToJson for u32 {
+    fn write_json(&self, out: &mut String) {
+        write_u64(out, u64::from(*self));
+    }
+}
+
+impl ToJson for u16 {
+    fn write_json(&self, out: &mut String) {
+        write_u64(out, u64::from(*self));
+    }
+}
+
+impl ToJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl ToJson for str {
+    fn write_json(&self, out: &mut String) {
+        write_string(out, self);
+    }
+}
+
+impl ToJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_string(out, self);
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out);
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_json(out),
+            None => out.push_str("null"),
         }
     }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            v.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out);
+    }
+}
+
+impl<V: ToJson> ToJson for std::collections::BTreeMap<String, V> {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        for (k, v) in self {
+            o.field(k, v);
+        }
+        o.end();
+    }
+}
+
+/// A JSON string, escaped as `serde_json` escapes it: `"`, `\\`, and the control
+/// characters (`\b \f \n \r \t` by name, the others as `\u00XX`).
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        // Every escaped byte is ASCII, so both ends of the run are character boundaries.
+        out.push_str(s.get(run..i).unwrap_or(""));
+        run = i + 1;
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            for d in [b >> 4, b & 0xF] {
+                out.push(char::from_digit(u32::from(d), 16).unwrap_or('0'));
+            }
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
 
@@ -433,7 +631,7 @@ impl Path<'_> {
                 s.push_str(key);
                 s
             }
-            Path::Index(parent, i) => format!("{}[{i}]", parent.render()),
+            Path::Index(parent, i) => [parent.render().as_str(), "[", &decimal(*i as u64), "]"].concat(),
         }
     }
 }
@@ -450,17 +648,24 @@ pub struct ReadError {
 impl ReadError {
     /// A value at `path` of the wrong kind.
     pub fn expected(path: &Path<'_>, what: &str, found: &Json) -> ReadError {
-        ReadError { path: path.render(), message: format!("expected {what}, found {}", found.kind()) }
+        ReadError { path: path.render(), message: ["expected ", what, ", found ", found.kind()].concat() }
+    }
+}
+
+impl ReadError {
+    /// `path: message` (the message alone at the root): what `Display` writes.
+    pub fn describe(&self) -> String {
+        if self.path.is_empty() {
+            self.message.clone()
+        } else {
+            [self.path.as_str(), ": ", &self.message].concat()
+        }
     }
 }
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        f.write_str(&self.describe())
     }
 }
 
@@ -506,7 +711,7 @@ impl<'a> Obj<'a> {
 
     /// The member `key`, `None` when missing or `null`.
     pub fn get(&self, key: &str) -> Option<&'a Json> {
-        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| **v != Json::Null)
+        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Json::Null))
     }
 
     fn fail(&self, key: &str, what: &str, found: &Json) -> ReadError {
@@ -547,7 +752,7 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(Json::Str(s)) => Ok((!s.trim().is_empty()).then(|| s.clone())),
             Some(n @ Json::Num(_)) => match n.as_u64() {
-                Some(v) => Ok(Some(v.to_string())),
+                Some(v) => Ok(Some(decimal(v))),
                 None => Err(self.fail(key, "an id (text or a whole number)", n)),
             },
             Some(other) => Err(self.fail(key, "an id (text or a whole number)", other)),
@@ -600,6 +805,12 @@ impl<'a> Obj<'a> {
     pub fn path(&self) -> &'a Path<'a> {
         self.path
     }
+}
+
+/// What a value writes, as a `serde_json::Value` (tests compare with `json!`).
+#[cfg(test)]
+pub(crate) fn to_value(v: &dyn ToJson) -> serde_json::Value {
+    serde_json::from_str(&v.to_json()).unwrap()
 }
 
 /// Reads a `T` from a `serde_json::Value` (tests write their data with `json!`).

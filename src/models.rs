@@ -9,36 +9,29 @@
 //! Items serialize back to the API's camelCase names, plus `ageSecs`, the approximate
 //! age parsed from the relative time (see [`crate::time::approximate_age_secs`]).
 
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
-use serde::Serialize;
+use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use std::fmt;
 
 /// The person on an invitation: the invitee on a sent invitation, the inviter on a
 /// received one (a person even for organization, newsletter and event invitations).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Headline; often missing on non-connection invitations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// Profile URL as sent (with or without a trailing slash). Untrusted: see
     /// [`crate::linkedin_profile_url`] before linking it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// The vanity slug (`johndoe`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_identifier: Option<String>,
 }
 
 fn full_name(first: &Option<String>, last: &Option<String>) -> String {
     match (first.as_deref(), last.as_deref()) {
-        (Some(f), Some(l)) => format!("{} {}", f.trim(), l.trim()),
+        (Some(f), Some(l)) => [f.trim(), " ", l.trim()].concat(),
         (Some(n), None) | (None, Some(n)) => n.trim().to_string(),
         (None, None) => String::new(),
     }
@@ -52,36 +45,28 @@ impl Profile {
 }
 
 /// A pending invitation the account has sent (`GET /invitations/sent`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SentInvitation {
     /// The 19-digit invitation id, as a string.
     pub invitation_id: String,
     /// `urn:li:invitation:<id>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_urn: Option<String>,
     /// The invitee's member id (`ACoAA…`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// `urn:li:fsd_profile:<memberId>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_urn: Option<String>,
     /// Relative display time, kept raw (`"2 days ago"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
     /// The note sent with the invitation, if the API returns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The invitee.
     pub profile: Profile,
     /// Approximate age in seconds parsed from `sentAt` when the page was fetched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
 }
 
 /// The kind of a received invitation. Unknown values keep their raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
-#[serde(into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Category {
     /// A person asks to connect.
     Connection,
@@ -156,47 +141,35 @@ impl fmt::Display for Category {
 }
 
 /// A pending invitation the account has received (`GET /invitations/received`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReceivedInvitation {
     /// The 19-digit invitation id, as a string.
     pub invitation_id: String,
     /// `urn:li:invitation:<id>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_urn: Option<String>,
     /// The inviter's member id (`ACoAA…`); `None` on organization invitations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// `urn:li:fsd_profile:<memberId>`; `None` when the member id is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_urn: Option<String>,
     /// Connection, organization, newsletter, event or member-follow.
     pub invitation_category: Category,
     /// LinkedIn's raw type (`GenericInvitationType_CONNECTION`), opaque; needed to respond.
-    #[serde(rename = "linkedInInvitationType", skip_serializing_if = "Option::is_none")]
     pub linkedin_invitation_type: Option<String>,
     /// The short token needed to respond.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_token: Option<String>,
     /// Relative display time, kept raw (`"2 weeks ago"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
     /// The company, on organization (and some newsletter) invitations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// The newsletter's name, on newsletter invitations (newer API edition).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsletter_name: Option<String>,
     /// The inviter's note as the newer API edition names it (`customMessage`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
     /// The inviter's note as the older pages name it (`message`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The inviter.
     pub profile: Profile,
     /// Approximate age in seconds parsed from `receivedAt` when the page was fetched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
 }
 
@@ -208,29 +181,21 @@ impl ReceivedInvitation {
 }
 
 /// A first-degree connection (`GET /connections`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The vanity slug; the connection's identity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vanity_name: Option<String>,
     /// Headline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// Display text, kept raw (`"Connected on Feb 15, 2024"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_date: Option<String>,
     /// Profile URL as sent. Untrusted: see [`crate::linkedin_profile_url`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// Approximate age in seconds parsed from `connectedDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
 }
 
@@ -242,34 +207,25 @@ impl Connection {
 }
 
 /// A LinkedIn account the API key may act for (`GET /accounts`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// The 24-hex account id to pass as `accountId`.
     pub id: String,
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The vanity slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Picture URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// `AVAILABLE`, `WARMUP`, `ERROR`, `UNKNOWN`, `IN_USE`, … (an open set).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Whether the account is enabled (newer API edition); `None` when not said.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the caller holds an API seat for this account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_seat_allocated: Option<bool>,
     /// Set by the client from [`Account::attention`] for the UI; never read from the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attention: Option<&'static str>,
     /// Set by the client from [`Account::is_usable`] for the UI; never read from the API.
     pub usable: bool,
@@ -408,6 +364,95 @@ impl FromJson for Account {
     }
 }
 
+// ---- writing for JavaScript ---------------------------------------------------------
+//
+// The API's camelCase names; an absent field is left out; ids leave as text.
+
+impl ToJson for Profile {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.opt("firstName", &self.first_name);
+        o.opt("lastName", &self.last_name);
+        o.opt("headline", &self.headline);
+        o.opt("profileUrl", &self.profile_url);
+        o.opt("publicIdentifier", &self.public_identifier);
+        o.end();
+    }
+}
+
+impl ToJson for SentInvitation {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("invitationId", &self.invitation_id);
+        o.opt("invitationUrn", &self.invitation_urn);
+        o.opt("memberId", &self.member_id);
+        o.opt("memberUrn", &self.member_urn);
+        o.opt("sentAt", &self.sent_at);
+        o.opt("message", &self.message);
+        o.field("profile", &self.profile);
+        o.opt("ageSecs", &self.age_secs);
+        o.end();
+    }
+}
+
+impl ToJson for Category {
+    fn write_json(&self, out: &mut String) {
+        self.as_str().write_json(out);
+    }
+}
+
+impl ToJson for ReceivedInvitation {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("invitationId", &self.invitation_id);
+        o.opt("invitationUrn", &self.invitation_urn);
+        o.opt("memberId", &self.member_id);
+        o.opt("memberUrn", &self.member_urn);
+        o.field("invitationCategory", &self.invitation_category);
+        o.opt("linkedInInvitationType", &self.linkedin_invitation_type);
+        o.opt("validationToken", &self.validation_token);
+        o.opt("receivedAt", &self.received_at);
+        o.opt("companyName", &self.company_name);
+        o.opt("newsletterName", &self.newsletter_name);
+        o.opt("customMessage", &self.custom_message);
+        o.opt("message", &self.message);
+        o.field("profile", &self.profile);
+        o.opt("ageSecs", &self.age_secs);
+        o.end();
+    }
+}
+
+impl ToJson for Connection {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.opt("firstName", &self.first_name);
+        o.opt("lastName", &self.last_name);
+        o.opt("vanityName", &self.vanity_name);
+        o.opt("headline", &self.headline);
+        o.opt("connectedDate", &self.connected_date);
+        o.opt("profileUrl", &self.profile_url);
+        o.opt("ageSecs", &self.age_secs);
+        o.end();
+    }
+}
+
+impl ToJson for Account {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("id", &self.id);
+        o.opt("firstName", &self.first_name);
+        o.opt("lastName", &self.last_name);
+        o.opt("publicId", &self.public_id);
+        o.opt("picture", &self.picture);
+        o.opt("status", &self.status);
+        o.opt("enabled", &self.enabled);
+        o.opt("apiSeatAllocated", &self.api_seat_allocated);
+        o.opt("attention", &self.attention);
+        o.field("usable", &self.usable);
+        o.end();
+    }
+}
+
 /// An item of a paged list, with the identity used to de-duplicate a walk.
 pub trait Keyed {
     /// The identity of the item within its list.
@@ -439,7 +484,7 @@ impl Keyed for Connection {
             return u.to_ascii_lowercase();
         }
         let part = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
-        format!("~{}|{}|{}", self.full_name(), part(&self.headline), part(&self.connected_date))
+        ["~", &self.full_name(), "|", &part(&self.headline), "|", &part(&self.connected_date)].concat()
     }
 }
 
@@ -475,7 +520,7 @@ pub fn linkedin_profile_url(url: &str) -> Option<String> {
     let ok = rest
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~/%?=&+".contains(&b));
-    (ok && !rest.starts_with('/')).then(|| format!("https://www.linkedin.com/{}", rest.trim_end_matches('/')))
+    (ok && !rest.starts_with('/')).then(|| ["https://www.linkedin.com/", rest.trim_end_matches('/')].concat())
 }
 
 #[cfg(test)]
@@ -513,7 +558,7 @@ mod tests {
         let a: ReceivedInvitation =
             read(json!({"invitationId": "1", "invitationCategory": "GROUP"})).unwrap();
         assert_eq!(a.invitation_category, Category::Other("GROUP".into()));
-        assert_eq!(serde_json::to_value(&a).unwrap()["invitationCategory"], "GROUP");
+        assert_eq!(crate::json::to_value(&a)["invitationCategory"], "GROUP");
         let b: ReceivedInvitation = read(json!({"invitationId": "2"})).unwrap();
         assert_eq!(b.invitation_category, Category::Missing);
         let c: ReceivedInvitation =
@@ -532,7 +577,7 @@ mod tests {
             "profile": {"firstName": "Maria", "publicIdentifier": "maria"}
         }))
         .unwrap();
-        let out = serde_json::to_value(&inv).unwrap();
+        let out = crate::json::to_value(&inv);
         assert_eq!(out["invitationId"], "7455163451166860117");
         assert_eq!(out["linkedInInvitationType"], "GenericInvitationType_CONNECTION");
         assert_eq!(out["profile"]["publicIdentifier"], "maria");

@@ -33,7 +33,6 @@
 use crate::decode::Page;
 use crate::error::{Error, PaginationError};
 use crate::models::Keyed;
-use std::collections::BTreeSet;
 
 /// Empty `endOfList: false` pages in a row after which a walk gives up.
 pub const MAX_EMPTY_PAGES: u32 = 3;
@@ -54,7 +53,9 @@ pub struct Walk {
     items: usize,
     empty_streak: u32,
     unreadable_streak: u32,
-    seen: BTreeSet<String>,
+    /// Keys of the items returned so far, sorted (a binary search: no B-tree or hash
+    /// table compiled into the WebAssembly for this one set).
+    seen: Vec<String>,
     done: bool,
 }
 
@@ -71,7 +72,7 @@ impl Walk {
             items: 0,
             empty_streak: 0,
             unreadable_streak: 0,
-            seen: BTreeSet::new(),
+            seen: Vec::new(),
             done: false,
         }
     }
@@ -94,7 +95,9 @@ impl Walk {
         page_size: Option<usize>,
         max_pages: u32,
     ) -> Self {
-        let seen: BTreeSet<String> = keys.into_iter().collect();
+        let mut seen: Vec<String> = keys.into_iter().collect();
+        seen.sort_unstable();
+        seen.dedup();
         Walk { next_start, pages, largest_page, items: seen.len(), seen, ..Walk::new(page_size, max_pages) }
     }
 
@@ -137,34 +140,56 @@ impl Walk {
     /// pages came in a row, or the page cap is reached with more pages to come; the
     /// walk is then over.
     pub fn accept<T: Keyed>(&mut self, page: Page<T>) -> Result<Vec<T>, Error> {
+        // Only the de-duplication depends on the item type; the rules around it are
+        // compiled once, not once per list.
+        let shape = Shape {
+            echoed_start: page.echoed_start,
+            len: page.raw_len.max(page.items.len()),
+            readable: !page.items.is_empty(),
+            end_of_list: page.end_of_list,
+        };
+        if !self.before_items(&shape)? {
+            return Ok(Vec::new());
+        }
+        let fresh: Vec<T> = page.items.into_iter().filter(|i| insert_sorted(&mut self.seen, i.key())).collect();
+        self.after_items(&shape, fresh.len()).map(|()| fresh)
+    }
+
+    /// The rules that apply before a page's items are looked at: `Ok(false)` when the
+    /// page has none to take (the walk is over, or an empty page to retry).
+    fn before_items(&mut self, page: &Shape) -> Result<bool, Error> {
         let requested = self.next_start;
         if self.done {
-            return Ok(Vec::new());
+            return Ok(false);
         }
         self.pages += 1;
         if let Some(echoed) = page.echoed_start.filter(|e| *e < requested) {
             return self.fail(PaginationError::NotAdvancing { requested, echoed });
         }
         // Unreadable items count: they are on the server's page and move its offsets.
-        let len = page.raw_len.max(page.items.len());
-        if len == 0 {
+        if page.len == 0 {
             if page.end_of_list == Some(false) {
                 self.empty_streak += 1;
                 if self.empty_streak >= MAX_EMPTY_PAGES {
                     return self.fail(PaginationError::EmptyPages { start_index: requested, pages: self.empty_streak });
                 }
-                return self.check_cap().map(|()| Vec::new());
+                return self.check_cap().map(|()| false);
             }
             self.done = true;
-            return Ok(Vec::new());
+            return Ok(false);
         }
         self.empty_streak = 0;
-        let readable = !page.items.is_empty();
-        let fresh: Vec<T> = page.items.into_iter().filter(|i| self.seen.insert(i.key())).collect();
+        Ok(true)
+    }
+
+    /// The rules that apply once the page's `fresh` new items are known.
+    fn after_items(&mut self, page: &Shape, fresh: usize) -> Result<(), Error> {
+        let requested = self.next_start;
+        let len = page.len;
         let end = page.end_of_list == Some(true);
-        if readable {
+        if page.readable {
             self.unreadable_streak = 0;
-            if fresh.is_empty() && !end {
+            if fresh == 0 && !end {
                 return self.fail(PaginationError::RepeatedPage { start_index: requested });
             }
         } else {
@@ -174,7 +199,7 @@ impl Walk {
                 return self.fail(PaginationError::UnreadablePages { start_index: requested, pages });
             }
         }
-        self.items += fresh.len();
+        self.items += fresh;
         self.next_start = requested.saturating_add(u32::try_from(len).unwrap_or(u32::MAX));
         let last = match page.end_of_list {
             Some(end) => end,
@@ -189,9 +214,9 @@ impl Walk {
         };
         if last {
             self.done = true;
-            return Ok(fresh);
+            return Ok(());
         }
-        self.check_cap().map(|()| fresh)
+        self.check_cap()
     }
 
     fn fail<T>(&mut self, e: PaginationError) -> Result<T, Error> {
@@ -206,6 +231,28 @@ impl Walk {
             return self.fail(PaginationError::PageCap { max_pages });
         }
         Ok(())
+    }
+}
+
+/// What the stop rules need of a page, whatever its item type.
+#[derive(Debug)]
+struct Shape {
+    echoed_start: Option<u32>,
+    /// Elements on the server's page, readable or not.
+    len: usize,
+    /// Whether any element could be read.
+    readable: bool,
+    end_of_list: Option<bool>,
+}
+
+/// Inserts `key` into the sorted `set`; `false` when it was there already.
+fn insert_sorted(set: &mut Vec<String>, key: String) -> bool {
+    match set.binary_search(&key) {
+        Ok(_) => false,
+        Err(at) => {
+            set.insert(at, key);
+            true
+        }
     }
 }
 

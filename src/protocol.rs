@@ -13,10 +13,9 @@
 use crate::actions::{ActionKind, QuotaEntry};
 use crate::client::{SortBy, MAX_CONNECTIONS_LIMIT};
 use crate::error::Error;
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
+use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::models::{Account, Connection};
 use crate::store::StoredError;
-use serde::Serialize;
 
 /// The TypeScript declarations of [`Request`] and [`Reply`] (emitted into
 /// `pending_core.d.ts`).
@@ -110,7 +109,7 @@ fn sort_by(s: Option<&str>, path: &Path<'_>) -> Result<SortBy, ReadError> {
         None | Some("") | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
         Some("firstName") => Ok(SortBy::FirstName),
         Some("lastName") => Ok(SortBy::LastName),
-        Some(other) => Err(ReadError { path: path.render(), message: format!("unknown sortBy '{other}'") }),
+        Some(other) => Err(ReadError { path: path.render(), message: ["unknown sortBy '", &clip(other), "'"].concat() }),
     }
 }
 
@@ -140,7 +139,7 @@ impl FromJson for Request {
             "stopActions" => Request::StopActions,
             "allowance" => Request::Allowance { kind: action(&o, path)? },
             other => {
-                return Err(ReadError { path: path.render(), message: format!("unknown request type '{}'", clip(other)) })
+                return Err(ReadError { path: path.render(), message: ["unknown request type '", &clip(other), "'"].concat() })
             }
         })
     }
@@ -148,7 +147,7 @@ impl FromJson for Request {
 
 fn action(o: &Obj<'_>, path: &Path<'_>) -> Result<ActionKind, ReadError> {
     let text = o.text("action")?.unwrap_or_default();
-    ActionKind::parse(&text).ok_or_else(|| ReadError { path: path.render(), message: format!("unknown action '{}'", clip(&text)) })
+    ActionKind::parse(&text).ok_or_else(|| ReadError { path: path.render(), message: ["unknown action '", &clip(&text), "'"].concat() })
 }
 
 fn clip(s: &str) -> String {
@@ -160,17 +159,15 @@ fn clip(s: &str) -> String {
 /// # Errors
 /// [`Error::InvalidInput`] naming what is wrong.
 pub fn read_request(value: &Json) -> Result<Request, Error> {
-    Request::from_json(value, &Path::Root).map_err(|e| Error::InvalidInput(format!("message: {}", e.message)))
+    Request::from_json(value, &Path::Root).map_err(|e| Error::InvalidInput(["message: ", e.message.as_str()].concat()))
 }
 
 /// The background's answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     /// Done (a refresh finished, whatever its outcome: the status says it).
     Done,
     /// A page of connections.
-    #[serde(rename_all = "camelCase")]
     Page {
         /// New connections of this page.
         items: Vec<Connection>,
@@ -181,7 +178,6 @@ pub enum Reply {
         /// No page follows.
         done: bool,
         /// The account that served it, if the server said.
-        #[serde(skip_serializing_if = "Option::is_none")]
         account_id: Option<String>,
     },
     /// The accounts a key may use.
@@ -197,7 +193,6 @@ pub enum Reply {
         total: u32,
     },
     /// What an action may still do today.
-    #[serde(rename_all = "camelCase")]
     Allowance {
         /// Left of the extension's daily cap.
         remaining: u32,
@@ -206,7 +201,6 @@ pub enum Reply {
         /// When the day's count resets (epoch ms, 00:00 UTC).
         resets_at_ms: u64,
         /// The API's own quota for it, where `GET /account/{id}/quota` reports one.
-        #[serde(skip_serializing_if = "Option::is_none")]
         quota: Option<QuotaEntry>,
     },
     /// The request failed.
@@ -214,6 +208,40 @@ pub enum Reply {
         /// What went wrong, with its kind.
         error: StoredError,
     },
+}
+
+impl ToJson for Reply {
+    /// `{type: <tag>, …the variant's members}`.
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("type", &self.tag());
+        match self {
+            Reply::Done | Reply::Armed => {}
+            Reply::Page { items, start_index, next_start_index, done, account_id } => {
+                o.field("items", items);
+                o.field("startIndex", start_index);
+                o.field("nextStartIndex", next_start_index);
+                o.field("done", done);
+                o.opt("accountId", account_id);
+            }
+            Reply::Accounts { accounts } => {
+                o.field("accounts", accounts);
+            }
+            Reply::Started { total } => {
+                o.field("total", total);
+            }
+            Reply::Allowance { remaining, cap, resets_at_ms, quota } => {
+                o.field("remaining", remaining);
+                o.field("cap", cap);
+                o.field("resetsAtMs", resets_at_ms);
+                o.opt("quota", quota);
+            }
+            Reply::Error { error } => {
+                o.field("error", error);
+            }
+        }
+        o.end();
+    }
 }
 
 impl Reply {
@@ -281,7 +309,7 @@ mod tests {
         let tags: Vec<&str> = replies.iter().map(Reply::tag).collect();
         assert_eq!(tags, Reply::TYPES);
         for r in &replies {
-            let text = serde_json::to_string(r).unwrap();
+            let text = r.to_json();
             assert!(text.starts_with(&format!(r#"{{"type":"{}""#, r.tag())), "{text}");
         }
     }

@@ -39,7 +39,7 @@ use crate::actions::{ActionKind, ActionRequest, CapKind, MissingField, WriteOutc
 use crate::error::Error;
 use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::models::{ReceivedInvitation, SentInvitation};
-use serde::Serialize;
+use crate::json::{JsonObject, ToJson};
 
 /// The schema of a stored queue; another version reads as a fresh queue.
 pub const QUEUE_SCHEMA: u32 = 1;
@@ -89,8 +89,7 @@ fn ms(now_ms: f64) -> u64 {
 }
 
 /// Pacing and caps of the writes, always within their bounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActionSettings {
     /// Gap between two writes, [`MIN_GAP_MS`] to [`MAX_GAP_MS`].
     pub gap_ms: u32,
@@ -149,8 +148,7 @@ impl ActionSettings {
 }
 
 /// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemState {
     /// Not sent yet.
     Pending,
@@ -186,8 +184,7 @@ impl ItemState {
 }
 
 /// One write of a run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueueItem {
     /// What it does.
     pub kind: ActionKind,
@@ -197,19 +194,16 @@ pub struct QueueItem {
     pub invitation_id: String,
     /// The request; absent when the list item lacked a required field (the item is
     /// then failed from the start).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<ActionRequest>,
     /// Where it stands.
     pub state: ItemState,
     /// The API's message, or why it failed or is unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Times it was handed out.
     pub attempts: u32,
     /// 429s it met.
     pub rate_limits: u32,
     /// When it was last handed out or settled (epoch ms).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<u64>,
 }
 
@@ -231,7 +225,7 @@ fn display_name(full: String, fallback: &[Option<&str>], id: &str) -> String {
     if !full.is_empty() {
         return full;
     }
-    fallback.iter().flatten().map(|s| s.trim()).find(|s| !s.is_empty()).map_or_else(|| format!("invitation {id}"), str::to_string)
+    fallback.iter().flatten().map(|s| s.trim()).find(|s| !s.is_empty()).map_or_else(|| ["invitation ", id].concat(), str::to_string)
 }
 
 impl NewItem {
@@ -261,8 +255,7 @@ impl NewItem {
 }
 
 /// Whether a run is going on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunState {
     /// No run was ever started.
     Idle,
@@ -275,8 +268,7 @@ pub enum RunState {
 }
 
 /// Why a run stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
     /// The user pressed Stop.
     User,
@@ -310,19 +302,15 @@ impl StopReason {
 }
 
 /// A stopped run's reason, with its details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stop {
     /// Why.
     pub reason: StopReason,
     /// The cap reached, for [`StopReason::Cap`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<CapKind>,
     /// When the cap resets or the rate limit ends (epoch ms).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_ms: Option<u64>,
     /// The API's message, where one explains it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -336,11 +324,11 @@ impl Stop {
         match self.reason {
             StopReason::User => "Stopped.".into(),
             StopReason::Cap => {
-                format!("Daily limit of {} reached; it resets at 00:00 UTC.", self.cap.map_or("actions", CapKind::as_str))
+                ["Daily limit of ", self.cap.map_or("actions", CapKind::as_str), " reached; it resets at 00:00 UTC."].concat()
             }
             StopReason::Unauthorized => "Stopped: the API key was refused.".into(),
             StopReason::Forbidden => {
-                format!("Stopped: {}", self.message.as_deref().unwrap_or("the API does not allow this action."))
+                ["Stopped: ", self.message.as_deref().unwrap_or("the API does not allow this action.")].concat()
             }
             StopReason::RateLimited => "Stopped: the API asks to wait before more actions.".into(),
             StopReason::AccountChanged => "Stopped: the account changed.".into(),
@@ -350,8 +338,7 @@ impl Stop {
 }
 
 /// The writes one account made on one UTC day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ledger {
     /// The account tag.
     pub account: String,
@@ -407,24 +394,20 @@ impl Step {
 }
 
 /// [`Step::report`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StepReport<'a> {
     /// `wait`, `send` or `finished`.
     pub step: &'static str,
     /// For `wait`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ms: Option<u64>,
     /// For `send`: its fields, flattened.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub send: Option<&'a SendOrder>,
     /// For `finished`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<&'a Summary>,
 }
 
 /// A write to send now.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendOrder {
     /// The item's index, to pass back to [`ActionQueue::record`].
     pub index: usize,
@@ -439,23 +422,19 @@ pub struct SendOrder {
 }
 
 /// What [`ActionQueue::record`] did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     /// Whether the outcome was taken (an item not in flight ignores it).
     pub accepted: bool,
     /// The invitation to remove from its list (done or already gone), at once, without
     /// a re-sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
     /// `"sent"` or `"received"`: the list `remove` belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<&'static str>,
 }
 
 /// A named item of a summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     /// Who.
     pub name: String,
@@ -466,8 +445,7 @@ pub struct Named {
 }
 
 /// The tally of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     /// [`RunState`] at the time.
     pub state: RunState,
@@ -484,7 +462,6 @@ pub struct Summary {
     /// Never sent (the run stopped first).
     pub not_sent: u32,
     /// Why the run stopped, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<Stop>,
     /// The first [`MAX_NAMED`] failed items with their reasons.
     pub failures: Vec<Named>,
@@ -497,8 +474,7 @@ pub struct Summary {
 }
 
 /// Progress of the current run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunProgress {
     /// [`RunState`].
     pub state: RunState,
@@ -509,13 +485,10 @@ pub struct RunProgress {
     /// "12 of 40".
     pub text: String,
     /// The item in flight, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
     /// What the run does (when all items share one kind).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<ActionKind>,
     /// While a rate limit holds the run: until when (epoch ms), to say so.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub held_until_ms: Option<u64>,
 }
 
@@ -528,30 +501,35 @@ pub enum StartError {
     Empty,
 }
 
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl StartError {
+    /// What it says to a person.
+    pub fn as_str(self) -> &'static str {
+        match self {
             StartError::Busy => "a run is in progress",
             StartError::Empty => "nothing to do",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 impl From<StartError> for Error {
     fn from(e: StartError) -> Error {
-        Error::InvalidInput(e.to_string())
+        Error::InvalidInput(e.as_str().to_string())
     }
 }
 
 /// The persisted queue: the current (or last) run and the day's counts per account.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActionQueue {
     schema: u32,
     account: String,
     settings: ActionSettings,
     state: RunState,
-    #[serde(skip_serializing_if = "Option::is_none")]
     stop: Option<Stop>,
     items: Vec<QueueItem>,
     next_due_ms: u64,
@@ -560,7 +538,6 @@ pub struct ActionQueue {
     failures_in_row: u32,
     ledgers: Vec<Ledger>,
     started_ms: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     finished_ms: Option<u64>,
 }
 
@@ -644,7 +621,7 @@ impl ActionQueue {
             }
             let (request, state, message) = match item.request {
                 Ok(r) => (Some(r), ItemState::Pending, None),
-                Err(m) => (None, ItemState::Failed, Some(m.to_string())),
+                Err(m) => (None, ItemState::Failed, Some(m.message())),
             };
             queued.push(QueueItem {
                 kind: item.kind,
@@ -871,7 +848,7 @@ impl ActionQueue {
                     } else {
                         self.hold_until_ms = self.hold_until_ms.max(until);
                     }
-                    (ItemState::Pending, Some(format!("rate limited: {message}")))
+                    (ItemState::Pending, Some(["rate limited: ", message.as_str()].concat()))
                 }
                 Error::Api { status: 401, .. } => {
                     refund = true;
@@ -887,7 +864,7 @@ impl ActionQueue {
                     refund = true;
                     (ItemState::Failed, Some(m.clone()))
                 }
-                other => (ItemState::Failed, Some(other.to_string())),
+                other => (ItemState::Failed, Some(other.message())),
             },
         };
         if refund {
@@ -942,7 +919,7 @@ impl ActionQueue {
             state: self.state,
             handled,
             total,
-            text: format!("{handled} of {total}"),
+            text: [crate::json::decimal(u64::from(handled)).as_str(), " of ", &crate::json::decimal(u64::from(total))].concat(),
             current: self.items.iter().find(|i| i.state == ItemState::InFlight).map(|i| i.name.clone()),
             kind: first.filter(|k| self.items.iter().all(|i| i.kind == *k)),
             held_until_ms: (self.state == RunState::Running && self.hold_until_ms > ms(now_ms) && now_ms > 0.0)
@@ -975,20 +952,21 @@ impl ActionQueue {
             Some(ActionKind::Ignore) => "ignored",
             None => "done",
         };
-        let mut parts = vec![format!("{done} {verb}")];
+        let n = |v: u32| crate::json::decimal(u64::from(v));
+        let mut parts = vec![[n(done).as_str(), " ", verb].concat()];
         if already_gone > 0 {
-            parts.push(format!("{already_gone} already gone"));
+            parts.push([n(already_gone).as_str(), " already gone"].concat());
         }
         if failed > 0 {
-            parts.push(format!("{failed} failed"));
+            parts.push([n(failed).as_str(), " failed"].concat());
         }
         if unknown > 0 {
-            parts.push(format!("{unknown} unknown (check LinkedIn)"));
+            parts.push([n(unknown).as_str(), " unknown (check LinkedIn)"].concat());
         }
         if not_sent > 0 {
-            parts.push(format!("{not_sent} not sent"));
+            parts.push([n(not_sent).as_str(), " not sent"].concat());
         }
-        let mut text = format!("{}.", parts.join(", "));
+        let mut text = [parts.join(", ").as_str(), "."].concat();
         if let Some(stop) = &self.stop {
             text.push(' ');
             text.push_str(&stop.text());
@@ -1011,7 +989,7 @@ impl ActionQueue {
 
     /// The queue as JSON text, to store.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        ToJson::to_json(self)
     }
 }
 
@@ -1042,7 +1020,7 @@ fn need<'a>(o: &Obj<'a>, key: &str) -> Result<&'a Json, ReadError> {
 
 fn word<T>(o: &Obj<'_>, key: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, ReadError> {
     let text = o.text(key)?.unwrap_or_default();
-    parse(&text).ok_or_else(|| ReadError { path: Path::Key(o.path(), key).render(), message: format!("unknown value {text:?}") })
+    parse(&text).ok_or_else(|| ReadError { path: Path::Key(o.path(), key).render(), message: ["unknown value \"", text.as_str(), "\""].concat() })
 }
 
 fn num(o: &Obj<'_>, key: &str) -> u64 {
@@ -1156,6 +1134,204 @@ impl FromJson for ActionQueue {
             started_ms: num(&o, "startedMs"),
             finished_ms: o.count("finishedMs"),
         })
+    }
+}
+
+
+// ---- JSON for JavaScript and storage (json::ToJson) ----
+
+impl ToJson for ActionSettings {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("gapMs", &self.gap_ms);
+        o.field("jitterMs", &self.jitter_ms);
+        o.field("withdrawCap", &self.withdraw_cap);
+        o.field("respondCap", &self.respond_cap);
+        o.end();
+    }
+}
+
+impl ToJson for ItemState {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            ItemState::Pending => "pending",
+            ItemState::InFlight => "in_flight",
+            ItemState::Done => "done",
+            ItemState::AlreadyGone => "already_gone",
+            ItemState::Failed => "failed",
+            ItemState::Unknown => "unknown",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for QueueItem {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("kind", &self.kind);
+        o.field("name", &self.name);
+        o.field("invitationId", &self.invitation_id);
+        o.opt("request", &self.request);
+        o.field("state", &self.state);
+        o.opt("message", &self.message);
+        o.field("attempts", &self.attempts);
+        o.field("rateLimits", &self.rate_limits);
+        o.opt("atMs", &self.at_ms);
+        o.end();
+    }
+}
+
+impl ToJson for RunState {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            RunState::Idle => "idle",
+            RunState::Running => "running",
+            RunState::Finished => "finished",
+            RunState::Stopped => "stopped",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for StopReason {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            StopReason::User => "user",
+            StopReason::Cap => "cap",
+            StopReason::Unauthorized => "unauthorized",
+            StopReason::Forbidden => "forbidden",
+            StopReason::RateLimited => "rate_limited",
+            StopReason::AccountChanged => "account_changed",
+            StopReason::RepeatedFailures => "repeated_failures",
+        }
+        .write_json(out);
+    }
+}
+
+impl ToJson for Stop {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("reason", &self.reason);
+        o.opt("cap", &self.cap);
+        o.opt("untilMs", &self.until_ms);
+        o.opt("message", &self.message);
+        o.end();
+    }
+}
+
+impl ToJson for Ledger {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("account", &self.account);
+        o.field("day", &self.day);
+        o.field("withdrawals", &self.withdrawals);
+        o.field("responses", &self.responses);
+        o.end();
+    }
+}
+
+impl ToJson for StepReport<'_> {
+    /// A send order's members sit beside `step` (`{step: "send", index, kind, …}`).
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("step", &self.step);
+        o.opt("ms", &self.ms);
+        if let Some(send) = self.send {
+            send.write_members(&mut o);
+        }
+        o.opt("summary", &self.summary);
+        o.end();
+    }
+}
+
+impl SendOrder {
+    fn write_members(&self, o: &mut JsonObject<'_>) {
+        o.field("index", &(self.index as u64));
+        o.field("kind", &self.kind);
+        o.field("name", &self.name);
+        o.field("invitationId", &self.invitation_id);
+        o.field("request", &self.request);
+    }
+}
+
+impl ToJson for SendOrder {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        self.write_members(&mut o);
+        o.end();
+    }
+}
+
+impl ToJson for Recorded {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("accepted", &self.accepted);
+        o.opt("remove", &self.remove);
+        o.opt("list", &self.list);
+        o.end();
+    }
+}
+
+impl ToJson for Named {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("name", &self.name);
+        o.field("invitationId", &self.invitation_id);
+        o.field("reason", &self.reason);
+        o.end();
+    }
+}
+
+impl ToJson for Summary {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("state", &self.state);
+        o.field("total", &self.total);
+        o.field("done", &self.done);
+        o.field("alreadyGone", &self.already_gone);
+        o.field("failed", &self.failed);
+        o.field("unknown", &self.unknown);
+        o.field("notSent", &self.not_sent);
+        o.opt("stop", &self.stop);
+        o.field("failures", &self.failures);
+        o.field("unknowns", &self.unknowns);
+        o.field("gone", &self.gone);
+        o.field("text", &self.text);
+        o.end();
+    }
+}
+
+impl ToJson for RunProgress {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("state", &self.state);
+        o.field("handled", &self.handled);
+        o.field("total", &self.total);
+        o.field("text", &self.text);
+        o.opt("current", &self.current);
+        o.opt("kind", &self.kind);
+        o.opt("heldUntilMs", &self.held_until_ms);
+        o.end();
+    }
+}
+
+impl ToJson for ActionQueue {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("account", &self.account);
+        o.field("settings", &self.settings);
+        o.field("state", &self.state);
+        o.opt("stop", &self.stop);
+        o.field("items", &self.items);
+        o.field("nextDueMs", &self.next_due_ms);
+        o.field("holdUntilMs", &self.hold_until_ms);
+        o.field("rng", &self.rng);
+        o.field("failuresInRow", &self.failures_in_row);
+        o.field("ledgers", &self.ledgers);
+        o.field("startedMs", &self.started_ms);
+        o.opt("finishedMs", &self.finished_ms);
+        o.end();
     }
 }
 

@@ -16,7 +16,7 @@
 //! [`daily_cost`] says what a policy costs at given list sizes, for the options page.
 
 use crate::client::RECEIVED_PAGE_SIZE;
-use serde::Serialize;
+use crate::json::{JsonObject, ToJson};
 
 /// Opening the popup refreshes received invitations older than this (2 minutes).
 pub const POPUP_MIN_AGE_MS: f64 = 2.0 * 60_000.0;
@@ -27,8 +27,7 @@ pub const DEFAULT_SENT_REFRESHES_PER_DAY: u32 = 2;
 const DAY_MS: f64 = 86_400_000.0;
 
 /// What a sync fetches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// The received invitations only; the stored sent list is kept.
     Received,
@@ -165,8 +164,7 @@ pub fn walk_requests(n: u32) -> u32 {
 }
 
 /// What a policy costs in a day without the popup open, at given list sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DailyCost {
     /// Requests of the scheduled refreshes of received invitations.
     pub received: u32,
@@ -174,6 +172,16 @@ pub struct DailyCost {
     pub sent: u32,
     /// The sum.
     pub total: u32,
+}
+
+impl ToJson for DailyCost {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("received", &self.received);
+        o.field("sent", &self.sent);
+        o.field("total", &self.total);
+        o.end();
+    }
 }
 
 /// The requests a quiet day costs (no popup): every alarm walks the received

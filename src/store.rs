@@ -20,8 +20,7 @@
 use crate::config::{validate_base_url, DEFAULT_BASE_URL};
 use crate::sync::{Snapshot, Summary};
 use crate::view::Row;
-use crate::json::{FromJson, Json as Value, Path};
-use serde::Serialize;
+use crate::json::{whole_ms, FromJson, Json as Value, JsonObject, Path, ToJson};
 
 /// The schema version of every stored value. Values of another version are read as
 /// absent (snapshot, status) or migrated field by field (settings).
@@ -40,8 +39,7 @@ fn has_schema(raw: &Value) -> bool {
 }
 
 /// The settings, always complete and valid enough to act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// [`SCHEMA`].
     pub schema: u32,
@@ -162,18 +160,17 @@ pub fn account_tag(api_key: &str, base_url: &str, account_id: Option<&str>) -> S
     let account = account_id.map(str::trim).unwrap_or("");
     // NUL separators: no part can contain one (keys are printable ASCII, URLs are checked).
     let h = fnv1a64(&[b"pending-account-v1", b"\0", api_key.trim().as_bytes(), b"\0", base.as_bytes(), b"\0", account.as_bytes()]);
-    format!("{h:016x}")
+    (0..16).rev().map(|i| char::from_digit(((h >> (i * 4)) & 0xF) as u32, 16).unwrap_or('0')).collect()
 }
 
 /// A snapshot as stored: the [`Snapshot`] with its schema and account tag.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Stamped<'a> {
     /// [`SCHEMA`].
     pub schema: u32,
     /// The [`account_tag`] of the settings the snapshot was fetched with.
     pub account: &'a str,
     /// The snapshot's own fields.
-    #[serde(flatten)]
     pub snapshot: &'a Snapshot,
 }
 
@@ -221,7 +218,7 @@ pub const FIRST_SCREEN_ROWS: usize = 40;
 /// shows it at once, then the whole snapshot. If a background sync changed the
 /// snapshot since, the first screen is the previous data, with its own "updated …"
 /// time, for the moment it takes to read the new one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FirstScreen {
     /// The snapshot without its lists.
     pub summary: Summary,
@@ -231,7 +228,7 @@ pub struct FirstScreen {
 
 /// A first screen as stored: with its schema and the account tag of the snapshot it
 /// was taken from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StampedFirstScreen<'a> {
     /// [`SCHEMA`].
     pub schema: u32,
@@ -266,36 +263,29 @@ pub fn read_first_screen(raw: &Value, account: &str) -> Option<FirstScreen> {
 }
 
 /// Where a sync stands, as the background stores it and the popup shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// [`SCHEMA`].
     pub schema: u32,
     /// `syncing`, `ok` or `error`.
     pub state: &'static str,
     /// When the state was reached (epoch ms).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<f64>,
     /// Syncing: when the sync started (epoch ms).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
     /// Syncing: what started it (`popup`, `alarm`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Syncing: what the sync fetches (`received` or `all`), so a stopped worker
     /// resumes the same sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<&'static str>,
     /// Syncing: the last page reported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<StoredProgress>,
     /// Error: what went wrong.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<StoredError>,
 }
 
 /// The progress of a running sync.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredProgress {
     /// `sent`, `received` or `connections`.
     pub list: &'static str,
@@ -308,18 +298,15 @@ pub struct StoredProgress {
 /// A stored error: the `{kind, status?, message, retryAt?}` shape of
 /// [`crate::ErrorReport`], plus the kinds the extension adds itself (`no_key`,
 /// `permission`, `internal`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredError {
     /// Lower-case letters and `_`.
     pub kind: String,
     /// HTTP status, when there was one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// The message (at most 1 000 characters).
     pub message: String,
     /// When a retry is allowed (epoch ms).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<f64>,
 }
 
@@ -377,8 +364,7 @@ pub fn read_status(raw: &Value) -> Option<Status> {
 }
 
 /// What a settings change asks of the background.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SettingsChange {
     /// Another key, base URL or account: the running sync is cancelled for good, the
     /// stored snapshot is no longer this account's, and a new sync starts.
@@ -398,6 +384,102 @@ pub fn settings_change(before: &Value, after: &Value) -> SettingsChange {
     }
 }
 
+// ---- writing for JavaScript (times as whole milliseconds) ----------------------------
+
+impl ToJson for Settings {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("apiKey", &self.api_key);
+        o.field("accountId", &self.account_id);
+        o.field("baseUrl", &self.base_url);
+        o.field("refreshMinutes", &self.refresh_minutes);
+        o.field("badgeCategories", &self.badge_categories);
+        o.field("sentMaxAgeMinutes", &self.sent_max_age_minutes);
+        o.field("sentRefreshesPerDay", &self.sent_refreshes_per_day);
+        o.field("actionGapMs", &self.action_gap_ms);
+        o.field("withdrawCap", &self.withdraw_cap);
+        o.field("respondCap", &self.respond_cap);
+        o.field("alertCategories", &self.alert_categories);
+        o.end();
+    }
+}
+
+impl ToJson for Stamped<'_> {
+    /// `schema` and `account`, then the snapshot's own members at the same level.
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("account", &self.account);
+        self.snapshot.write_members(&mut o);
+        o.end();
+    }
+}
+
+impl ToJson for FirstScreen {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("summary", &self.summary);
+        o.field("rows", &self.rows);
+        o.end();
+    }
+}
+
+impl ToJson for StampedFirstScreen<'_> {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("account", &self.account);
+        o.field("summary", &self.summary);
+        o.field("rows", &self.rows);
+        o.end();
+    }
+}
+
+impl ToJson for Status {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("state", &self.state);
+        o.opt("at", &self.at.map(whole_ms));
+        o.opt("startedAt", &self.started_at.map(whole_ms));
+        o.opt("reason", &self.reason);
+        o.opt("scope", &self.scope);
+        o.opt("progress", &self.progress);
+        o.opt("error", &self.error);
+        o.end();
+    }
+}
+
+impl ToJson for StoredProgress {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("list", &self.list);
+        o.field("pages", &self.pages);
+        o.field("items", &self.items);
+        o.end();
+    }
+}
+
+impl ToJson for StoredError {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("kind", &self.kind);
+        o.opt("status", &self.status);
+        o.field("message", &self.message);
+        o.opt("retryAt", &self.retry_at.map(whole_ms));
+        o.end();
+    }
+}
+
+impl ToJson for SettingsChange {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("refetch", &self.refetch);
+        o.field("reschedule", &self.reschedule);
+        o.end();
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,7 +536,7 @@ mod tests {
         // Not a whole number of minutes: malformed, the default.
         assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 2.6}))).refresh_minutes, 15);
         assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 1e300}))).refresh_minutes, 15);
-        let text = serde_json::to_string(&s).unwrap();
+        let text = s.to_json();
         assert!(text.contains("\"schema\":1") && text.contains("\"apiKey\":\"k\""), "{text}");
     }
 
@@ -496,7 +578,7 @@ mod tests {
     #[test]
     fn snapshots_are_read_only_for_their_account_and_schema() {
         let tag = account_tag("k", MOCK, None);
-        let stored = serde_json::to_value(Stamped::new(&snapshot(), &tag)).unwrap();
+        let stored = crate::json::to_value(&Stamped::new(&snapshot(), &tag));
         assert_eq!(stored["schema"], json!(SCHEMA));
         assert_eq!(stored["account"], json!(tag));
         assert_eq!(stored["counts"]["sent"], json!(0), "the snapshot's own fields stay at the top level");
@@ -552,8 +634,10 @@ mod tests {
                            "error": {"kind": "rate_limited", "status": 429, "message": "slow down", "retryAt": 7}});
         let e = read_status(&j(&error)).unwrap().error.unwrap();
         assert_eq!((e.kind.as_str(), e.status, e.message.as_str(), e.retry_at), ("rate_limited", Some(429), "slow down", Some(7.0)));
-        let text = serde_json::to_value(read_status(&j(&error)).unwrap()).unwrap();
-        assert_eq!(text["error"], json!({"kind": "rate_limited", "status": 429, "message": "slow down", "retryAt": 7.0}));
+        let text = crate::json::to_value(&read_status(&j(&error)).unwrap());
+        // Times are written as whole milliseconds (`7`, not `7.0`: the same number to JavaScript).
+        assert_eq!(text["error"], json!({"kind": "rate_limited", "status": 429, "message": "slow down", "retryAt": 7}));
+        assert_eq!((&text["at"], &text["schema"]), (&json!(1), &json!(1)));
 
         // A malformed progress is dropped, the status kept.
         let odd = json!({"schema": 1, "state": "syncing", "progress": {"list": "<b>", "pages": 1, "items": 1}});

@@ -10,46 +10,35 @@
 use crate::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
 use crate::store::{FirstScreen, FIRST_SCREEN_ROWS};
 use crate::sync::{Counts, Snapshot, Summary, OTHER_CATEGORY};
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
-use serde::Serialize;
+use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 
 /// One rendered row of any list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// Stable identity (invitation id, or the connection's key).
     pub id: String,
     /// Full name; `"(no name)"` never appears: empty when the API sent none.
     pub name: String,
     /// The profile link, only when it is a safe `https://www.linkedin.com/` URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Headline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// The API's relative time text, raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Approximate age in seconds, when the time text could be parsed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
     /// Received invitations: the category key (`CONNECTION` …, or `OTHER`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Organization invitations: the company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Newsletter invitations: the newsletter's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsletter: Option<String>,
     /// The invitation's note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 /// Sort orders of a list view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Order {
     /// The server's order.
     #[default]
@@ -61,8 +50,7 @@ pub enum Order {
 }
 
 /// The user's choices for a list view.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ViewQuery {
     /// Case-insensitive text matched against name, headline and company.
     pub search: String,
@@ -100,6 +88,23 @@ impl FromJson for Row {
             newsletter: o.text("newsletter")?,
             message: o.text("message")?,
         })
+    }
+}
+
+impl ToJson for Row {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("id", &self.id);
+        o.field("name", &self.name);
+        o.opt("url", &self.url);
+        o.opt("headline", &self.headline);
+        o.opt("time", &self.time);
+        o.opt("ageSecs", &self.age_secs);
+        o.opt("category", &self.category);
+        o.opt("company", &self.company);
+        o.opt("newsletter", &self.newsletter);
+        o.opt("message", &self.message);
+        o.end();
     }
 }
 
@@ -686,18 +691,26 @@ pub fn badge_text(counts: &Counts, categories: &[String]) -> String {
     match counts.received_in(categories) {
         0 => String::new(),
         n if n > 99 => "99+".into(),
-        n => n.to_string(),
+        n => crate::json::decimal(u64::from(n)),
     }
 }
 
 /// How old data is, in the coarsest unit that fits, for "updated 5 min ago" labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Freshness {
     /// `now`, `minutes`, `hours` or `days`.
     pub unit: &'static str,
     /// How many of the unit.
     pub n: u32,
+}
+
+impl ToJson for Freshness {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("unit", &self.unit);
+        o.field("n", &self.n);
+        o.end();
+    }
 }
 
 /// The age of data taken at `taken_at_ms`, seen at `now_ms`.
@@ -1145,7 +1158,7 @@ mod tests {
 
         // The next popup reads it back from storage (JSON both ways) and shows it; the
         // same snapshot then needs no write.
-        let stored = serde_json::to_string(&crate::store::StampedFirstScreen::new(&first, &tag)).unwrap();
+        let stored = crate::store::StampedFirstScreen::new(&first, &tag).to_json();
         let raw = crate::json::parse(&stored).unwrap();
         let read = crate::store::read_first_screen(&raw, &tag);
         assert_eq!(read.as_ref(), Some(&first), "a stored first screen reads back unchanged");
@@ -1179,7 +1192,7 @@ mod tests {
         let tag = crate::store::account_tag("k", "http://127.0.0.1:8787/linkedin", None);
         let mut views = Views::new();
         let FirstScreenWrite::Store(first) = views.load_snapshot(Some(&snapshot_of(&["Ava", "Ben"], 1.7e12))).1 else { panic!() };
-        let stored = serde_json::to_value(crate::store::StampedFirstScreen::new(&first, &tag)).unwrap();
+        let stored = crate::json::to_value(&crate::store::StampedFirstScreen::new(&first, &tag));
         let read = |v: &serde_json::Value| crate::store::read_first_screen(&crate::json::parse(&v.to_string()).unwrap(), &tag);
         assert_eq!(read(&stored), Some(first.clone()));
         assert_eq!(stored["schema"], json!(1));

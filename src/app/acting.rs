@@ -10,6 +10,7 @@
 //! badge follow at once, without a sync.
 
 use super::{keys, text, App, Host, StoredCounts};
+use crate::json::{JsonObject, ToJson};
 use crate::actions::ActionKind;
 use crate::client::Client;
 use crate::error::Error;
@@ -24,7 +25,7 @@ use std::rc::Rc;
 pub const QUEUE: &str = "actions";
 
 /// The action run as the popup shows it ([`actions_view`]).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActionsView {
     /// `idle`, `running`, `stopped` or `finished`.
     pub state: crate::queue::RunState,
@@ -210,5 +211,17 @@ impl<H: Host> App<H> {
         let counts = StoredCounts { schema: SCHEMA, account: tag, counts: &snapshot.counts };
         self.host.save(&[(keys::SNAPSHOT, text(&Stamped::new(&snapshot, tag))), (keys::BADGE_COUNTS, text(&counts))]).await;
         self.draw_badge(None).await;
+    }
+}
+
+// ---- JSON for JavaScript and storage (json::ToJson) ----
+
+impl ToJson for ActionsView {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("state", &self.state);
+        o.field("progress", &self.progress);
+        o.field("summary", &self.summary);
+        o.end();
     }
 }

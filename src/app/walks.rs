@@ -16,7 +16,7 @@ use crate::json::{FromJson, Json, Obj, Path};
 use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::refresh::Scope;
 use crate::store::SCHEMA;
-use serde::Serialize;
+use crate::json::{JsonObject, ToJson};
 
 /// The header's storage key.
 pub const HEADER: &str = "walk";
@@ -25,8 +25,7 @@ pub const HEADER: &str = "walk";
 pub const MAX_AGE_MS: f64 = 60.0 * 60_000.0;
 
 /// One list's walk so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListWalk {
     /// Where the next page starts; `None` once the walk is over.
     pub next: Option<u32>,
@@ -39,7 +38,6 @@ pub struct ListWalk {
     /// Unreadable items so far.
     pub skipped: Skips,
     /// The account that served the pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
@@ -72,8 +70,7 @@ impl ListWalk {
 }
 
 /// The header: whose walk, of which sync, and both lists' state.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Header {
     /// [`SCHEMA`].
     pub schema: u32,
@@ -84,10 +81,8 @@ pub struct Header {
     /// When the sync started (whole epoch ms).
     pub started_at: u64,
     /// The received invitations' walk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received: Option<ListWalk>,
     /// The sent invitations' walk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<ListWalk>,
 }
 
@@ -130,7 +125,7 @@ impl Header {
 
 /// The key of a list's `i`-th chunk.
 pub fn chunk_key(list: &str, i: u32) -> String {
-    format!("walk.{list}.{i}")
+    ["walk.", list, ".", &crate::json::decimal(u64::from(i))].concat()
 }
 
 /// The chunk keys a stored header (any, even another account's) names, for removal.
@@ -179,4 +174,32 @@ pub fn resume(header: &Header, chunks: &[Json]) -> Option<Resume> {
             None => None,
         },
     })
+}
+
+// ---- JSON for JavaScript and storage (json::ToJson) ----
+
+impl ToJson for ListWalk {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("next", &self.next);
+        o.field("pages", &self.pages);
+        o.field("largestPage", &self.largest_page);
+        o.field("chunks", &self.chunks);
+        o.field("skipped", &self.skipped);
+        o.opt("accountId", &self.account_id);
+        o.end();
+    }
+}
+
+impl ToJson for Header {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        o.field("schema", &self.schema);
+        o.field("account", &self.account);
+        o.field("scope", &self.scope);
+        o.field("startedAt", &self.started_at);
+        o.opt("received", &self.received);
+        o.opt("sent", &self.sent);
+        o.end();
+    }
 }

@@ -577,7 +577,7 @@ fn accounts_are_marked_when_not_ready() {
     let marks: Vec<Option<&str>> = list.iter().map(|a| a.attention).collect();
     assert_eq!(marks, [None, Some("warmup"), Some("disabled"), None]);
     assert!(!list[2].is_usable());
-    let out = serde_json::to_value(&list).unwrap();
+    let out = crate::json::to_value(&list);
     assert_eq!(out[1]["attention"], "warmup");
     assert_eq!((out[1]["usable"].as_bool(), out[2]["usable"].as_bool()), (Some(true), Some(false)));
     assert!(out[0].get("attention").is_none());

@@ -249,7 +249,7 @@ fn already_gone_and_failure_summaries() {
     assert_eq!(s.failures[0].name, "Ana2 Müller");
     assert_eq!(s.failures[0].reason, "HTTP 404: LinkedIn profile not found: ana-2");
     assert_eq!(s.gone[0].reason, "No pending invitation found");
-    let v = serde_json::to_value(&s).unwrap();
+    let v = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&s)).unwrap();
     assert_eq!(v["alreadyGone"], 1);
     assert_eq!(v["failures"][0]["invitationId"], "7897046780350300002");
 
@@ -413,12 +413,12 @@ fn step_reports_are_flat_json() {
     q.start(ACCOUNT, ActionSettings::default(), vec![item], T0, 1).unwrap();
     let step = q.next_step(T0, ACCOUNT);
     assert_eq!(
-        serde_json::to_value(step.report()).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&step.report())).unwrap(),
         json!({"step": "send", "index": 0, "kind": "withdraw", "name": "Ana", "invitationId": "1",
                "request": {"profileId": "ana", "invitationId": "1"}})
     );
-    assert_eq!(serde_json::to_value(Step::Wait { ms: 5 }.report()).unwrap(), json!({"step": "wait", "ms": 5}));
-    let p = serde_json::to_value(q.progress()).unwrap();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&Step::Wait { ms: 5 }.report())).unwrap(), json!({"step": "wait", "ms": 5}));
+    let p = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&q.progress())).unwrap();
     assert_eq!(p, json!({"state": "running", "handled": 0, "total": 1, "text": "0 of 1", "current": "Ana", "kind": "withdraw"}));
 }
 

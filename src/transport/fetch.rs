@@ -1,4 +1,4 @@
-//! The real transport: the global `fetch` (through gloo-net), `setTimeout`,
+//! The real transport: the global `fetch`, `setTimeout`,
 //! `Date.now()` and `performance.now()`, all taken from the global scope, so it works
 //! the same in a page, a dedicated worker and an extension's service worker (which has
 //! no `window`).
@@ -18,7 +18,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, RequestRedirect, ResponseType};
+use web_sys::{AbortController, Headers, RequestInit, RequestRedirect, Response, ResponseType};
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,6 +28,9 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
+    // The global `fetch`, not `window.fetch`: a service worker has no `window`.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
 }
 
 /// The message of the error a redirect becomes.
@@ -100,26 +103,32 @@ impl FetchTransport {
         let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), f64::from(request.timeout_ms));
 
         let result = async {
-            let builder = match body {
-                Some(_) => gloo_net::http::Request::post(&request.url).header("Content-Type", "application/json"),
-                None => gloo_net::http::Request::get(&request.url),
+            let headers = Headers::new()?;
+            let mut bearer = String::from("Bearer ");
+            bearer.push_str(request.api_key.expose());
+            headers.append("Authorization", &bearer)?;
+            headers.append("Accept", "application/json")?;
+            let init = RequestInit::new();
+            match body {
+                Some(text) => {
+                    init.set_method("POST");
+                    headers.append("Content-Type", "application/json")?;
+                    init.set_body(&JsValue::from_str(text));
+                }
+                None => init.set_method("GET"),
             }
-            .header("Authorization", &format!("Bearer {}", request.api_key.expose()))
-            .header("Accept", "application/json")
-            .redirect(RequestRedirect::Manual)
-            .abort_signal(Some(&controller.signal()));
-            let resp = match body {
-                Some(text) => builder.body(JsValue::from_str(text))?.send().await?,
-                None => builder.send().await?,
-            };
+            init.set_headers(&headers);
+            init.set_redirect(RequestRedirect::Manual);
+            init.set_signal(Some(&controller.signal()));
+            let resp: Response = JsFuture::from(fetch_with_init(&request.url, &init)).await?.dyn_into()?;
             if resp.type_() == ResponseType::Opaqueredirect {
                 return Ok(None);
             }
             let headers = resp.headers();
-            let headers = RateHeaders::from_lookup(|name| headers.get(name));
+            let headers = RateHeaders::from_lookup(|name| headers.get(name).ok().flatten());
             let status = resp.status();
-            let body = resp.text().await?;
-            Ok::<_, gloo_net::Error>(Some(RawResponse { status, headers, body }))
+            let body = JsFuture::from(resp.text()?).await?.as_string().unwrap_or_default();
+            Ok::<_, JsValue>(Some(RawResponse { status, headers, body }))
         }
         .await;
 
@@ -137,10 +146,7 @@ impl FetchTransport {
             } else if timed_out.get() {
                 Error::Timeout { after_ms: request.timeout_ms }
             } else {
-                Error::Network(match e {
-                    gloo_net::Error::JsError(js) => js.message,
-                    other => other.to_string(),
-                })
+                Error::Network(js_message(&e))
             }
         })
     }

@@ -50,7 +50,7 @@ pub fn check_write_response(resp: &RawResponse) {
             assert!(e.retry_at_ms().is_none_or(f64::is_finite));
         }
     }
-    let text = serde_json::to_string(&outcome.report()).expect("a report serializes");
+    let text = pending_core::json::ToJson::to_json(&outcome.report());
     let back = WriteOutcome::from_json(&parse(&text).expect("the report is JSON"), &Path::Root).expect("the report reads back");
     assert_eq!(back.report(), outcome.report(), "the report reads back to itself");
 }

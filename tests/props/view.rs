@@ -15,7 +15,6 @@ use pending_core::decode::{RateHeaders, RawResponse};
 use pending_core::view::{apply, badge_text, freshness, Order, Row, ViewQuery};
 use pending_core::{linkedin_profile_url, Connection, Counts, Page, ReceivedInvitation, SentInvitation};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The category keys of counts and rows.
 pub const CATEGORY_KEYS: [&str; 6] = ["CONNECTION", "ORGANIZATION", "NEWSLETTER", "EVENT", "MEMBER_FOLLOW", "OTHER"];
@@ -174,7 +173,7 @@ fn check_row_link(row: &Row, want: Option<Option<String>>) {
     if let Some(want) = want {
         assert_eq!(row.url, want, "row link");
     }
-    let json = serde_json::to_string(row).expect("rows serialize");
+    let json = pending_core::json::ToJson::to_json(row);
     let parsed = pending_core::json::parse(&json).expect("row JSON parses");
     let back = <Row as pending_core::json::FromJson>::from_json(&parsed, &pending_core::json::Path::Root).expect("rows read back");
     assert_eq!(&back, row, "row JSON round trip");
@@ -233,7 +232,7 @@ impl ViewCase {
         assert_eq!((counts.sent, counts.received), (sent_items.len() as u32, received_items.len() as u32));
         assert_eq!(counts.received_by_category.values().sum::<u32>(), counts.received, "every item counted once");
         for key in &CATEGORY_KEYS[..5] {
-            assert!(counts.received_by_category.contains_key(*key), "{key} always counted");
+            assert!(counts.received_by_category.contains_key(key), "{key} always counted");
         }
         let all: Vec<String> = CATEGORY_KEYS.iter().map(|k| k.to_string()).collect();
         assert_eq!(counts.received_in(&all), counts.received, "the six keys cover every item");
@@ -241,7 +240,7 @@ impl ViewCase {
         check_badge(&counts, &[]);
 
         // Corrupt counts and settings.
-        let mut by = BTreeMap::new();
+        let mut by = pending_core::CategoryCounts::new();
         for (name, n) in &self.counts.by {
             by.insert(name.name(), *n);
         }
@@ -313,7 +312,7 @@ pub fn check_badge(counts: &Counts, categories: &[String]) {
                 distinct.push(c);
             }
         }
-        distinct.iter().fold(0u32, |sum, c| sum.saturating_add(counts.received_by_category.get(*c).copied().unwrap_or(0)))
+        distinct.iter().fold(0u32, |sum, c| sum.saturating_add(counts.received_by_category.get(c).copied().unwrap_or(0)))
     };
     assert_eq!(n, want, "received_in({categories:?}) counts each category once");
     let text = badge_text(counts, categories);
