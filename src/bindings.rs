@@ -601,10 +601,41 @@ pub struct JsApp {
     inner: Rc<crate::app::App<JsHost>>,
 }
 
+/// One entry point of the controller: every call goes through one dispatch future
+/// (one promise shim in the WebAssembly instead of one per entry point).
+enum Call {
+    Handle(Json),
+    Wake,
+    Start(crate::refresh::Reason),
+    Alarm,
+    Settings(Json, Json),
+    Trapped,
+}
+
+async fn dispatch(app: Rc<crate::app::App<JsHost>>, call: Call) -> JsValue {
+    match call {
+        Call::Handle(message) => {
+            let reply = app.handle(&message).await;
+            if let crate::protocol::Reply::Started { .. } = reply {
+                // The run goes on after the answer (and after the popup closes).
+                let runner = app.clone();
+                wasm_bindgen_futures::spawn_local(async move { runner.run_actions().await });
+            }
+            return to_js(&reply);
+        }
+        Call::Wake => app.wake().await,
+        Call::Start(reason) => app.start(reason).await,
+        Call::Alarm => app.refresh(crate::refresh::Reason::Alarm).await,
+        Call::Settings(before, after) => app.settings_changed(&before, &after).await,
+        Call::Trapped => app.trapped().await,
+    }
+    JsValue::UNDEFINED
+}
+
 impl JsApp {
-    fn spawn<F: std::future::Future<Output = JsValue> + 'static>(&self, f: impl FnOnce(Rc<crate::app::App<JsHost>>) -> F) -> Promise {
-        let fut = f(self.inner.clone());
-        future_to_promise(async move { Ok(fut.await) })
+    fn spawn(&self, call: Call) -> Promise {
+        let app = self.inner.clone();
+        future_to_promise(async move { Ok(dispatch(app, call).await) })
     }
 }
 
@@ -619,62 +650,37 @@ impl JsApp {
     /// A page's `Request`; resolves to its `Reply` (errors as `{type: "error", error}`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Reply>")]
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] message: JsValue) -> Promise {
-        let message = raw_json(&message);
-        self.spawn(move |app| async move {
-            let reply = app.handle(&message).await;
-            if let crate::protocol::Reply::Started { .. } = reply {
-                // The run goes on after the answer (and after the popup closes).
-                wasm_bindgen_futures::spawn_local(async move { app.run_actions().await });
-            }
-            to_js(&reply)
-        })
+        self.spawn(Call::Handle(raw_json(&message)))
     }
 
     /// Every wake of the worker: the badge from storage, then a stopped sync resumes.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn wake(&self) -> Promise {
-        self.spawn(|app| async move {
-            app.wake().await;
-            JsValue::UNDEFINED
-        })
+        self.spawn(Call::Wake)
     }
 
     /// Install (`installed`) or browser start (`startup`): the alarm, then a refresh.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn start(&self, reason: &str) -> Promise {
-        let reason = crate::refresh::Reason::parse(reason);
-        self.spawn(move |app| async move {
-            app.start(reason).await;
-            JsValue::UNDEFINED
-        })
+        self.spawn(Call::Start(crate::refresh::Reason::parse(reason)))
     }
 
     /// The refresh alarm fired.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn alarm(&self) -> Promise {
-        self.spawn(|app| async move {
-            app.refresh(crate::refresh::Reason::Alarm).await;
-            JsValue::UNDEFINED
-        })
+        self.spawn(Call::Alarm)
     }
 
     /// The stored settings changed (`storage.onChanged`'s old and new values).
     #[wasm_bindgen(js_name = settingsChanged, unchecked_return_type = "Promise<void>")]
     pub fn settings_changed(&self, before: JsValue, after: JsValue) -> Promise {
-        let (before, after) = (raw_json(&before), raw_json(&after));
-        self.spawn(move |app| async move {
-            app.settings_changed(&before, &after).await;
-            JsValue::UNDEFINED
-        })
+        self.spawn(Call::Settings(raw_json(&before), raw_json(&after)))
     }
 
     /// The previous instance trapped: records the `internal` error.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn trapped(&self) -> Promise {
-        self.spawn(|app| async move {
-            app.trapped().await;
-            JsValue::UNDEFINED
-        })
+        self.spawn(Call::Trapped)
     }
 }
 
