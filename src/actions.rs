@@ -686,22 +686,13 @@ impl FromJson for Quota {
 
 impl ToJson for ActionKind {
     fn write_json(&self, out: &mut String) {
-        match self {
-            ActionKind::Withdraw => "withdraw",
-            ActionKind::Accept => "accept",
-            ActionKind::Ignore => "ignore",
-        }
-        .write_json(out);
+        self.as_str().write_json(out);
     }
 }
 
 impl ToJson for CapKind {
     fn write_json(&self, out: &mut String) {
-        match self {
-            CapKind::Withdrawals => "withdrawals",
-            CapKind::Responses => "responses",
-        }
-        .write_json(out);
+        self.as_str().write_json(out);
     }
 }
 

@@ -482,14 +482,7 @@ impl ToJson for SeenChange {
 
 impl ToJson for AgeBucket {
     fn write_json(&self, out: &mut String) {
-        match self {
-            AgeBucket::ThisWeek => "this_week",
-            AgeBucket::OneToTwoWeeks => "one_to_two_weeks",
-            AgeBucket::TwoToFourWeeks => "two_to_four_weeks",
-            AgeBucket::OneToThreeMonths => "one_to_three_months",
-            AgeBucket::Older => "older",
-        }
-        .write_json(out);
+        self.as_str().write_json(out);
     }
 }
 
