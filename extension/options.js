@@ -170,6 +170,8 @@ async function main() {
     await permission;
     // Stored as Rust reads it back: complete, with the schema version.
     await api.storage.local.set({ settings: readSettings(form.settings) });
+    // The popup's early copy of its first screen may be another account's now.
+    globalThis.pendingRows.forgetFirstPaint();
     say(t('optSaved'));
   });
 }

@@ -18,8 +18,10 @@ const $ = (id) => document.getElementById(id);
 const TABS = ['sent', 'received', 'connections'];
 const OLDER_WEEKS = [0, 1, 2, 3, 4, 8, 12];
 const OVERSCAN = 10;
+// rows.js: the row builder, and the rows it painted before this module ran.
+const rows = globalThis.pendingRows;
 
-// Storage is read while the WASM module loads (both started by early.js). A heavy account's
+// Storage is read while the WASM module loads (both started by rows.js). A heavy account's
 // snapshot takes 120-260 ms to arrive (2.3 MB of JSON at 5,000 invitations), so the
 // first screen comes from the small `firstScreen` value an earlier popup stored (see
 // store::FirstScreen), and the snapshot is read right after it is shown.
@@ -49,7 +51,7 @@ const state = {
   connections: { next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0 },
   // The rendered rows of the current tab by position; `stale` after a change of its
   // data or query; `active` is the row reached with Tab (roving tabindex).
-  list: { rendered: new Map(), stale: true, active: 0, scroll: { sent: 0, received: 0, connections: 0 }, rowHeight: {} },
+  list: { rendered: new Map(rows.painted), stale: true, active: 0, scroll: { sent: 0, received: 0, connections: 0 }, rowHeight: {} },
 };
 
 function el(tag, className, text) {
@@ -167,63 +169,15 @@ function rowHeight() {
   return cache[state.tab];
 }
 
-function rowElement(row, pos, count, height) {
-  const li = el('li', 'row');
-  li.tabIndex = pos === state.list.active ? 0 : -1;
-  li.dataset.pos = String(pos);
-  li.dataset.id = row.id;
-  li.setAttribute('aria-setsize', String(count));
-  li.setAttribute('aria-posinset', String(pos + 1));
-  li.style.top = `${pos * height}px`;
-  const head = el('div', 'row-head');
-  let name;
-  if (row.url) {
-    name = el('a', 'name', row.name);
-    name.href = row.url;
-    name.target = '_blank';
-    name.rel = 'noopener noreferrer';
-  } else {
-    name = el('span', 'name', row.name);
-  }
-  // `make bench` times the first row's paint with the Element Timing API.
-  if (pos === 0) name.setAttribute('elementtiming', 'first-row');
-  head.append(name);
-  if (row.time) head.append(el('span', 'time', row.time));
-  // Acting on an invitation always goes through the confirmation (confirmAction).
-  const kinds = { sent: ['withdraw'], received: ['accept', 'ignore'] }[state.tab];
-  if (kinds) {
-    const box = el('span', 'row-actions');
-    for (const kind of kinds) {
-      const b = el('button', null, t(`act_${kind}`));
-      b.type = 'button';
-      b.dataset.action = kind;
-      b.tabIndex = li.tabIndex;
-      b.setAttribute('aria-label', t(`act_${kind}_named`, row.name));
-      box.append(b);
-    }
-    head.append(box);
-  }
-  li.append(head);
-  if (row.headline) li.append(el('div', 'headline', row.headline));
-  const chip = row.category && state.query.received.category === '';
-  if (chip || row.company || row.newsletter) {
-    const detail = el('div', 'detail');
-    if (chip) detail.append(el('span', 'chip', t(`cat${row.category}`)));
-    if (row.company) detail.append(el('span', 'company', `${t('rowCompany')}: ${row.company}`));
-    if (row.newsletter) detail.append(el('span', 'company newsletter', `${t('rowNewsletter')}: ${row.newsletter}`));
-    li.append(detail);
-  }
-  if (row.message) {
-    // One line of the note in the row; all of it on hover and for screen readers.
-    const message = el('p', 'message', row.message);
-    message.title = row.message;
-    li.append(message);
-  }
-  return li;
+/** How the current tab's rows are drawn (rows.js rowElement and rowKey). */
+function rowOptions(count, height) {
+  const { tab, list, query } = state;
+  return { tab, count, height, active: list.active, chips: tab === 'received' && query.received.category === '' };
 }
 
 /** Builds the rows in view (plus the overscan) that are missing and drops those out of
- * it. After a change of the data or the query (`stale`) every row is built anew. */
+ * it. After a change of the data or the query (`stale`) every row that does not show
+ * the same as before is built anew. */
 function renderRows() {
   const tab = state.tab;
   const ul = $('list');
@@ -231,21 +185,26 @@ function renderRows() {
   const list = state.list;
   const count = views.count(tab);
   const height = rowHeight();
-  let refocus;
-  if (list.stale) {
-    for (const [pos, li] of list.rendered) {
-      if (li.contains(document.activeElement)) refocus = pos;
-      li.remove();
-    }
-    list.rendered.clear();
-    list.stale = false;
-  }
   list.active = Math.max(0, Math.min(list.active, count - 1));
   ul.style.height = `${count * height}px`;
   const first = Math.floor(viewport.scrollTop / height);
   const last = Math.ceil((viewport.scrollTop + viewport.clientHeight) / height);
   const start = Math.max(0, first - OVERSCAN);
   const end = Math.min(count, last + OVERSCAN);
+  const options = rowOptions(count, height);
+  let slice = null;
+  let refocus;
+  if (list.stale) {
+    slice = views.slice(tab, start, end);
+    for (const [pos, li] of list.rendered) {
+      const row = slice[pos - start];
+      if (row && li.rowKey === rows.rowKey(row, pos, options)) continue;
+      if (li.contains(document.activeElement)) refocus = pos;
+      li.remove();
+      list.rendered.delete(pos);
+    }
+    list.stale = false;
+  }
   // Rows out of the window go, except one holding the focus (it would be lost).
   for (const [pos, li] of list.rendered) {
     if ((pos < start || pos >= end) && !li.contains(document.activeElement)) {
@@ -260,11 +219,11 @@ function renderRows() {
     // order); kept rows never move, so a focused one keeps the focus.
     const kept = [...list.rendered.keys()].sort((a, b) => a - b);
     let k = 0;
-    views.slice(tab, start, end).forEach((row, i) => {
+    (slice ?? views.slice(tab, start, end)).forEach((row, i) => {
       const pos = start + i;
       if (list.rendered.has(pos)) return;
       while (k < kept.length && kept[k] < pos) k++;
-      const li = rowElement(row, pos, count, height);
+      const li = rows.rowElement(row, pos, options);
       ul.insertBefore(li, k < kept.length ? list.rendered.get(kept[k]) : null);
       list.rendered.set(pos, li);
     });
@@ -700,8 +659,20 @@ function applySnapshot() {
   state.summary = loaded.summary;
   state.loaded = true;
   if (state.tab !== 'connections') invalidateRows();
-  if (loaded.firstScreen === null) api.storage.local.remove('firstScreen');
-  else if (loaded.firstScreen) api.storage.local.set({ firstScreen: loaded.firstScreen });
+  if (loaded.firstScreen === null) {
+    api.storage.local.remove('firstScreen');
+    rows.forgetFirstPaint();
+  } else if (loaded.firstScreen) {
+    api.storage.local.set({ firstScreen: loaded.firstScreen });
+    keepFirstPaint(loaded.firstScreen.summary, loaded.firstScreen.rows);
+  }
+}
+
+/** What rows.js paints before the next popup's first paint: this first screen's counts
+ * and rows, as Rust decided them. */
+function keepFirstPaint(summary, firstRows) {
+  const { sent, received } = summary.counts;
+  rows.keepFirstPaint({ counts: { sent, received }, rows: firstRows });
 }
 
 async function main() {
@@ -717,6 +688,11 @@ async function main() {
   state.rawStatus = stored.status;
   state.status = statusView(state.rawStatus, state.rawSettings);
   state.summary = views.showFirstScreen(stored.firstScreen, stored.settings);
+  // Rust's reading of the stored first screen (its rows, primed: at most the first
+  // screen's) is the copy the next popup paints first; render() replaces the rows
+  // painted from this one where they differ.
+  if (state.summary) keepFirstPaint(state.summary, views.slice('sent', 0, views.count('sent')));
+  else rows.forgetFirstPaint();
   wire();
   render();
   performance.mark('pending:first-rows');

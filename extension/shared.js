@@ -13,7 +13,7 @@ export let shared = null;
 
 let core = null;
 /** Loads the WASM module once per page or worker; every call into it awaits this first.
- * The popup's early.js has already started compiling it. */
+ * The popup's rows.js has already started compiling it. */
 export function coreReady() {
   core ??= Promise.resolve(globalThis.pendingEarly?.wasm)
     .then((compiled) => init({ module_or_path: compiled ?? api.runtime.getURL('pkg/pending_core_bg.wasm') }))

@@ -448,6 +448,13 @@ test("another API key never shows the previous key's data", async () => {
   assert.equal(await rowCount(popup), 0);
   assert.equal(await popup.textContent('#count-sent'), '');
   assert.equal(await popup.textContent('#freshness'), 'Not loaded yet');
+  // Nor does the next popup paint it first: saving the settings dropped the early copy.
+  const next = await ext.context.newPage();
+  await next.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+  await next.waitForFunction(() => performance.getEntriesByName('pending:rows').length > 0);
+  assert.equal(await next.evaluate(() => localStorage.getItem('pending.firstScreen')), null);
+  assert.equal(await rowCount(next), 0);
+  await next.close();
 });
 
 test('empty lists say so, and an empty badge', async () => {
@@ -718,6 +725,47 @@ test('5,000 sent invitations: a virtualized list, its first screen, search, CSV,
     assert.ok(await held.locator('#export').isEnabled());
     assert.equal(await ext.worker.evaluate(() => globalThis.__firstScreenWrites), 0, 'unchanged: not written again');
     await held.close();
+
+    // Before the first paint (when parsing ends, before popup.js has run), rows.js has
+    // already drawn those rows from its localStorage copy: the same 40, the same count.
+    const atParse = () => document.addEventListener('DOMContentLoaded', () => {
+      window.__firstRow = document.querySelector('#list > li');
+      window.__atParse = {
+        moduleRan: performance.getEntriesByName('pending:first-rows').length > 0,
+        rows: [...document.querySelectorAll('#list > li .name')].map((n) => n.textContent),
+        count: document.getElementById('count-sent').textContent,
+        links: [...document.querySelectorAll('#list a')].map((a) => a.href),
+      };
+    });
+    const early = await ext.context.newPage();
+    await early.addInitScript(atParse);
+    await early.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+    await early.waitForFunction(() => performance.getEntriesByName('pending:rows').length > 0);
+    const drawn = await early.evaluate(() => window.__atParse);
+    assert.equal(drawn.moduleRan, false);
+    assert.deepEqual(drawn.rows, firstScreen.rows.map((r) => r.name));
+    assert.equal(drawn.count, String(N));
+    assert.ok(drawn.links.every((h) => h.startsWith('https://www.linkedin.com/')), 'only profile links');
+    assert.equal(await early.textContent('#list > li[aria-posinset="1"] .name'), firstScreen.rows[0].name);
+    assert.equal(await early.locator('#list > li[aria-posinset="1"]').count(), 1, 'the early rows were taken over, not doubled');
+    assert.ok(await early.evaluate(() => window.__firstRow.isConnected), 'the same rows are kept, not painted again');
+
+    // A tampered copy paints only text and profile links, and Rust's reading replaces it.
+    await early.evaluate(() => localStorage.setItem('pending.firstScreen', JSON.stringify({
+      counts: { sent: 2, received: 1 },
+      rows: [{ id: 'x', name: '<img src=x onerror=alert(1)>', url: 'javascript:alert(1)' }, { id: 'y', name: 'Other', url: 'https://evil.example/' }],
+    })));
+    await early.reload();
+    await early.waitForFunction(() => performance.getEntriesByName('pending:rows').length > 0);
+    const tampered = await early.evaluate(() => window.__atParse);
+    assert.deepEqual(tampered.rows, ['<img src=x onerror=alert(1)>', 'Other']);
+    assert.deepEqual(tampered.links, [], 'no link but to a LinkedIn profile');
+    assert.equal(await early.locator('#list img').count(), 0);
+    assert.equal(await early.textContent('#count-sent'), String(N));
+    assert.equal(await early.textContent('#list > li[aria-posinset="1"] .name'), firstScreen.rows[0].name);
+    assert.equal(JSON.parse(await early.evaluate(() => localStorage.getItem('pending.firstScreen'))).rows.length, 40, 'the copy is Rust\'s again');
+    assert.equal(await early.evaluate(() => window.__firstRow.isConnected), false, 'a row that differs is built again');
+    await early.close();
 
     // Storage: 10 MB (chrome.storage.local.QUOTA_BYTES, no unlimitedStorage) holds 5,000
     // invitations even with the longest notes (300) and headlines (220) LinkedIn allows.

@@ -1,0 +1,157 @@
+// The popup's rows, and its first paint. A deferred classic script in popup.html's head,
+// marked render-blocking: it runs as soon as the page is parsed, and Chromium draws no
+// frame before it has (without that mark, a first frame without the rows often came
+// first, one frame earlier).
+//
+// - `pendingRows.rowElement` builds one row of a list; popup.js builds every row with it.
+// - Before that first paint it shows the first screen the last popup showed, from a
+//   copy in `localStorage` (read synchronously, unlike `storage.local`): the Sent
+//   counts and first rows exactly as Rust last decided them (popup.js writes the copy
+//   from `Views` whenever Rust stores or validates the first screen, and removes it
+//   when Rust finds none; the options page removes it when the settings change).
+// - Then, after that first frame, it starts reading storage and compiling the
+//   WebAssembly module, and loads popup.js, the module behind the popup: all three would
+//   otherwise hold the first paint back. popup.js draws the same screen again from
+//   Rust's own validated reading of storage, keeping the rows painted here that it shows
+//   the same, so a stale copy lasts only until then.
+(() => {
+  const api = globalThis.browser ?? globalThis.chrome;
+  const t = (key, ...subs) => api.i18n.getMessage(key, subs.map(String)) || key;
+  const CACHE = 'pending.firstScreen';
+  const PROFILE = 'https://www.linkedin.com/';
+  const labels = {}; // the action buttons' words, looked up once
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = String(text);
+    return node;
+  }
+
+  /** What a row element shows, as one string: popup.js keeps a row whose key did not
+   * change instead of building it again (no second paint of the same row). */
+  function rowKey(row, pos, { tab, count, height, active, chips }) {
+    return JSON.stringify([row, pos, pos === active, tab, count, height, chips]);
+  }
+
+  /** One row of a list: `row` as `Views.slice` returns it, at position `pos` (0-based)
+   * of `count`, `height` px tall. `active`: the row reached with Tab (roving tabindex);
+   * `chips`: show the category chip of received invitations. API text only ever goes
+   * in through textContent, and only LinkedIn profile URLs become links. */
+  function rowElement(row, pos, options) {
+    const { tab, count, height, active, chips } = options;
+    const li = el('li', 'row');
+    li.rowKey = rowKey(row, pos, options);
+    li.tabIndex = pos === active ? 0 : -1;
+    li.dataset.pos = String(pos);
+    li.dataset.id = String(row.id);
+    li.setAttribute('aria-setsize', String(count));
+    li.setAttribute('aria-posinset', String(pos + 1));
+    li.style.top = `${pos * height}px`;
+    const head = el('div', 'row-head');
+    let name;
+    if (typeof row.url === 'string' && row.url.startsWith(PROFILE)) {
+      name = el('a', 'name', row.name);
+      name.href = row.url;
+      name.target = '_blank';
+      name.rel = 'noopener noreferrer';
+    } else {
+      name = el('span', 'name', row.name);
+    }
+    // `make bench` times the first row's paint with the Element Timing API.
+    if (pos === 0) name.setAttribute('elementtiming', 'first-row');
+    head.append(name);
+    if (row.time) head.append(el('span', 'time', row.time));
+    // Acting on an invitation always goes through the confirmation (popup.js confirmAction).
+    const kinds = { sent: ['withdraw'], received: ['accept', 'ignore'] }[tab];
+    if (kinds) {
+      const box = el('span', 'row-actions');
+      for (const kind of kinds) {
+        const b = el('button', null, (labels[kind] ??= t(`act_${kind}`)));
+        b.type = 'button';
+        b.dataset.action = kind;
+        b.tabIndex = li.tabIndex;
+        b.setAttribute('aria-label', t(`act_${kind}_named`, row.name));
+        box.append(b);
+      }
+      head.append(box);
+    }
+    li.append(head);
+    if (row.headline) li.append(el('div', 'headline', row.headline));
+    const chip = row.category && chips;
+    if (chip || row.company || row.newsletter) {
+      const detail = el('div', 'detail');
+      if (chip) detail.append(el('span', 'chip', t(`cat${row.category}`)));
+      if (row.company) detail.append(el('span', 'company', `${t('rowCompany')}: ${row.company}`));
+      if (row.newsletter) detail.append(el('span', 'company newsletter', `${t('rowNewsletter')}: ${row.newsletter}`));
+      li.append(detail);
+    }
+    if (row.message) {
+      // One line of the note in the row; all of it on hover and for screen readers.
+      const message = el('p', 'message', row.message);
+      message.title = String(row.message);
+      li.append(message);
+    }
+    return li;
+  }
+
+  /** Stores (`first`: `{counts: {sent, received}, rows}`) or removes (`null`) the copy
+   * the next popup paints first; written only when it changed. */
+  function keepFirstPaint(first) {
+    try {
+      const text = first ? JSON.stringify(first) : null;
+      if (text === localStorage.getItem(CACHE)) return;
+      if (text === null) localStorage.removeItem(CACHE);
+      else localStorage.setItem(CACHE, text);
+    } catch {
+      // localStorage unavailable or full: the popup only paints a little later.
+    }
+  }
+
+  // Rows painted here, by position: popup.js takes them over, and keeps those that
+  // Rust's first screen shows the same.
+  const painted = new Map();
+  globalThis.pendingRows = { rowElement, rowKey, keepFirstPaint, forgetFirstPaint: () => keepFirstPaint(null), painted };
+
+  const list = document.getElementById('list');
+  if (!list) return; // not the popup (the options page only uses keepFirstPaint)
+  paintFirstScreen(list);
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    // The two slow steps of opening the popup start together, before popup.js loads:
+    // reading the small stored values the first screen needs, and compiling the
+    // WebAssembly module. popup.js and shared.js (coreReady) take them from here.
+    globalThis.pendingEarly = {
+      stored: api.storage.local.get(['settings', 'status', 'firstScreen']),
+      // null when the browser cannot compile while downloading: coreReady then loads
+      // the module itself.
+      wasm: WebAssembly.compileStreaming(fetch(api.runtime.getURL('pkg/pending_core_bg.wasm'))).catch(() => null),
+    };
+    import('./popup.js');
+  };
+  requestAnimationFrame(() => setTimeout(start, 0));
+  setTimeout(start, 100); // no frame comes while the page is hidden
+
+  /** Paints the copy of the last first screen into `list`, if there is a readable one. */
+  function paintFirstScreen(list) {
+    document.body.dataset.tab = 'sent';
+    try {
+      const first = JSON.parse(localStorage.getItem(CACHE) ?? 'null');
+      const counts = first?.counts;
+      if (!Array.isArray(first?.rows) || !Number.isSafeInteger(counts?.sent) || first.rows.length > counts.sent) return;
+      document.getElementById('count-sent').textContent = String(counts.sent);
+      if (Number.isSafeInteger(counts.received)) document.getElementById('count-received').textContent = String(counts.received);
+      const height = parseFloat(getComputedStyle(list).getPropertyValue('--row-h')) || 60;
+      list.style.height = `${counts.sent * height}px`;
+      first.rows.forEach((row, pos) => {
+        const li = rowElement(row, pos, { tab: 'sent', count: counts.sent, height, active: 0, chips: false });
+        list.append(li);
+        painted.set(pos, li);
+      });
+    } catch {
+      // An unreadable copy: nothing painted early; popup.js draws from storage.
+    }
+  }
+})();
