@@ -3,18 +3,13 @@
 //! Every value handed to JavaScript is JSON-compatible (plain objects and arrays,
 //! strings for ids, numbers for counts and times), so it survives
 //! `runtime.sendMessage` and `storage.local` unchanged. Every failure rejects (or, for
-//! the constructor, throws) a plain `{kind, status?, message, retryAt?}` object.
+//! a function that throws, throws) a plain `{kind, status?, message, retryAt?}` object.
 
-use crate::client::{Client, Progress, SortBy, MAX_CONNECTIONS_LIMIT, RECEIVED_PAGE_SIZE};
-use crate::config::{Config, ConfigInput};
-use crate::decode::Page;
+use crate::client::MAX_CONNECTIONS_LIMIT;
 use crate::error::Error;
 use crate::json::{FromJson, Json, JsonObject, ToJson};
 use crate::transport::fetch::FetchTransport;
-use js_sys::{Function, Promise};
-use crate::paginate::Walk;
-use crate::refresh::Scope;
-use std::cell::RefCell;
+use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -34,170 +29,6 @@ fn parse_js(text: &str) -> JsValue {
 
 fn error_js(e: &Error) -> JsValue {
     to_js(&e.report())
-}
-
-/// A `Page<T>`: `{items, startIndex, nextStartIndex, done, accountId?}`.
-fn page_js(start: u32, next_start_index: u32, done: bool, items: &dyn ToJson, account_id: Option<String>) -> JsValue {
-    let mut out = String::new();
-    let mut o = JsonObject::new(&mut out);
-    o.field("items", items);
-    o.field("startIndex", &start);
-    o.field("nextStartIndex", &next_start_index);
-    o.field("done", &done);
-    o.opt("accountId", &account_id);
-    o.end();
-    parse_js(&out)
-}
-
-/// A one-page walk from `start` with the list's stop rule: the page's new items, where
-/// the next page starts and whether there is one.
-fn one_page<T: crate::models::Keyed + ToJson>(start: u32, page_size: Option<usize>, page: Page<T>) -> Result<JsValue, Error> {
-    let mut walk = Walk::starting_at(start, page_size, u32::MAX);
-    let account_id = page.account_id.clone();
-    let items = walk.accept(page)?;
-    Ok(page_js(start, walk.next_start().unwrap_or(start), walk.is_done(), &items, account_id))
-}
-
-/// The page cap of a connections cursor, when the configured cap is lower. LinkedIn
-/// allows 30,000 connections: at 12 a page, with the short pages LinkedIn returns
-/// mid-list, a popup scrolling through all of them needs several thousand pages, far
-/// above the default cap of 1,000 (12,000 connections). The walk's other guards (no
-/// progress, pages already seen) still stop a loop.
-const CONNECTIONS_MAX_PAGES: u32 = 6_000;
-
-/// The connections cursor of the popup: one [`Walk`] per sort order, so paging across
-/// calls keeps its stop rule, de-duplication and loop guards.
-#[derive(Debug)]
-struct ConnectionsCursor {
-    sort_by: SortBy,
-    limit: u32,
-    walk: Walk,
-}
-
-/// A ConnectSafely client for JavaScript: `new Client({apiKey, baseUrl?, accountId?})`.
-#[wasm_bindgen(js_name = Client)]
-#[derive(Debug)]
-pub struct JsClient {
-    inner: Rc<Client<FetchTransport>>,
-    connections: Rc<RefCell<Option<ConnectionsCursor>>>,
-}
-
-#[wasm_bindgen(js_class = Client)]
-impl JsClient {
-    /// Validates the configuration; throws an `ApiError` of kind `invalid_input`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue) -> Result<JsClient, JsValue> {
-        let input: ConfigInput = from_js("configuration", &config)?;
-        let config = Config::try_from(input).map_err(|e| error_js(&e))?;
-        Ok(JsClient { inner: Rc::new(Client::new(config, FetchTransport::new())), connections: Rc::default() })
-    }
-
-    fn run<F>(&self, f: impl FnOnce(Rc<Client<FetchTransport>>) -> F) -> Promise
-    where
-        F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
-    {
-        let fut = f(self.inner.clone());
-        future_to_promise(async move { fut.await.map_err(|e| error_js(&e)) })
-    }
-
-    /// Walks the pending received invitations, then (scope `"all"`, the default) the
-    /// sent ones and the connection count, and resolves to a `Snapshot`. Scope
-    /// `"received"` keeps the sent list of `previous` (a stored snapshot). `onProgress`
-    /// is called after every page, and once with `receivedCounts` when the received
-    /// invitations are in. The snapshot is tagged for storage (`schema`, and `account`:
-    /// the [`crate::store::account_tag`] of this client's key, base URL and account).
-    #[wasm_bindgen(unchecked_return_type = "Promise<StoredSnapshot>")]
-    pub fn sync(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "((p: Progress) => void) | undefined")] on_progress: Option<Function>,
-        #[wasm_bindgen(unchecked_param_type = "\"received\" | \"all\" | undefined")] scope: Option<String>,
-        #[wasm_bindgen(unchecked_param_type = "StoredSnapshot | null | undefined")] previous: JsValue,
-    ) -> Promise {
-        let scope = scope.as_deref().and_then(Scope::parse).unwrap_or(Scope::All);
-        // Only a received-only sync keeps anything of the previous snapshot: read it then
-        // only (a heavy account's snapshot is megabytes).
-        let previous = match scope {
-            Scope::Received => match raw_json(&previous) {
-                Json::Null => None,
-                json => crate::sync::Snapshot::from_json(&json, &crate::json::Path::Root).ok(),
-            },
-            Scope::All => None,
-        };
-        self.run(move |c| async move {
-            let mut report = |p: Progress| {
-                trap_if_armed();
-                if let Some(f) = &on_progress {
-                    let _ = f.call1(&JsValue::NULL, &to_js(&p));
-                }
-            };
-            let config = c.config();
-            let tag = crate::store::account_tag(config.api_key.expose(), &config.base_url, config.account_id.as_deref());
-            c.sync_scoped(scope, previous, &mut report).await.map(|s| to_js(&crate::store::Stamped::new(&s, &tag)))
-        })
-    }
-
-    /// One page of pending sent invitations.
-    #[wasm_bindgen(js_name = sentPage, unchecked_return_type = "Promise<Page<SentInvitation>>")]
-    pub fn sent_page(&self, start_index: u32) -> Promise {
-        self.run(move |c| async move { one_page(start_index, None, c.sent_page(start_index).await?) })
-    }
-
-    /// One page of pending received invitations (10 per page).
-    #[wasm_bindgen(js_name = receivedPage, unchecked_return_type = "Promise<Page<ReceivedInvitation>>")]
-    pub fn received_page(&self, start_index: u32) -> Promise {
-        self.run(move |c| async move { one_page(start_index, Some(RECEIVED_PAGE_SIZE), c.received_page(start_index).await?) })
-    }
-
-    /// One page of connections: `limit` (1–12) per page, `sortBy` one of
-    /// `recentlyAdded` (default), `firstName`, `lastName`. Consecutive calls that go on
-    /// where the last one ended share one walk: its items are new ones only, and `done`
-    /// follows the list's stop rule (`endOfList` where the server sends it).
-    #[wasm_bindgen(js_name = connectionsPage, unchecked_return_type = "Promise<Page<Connection>>")]
-    pub fn connections_page(&self, start_index: u32, limit: Option<u32>, sort_by: Option<String>) -> Promise {
-        let limit = limit.unwrap_or(10).clamp(1, MAX_CONNECTIONS_LIMIT);
-        let sort = match sort_by.as_deref() {
-            None | Some("") | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
-            Some("firstName") => Ok(SortBy::FirstName),
-            Some("lastName") => Ok(SortBy::LastName),
-            Some(other) => Err(Error::InvalidInput(["unknown sortBy '", other, "'"].concat())),
-        };
-        let cursors = self.connections.clone();
-        self.run(move |c| async move {
-            let sort_by = sort?;
-            let taken = cursors.borrow_mut().take();
-            let mut cursor = match taken {
-                Some(k) if k.sort_by == sort_by && k.limit == limit && k.walk.next_start() == Some(start_index) => k,
-                _ => ConnectionsCursor {
-                    sort_by,
-                    limit,
-                    walk: Walk::starting_at(start_index, Some(limit as usize), c.config().max_pages.max(CONNECTIONS_MAX_PAGES)),
-                },
-            };
-            let page = c.connections_page(start_index, limit, sort_by).await?;
-            let account_id = page.account_id.clone();
-            let items = cursor.walk.accept(page)?;
-            let (next, done) = (cursor.walk.next_start().unwrap_or(start_index), cursor.walk.is_done());
-            *cursors.borrow_mut() = Some(cursor);
-            Ok(page_js(start_index, next, done, &items, account_id))
-        })
-    }
-
-    /// The LinkedIn accounts the key may act for.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Account[]>")]
-    pub fn accounts(&self) -> Promise {
-        self.run(|c| async move { c.accounts().await.map(|a| to_js(&a)) })
-    }
-
-    /// Cancels every running operation of this client; each rejects with kind `cancelled`.
-    pub fn cancel(&self) {
-        self.inner.transport().cancel();
-    }
-
-    /// Requests, retries and pages this client has sent so far.
-    #[wasm_bindgen(unchecked_return_type = "{requests: number, retries: number, pages: number}")]
-    pub fn counters(&self) -> JsValue {
-        to_js(&self.inner.counters())
-    }
 }
 
 /// A value from JavaScript as parsed JSON (`undefined` reads as `null`).
@@ -459,7 +290,7 @@ pub fn key_destination(
 
 /// After a trap (`WebAssembly.RuntimeError`), asks for a fresh instance: the next call
 /// into the module re-instantiates it from the compiled module, with new memory. Objects
-/// of the old instance (clients) must not be used again.
+/// of the old instance (an `App`, `Views`) must not be used again.
 #[wasm_bindgen(js_name = resetCore)]
 pub fn reset_core() {
     wasm_bindgen::handler::schedule_reinit();

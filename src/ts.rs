@@ -5,7 +5,8 @@
 
 /// The client's configuration, errors, API items, counts, snapshots, pages, progress, rows and queries.
 pub const TYPES: &str = r#"
-/** Options of `new Client(config)`. Only `apiKey` is required. */
+/** A client's options (the settings give `apiKey`, `baseUrl`, `accountId`; the test-only
+ * `testClientConfig` value the pacing numbers). Only `apiKey` is required. */
 export interface ClientConfig {
   apiKey: string;
   /** Default `https://api.connectsafely.ai/linkedin`; `http://` only for localhost. */

@@ -52,10 +52,6 @@ macro_rules! suite {
             common::cancel_ends_a_running_sync().await;
         }
         #[wasm_bindgen_test::wasm_bindgen_test]
-        async fn javascript_api_shapes() {
-            common::javascript_api_shapes().await;
-        }
-        #[wasm_bindgen_test::wasm_bindgen_test]
         async fn protocol_through_the_controller() {
             common::protocol_through_the_controller().await;
         }
@@ -117,7 +113,6 @@ macro_rules! suite {
 pub mod writes;
 
 use gloo_net::http::Request;
-use pending_core::bindings::JsClient;
 use pending_core::{Client, Config, Error, FetchTransport, PaginationError, SortBy};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -539,76 +534,11 @@ async fn sleep_ms(ms: i32) {
     JsFuture::from(p).await.unwrap();
 }
 
-fn get(v: &JsValue, key: &str) -> JsValue {
+pub fn get(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn js_config(s: &Scenario, key: &str) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in [("apiKey", JsValue::from_str(key)), ("baseUrl", s.base_url.as_str().into()), ("minIntervalMs", 0.into())] {
-        js_sys::Reflect::set(&o, &k.into(), &v).unwrap();
-    }
-    o.into()
-}
-
-/// The JavaScript API returns plain JSON-compatible objects and rejects with
-/// `{kind, status, message}`.
-pub async fn javascript_api_shapes() {
-    let s = Scenario::new("sent=11&received=3&connections=20");
-    let client = JsClient::new(js_config(&s, "k")).expect("client");
-    let calls = std::rc::Rc::new(std::cell::Cell::new(0));
-    let calls2 = calls.clone();
-    let on_progress = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
-        assert!(get(&p, "list").is_string());
-        calls2.set(calls2.get() + 1);
-    });
-    let snap = JsFuture::from(client.sync(
-        Some(on_progress.as_ref().unchecked_ref::<js_sys::Function>().clone()),
-        None,
-        JsValue::UNDEFINED,
-    ))
-    .await
-    .expect("sync resolves");
-    assert_eq!(calls.get(), 4, "1 received page, the received counts, 2 sent pages");
-    let counts = get(&snap, "counts");
-    assert_eq!(get(&counts, "sent").as_f64(), Some(11.0));
-    assert_eq!(get(&counts, "received").as_f64(), Some(3.0));
-    let by = get(&counts, "receivedByCategory");
-    assert!(by.is_object() && !by.is_instance_of::<js_sys::Map>(), "a plain object, not a Map");
-    let first = js_sys::Array::from(&get(&snap, "sent")).get(0);
-    assert_eq!(get(&first, "invitationId").as_string().as_deref(), Some("7897046780350316544"));
-    let json = js_sys::JSON::stringify(&snap).unwrap().as_string().unwrap();
-    assert!(json.contains("\"takenAtMs\""));
-    // A received-only sync keeps the sent list of the stored snapshot it is given.
-    let quick = JsFuture::from(client.sync(None, Some("received".into()), snap.clone())).await.expect("scoped sync");
-    assert_eq!(get(&get(&quick, "counts"), "sent").as_f64(), Some(11.0));
-    assert_eq!(get(&get(&quick, "cost"), "requests").as_f64(), Some(1.0), "one received page, nothing else");
-    assert_eq!(get(&quick, "sentTakenAtMs").as_f64(), get(&snap, "sentTakenAtMs").as_f64());
-
-    let page = JsFuture::from(client.connections_page(10, Some(10), Some("lastName".into()))).await.unwrap();
-    assert_eq!(get(&page, "nextStartIndex").as_f64(), Some(20.0));
-    assert_eq!(get(&page, "done").as_bool(), Some(false));
-    let last = JsFuture::from(client.connections_page(20, Some(10), None)).await.unwrap();
-    assert_eq!(get(&last, "done").as_bool(), Some(true));
-
-    let err = JsFuture::from(client.connections_page(0, None, Some("bogus".into()))).await.unwrap_err();
-    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_input"));
-
-    let bad = JsClient::new(js_config(&Scenario::new("sent=1"), "invalid-key")).unwrap();
-    let err = JsFuture::from(bad.sent_page(0)).await.unwrap_err();
-    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("unauthorized"));
-    assert_eq!(get(&err, "status").as_f64(), Some(401.0));
-    assert!(get(&err, "message").as_string().unwrap().contains("Invalid credentials"));
-
-    let thrown = JsClient::new(js_config(&s, "")).unwrap_err();
-    assert_eq!(get(&thrown, "kind").as_string().as_deref(), Some("invalid_input"));
-    let o = js_config(&s, "k");
-    js_sys::Reflect::set(&o, &"baseUrl".into(), &"http://evil.example/linkedin".into()).unwrap();
-    let thrown = JsClient::new(o).unwrap_err();
-    assert!(get(&thrown, "message").as_string().unwrap().contains("https"));
-}
-
-fn parse_js(json: &str) -> JsValue {
+pub fn parse_js(json: &str) -> JsValue {
     js_sys::JSON::parse(json).expect("test JSON")
 }
 
@@ -687,7 +617,7 @@ pub fn views_api_shapes() {
 }
 
 /// An in-memory `AppHost`: storage in a Map, badges in a list.
-fn memory_host() -> JsValue {
+pub fn memory_host() -> JsValue {
     js_sys::Function::new_no_args(
         r#"const store = new Map(); const badges = [];
         return {
@@ -707,7 +637,7 @@ fn memory_host() -> JsValue {
     .expect("host object")
 }
 
-fn stored(host: &JsValue, key: &str) -> JsValue {
+pub fn stored(host: &JsValue, key: &str) -> JsValue {
     let store: js_sys::Map = get(host, "store").unchecked_into();
     store.get(&key.into())
 }
@@ -732,6 +662,13 @@ pub async fn protocol_through_the_controller() {
     assert_eq!(get(&reply, "type").as_string().as_deref(), Some("done"));
     let snapshot = stored(&host, "snapshot");
     assert_eq!(get(&get(&snapshot, "counts"), "sent").as_f64(), Some(11.0));
+    // Plain JSON data: a plain object for the category counts, 19-digit ids as strings,
+    // whole-millisecond times.
+    let by = get(&get(&snapshot, "counts"), "receivedByCategory");
+    assert!(by.is_object() && !by.is_instance_of::<js_sys::Map>(), "a plain object, not a Map");
+    let first = js_sys::Array::from(&get(&snapshot, "sent")).get(0);
+    assert_eq!(get(&first, "invitationId").as_string().as_deref(), Some("7897046780350316544"));
+    assert!(js_sys::JSON::stringify(&snapshot).unwrap().as_string().unwrap().contains("\"takenAtMs\""));
     assert_eq!(get(&stored(&host, "status"), "state").as_string().as_deref(), Some("ok"));
     assert_eq!(get(&last_badge(&host), "text").as_string().as_deref(), Some("3"));
     assert!(stored(&host, "walk").is_undefined(), "the walk's keys are removed at the end");
@@ -761,6 +698,12 @@ pub async fn protocol_through_the_controller() {
     let bad = ask(r#"{"type": "bogus"}"#).await.unwrap();
     assert_eq!(get(&bad, "type").as_string().as_deref(), Some("error"));
     assert_eq!(get(&get(&bad, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
+    let sort = ask(r#"{"type": "connections", "startIndex": 0, "limit": 12, "sortBy": "bogus"}"#).await.unwrap();
+    assert_eq!(get(&get(&sort, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
+    // Settings the client cannot use: the API's own words, typed.
+    let http = ask(r#"{"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://evil.example/linkedin"}}"#).await.unwrap();
+    assert_eq!(get(&http, "type").as_string().as_deref(), Some("error"));
+    assert!(get(&get(&http, "error"), "message").as_string().unwrap().contains("https"));
 
     // A rejected key: the typed error is stored, the badge blocks, the snapshot stays.
     let denied = Scenario::new("sent=1&fault=401");
@@ -768,7 +711,10 @@ pub async fn protocol_through_the_controller() {
     store.set(&"snapshot".into(), &snapshot);
     ask(r#"{"type": "refresh"}"#).await.unwrap();
     let status = stored(&host, "status");
-    assert_eq!(get(&get(&status, "error"), "kind").as_string().as_deref(), Some("unauthorized"));
+    let error = get(&status, "error");
+    assert_eq!(get(&error, "kind").as_string().as_deref(), Some("unauthorized"));
+    assert_eq!(get(&error, "status").as_f64(), Some(401.0));
+    assert!(get(&error, "message").as_string().unwrap().contains("Invalid credentials"));
     assert_eq!(get(&last_badge(&host), "text").as_string().as_deref(), Some("!"));
     assert_eq!(get(&last_badge(&host), "blocking").as_bool(), Some(true));
 }

@@ -2,13 +2,13 @@
 //! (`service_worker.rs`) suites, over the real `fetch` against the local mock API.
 #![allow(dead_code)]
 
-use super::common::Scenario;
+use super::common::{get, memory_host, parse_js, stored, Scenario};
 use gloo_net::http::Request;
-use pending_core::bindings::{account_tag, JsClient};
+use pending_core::bindings::{account_tag, JsApp, JsHostObject};
+use wasm_bindgen::JsCast;
 use pending_core::transport::fetch::REDIRECT_MESSAGE;
 use pending_core::{Error, FetchTransport, Transport};
 use serde_json::Value;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// Declares the tests below as `#[wasm_bindgen_test]`s in the including file.
@@ -63,23 +63,21 @@ pub async fn pacing_reads_a_monotonic_clock() {
     assert!(b - a >= 25.0, "monotonic clock advanced {} ms over a 30 ms sleep", b - a);
 }
 
-fn get(v: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// A sync's snapshot carries the schema and the tag of the key, base URL and account it
 /// was fetched with, never the key.
 pub async fn snapshots_are_tagged_with_their_account() {
     let s = Scenario::new("sent=2&received=1");
-    let config = js_sys::Object::new();
-    for (k, v) in [("apiKey", JsValue::from_str("sk_tag_SECRET")), ("baseUrl", s.base_url.as_str().into()), ("minIntervalMs", 0.into())] {
-        js_sys::Reflect::set(&config, &k.into(), &v).unwrap();
-    }
-    let client = JsClient::new(config.clone().into()).expect("client");
-    let snap = JsFuture::from(client.sync(None, None, JsValue::UNDEFINED)).await.expect("sync");
+    let settings = parse_js(&format!(r#"{{"schema": 1, "apiKey": "sk_tag_SECRET", "baseUrl": "{}"}}"#, s.base_url));
+    let host = memory_host();
+    let store: js_sys::Map = get(&host, "store").unchecked_into();
+    store.set(&"settings".into(), &settings);
+    store.set(&"testClientConfig".into(), &parse_js(r#"{"minIntervalMs": 0}"#));
+    let app = JsApp::new(host.clone().unchecked_into::<JsHostObject>());
+    JsFuture::from(app.handle(parse_js(r#"{"type": "refresh"}"#))).await.expect("never rejects");
+    let snap = stored(&host, "snapshot");
     assert_eq!(get(&snap, "schema").as_f64(), Some(f64::from(pending_core::store::SCHEMA)));
     let tag = get(&snap, "account").as_string().expect("account tag");
-    assert_eq!(tag, account_tag(config.into()));
+    assert_eq!(tag, account_tag(settings));
     assert_eq!(tag.len(), 16);
     let json = js_sys::JSON::stringify(&snap).unwrap().as_string().unwrap();
     assert!(!json.contains("SECRET"), "{json}");
