@@ -18,7 +18,6 @@ use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::time::approximate_age_secs;
 use crate::json::{JsonObject, ToJson};
-use std::collections::{BTreeMap, HashSet};
 
 /// The schema of a stored [`FirstSeen`].
 pub const AGES_SCHEMA: u32 = 1;
@@ -142,9 +141,42 @@ pub struct FirstSeen {
     schema: u32,
     account: String,
     /// Sent invitations: id → first seen (epoch ms).
-    sent: BTreeMap<String, u64>,
+    sent: IdTimes,
     /// Received invitations: id → first seen (epoch ms).
-    received: BTreeMap<String, u64>,
+    received: IdTimes,
+}
+
+/// Ids and when each was first seen (epoch ms), sorted by id, each id once: a sorted
+/// vector searched by bisection, which is all a map of a few thousand ids needs (a
+/// `BTreeMap` would compile a B-tree, and the set of current ids a hash table, into the
+/// WebAssembly: README "Size").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct IdTimes(Vec<(String, u64)>);
+
+impl IdTimes {
+    fn get(&self, id: &str) -> Option<u64> {
+        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(id)).ok()?;
+        self.0.get(i).map(|(_, t)| *t)
+    }
+
+    /// From pairs in any order; of an id given twice, the last pair wins (as in
+    /// `JSON.parse`).
+    fn from_pairs(mut pairs: Vec<(String, u64)>) -> Self {
+        pairs.reverse();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|a, b| a.0 == b.0);
+        IdTimes(pairs)
+    }
+}
+
+impl ToJson for IdTimes {
+    fn write_json(&self, out: &mut String) {
+        let mut o = JsonObject::new(out);
+        for (k, v) in &self.0 {
+            o.field(k, v);
+        }
+        o.end();
+    }
 }
 
 /// What one [`FirstSeen::update`] changed.
@@ -159,7 +191,7 @@ pub struct SeenChange {
 impl FirstSeen {
     /// An empty map for `account` (an account tag).
     pub fn new(account: &str) -> Self {
-        FirstSeen { schema: AGES_SCHEMA, account: account.to_string(), sent: BTreeMap::new(), received: BTreeMap::new() }
+        FirstSeen { schema: AGES_SCHEMA, account: account.to_string(), sent: IdTimes::default(), received: IdTimes::default() }
     }
 
     /// Reads a stored map; another schema, another account or anything malformed is an
@@ -176,7 +208,7 @@ impl FirstSeen {
         &self.account
     }
 
-    fn map(&self, list: List) -> Option<&BTreeMap<String, u64>> {
+    fn map(&self, list: List) -> Option<&IdTimes> {
         match list {
             List::Sent => Some(&self.sent),
             List::Received => Some(&self.received),
@@ -194,17 +226,29 @@ impl FirstSeen {
             List::Received => &mut self.received,
             List::Connections => return SeenChange::default(),
         };
-        let current: HashSet<&str> = ids.into_iter().collect();
-        let before = map.len();
-        map.retain(|id, _| current.contains(id.as_str()));
-        let pruned = before - map.len();
+        let mut current: Vec<&str> = ids.into_iter().collect();
+        current.sort_unstable();
+        current.dedup();
         let mut added = 0u32;
-        for id in current {
-            if !map.contains_key(id) {
-                map.insert(id.to_string(), now);
-                added += 1;
-            }
-        }
+        let mut kept = 0usize;
+        let next: Vec<(String, u64)> = current
+            .iter()
+            .map(|id| {
+                let first = match map.get(id) {
+                    Some(t) => {
+                        kept += 1;
+                        t
+                    }
+                    None => {
+                        added = added.saturating_add(1);
+                        now
+                    }
+                };
+                (id.to_string(), first)
+            })
+            .collect();
+        let pruned = map.0.len().saturating_sub(kept);
+        *map = IdTimes(next);
         SeenChange { added, pruned: u32::try_from(pruned).unwrap_or(u32::MAX) }
     }
 
@@ -223,17 +267,17 @@ impl FirstSeen {
 
     /// When `id` of `list` was first seen (epoch ms).
     pub fn get(&self, list: List, id: &str) -> Option<f64> {
-        self.map(list)?.get(id).map(|t| *t as f64)
+        self.map(list)?.get(id).map(|t| t as f64)
     }
 
     /// How many ids of `list` are remembered.
     pub fn len(&self, list: List) -> usize {
-        self.map(list).map_or(0, BTreeMap::len)
+        self.map(list).map_or(0, |m| m.0.len())
     }
 
     /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
-        self.sent.is_empty() && self.received.is_empty()
+        self.sent.0.is_empty() && self.received.0.is_empty()
     }
 
     /// The best age of each sent invitation, in list order; `taken_ms` is when the
@@ -294,11 +338,11 @@ impl FromJson for FirstSeen {
         if !matches!(o.get("schema"), Some(n @ Json::Num(_)) if n.as_u64() == Some(u64::from(AGES_SCHEMA))) {
             return Err(ReadError { path: Path::Key(path, "schema").render(), message: "another schema".into() });
         }
-        let read = |key: &str| -> BTreeMap<String, u64> {
-            match o.get(key) {
-                Some(Json::Obj(members)) => members.iter().filter_map(|(k, v)| Some((k.clone(), v.as_u64()?))).collect(),
-                _ => BTreeMap::new(),
+        let read = |key: &str| match o.get(key) {
+            Some(Json::Obj(members)) => {
+                IdTimes::from_pairs(members.iter().filter_map(|(k, v)| Some((k.clone(), v.as_u64()?))).collect())
             }
+            _ => IdTimes::default(),
         };
         Ok(FirstSeen {
             schema: AGES_SCHEMA,
@@ -603,6 +647,15 @@ mod tests {
             .get(List::Sent, "x")
             .is_none());
         assert!(FirstSeen::read(&parse("[]").unwrap(), "acct").is_empty());
+        // Stored in any order with an id twice: the last time wins (as JSON.parse reads
+        // it), written back sorted by id; an id given twice in a sync counts once.
+        let messy = r#"{"schema": 1, "account": "acct", "sent": {"z": 3, "b": 1, "z": 7, "a": 2}}"#;
+        let mut read = FirstSeen::read(&parse(messy).unwrap(), "acct");
+        assert_eq!(read.get(List::Sent, "z"), Some(7.0));
+        assert_eq!(read.len(List::Sent), 3);
+        assert!(read.to_json().contains(r#""sent":{"a":2,"b":1,"z":7}"#), "{}", read.to_json());
+        assert_eq!(read.update(List::Sent, ["b", "q", "q", "z"], 9.0), SeenChange { added: 1, pruned: 1 });
+        assert_eq!((read.get(List::Sent, "b"), read.get(List::Sent, "q"), read.get(List::Sent, "a")), (Some(1.0), Some(9.0), None));
     }
 
     #[test]

@@ -613,11 +613,15 @@ impl ActionQueue {
             return Err(StartError::Busy);
         }
         let now = ms(now_ms);
-        let mut seen = std::collections::HashSet::new();
+        // Each (kind, id) once; a sorted vector rather than a hash set, which would
+        // compile a hash table into the WebAssembly for this one check.
+        let mut seen: Vec<(&'static str, String)> = Vec::new();
         let mut queued = Vec::new();
         for item in items.into_iter().take(MAX_ITEMS) {
-            if !seen.insert((item.kind, item.invitation_id.clone())) {
-                continue;
+            let key = (item.kind.as_str(), item.invitation_id.clone());
+            match seen.binary_search(&key) {
+                Ok(_) => continue,
+                Err(at) => seen.insert(at, key),
             }
             let (request, state, message) = match item.request {
                 Ok(r) => (Some(r), ItemState::Pending, None),

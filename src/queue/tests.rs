@@ -464,3 +464,17 @@ fn a_success_leaves_the_snapshot_and_its_counts() {
     assert_eq!(removed[1].list, Some("received"));
     assert!(!remove_from_snapshot(&mut snap, &Recorded { accepted: true, remove: None, list: None }));
 }
+
+#[test]
+fn an_invitation_given_twice_is_queued_once() {
+    let mut items = withdrawals(3);
+    items.extend(withdrawals(2));
+    items.push(NewItem::withdraw(&sent_item(1), None));
+    let mut q = ActionQueue::new();
+    assert_eq!(q.start(ACCOUNT, ActionSettings::default(), items, T0, 7), Ok(3));
+    let mut now = T0;
+    let (sends, summary) = drive(&mut q, &mut now, |_| done());
+    let ids: Vec<&str> = sends.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(ids, ["7897046780350300000", "7897046780350300001", "7897046780350300002"], "in the order given");
+    assert_eq!((summary.total, summary.done), (3, 3));
+}
