@@ -513,7 +513,9 @@ impl FromJson for WriteOutcome {
 /// (withdrawn, accepted or ignored already): the documented 400 "no pending invitation
 /// found", and the wordings a server may use for the same.
 pub fn says_already_gone(message: &str, code: Option<&str>) -> bool {
-    let m = message.to_lowercase();
+    // ASCII folding is enough: the phrases are ASCII (and Unicode case tables would
+    // ship in the WebAssembly for nothing).
+    let m = message.to_ascii_lowercase();
     let phrases = [
         "no pending invitation",
         "no pending",
@@ -964,5 +966,13 @@ mod tests {
         assert!(q.for_cap(CapKind::Responses).is_none());
         let empty: Quota = from_value(json!({})).unwrap();
         assert!(empty.quotas.is_empty());
+    }
+
+    #[test]
+    fn already_gone_wordings_in_any_case() {
+        assert!(says_already_gone("No Pending Invitation found for this id", None));
+        assert!(says_already_gone("Ärger: invitation ALREADY WITHDRAWN", None));
+        assert!(!says_already_gone("İnvitation sent", None));
+        assert!(!says_already_gone("rate limited", Some("RATE_LIMITED")));
     }
 }

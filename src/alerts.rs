@@ -9,7 +9,6 @@
 use crate::json::Json;
 use crate::models::{Category, ReceivedInvitation};
 use crate::json::{JsonObject, ToJson};
-use std::collections::{BTreeSet, HashSet};
 
 /// The longest notification message, in characters.
 pub const MAX_ALERT_CHARS: usize = 120;
@@ -17,15 +16,16 @@ pub const MAX_ALERT_CHARS: usize = 120;
 /// Which categories notify (their API spelling: `CONNECTION`, `ORGANIZATION`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertSettings {
-    /// Categories opted in; empty (the default): no alerts.
-    pub categories: BTreeSet<String>,
+    /// Categories opted in, sorted, each once; empty (the default): no alerts. (A
+    /// sorted vector, not a set: README "Size".)
+    pub categories: Vec<String>,
 }
 
 impl AlertSettings {
     /// Reads `alertCategories` (a list of category names) from stored options; anything
     /// else is no alerts. Unknown names are kept (a category LinkedIn adds later).
     pub fn read(raw: &Json) -> AlertSettings {
-        let categories = match raw.get("alertCategories") {
+        let mut categories: Vec<String> = match raw.get("alertCategories") {
             Some(Json::Arr(list)) => list
                 .iter()
                 .filter_map(Json::as_str)
@@ -33,14 +33,16 @@ impl AlertSettings {
                 .filter(|s| !s.is_empty() && s.len() <= 64)
                 .take(32)
                 .collect(),
-            _ => BTreeSet::new(),
+            _ => Vec::new(),
         };
+        categories.sort_unstable();
+        categories.dedup();
         AlertSettings { categories }
     }
 
     /// Whether `category` notifies.
     pub fn wants(&self, category: &Category) -> bool {
-        !matches!(category, Category::Missing) && self.categories.contains(category.as_str())
+        !matches!(category, Category::Missing) && self.categories.iter().any(|c| c == category.as_str())
     }
 }
 
@@ -95,12 +97,20 @@ pub fn new_received_alert<'a>(
     if account_changed || settings.categories.is_empty() {
         return None;
     }
-    let previous: HashSet<&str> = previous_ids?.into_iter().collect();
-    let mut seen = HashSet::new();
+    // Sorted vectors searched by bisection rather than hash sets: README "Size".
+    let mut previous: Vec<&str> = previous_ids?.into_iter().collect();
+    previous.sort_unstable();
+    let mut seen: Vec<&str> = Vec::new();
     let items: Vec<AlertItem> = received
         .iter()
-        .filter(|i| !previous.contains(i.invitation_id.as_str()) && settings.wants(&i.invitation_category))
-        .filter(|i| seen.insert(i.invitation_id.as_str()))
+        .filter(|i| previous.binary_search(&i.invitation_id.as_str()).is_err() && settings.wants(&i.invitation_category))
+        .filter(|i| match seen.binary_search(&i.invitation_id.as_str()) {
+            Ok(_) => false,
+            Err(at) => {
+                seen.insert(at, i.invitation_id.as_str());
+                true
+            }
+        })
         .map(|i| AlertItem {
             invitation_id: i.invitation_id.clone(),
             name: name_of(i),
@@ -212,6 +222,11 @@ mod tests {
         assert_eq!(new_received_alert(Some(["3", "1", "4", "5"]), &now, &all(), false), None);
         let one = new_received_alert(Some(["1"]), &now[..2], &all(), false).unwrap();
         assert_eq!(one.text, "1 new invitation: Chloé Castillo");
+        // An id the API lists twice notifies once; categories read sorted, each once.
+        let twice = [item("3", "Chloé", "Castillo", "CONNECTION"), item("3", "Chloé", "Castillo", "CONNECTION")];
+        assert_eq!(new_received_alert(Some(["1"]), &twice, &all(), false).unwrap().text, "1 new invitation: Chloé Castillo");
+        let read = AlertSettings::read(&parse(r#"{"alertCategories": ["newsletter", " CONNECTION ", "connection"]}"#).unwrap());
+        assert_eq!(read.categories, ["CONNECTION", "NEWSLETTER"]);
     }
 
     #[test]
