@@ -389,8 +389,8 @@ impl ToJson for Json {
 ///
 /// A new type writes its members with a [`JsonObject`]: [`JsonObject::field`] for a
 /// member that is always present (`None` is `null`), [`JsonObject::opt`] for one left
-/// out when `None`. Strings, `bool`, unsigned integers, `Option`, slices, `Vec`,
-/// `BTreeMap<String, _>` and references already implement it.
+/// out when `None`. Strings, `bool`, unsigned integers, `Option`, slices, `Vec`
+/// and references already implement it.
 ///
 /// ```
 /// use pending_core::json::{JsonObject, ToJson};
@@ -560,16 +560,6 @@ impl<T: ToJson> ToJson for [T] {
 impl<T: ToJson> ToJson for Vec<T> {
     fn write_json(&self, out: &mut String) {
         self.as_slice().write_json(out);
-    }
-}
-
-impl<V: ToJson> ToJson for std::collections::BTreeMap<String, V> {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        for (k, v) in self {
-            o.field(k, v);
-        }
-        o.end();
     }
 }
 

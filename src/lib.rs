@@ -47,6 +47,10 @@
 // No panic reachable from API data, headers, storage or settings: no indexing or slicing
 // that can go out of bounds, no unwrap or expect. (Tests may.)
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+// What would compile a B-tree, a hash table, the Unicode case tables or `core::fmt` back
+// into the WebAssembly (clippy.toml; README "Size").
+#![cfg_attr(not(test), deny(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros))]
+#![cfg_attr(test, allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros))]
 
 pub mod actions;
 pub mod ages;

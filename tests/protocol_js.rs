@@ -2,6 +2,7 @@
 //! (`pending_core::protocol::Request`), and the background does not read messages
 //! itself: it hands each to the controller.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
 use pending_core::protocol::Request;
 
