@@ -481,6 +481,7 @@ function renderRun() {
     let text = t(`running_${p.kind ?? 'mixed'}`, p.text);
     if (p.current) text += ` — ${p.current}`;
     if (p.heldUntilMs) text += ` ${t('runHeld', new Date(p.heldUntilMs).toLocaleTimeString())}`;
+    if (p.pacedUntilMs) text += ` ${t('runPaced', new Date(p.pacedUntilMs).toLocaleTimeString())}`;
     $('run-text').textContent = text;
   } else {
     $('run-text').textContent = run.summary.text;

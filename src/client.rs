@@ -214,6 +214,13 @@ impl<T: Transport> Client<T> {
         &self.config
     }
 
+    /// How long the next request would wait for the pacing now, in ms (0: it would go
+    /// at once). Writes share the pacing with reads, so a write right after a sync may
+    /// wait for the window.
+    pub fn pace_delay_ms(&self) -> f64 {
+        self.limiter.borrow().delay_ms(self.transport.monotonic_ms())
+    }
+
     /// The transport.
     pub fn transport(&self) -> &T {
         &self.transport

@@ -490,6 +490,9 @@ pub struct RunProgress {
     pub kind: Option<ActionKind>,
     /// While a rate limit holds the run: until when (epoch ms), to say so.
     pub held_until_ms: Option<u64>,
+    /// While the item in flight waits for the request pacing (reads share it): until
+    /// when (epoch ms), to say so.
+    pub paced_until_ms: Option<u64>,
 }
 
 /// Why a run could not start.
@@ -534,6 +537,10 @@ pub struct ActionQueue {
     items: Vec<QueueItem>,
     next_due_ms: u64,
     hold_until_ms: u64,
+    /// While the item in flight waits for the client's request pacing (the reads of a
+    /// sync just used the window): until when (epoch ms), for the popup to say so; 0
+    /// when it does not wait.
+    paced_until_ms: u64,
     rng: u32,
     failures_in_row: u32,
     ledgers: Vec<Ledger>,
@@ -559,6 +566,7 @@ impl ActionQueue {
             items: Vec::new(),
             next_due_ms: 0,
             hold_until_ms: 0,
+            paced_until_ms: 0,
             rng: 0x9E37_79B9,
             failures_in_row: 0,
             ledgers: Vec::new(),
@@ -659,6 +667,12 @@ impl ActionQueue {
         Ok(self.items.len())
     }
 
+    /// The item just handed out waits `wait_ms` for the request pacing before it is sent
+    /// (0: it goes at once); [`ActionQueue::record`] ends the wait.
+    pub fn paced(&mut self, now_ms: f64, wait_ms: f64) {
+        self.paced_until_ms = if wait_ms >= 1_000.0 { ms(now_ms).saturating_add(ms(wait_ms)) } else { 0 };
+    }
+
     /// Stops the run: nothing more is sent. An item in flight still takes its outcome.
     pub fn stop(&mut self, now_ms: f64) {
         if self.state == RunState::Running {
@@ -679,6 +693,7 @@ impl ActionQueue {
     /// how many items changed.
     pub fn recover(&mut self, now_ms: f64) -> usize {
         let now = ms(now_ms);
+        self.paced_until_ms = 0;
         let mut n = 0;
         for item in self.items.iter_mut().filter(|i| i.state == ItemState::InFlight) {
             item.state = ItemState::Unknown;
@@ -820,6 +835,7 @@ impl ActionQueue {
     /// when it says done or already gone).
     pub fn record(&mut self, index: usize, outcome: &WriteOutcome, now_ms: f64) -> Recorded {
         let now = ms(now_ms);
+        self.paced_until_ms = 0;
         let ignored = Recorded { accepted: false, remove: None, list: None };
         let Some(item) = self.items.get(index) else { return ignored };
         let late = item.state == ItemState::Unknown && outcome.removes_item();
@@ -928,6 +944,11 @@ impl ActionQueue {
             kind: first.filter(|k| self.items.iter().all(|i| i.kind == *k)),
             held_until_ms: (self.state == RunState::Running && self.hold_until_ms > ms(now_ms) && now_ms > 0.0)
                 .then_some(self.hold_until_ms),
+            paced_until_ms: (self.state == RunState::Running
+                && self.paced_until_ms > ms(now_ms)
+                && now_ms > 0.0
+                && self.items.iter().any(|i| i.state == ItemState::InFlight))
+            .then_some(self.paced_until_ms),
         }
     }
 
@@ -1132,6 +1153,7 @@ impl FromJson for ActionQueue {
             items: items.into_iter().take(MAX_ITEMS).collect(),
             next_due_ms: num(&o, "nextDueMs"),
             hold_until_ms: num(&o, "holdUntilMs"),
+            paced_until_ms: num(&o, "pacedUntilMs"),
             rng: num32(&o, "rng").max(1),
             failures_in_row: num32(&o, "failuresInRow"),
             ledgers: ledgers.into_iter().take(MAX_LEDGERS).collect(),
@@ -1315,6 +1337,7 @@ impl ToJson for RunProgress {
         o.opt("current", &self.current);
         o.opt("kind", &self.kind);
         o.opt("heldUntilMs", &self.held_until_ms);
+        o.opt("pacedUntilMs", &self.paced_until_ms);
         o.end();
     }
 }
@@ -1330,6 +1353,7 @@ impl ToJson for ActionQueue {
         o.field("items", &self.items);
         o.field("nextDueMs", &self.next_due_ms);
         o.field("holdUntilMs", &self.hold_until_ms);
+        o.field("pacedUntilMs", &self.paced_until_ms);
         o.field("rng", &self.rng);
         o.field("failuresInRow", &self.failures_in_row);
         o.field("ledgers", &self.ledgers);

@@ -106,7 +106,7 @@ export interface Badge { text: string; color: string; error?: ApiError; blocking
 
 /// The status as a page shows it.
 pub const STATUS_VIEW: &str = r#"
-export interface RunProgress { state: RunState; handled: number; total: number; text: string; current?: string; kind?: "withdraw" | "accept" | "ignore"; heldUntilMs?: number; }
+export interface RunProgress { state: RunState; handled: number; total: number; text: string; current?: string; kind?: "withdraw" | "accept" | "ignore"; heldUntilMs?: number; pacedUntilMs?: number; }
 export type RunState = "idle" | "running" | "stopped" | "finished";
 export interface Stop { reason: "user" | "cap" | "unauthorized" | "forbidden" | "rate_limited" | "account_changed" | "repeated_failures"; cap?: string; untilMs?: number; message?: string; }
 export interface Named { name: string; invitationId: string; reason: string; }

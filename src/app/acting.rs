@@ -165,7 +165,12 @@ impl<H: Host> App<H> {
                 Step::Wait { ms } => self.wait(&client, ms).await,
                 Step::Send(order) => {
                     // Stored before it is sent: a worker stopped now leaves it in flight,
-                    // and in flight becomes "unknown", never a second send.
+                    // and in flight becomes "unknown", never a second send. A wait for
+                    // the pacing (a sync's reads just used the window) is stored with
+                    // it, for the popup to say why nothing moves.
+                    if let Some(q) = self.queue.borrow_mut().as_mut() {
+                        q.paced(now, client.pace_delay_ms());
+                    }
                     self.save_held().await;
                     let outcome = client.perform(&order.request).await.redact(client.config().api_key.expose());
                     let recorded = match self.queue.borrow_mut().as_mut() {

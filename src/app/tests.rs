@@ -619,6 +619,40 @@ fn a_confirmed_withdraw_run_is_paced_and_leaves_the_list_without_a_sync() {
 }
 
 #[test]
+fn a_write_waiting_for_the_pace_a_sync_used_says_until_when() {
+    let app = app(20, 0);
+    // A window like production's (here 6 requests a minute): the sync's four pages and
+    // the count leave room for one write at once, then the window is full.
+    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxRequests":6,"windowMs":60000}"#.into());
+    block_on(app.start(Reason::Installed));
+    assert_eq!(urls(&app).len(), 5);
+    with_profiles(&app);
+    let ids: Vec<String> = sent_ids(&app).into_iter().take(2).collect();
+    block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
+    app.host().writes.borrow_mut().clear();
+    block_on(app.run_actions());
+    assert_eq!(app.host().world.posts.borrow().len(), 2);
+    let writes = app.host().writes.borrow().clone();
+    let queues: Vec<serde_json::Value> =
+        writes.iter().filter(|(k, _)| k == "actions").map(|(_, v)| serde_json::from_str(v).unwrap()).collect();
+    let in_flight = |q: &serde_json::Value| q["items"].as_array().unwrap().iter().any(|i| i["state"] == "in_flight");
+    // Each write is stored in flight before it is sent; the second waits for the window.
+    let sends: Vec<&serde_json::Value> = queues.iter().filter(|q| in_flight(q)).collect();
+    assert_eq!(sends.len(), 2);
+    assert_eq!(sends[0]["pacedUntilMs"], 0, "the first goes at once");
+    let paced = sends[1]["pacedUntilMs"].as_f64().unwrap();
+    assert!(paced > T0, "the second waits for the window: {}", sends[1]);
+    // The popup's view of that stored queue says until when, while it waits.
+    let raw = crate::json::parse(&sends[1].to_string()).unwrap();
+    let view = crate::app::acting::actions_view(&raw, paced - 1_000.0);
+    assert_eq!(view.progress.paced_until_ms, Some(paced as u64));
+    assert_eq!(crate::app::acting::actions_view(&raw, paced).progress.paced_until_ms, None, "not after it");
+    // Recorded: the wait is over.
+    assert_eq!(queue_json(&app)["pacedUntilMs"], 0);
+    assert_eq!(queue_json(&app)["state"], "finished");
+}
+
+#[test]
 fn stop_mid_run_sends_nothing_more_and_a_stopped_worker_never_repeats_a_write() {
     let app = app(10, 0);
     block_on(app.start(Reason::Installed));

@@ -478,3 +478,26 @@ fn an_invitation_given_twice_is_queued_once() {
     assert_eq!(ids, ["7897046780350300000", "7897046780350300001", "7897046780350300002"], "in the order given");
     assert_eq!((summary.total, summary.done), (3, 3));
 }
+
+#[test]
+fn a_wait_for_the_pace_shows_while_in_flight_and_ends_with_the_answer() {
+    let mut q = started(2, ActionSettings::default());
+    let Step::Send(order) = q.next_step(T0, ACCOUNT) else { panic!("the first write goes at once") };
+    q.paced(T0, 400.0);
+    assert_eq!(q.progress_at(T0).paced_until_ms, None, "under a second is not worth a word");
+    q.paced(T0, 42_000.0);
+    let until = T0 as u64 + 42_000;
+    assert_eq!(q.progress_at(T0 + 1.0).paced_until_ms, Some(until));
+    assert_eq!(q.progress_at(T0 + 42_000.0).paced_until_ms, None, "over once the time passed");
+    // Stored and read back (the popup reads the stored queue).
+    let back = ActionQueue::read(&parse(&q.to_json()).unwrap());
+    assert_eq!(back.progress_at(T0 + 1.0).paced_until_ms, Some(until));
+    let s = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&back.progress_at(T0 + 1.0))).unwrap();
+    assert_eq!(s["pacedUntilMs"], until);
+    // The answer ends the wait; a restarted worker forgets it too.
+    q.record(order.index, &done(), T0 + 42_300.0);
+    assert_eq!(q.progress_at(T0 + 1.0).paced_until_ms, None);
+    let mut back = back;
+    back.recover(T0 + 2.0);
+    assert_eq!(back.progress_at(T0 + 3.0).paced_until_ms, None);
+}
