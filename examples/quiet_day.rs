@@ -82,6 +82,7 @@ fn main() {
             received_at_ms: Some(s.taken_at_ms),
             sent_at_ms: Some(s.sent_taken_at_ms),
             last_ok: true,
+            hold_until_ms: None,
         });
         let Some(scope) = plan(Reason::Alarm, &policy, &stored, t.now_ms()) else { continue };
         // Alarms at 0:15, 0:30, 0:45 and 1:00 make the first hour, and so on.

@@ -319,14 +319,15 @@ function renderList() {
   const waiting = tab === 'connections' ? c.loading : Boolean(state.summary) && !state.loaded;
   empty.hidden = count > 0 || waiting;
   if (!state.summary && tab !== 'connections') empty.textContent = t('neverUpdated');
+  else if (total > 0 && tab === 'connections' && !c.done) empty.textContent = t('emptyFilteredLoaded', total.toLocaleString());
   else if (total > 0) empty.textContent = t('emptyFiltered');
   else empty.textContent = t({ sent: 'emptySent', received: 'emptyReceived', connections: 'emptyConnections' }[tab]);
   // The export holds exactly the filtered rows: it waits for the whole snapshot.
   $('export').disabled = count === 0 || (tab !== 'connections' && !state.loaded);
 
   const exact = state.summary?.connectionCount;
-  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', c.loaded)
-    : exact != null ? t('loadedOf', c.loaded.toLocaleString(), exact.toLocaleString()) : t('loadedCount', c.loaded);
+  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', c.loaded.toLocaleString())
+    : exact != null ? t('loadedOf', c.loaded.toLocaleString(), exact.toLocaleString()) : t('loadedCount', c.loaded.toLocaleString());
   $('load-more').hidden = c.done;
   $('load-more').disabled = c.loading;
 }
@@ -504,6 +505,14 @@ async function refresh(force) {
 
 let sentinelObserver = null;
 
+/**
+ * Scrolling loads more connections only while no search or filter hides loaded rows:
+ * a search with few matches keeps the end of the list in view, and loading on would
+ * walk the whole network (hundreds of requests of the account's budget) for it. A
+ * search covers the loaded rows; "Load more" searches further, one page per click.
+ */
+const showsAllLoaded = () => views.count('connections') === views.total('connections');
+
 async function loadConnections() {
   const c = state.connections;
   if (c.loading || c.done) return;
@@ -525,7 +534,7 @@ async function loadConnections() {
     render();
   }
   // Still at the end of the list (a tall side panel): the observer reports anew.
-  if (c === state.connections && !c.done && !c.error && sentinelObserver) {
+  if (c === state.connections && !c.done && !c.error && sentinelObserver && showsAllLoaded()) {
     sentinelObserver.unobserve($('sentinel'));
     sentinelObserver.observe($('sentinel'));
   }
@@ -605,7 +614,7 @@ function wire() {
   $('options').addEventListener('click', () => api.runtime.openOptionsPage());
   // Infinite scroll: the sentinel follows the whole (virtual) list inside the viewport.
   sentinelObserver = new IntersectionObserver((entries) => {
-    if (state.tab === 'connections' && entries.some((e) => e.isIntersecting)) loadConnections();
+    if (state.tab === 'connections' && entries.some((e) => e.isIntersecting) && showsAllLoaded()) loadConnections();
   }, { root: $('viewport') });
   sentinelObserver.observe($('sentinel'));
 

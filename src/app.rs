@@ -132,7 +132,12 @@ fn status(state: &'static str, at: f64) -> Status {
     Status { schema: SCHEMA, state, at: Some(at), started_at: None, reason: None, scope: None, progress: None, error: None }
 }
 
-fn error_status(error: StoredError, at: f64) -> Status {
+fn error_status(mut error: StoredError, at: f64) -> Status {
+    if error.kind == "rate_limited" && error.retry_at.is_none() {
+        // Refused without a time to come back: a minute, as the client waits (and the
+        // status can say until when).
+        error.retry_at = Some(at + f64::from(crate::limiter::RetryPolicy::default().default_rate_limit_wait_ms));
+    }
     Status { error: Some(error), ..status("error", at) }
 }
 
@@ -416,6 +421,7 @@ impl<H: Host> App<H> {
             received_at_ms: previous.as_ref().map(|s| s.taken_at_ms),
             sent_at_ms: previous.as_ref().map(|s| s.sent_taken_at_ms),
             last_ok,
+            hold_until_ms: held(&status_raw, now).map(|e| e.retry_at.unwrap_or(now)),
         };
         // A stopped worker's sync resumes with its scope; else the policy decides.
         let Some(scope) = resumed.or_else(|| plan(reason, &settings.policy(), &stored, now)) else { return };
@@ -451,6 +457,11 @@ impl<H: Host> App<H> {
             ..status("syncing", now)
         };
         self.set_status(token, &syncing(None)).await;
+        // An error the last status showed (no key, a rejected key) is over for now: the
+        // badge says so at once, not after the first page.
+        if !last_ok {
+            self.draw_badge(None).await;
+        }
         // Chrome stops a worker that makes no extension call for 30 s; pacing waits up to
         // a minute between requests on a large account.
         self.host.keep_alive(true);
@@ -617,10 +628,14 @@ impl<H: Host> App<H> {
                 Reply::Done
             }
             Request::Connections { start_index, limit, sort_by } => {
-                let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG]).await;
+                let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG, keys::STATUS]).await;
                 let mut raw = raw.into_iter();
                 let settings = Settings::read(&raw.next().unwrap_or(Json::Null));
                 let test_config = raw.next().unwrap_or(Json::Null);
+                if let Some(e) = held(&raw.next().unwrap_or(Json::Null), self.host.now_ms()) {
+                    // The API asked to wait: a page of connections waits too.
+                    return Reply::error(e);
+                }
                 match self.connections(&settings, &test_config, start_index, limit, sort_by).await {
                     Ok(reply) => reply,
                     Err(e) => Reply::error(self.classify(&e, &settings.base_url).await),
@@ -686,6 +701,21 @@ impl<H: Host> App<H> {
         *self.cursor.borrow_mut() = Some(cursor);
         Ok(Reply::Page { items, start_index, next_start_index: next, done, account_id })
     }
+}
+
+/// The longest the API's retry time holds requests, counted from the error: a retry
+/// time further off (a wrong clock, a bogus header) never stops refreshes for good.
+const MAX_HOLD_MS: f64 = 24.0 * 3_600_000.0;
+
+/// The stored error (raw status) whose retry time holds every request at `now_ms`,
+/// with its retry time capped at [`MAX_HOLD_MS`] after the error.
+fn held(status: &Json, now_ms: f64) -> Option<StoredError> {
+    let s = store::read_status(status)?;
+    let mut e = s.error?;
+    let at = s.at.unwrap_or(now_ms);
+    let until = e.retry_at?.min(at + MAX_HOLD_MS);
+    e.retry_at = Some(until);
+    (until > now_ms).then_some(e)
 }
 
 /// The status as a page shows it ([`status_view`]).

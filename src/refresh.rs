@@ -129,6 +129,8 @@ pub struct Stored {
     pub sent_at_ms: Option<f64>,
     /// Whether the last sync ended well.
     pub last_ok: bool,
+    /// The API asked to wait until then (epoch ms): a rate limit's retry time.
+    pub hold_until_ms: Option<f64>,
 }
 
 /// Which scope a refresh asked for by `reason` should fetch at `now_ms`, or `None` when
@@ -137,14 +139,24 @@ pub fn plan(reason: Reason, policy: &Policy, stored: &Stored, now_ms: f64) -> Op
     let age = |at: Option<f64>| at.map_or(f64::INFINITY, |t| (now_ms - t).max(0.0));
     let sent_age = age(stored.sent_at_ms);
     let received_age = age(stored.received_at_ms);
+    if reason != Reason::Settings && stored.hold_until_ms.is_some_and(|t| t > now_ms) {
+        // The API said when it takes requests again: nothing is sent before then, the
+        // refresh button included (the status says until when). New settings (another
+        // key or account) are not held.
+        return None;
+    }
     if stored.received_at_ms.is_none() || stored.sent_at_ms.is_none() {
         // Nothing (or half a snapshot) of this account yet: everything.
         return Some(Scope::All);
     }
     let background_sent_due = policy.sent_refreshes_per_day > 0 && sent_age >= DAY_MS / f64::from(policy.sent_refreshes_per_day);
     match reason {
-        Reason::Button | Reason::Installed | Reason::Settings => Some(Scope::All),
-        Reason::Alarm | Reason::Startup => Some(if background_sent_due { Scope::All } else { Scope::Received }),
+        Reason::Button | Reason::Settings => Some(Scope::All),
+        // `onInstalled` also fires on every extension and browser update: with data
+        // stored it is a start like any other, not a reason to walk every list again.
+        Reason::Alarm | Reason::Startup | Reason::Installed => {
+            Some(if background_sent_due { Scope::All } else { Scope::Received })
+        }
         Reason::Popup => {
             if sent_age >= f64::from(policy.sent_max_age_minutes) * 60_000.0 {
                 Some(Scope::All)
@@ -203,7 +215,12 @@ mod tests {
     const MIN: f64 = 60_000.0;
 
     fn stored(received_min_ago: f64, sent_min_ago: f64) -> Stored {
-        Stored { received_at_ms: Some(NOW - received_min_ago * MIN), sent_at_ms: Some(NOW - sent_min_ago * MIN), last_ok: true }
+        Stored {
+            received_at_ms: Some(NOW - received_min_ago * MIN),
+            sent_at_ms: Some(NOW - sent_min_ago * MIN),
+            last_ok: true,
+            hold_until_ms: None,
+        }
     }
 
     #[test]
@@ -232,14 +249,29 @@ mod tests {
     #[test]
     fn asked_for_or_new_means_everything() {
         let p = Policy::default();
-        for r in [Reason::Button, Reason::Installed, Reason::Settings] {
+        for r in [Reason::Button, Reason::Settings] {
             assert_eq!(plan(r, &p, &stored(0.0, 0.0), NOW), Some(Scope::All));
         }
-        for r in [Reason::Alarm, Reason::Popup, Reason::Startup] {
+        // An update (of the extension or the browser) with data stored is a start.
+        assert_eq!(plan(Reason::Installed, &p, &stored(30.0, 60.0), NOW), Some(Scope::Received));
+        assert_eq!(plan(Reason::Installed, &p, &stored(30.0, 13.0 * 60.0), NOW), Some(Scope::All), "sent due anyway");
+        for r in [Reason::Alarm, Reason::Popup, Reason::Startup, Reason::Installed] {
             assert_eq!(plan(r, &p, &Stored::default(), NOW), Some(Scope::All), "no snapshot yet");
         }
         // A clock set back: ages are never negative.
         assert_eq!(plan(Reason::Popup, &p, &stored(-600.0, -600.0), NOW), None);
+    }
+
+    #[test]
+    fn a_rate_limit_holds_every_refresh_until_its_time() {
+        let p = Policy::default();
+        let held = Stored { hold_until_ms: Some(NOW + 10.0 * MIN), last_ok: false, ..stored(30.0, 120.0) };
+        for r in [Reason::Button, Reason::Popup, Reason::Alarm, Reason::Startup, Reason::Installed] {
+            assert_eq!(plan(r, &p, &held, NOW), None, "{r:?} waits");
+            assert!(plan(r, &p, &held, NOW + 10.0 * MIN).is_some(), "{r:?} goes at the time");
+        }
+        assert_eq!(plan(Reason::Settings, &p, &held, NOW), Some(Scope::All), "another key is not held");
+        assert_eq!(plan(Reason::Button, &p, &Stored { hold_until_ms: Some(NOW - 1.0), ..held }, NOW), Some(Scope::All));
     }
 
     #[test]

@@ -311,6 +311,25 @@ fn no_key_blocks_with_words_and_no_request() {
 }
 
 #[test]
+fn a_key_saved_clears_the_no_key_badge_before_the_first_answer() {
+    let app = app(1, 1);
+    let before = settings("");
+    app.host().store.borrow_mut().insert("settings".into(), before.clone());
+    block_on(app.refresh(Reason::Alarm));
+    assert_eq!(last_badge(&app).text, "!");
+    // The key is saved; the API is slow to answer the first request.
+    let after = settings("key-1");
+    app.host().store.borrow_mut().insert("settings".into(), after.clone());
+    app.host().world.hang_at.set(Some(1));
+    let (old, new) = (crate::json::parse(&before).unwrap(), crate::json::parse(&after).unwrap());
+    let mut sync = Box::pin(app.settings_changed(&old, &new));
+    assert!(sync.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending());
+    assert_eq!(urls(&app).len(), 1, "the first request waits for its answer");
+    let b = last_badge(&app);
+    assert!(!b.blocking && b.text != "!", "{b:?}");
+}
+
+#[test]
 fn a_failed_sync_keeps_the_last_snapshot_and_classifies_the_error() {
     let app = app(5, 2);
     block_on(app.start(Reason::Installed));
@@ -369,6 +388,34 @@ fn another_account_cancels_the_running_sync_for_good_and_forgets_the_old_data() 
     let snap = stored(&app, "snapshot").unwrap();
     assert_eq!(snap["counts"]["sent"], 4);
     assert_eq!(snap["account"], Settings::read(&after).account_tag());
+    assert_eq!(stored(&app, "status").unwrap()["state"], "ok");
+}
+
+#[test]
+fn a_rate_limit_holds_refreshes_and_connections_until_its_retry_time() {
+    let app = app(15, 3);
+    block_on(app.start(Reason::Installed));
+    app.host().world.api.borrow_mut().fail = Some(429);
+    block_on(app.refresh(Reason::Button));
+    let status = stored(&app, "status").unwrap();
+    assert_eq!(status["error"]["kind"], "rate_limited", "{status}");
+    let retry_at = status["error"]["retryAt"].as_f64().expect("a retry time");
+    let now = app.host().world.clock.get();
+    assert!(retry_at > now, "{retry_at} {now}");
+    // The API answers again, but it asked to wait: nothing is sent before its time.
+    app.host().world.api.borrow_mut().fail = None;
+    take_urls(&app);
+    for reason in [Reason::Button, Reason::Popup, Reason::Alarm, Reason::Installed] {
+        block_on(app.refresh(reason));
+    }
+    let reply = block_on(app.handle(&msg(json!({"type": "connections", "startIndex": 0, "limit": 12}))));
+    assert!(matches!(&reply, Reply::Error { error } if error.kind == "rate_limited"), "{reply:?}");
+    assert!(take_urls(&app).is_empty(), "nothing before the retry time");
+    assert_eq!(stored(&app, "status").unwrap()["error"]["kind"], "rate_limited", "the status still says why");
+    // Its time has come: the button goes.
+    advance(&app, retry_at - now + 1.0);
+    block_on(app.refresh(Reason::Button));
+    assert!(!take_urls(&app).is_empty());
     assert_eq!(stored(&app, "status").unwrap()["state"], "ok");
 }
 

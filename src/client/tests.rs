@@ -390,6 +390,7 @@ fn a_quiet_day_costs_what_the_policy_says() {
             received_at_ms: Some(s.taken_at_ms),
             sent_at_ms: Some(s.sent_taken_at_ms),
             last_ok: true,
+            hold_until_ms: None,
         });
         let now = client.transport().now_ms();
         let Some(scope) = plan(Reason::Alarm, &policy, &stored, now) else { continue };

@@ -206,6 +206,20 @@ test('connections load a page at a time and the sort order reaches the API', asy
   assert.equal(names.length, 12);
   const lasts = names.map((n) => n.split(' ').slice(1).join(' '));
   assert.deepEqual(lasts, [...lasts].sort((a, b) => a.localeCompare(b)));
+
+  // A search with no match keeps the end of the list in view: it searches the loaded
+  // rows and loads nothing by itself (it would walk the whole network); "Load more"
+  // searches one page further.
+  await popup.fill('#search', 'zzzz-no-such-name');
+  await popup.getByText('None of the 12 loaded connections match').waitFor();
+  await popup.waitForTimeout(1500);
+  assert.equal(await popup.textContent('#loaded'), '12 loaded', 'no page loaded by itself');
+  await popup.getByRole('button', { name: 'Load more' }).click();
+  await popup.getByText('None of the 24 loaded connections match').waitFor();
+  await popup.waitForTimeout(1000);
+  assert.equal(await popup.textContent('#loaded'), '24 loaded');
+  await popup.fill('#search', '');
+  await popup.waitForFunction(() => Number(document.querySelector('#list > li')?.getAttribute('aria-setsize') ?? 0) >= 24);
 });
 
 test('keyboard: arrow keys move between tabs and rows', async () => {
@@ -236,7 +250,7 @@ const FAULTS = [
   ['fault=401', /API key was rejected/, '!'],
   ['fault=403', /trial or subscription/, '!'],
   ['fault=404', /No active LinkedIn account/, '!'],
-  ['fault=429&wait=3600000&reset=hold', /Rate limited by the API\. Will retry at/, '23'],
+  ['fault=429&wait=3600000&reset=hold', /Rate limited by the API: refreshes wait until/, '23'],
   ['fault=nonjson', /cannot read/, '23'],
   ['fault=malformed', /cannot read/, '23'],
   ['fault=repeat&on=sent', /paging did not advance/, '23'],
@@ -266,6 +280,28 @@ for (const [fault, message, badge] of FAULTS) {
       assert.equal(await rowCount(popup), 160);
       assert.match(await popup.textContent('#freshness'), /\(stale\)/);
       assert.equal(await waitForBadge(ext.worker, (t) => t === badge), badge);
+      if (fault.startsWith('fault=429')) {
+        // The API said when it takes requests again: until then the refresh button and
+        // a page of connections send nothing, and say why.
+        await setFault(MAIN, '');
+        const requests = async () => (await (await fetch(MAIN.statsUrl)).json()).requests;
+        const before = await requests();
+        await popup.click('#refresh');
+        const reply = await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'connections', startIndex: 0, limit: 12, sortBy: 'recentlyAdded' }));
+        assert.equal(reply.type, 'error');
+        assert.equal(reply.error.kind, 'rate_limited');
+        await popup.waitForTimeout(1000);
+        assert.equal(await requests(), before, 'nothing sent before the retry time');
+        await popup.locator('#banner-text', { hasText: message }).waitFor();
+        // The time has come (moved forward in storage): the next refresh goes.
+        await ext.worker.evaluate(async () => {
+          const { status } = await chrome.storage.local.get('status');
+          status.error.retryAt = Date.now() - 1;
+          await chrome.storage.local.set({ status });
+        });
+        assert.equal((await refreshNow(popup)).state, 'ok');
+        assert.ok(await requests() > before);
+      }
     } finally {
       await setFault(MAIN, '');
     }
