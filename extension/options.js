@@ -84,7 +84,8 @@ async function loadAccounts(settings, quiet) {
   try {
     const { accounts } = await send({ type: 'test', settings });
     setAccounts(accounts, $('accountId').value || settings.accountId);
-    if (!quiet) say(t('optTestOk', accounts.filter((a) => a.usable).length));
+    const usable = accounts.filter((a) => a.usable).length;
+    if (!quiet) say(usable === 1 ? t('optTestOkOne') : t('optTestOk', usable));
   } catch (e) {
     say(errorText(e), true);
   }

@@ -129,13 +129,13 @@ function renderTabs() {
   }
   $('panel-main').setAttribute('aria-labelledby', `tab-${state.tab}`);
   const counts = state.summary?.counts;
-  $('count-sent').textContent = counts ? String(counts.sent) : '';
-  $('count-received').textContent = counts ? String(counts.received) : '';
+  $('count-sent').textContent = counts ? counts.sent.toLocaleString() : '';
+  $('count-received').textContent = counts ? counts.received.toLocaleString() : '';
   // Items the API sent that could not be read: said in words, next to the list, never
   // as a blocking error.
   const skipped = state.tab === 'connections' ? 0 : (state.summary?.skipped?.[state.tab]?.count ?? 0);
   $('skipped').hidden = !(skipped > 0);
-  $('skipped').textContent = skipped > 0 ? t(skipped === 1 ? 'skippedOne' : 'skippedMany', skipped) : '';
+  $('skipped').textContent = skipped > 0 ? t(skipped === 1 ? 'skippedOne' : 'skippedMany', skipped.toLocaleString()) : '';
   $('skipped').title = skipped > 0 ? (state.summary.skipped[state.tab].reasons ?? []).join('\n') : '';
   const c = state.connections;
   const exact = state.summary?.connectionCount;
@@ -262,12 +262,13 @@ function focusRow(pos) {
   else if ((target + 1) * height > viewport.scrollTop + viewport.clientHeight) {
     viewport.scrollTop = (target + 1) * height - viewport.clientHeight;
   }
-  list.rendered.get(list.active)?.setAttribute('tabindex', '-1');
+  const old = list.rendered.get(list.active);
+  if (old) rows.setActive(old, false);
   list.active = target;
   renderRows();
   const li = list.rendered.get(target);
   if (li) {
-    li.tabIndex = 0;
+    rows.setActive(li, true);
     li.focus({ preventScroll: true });
   }
 }
@@ -412,7 +413,7 @@ function onListClick(e) {
   if (!button) return;
   const li = button.closest('li');
   const row = views.slice(state.tab, Number(li.dataset.pos), Number(li.dataset.pos) + 1)[0];
-  if (row) confirmAction(button.dataset.action, [row.id], row.name);
+  if (row) confirmAction(button.dataset.action, [row.id], row.name || t('noName'));
 }
 
 function bulk(kind) {
@@ -432,7 +433,7 @@ function renderChart() {
     b.type = 'button';
     const label = t(`age_${bar.bucket}`) || bar.label;
     // The visible text ("125 This week") starts the accessible name.
-    b.setAttribute('aria-label', t('ageBar', bar.count, label));
+    b.setAttribute('aria-label', t('ageBar', bar.count.toLocaleString(), label));
     b.setAttribute('aria-pressed', String(state.query.sent.bucket === bar.bucket));
     const svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('viewBox', '0 0 20 28');
@@ -445,7 +446,7 @@ function renderChart() {
     rect.setAttribute('y', String(28 - h));
     rect.setAttribute('height', String(h));
     svg.append(rect);
-    b.append(svg, el('span', null, String(bar.count)), ' ', el('span', null, label));
+    b.append(svg, el('span', null, bar.count.toLocaleString()), ' ', el('span', null, label));
     b.addEventListener('click', () => {
       state.query.sent.bucket = state.query.sent.bucket === bar.bucket ? '' : bar.bucket;
       applyQuery();
@@ -457,11 +458,12 @@ function renderChart() {
 
 function renderBulk() {
   if (!state.wasm) return;
-  const sent = state.tab === 'sent' ? views.count('sent') : 0;
-  const received = state.tab === 'received' ? views.count('received') : 0;
-  $('bulk-withdraw').textContent = sent ? t('act_withdraw_all', sent) : '';
-  $('bulk-accept').textContent = received ? t('act_accept_all', received) : '';
-  $('bulk-ignore').textContent = received ? t('act_ignore_all', received) : '';
+  // Rows without the fields the API needs (no profile…) offer no action, in bulk either.
+  const sent = state.tab === 'sent' ? views.actionableCount('sent') : 0;
+  const received = state.tab === 'received' ? views.actionableCount('received') : 0;
+  $('bulk-withdraw').textContent = sent ? t('act_withdraw_all', sent.toLocaleString()) : '';
+  $('bulk-accept').textContent = received ? t('act_accept_all', received.toLocaleString()) : '';
+  $('bulk-ignore').textContent = received ? t('act_ignore_all', received.toLocaleString()) : '';
   for (const id of ['bulk-withdraw', 'bulk-accept', 'bulk-ignore']) $(id).disabled = running();
 }
 
@@ -602,7 +604,7 @@ function wire() {
   $('search').addEventListener('input', (e) => { state.query[state.tab].search = e.target.value; applyQuery(); renderList(); });
   $('order').addEventListener('change', (e) => { state.query.sent.order = e.target.value; applyQuery(); renderList(); });
   $('older').replaceChildren(...OLDER_WEEKS.map((w) => {
-    const o = el('option', null, w ? t('olderThan', w) : t('olderAny'));
+    const o = el('option', null, w === 1 ? t('olderThanOne') : w ? t('olderThan', w) : t('olderAny'));
     o.value = String(w);
     return o;
   }));

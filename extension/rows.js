@@ -42,7 +42,6 @@
     const { tab, count, height, active, chips } = options;
     const li = el('li', 'row');
     li.rowKey = rowKey(row, pos, options);
-    li.tabIndex = pos === active ? 0 : -1;
     li.dataset.pos = String(pos);
     li.dataset.id = String(row.id);
     li.setAttribute('aria-setsize', String(count));
@@ -51,27 +50,27 @@
     const head = el('div', 'row-head');
     let name;
     if (typeof row.url === 'string' && row.url.startsWith(PROFILE)) {
-      name = el('a', 'name', row.name);
+      name = el('a', 'name', row.name || (labels.noName ??= t('noName')));
       name.href = row.url;
       name.target = '_blank';
       name.rel = 'noopener noreferrer';
     } else {
-      name = el('span', 'name', row.name);
+      name = el('span', 'name', row.name || (labels.noName ??= t('noName')));
     }
     // `make bench` times the first row's paint with the Element Timing API.
     if (pos === 0) name.setAttribute('elementtiming', 'first-row');
     head.append(name);
     if (row.time) head.append(el('span', 'time', row.time));
     // Acting on an invitation always goes through the confirmation (popup.js confirmAction).
-    const kinds = { sent: ['withdraw'], received: ['accept', 'ignore'] }[tab];
+    // A row without the fields the API needs (Rust says which) offers no action.
+    const kinds = row.actionable ? { sent: ['withdraw'], received: ['accept', 'ignore'] }[tab] : null;
     if (kinds) {
       const box = el('span', 'row-actions');
       for (const kind of kinds) {
         const b = el('button', null, (labels[kind] ??= t(`act_${kind}`)));
         b.type = 'button';
         b.dataset.action = kind;
-        b.tabIndex = li.tabIndex;
-        b.setAttribute('aria-label', t(`act_${kind}_named`, row.name));
+        b.setAttribute('aria-label', t(`act_${kind}_named`, row.name || (labels.noName ??= t('noName'))));
         box.append(b);
       }
       head.append(box);
@@ -92,7 +91,16 @@
       message.title = String(row.message);
       li.append(message);
     }
+    setActive(li, pos === active);
     return li;
+  }
+
+  /** Roving tabindex: the active row, its name link and its buttons are reached with
+   * Tab; every other row's are not (arrow keys move between rows). */
+  function setActive(li, on) {
+    const index = on ? 0 : -1;
+    li.tabIndex = index;
+    for (const node of li.querySelectorAll('a, button')) node.tabIndex = index;
   }
 
   /** Stores (`first`: `{counts: {sent, received}, rows}`) or removes (`null`) the copy
@@ -111,7 +119,7 @@
   // Rows painted here, by position: popup.js takes them over, and keeps those that
   // Rust's first screen shows the same.
   const painted = new Map();
-  globalThis.pendingRows = { rowElement, rowKey, keepFirstPaint, forgetFirstPaint: () => keepFirstPaint(null), painted };
+  globalThis.pendingRows = { rowElement, rowKey, setActive, keepFirstPaint, forgetFirstPaint: () => keepFirstPaint(null), painted };
 
   const list = document.getElementById('list');
   if (!list) return; // not the popup (the options page only uses keepFirstPaint)
@@ -141,8 +149,8 @@
       const first = JSON.parse(localStorage.getItem(CACHE) ?? 'null');
       const counts = first?.counts;
       if (!Array.isArray(first?.rows) || !Number.isSafeInteger(counts?.sent) || first.rows.length > counts.sent) return;
-      document.getElementById('count-sent').textContent = String(counts.sent);
-      if (Number.isSafeInteger(counts.received)) document.getElementById('count-received').textContent = String(counts.received);
+      document.getElementById('count-sent').textContent = counts.sent.toLocaleString();
+      if (Number.isSafeInteger(counts.received)) document.getElementById('count-received').textContent = counts.received.toLocaleString();
       const height = parseFloat(getComputedStyle(list).getPropertyValue('--row-h')) || 60;
       list.style.height = `${counts.sent * height}px`;
       first.rows.forEach((row, pos) => {

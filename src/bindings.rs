@@ -216,10 +216,17 @@ impl JsViews {
         Ok(to_js(&self.inner.list(list_name(list)?).age_chart()))
     }
 
-    /// The ids of exactly the rows the query keeps, in order (what a bulk action acts on).
+    /// The ids of exactly the rows the query keeps that can be acted on, in order
+    /// (what a bulk action acts on: rows without the fields the API needs are left out).
     #[wasm_bindgen(js_name = shownIds)]
     pub fn shown_ids(&self, list: &str) -> Result<Vec<String>, JsValue> {
-        Ok(self.inner.list(list_name(list)?).shown().map(|r| r.id.clone()).collect())
+        Ok(self.inner.list(list_name(list)?).shown().filter(|r| r.actionable).map(|r| r.id.clone()).collect())
+    }
+
+    /// How many of the rows the query keeps can be acted on (the bulk buttons' count).
+    #[wasm_bindgen(js_name = actionableCount)]
+    pub fn actionable_count(&self, list: &str) -> Result<u32, JsValue> {
+        Ok(u32::try_from(self.inner.list(list_name(list)?).shown().filter(|r| r.actionable).count()).unwrap_or(u32::MAX))
     }
 
     /// The CSV text (RFC 4180, formula-guarded) of exactly the rows the query keeps.

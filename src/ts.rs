@@ -51,7 +51,7 @@ export interface Snapshot { takenAtMs: number; accountId?: string; skipped: { se
 export interface Page<T> { items: T[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; }
 export interface Progress { list: "sent" | "received" | "connections"; pages: number; items: number; receivedCounts?: Counts; }
 /** A list row as the popup renders it; `url` is present only for a safe linkedin.com link. */
-export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; newsletter?: string; message?: string; }
+export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; category?: string; company?: string; newsletter?: string; message?: string; actionable: boolean; }
 export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; bucket?: AgeBucket; order?: "server" | "newest" | "oldest"; }
 export type AgeBucket = "this_week" | "one_to_two_weeks" | "two_to_four_weeks" | "one_to_three_months" | "older";
 export interface AgeChart { bars: { bucket: AgeBucket; label: string; count: number }[]; unknown: number; }

@@ -35,6 +35,10 @@ pub struct Row {
     pub newsletter: Option<String>,
     /// The invitation's note.
     pub message: Option<String>,
+    /// Whether the row's action (withdraw; accept and ignore) can be sent: the item has
+    /// every field the API needs. A row without them offers no action and is left out
+    /// of bulk actions.
+    pub actionable: bool,
 }
 
 /// Sort orders of a list view.
@@ -87,6 +91,7 @@ impl FromJson for Row {
             company: o.text("company")?,
             newsletter: o.text("newsletter")?,
             message: o.text("message")?,
+            actionable: o.get("actionable") == Some(&Json::Bool(true)),
         })
     }
 }
@@ -104,6 +109,7 @@ impl ToJson for Row {
         o.opt("company", &self.company);
         o.opt("newsletter", &self.newsletter);
         o.opt("message", &self.message);
+        o.field("actionable", &self.actionable);
         o.end();
     }
 }
@@ -152,6 +158,7 @@ impl From<&SentInvitation> for Row {
             company: None,
             newsletter: None,
             message: s.message.clone(),
+            actionable: crate::actions::WithdrawRequest::from_sent(s, None).is_ok(),
         }
     }
 }
@@ -169,6 +176,7 @@ impl From<&ReceivedInvitation> for Row {
             company: r.company_name.clone(),
             newsletter: r.newsletter_name.clone(),
             message: r.note().map(str::to_string),
+            actionable: crate::actions::RespondRequest::from_received(r, crate::actions::RespondAction::Accept, None).is_ok(),
         }
     }
 }
@@ -186,6 +194,7 @@ impl From<&Connection> for Row {
             company: None,
             newsletter: None,
             message: None,
+            actionable: false,
         }
     }
 }
@@ -789,6 +798,28 @@ mod tests {
     }
 
     #[test]
+    fn rows_say_whether_their_action_can_be_sent() {
+        let from = |v: serde_json::Value| crate::json::from_value::<SentInvitation>(v).unwrap();
+        let no_profile = Row::from(&from(json!({"invitationId": "1", "profile": null})));
+        let with_id = Row::from(&from(json!({"invitationId": "2", "profile": {"publicIdentifier": "ana"}})));
+        assert_eq!((no_profile.actionable, no_profile.name.as_str()), (false, ""));
+        assert!(with_id.actionable);
+        let received = |v: serde_json::Value| Row::from(&crate::json::from_value::<ReceivedInvitation>(v).unwrap());
+        let full = json!({"invitationId": "3", "invitationCategory": "CONNECTION", "memberId": "ACoAA1", "validationToken": "t",
+            "linkedInInvitationType": "CONNECTION", "profile": {"firstName": "Ana", "lastName": "B"}});
+        assert!(received(full.clone()).actionable);
+        let mut no_token = full;
+        no_token["validationToken"] = json!(null);
+        assert!(!received(no_token).actionable);
+        // Bulk actions take only the rows that can be sent; the flag survives the stored first screen.
+        let mut v = ListView::default();
+        v.set_rows(vec![no_profile.clone(), with_id.clone()]);
+        assert_eq!(v.shown().filter(|r| r.actionable).count(), 1);
+        let back = Row::from_json(&crate::json::parse(&with_id.to_json()).unwrap(), &Path::Root).unwrap();
+        assert_eq!(back, with_id);
+    }
+
+    #[test]
     fn rows_link_only_safe_urls_and_keep_markup_as_text() {
         let r: ReceivedInvitation = crate::json::from_value(json!({
             "invitationId": "9", "invitationCategory": "CONNECTION",
@@ -815,6 +846,7 @@ mod tests {
             company: None,
             newsletter: Some("Weekly".into()),
             message: Some("line one\nline two".into()),
+            actionable: false,
         };
         let csv = to_csv(&[row]);
         assert_eq!(
@@ -827,7 +859,7 @@ mod tests {
 
     /// The CSV text of one row whose name is `name`, without the header.
     fn name_cell(name: &str) -> String {
-        let row = Row { id: "1".into(), name: name.into(), url: None, headline: None, time: None, age_secs: None, category: None, company: None, newsletter: None, message: None };
+        let row = Row { id: "1".into(), name: name.into(), url: None, headline: None, time: None, age_secs: None, category: None, company: None, newsletter: None, message: None, actionable: false };
         let csv = to_csv(&[row]);
         let line = csv.split_once("\r\n").unwrap().1;
         line.split_once(",\"\",").map(|(first, _)| first.to_string()).unwrap()
@@ -861,6 +893,7 @@ mod tests {
             company: Some("Acme, Inc.".into()),
             newsletter: None,
             message: Some("hi".into()),
+            actionable: true,
         };
         let csv = to_csv(&[row]);
         let line = csv.split("\r\n").nth(1).unwrap();
@@ -962,6 +995,7 @@ mod tests {
                 company: (i % 6 == 1).then(|| "Blue Harbor".to_string()),
                 newsletter: (i % 6 == 2).then(|| "Quartz Weekly".to_string()),
                 message: (i % 3 == 0).then(|| "=1+1 hello".to_string()),
+                actionable: i % 10 != 9,
             })
             .collect()
     }

@@ -90,6 +90,7 @@ fn csv_guards_formulas_behind_blanks_and_full_width_signs() {
         company: None,
         newsletter: None,
         message: None,
+        actionable: false,
     };
     for formula in ["\u{FF1D}1+1", "\u{FF20}SUM(A1)", " =1", "\u{A0}=1", "\n+1", "\u{200B}-1", "\u{3000}\u{FF0B}1"] {
         let csv = to_csv(&[row(formula)]);

@@ -156,6 +156,7 @@ impl RowCase {
             company: t(&self.company),
             newsletter: t(&self.newsletter),
             message: t(&self.message),
+            actionable: false,
         }
     }
 }
