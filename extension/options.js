@@ -38,6 +38,8 @@ function setAccounts(accounts, selected) {
   if (selected && !accounts.some((a) => a.id === selected)) choices.push(option(selected, selected));
   $('accountId').replaceChildren(...choices);
   $('accountId').value = selected ?? '';
+  // "Load the list with Test connection" is said only while there is no list.
+  $('account-help').hidden = accounts.length > 0;
 }
 
 /** The form's values, validated, and where they would send the key; throws an
@@ -154,7 +156,10 @@ async function main() {
   $('test').addEventListener('click', async () => {
     let form;
     try { form = readForm(); } catch (e) { armed = null; return say(errorText(e), true); }
-    if (!form.settings.apiKey) return say(t('noKeyBody'), true);
+    if (!form.settings.apiKey) {
+      $('apiKey').focus();
+      return say(t('optKeyFirst'), true);
+    }
     if (!confirmed('test', form.dest)) return;
     const permission = requestPermission(form.dest);
     say(t('optTesting'));

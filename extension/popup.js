@@ -48,7 +48,7 @@ const state = {
     received: { search: '', category: '' },
     connections: { search: '' },
   },
-  connections: { next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0 },
+  connections: { next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0, skipped: { count: 0, reasons: [] } },
   // The rendered rows of the current tab by position; `stale` after a change of its
   // data or query; `active` is the row reached with Tab (roving tabindex).
   list: { rendered: new Map(rows.painted), stale: true, active: 0, scroll: { sent: 0, received: 0, connections: 0 }, rowHeight: {} },
@@ -133,10 +133,13 @@ function renderTabs() {
   $('count-received').textContent = counts ? counts.received.toLocaleString() : '';
   // Items the API sent that could not be read: said in words, next to the list, never
   // as a blocking error.
-  const skipped = state.tab === 'connections' ? 0 : (state.summary?.skipped?.[state.tab]?.count ?? 0);
+  const conn = state.tab === 'connections';
+  const skips = conn ? state.connections.skipped : state.summary?.skipped?.[state.tab];
+  const skipped = skips?.count ?? 0;
+  const words = conn ? ['skippedConnOne', 'skippedConnMany'] : ['skippedOne', 'skippedMany'];
   $('skipped').hidden = !(skipped > 0);
-  $('skipped').textContent = skipped > 0 ? t(skipped === 1 ? 'skippedOne' : 'skippedMany', skipped.toLocaleString()) : '';
-  $('skipped').title = skipped > 0 ? (state.summary.skipped[state.tab].reasons ?? []).join('\n') : '';
+  $('skipped').textContent = skipped > 0 ? t(skipped === 1 ? words[0] : words[1], skipped.toLocaleString()) : '';
+  $('skipped').title = skipped > 0 ? (skips.reasons ?? []).join('\n') : '';
   const c = state.connections;
   const exact = state.summary?.connectionCount;
   $('count-connections').textContent = exact != null ? exact.toLocaleString()
@@ -528,6 +531,10 @@ async function loadConnections() {
     c.loaded = views.total('connections');
     c.next = page.nextStartIndex;
     c.done = page.done;
+    c.skipped = {
+      count: c.skipped.count + (page.skipped?.count ?? 0),
+      reasons: [...c.skipped.reasons, ...(page.skipped?.reasons ?? [])].slice(0, 5),
+    };
     if (state.tab === 'connections') invalidateRows();
   } catch (e) {
     c.error = e;
@@ -544,7 +551,7 @@ async function loadConnections() {
 
 /** Forgets the loaded connections; they load again when the Connections tab shows. */
 function resetConnections(sortBy) {
-  state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0 };
+  state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0, skipped: { count: 0, reasons: [] } };
   views.setItems('connections', []);
   if (state.tab === 'connections') {
     invalidateRows({ toTop: true });

@@ -696,10 +696,11 @@ impl<H: Host> App<H> {
         };
         let page = client.connections_page(start_index, limit, sort_by).await?;
         let account_id = page.account_id.clone();
+        let skipped = page.skipped.clone();
         let items = cursor.walk.accept(page)?;
         let (next, done) = (cursor.walk.next_start().unwrap_or(start_index), cursor.walk.is_done());
         *self.cursor.borrow_mut() = Some(cursor);
-        Ok(Reply::Page { items, start_index, next_start_index: next, done, account_id })
+        Ok(Reply::Page { items, start_index, next_start_index: next, done, account_id, skipped })
     }
 }
 

@@ -34,7 +34,7 @@ export interface QuotaEntry { feature: string; window?: string; used?: number; l
 /** The background's answer to a `Request`. */
 export type Reply =
   | { type: "done" }
-  | { type: "page"; items: Connection[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string }
+  | { type: "page"; items: Connection[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; skipped: Skips }
   | { type: "accounts"; accounts: Account[] }
   | { type: "armed" }
   | { type: "started"; total: number }
@@ -179,6 +179,9 @@ pub enum Reply {
         done: bool,
         /// The account that served it, if the server said.
         account_id: Option<String>,
+        /// This page's connections that could not be read (not in `items`: said in
+        /// words, so the loaded count never silently falls short of the total).
+        skipped: crate::decode::Skips,
     },
     /// The accounts a key may use.
     Accounts {
@@ -217,12 +220,13 @@ impl ToJson for Reply {
         o.field("type", &self.tag());
         match self {
             Reply::Done | Reply::Armed => {}
-            Reply::Page { items, start_index, next_start_index, done, account_id } => {
+            Reply::Page { items, start_index, next_start_index, done, account_id, skipped } => {
                 o.field("items", items);
                 o.field("startIndex", start_index);
                 o.field("nextStartIndex", next_start_index);
                 o.field("done", done);
                 o.opt("accountId", account_id);
+                o.field("skipped", skipped);
             }
             Reply::Accounts { accounts } => {
                 o.field("accounts", accounts);
@@ -299,7 +303,7 @@ mod tests {
     fn every_reply_serializes_with_its_tag() {
         let replies = [
             Reply::Done,
-            Reply::Page { items: vec![], start_index: 0, next_start_index: 12, done: false, account_id: None },
+            Reply::Page { items: vec![], start_index: 0, next_start_index: 12, done: false, account_id: None, skipped: Default::default() },
             Reply::Accounts { accounts: vec![] },
             Reply::Armed,
             Reply::Started { total: 3 },
