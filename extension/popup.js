@@ -461,7 +461,7 @@ function renderChart() {
 
 function renderBulk() {
   if (!state.wasm) return;
-  // Rows without the fields the API needs (no profile…) offer no action, in bulk either.
+  // Rows without the fields the API needs (no profile…) offer no action, nor in bulk.
   const sent = state.tab === 'sent' ? views.actionableCount('sent') : 0;
   const received = state.tab === 'received' ? views.actionableCount('received') : 0;
   $('bulk-withdraw').textContent = sent ? t('act_withdraw_all', sent.toLocaleString()) : '';
