@@ -416,12 +416,13 @@ impl<H: Host> App<H> {
         }
         let tag = settings.account_tag();
         let previous = store::read_snapshot(snapshot_raw, &tag);
-        let last_ok = store::read_status(&status_raw).is_none_or(|s| s.state == "ok");
+        let last_status = store::read_status(&status_raw);
+        let last_ok = last_status.as_ref().is_none_or(|s| s.state == "ok");
         let stored = Stored {
             received_at_ms: previous.as_ref().map(|s| s.taken_at_ms),
             sent_at_ms: previous.as_ref().map(|s| s.sent_taken_at_ms),
             last_ok,
-            hold_until_ms: held(&status_raw, now).map(|e| e.retry_at.unwrap_or(now)),
+            hold_until_ms: last_status.and_then(|s| held(s, now)).and_then(|e| e.retry_at),
         };
         // A stopped worker's sync resumes with its scope; else the policy decides.
         let Some(scope) = resumed.or_else(|| plan(reason, &settings.policy(), &stored, now)) else { return };
@@ -632,7 +633,8 @@ impl<H: Host> App<H> {
                 let mut raw = raw.into_iter();
                 let settings = Settings::read(&raw.next().unwrap_or(Json::Null));
                 let test_config = raw.next().unwrap_or(Json::Null);
-                if let Some(e) = held(&raw.next().unwrap_or(Json::Null), self.host.now_ms()) {
+                let status = store::read_status(&raw.next().unwrap_or(Json::Null));
+                if let Some(e) = status.and_then(|s| held(s, self.host.now_ms())) {
                     // The API asked to wait: a page of connections waits too.
                     return Reply::error(e);
                 }
@@ -708,10 +710,9 @@ impl<H: Host> App<H> {
 /// time further off (a wrong clock, a bogus header) never stops refreshes for good.
 const MAX_HOLD_MS: f64 = 24.0 * 3_600_000.0;
 
-/// The stored error (raw status) whose retry time holds every request at `now_ms`,
-/// with its retry time capped at [`MAX_HOLD_MS`] after the error.
-fn held(status: &Json, now_ms: f64) -> Option<StoredError> {
-    let s = store::read_status(status)?;
+/// The stored status's error whose retry time holds every request at `now_ms`, with
+/// its retry time (always set) capped at [`MAX_HOLD_MS`] after the error.
+fn held(s: Status, now_ms: f64) -> Option<StoredError> {
     let mut e = s.error?;
     let at = s.at.unwrap_or(now_ms);
     let until = e.retry_at?.min(at + MAX_HOLD_MS);
