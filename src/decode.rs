@@ -613,11 +613,11 @@ mod tests {
         assert_eq!(
             page.skipped.reasons,
             [
-                "invitations[1].profile.firstName: expected text, found a number",
-                "invitations[2].invitationId: missing id",
-                "invitations[4]: expected an object, found text",
-                "invitations[5].invitationId: expected an id (text or a whole number), found a number",
-                "invitations[6].invitationCategory: expected a category name, found a number",
+                "invitations[1].profile.firstName: invalid type: integer `7`, expected text",
+                "invitations[2]: missing field `invitationId`",
+                "invitations[4]: invalid type: string \"junk\", expected struct ReceivedInvitation",
+                "invitations[5].invitationId: invalid type: floating point `1.5`, expected an id (text or a whole number)",
+                "invitations[6].invitationCategory: invalid type: integer `7`, expected a string",
             ]
         );
         // More than MAX_SKIP_REASONS: the count goes on, the reasons stop.

@@ -797,6 +797,72 @@ impl<'a> Obj<'a> {
     }
 }
 
+// ---- the bridge to serde (while the crate moves to it) ---------------------------
+
+/// Reads `T` with serde from a parsed [`Json`] value found at `path`: the path of a
+/// failure is `path` followed by serde's path inside the value.
+///
+/// # Errors
+/// [`ReadError`] naming the path of the first value that could not be read.
+pub fn read_serde<T: serde::de::DeserializeOwned>(value: &Json, path: &Path<'_>) -> Result<T, ReadError> {
+    let text = value.to_text();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = path.render();
+        let below = e.path().to_string();
+        let path = match (inner.is_empty(), below == ".") {
+            (_, true) => inner,
+            (true, false) => below,
+            (false, false) if below.starts_with('[') => [inner.as_str(), &below].concat(),
+            (false, false) => [inner.as_str(), ".", &below].concat(),
+        };
+        ReadError { path, message: serde_message(e.inner()) }
+    })
+}
+
+/// serde_json's message without its ` at line 1 column 5` (the path says where).
+pub fn serde_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if e.line() == 0 {
+        return text;
+    }
+    let suffix = [" at line ", &decimal(e.line() as u64), " column ", &decimal(e.column() as u64)].concat();
+    text.strip_suffix(&suffix).map_or_else(|| text.clone(), str::to_string)
+}
+
+/// Writes `value` with serde (a serialization of the crate's own types cannot fail; an
+/// impossible failure writes `null`).
+pub fn write_serde<T: serde::Serialize + ?Sized>(value: &T, out: &mut String) {
+    match serde_json::to_string(value) {
+        Ok(text) => out.push_str(&text),
+        Err(_) => out.push_str("null"),
+    }
+}
+
+/// Implements [`ToJson`] (and, with `read`, [`FromJson`]) through serde for types that
+/// derive `Serialize` / `Deserialize`: the bridge while the crate moves to serde.
+#[macro_export]
+macro_rules! serde_bridge {
+    (write: $($t:ty),+ $(,)?) => {
+        $(impl $crate::json::ToJson for $t {
+            fn write_json(&self, out: &mut String) {
+                $crate::json::write_serde(self, out)
+            }
+        })+
+    };
+    (read: $($t:ty),+ $(,)?) => {
+        $(impl $crate::json::FromJson for $t {
+            fn from_json(value: &$crate::json::Json, path: &$crate::json::Path<'_>) -> Result<Self, $crate::json::ReadError> {
+                $crate::json::read_serde(value, path)
+            }
+        })+
+    };
+    (both: $($t:ty),+ $(,)?) => {
+        $crate::serde_bridge!(write: $($t),+);
+        $crate::serde_bridge!(read: $($t),+);
+    };
+}
+
 /// What a value writes, as a `serde_json::Value` (tests compare with `json!`).
 #[cfg(test)]
 pub(crate) fn to_value(v: &dyn ToJson) -> serde_json::Value {
