@@ -839,6 +839,23 @@ pub fn write_serde<T: serde::Serialize + ?Sized>(value: &T, out: &mut String) {
     }
 }
 
+/// A parsed [`Json`] value as a `serde_json::Value` (the bridge for readers that
+/// already take `serde_json::Value` while their callers still hold [`Json`]).
+pub fn to_serde(value: &Json) -> serde_json::Value {
+    serde_json::from_str(&value.to_text()).unwrap_or(serde_json::Value::Null)
+}
+
+/// A `serde_json::Value` as a parsed [`Json`] value (the other way of [`to_serde`]).
+pub fn from_serde(value: &serde_json::Value) -> Json {
+    parse(&value.to_string()).unwrap_or(Json::Null)
+}
+
+impl ToJson for serde_json::Value {
+    fn write_json(&self, out: &mut String) {
+        write_serde(self, out)
+    }
+}
+
 /// Implements [`ToJson`] (and, with `read`, [`FromJson`]) through serde for types that
 /// derive `Serialize` / `Deserialize`: the bridge while the crate moves to serde.
 #[macro_export]
