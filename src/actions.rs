@@ -676,7 +676,7 @@ impl FromJson for Quota {
     fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
         let o = Obj::new(value, path)?;
         let quotas = match o.get("quotas") {
-            Some(Json::Arr(list)) => crate::decode::read_items(list, &Path::Key(path, "quotas")).0,
+            Some(Json::Arr(list)) => crate::decode::read_json_items(list, &Path::Key(path, "quotas")).0,
             _ => Vec::new(),
         };
         Ok(Quota { account_id: o.id("accountId").ok().flatten(), quotas })

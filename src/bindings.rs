@@ -62,7 +62,7 @@ fn from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<T, JsValue> {
 /// stored snapshot written by an older version, or damaged, still shows the rest).
 fn items_from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<Vec<T>, JsValue> {
     match js_json(what, v)? {
-        Json::Arr(list) => Ok(crate::decode::read_items(&list, &crate::json::Path::Root).0),
+        Json::Arr(list) => Ok(crate::decode::read_json_items(&list, &crate::json::Path::Root).0),
         Json::Null => Ok(Vec::new()),
         other => Err(error_js(&Error::InvalidInput([what, ": expected a list, found ", other.kind()].concat()))),
     }

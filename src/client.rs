@@ -327,7 +327,7 @@ impl<T: Transport> Client<T> {
         ms.min(f64::from(max))
     }
 
-    async fn fetch_page<I: FromJson + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
+    async fn fetch_page<I: serde::de::DeserializeOwned + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
         let mut query = vec![("startIndex", decimal(u64::from(start)))];
         if let Some(limit) = spec.limit {
             query.push(("limit", decimal(u64::from(limit))));
@@ -445,16 +445,16 @@ impl<T: Transport> Client<T> {
     /// Any [`Error`] but [`Error::Pagination`]; an older deployment without the
     /// endpoint answers 404 ([`Error::Api`]).
     pub async fn connection_count(&self) -> Result<Option<u64>, Error> {
-        struct CountBody(Option<u64>);
-        impl FromJson for CountBody {
-            fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-                Ok(CountBody(Obj::new(value, path)?.count("connectionCount")))
-            }
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct CountBody {
+            #[serde(default, deserialize_with = "crate::lenient::count")]
+            connection_count: Option<u64>,
         }
         let url = self.url("/analytics/connections/count", &[]);
         let answer = self.get(self.transport.begin(), url).await?;
         let body: CountBody = self.read(read_json(answer.status, &answer.json))?;
-        Ok(body.0)
+        Ok(body.connection_count)
     }
 
     /// `POST /invitations/withdraw`: withdraws one sent invitation. Paced like every
@@ -522,7 +522,7 @@ impl<T: Transport> Client<T> {
         }
         let url = [self.config.base_url.as_str(), "/account/", id, "/quota"].concat();
         match self.get(self.transport.begin(), url).await {
-            Ok(answer) => self.read(read_json(answer.status, &answer.json)).map(Some),
+            Ok(answer) => self.read(crate::decode::read_legacy(answer.status, &answer.json)).map(Some),
             Err(Error::Api { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
@@ -621,7 +621,7 @@ impl<T: Transport> Client<T> {
 #[derive(Debug)]
 struct Answer {
     status: u16,
-    json: Json,
+    json: crate::decode::Body,
     now_ms: f64,
 }
 
@@ -677,7 +677,7 @@ pub struct Pager<'c, T, I> {
     _item: PhantomData<I>,
 }
 
-impl<T: Transport, I: FromJson + Aged + Keyed> Pager<'_, T, I> {
+impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed> Pager<'_, T, I> {
     /// Fetches the next page and returns its new items, or `None` when the walk is over.
     ///
     /// # Errors
@@ -729,7 +729,7 @@ impl<T: Transport, I: FromJson + Aged + Keyed> Pager<'_, T, I> {
     }
 }
 
-impl<T: Transport, I: FromJson + Aged + Keyed + ToJson> Pager<'_, T, I> {
+impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed + ToJson> Pager<'_, T, I> {
     /// Walks to the end from where `partial` stopped (its items come first; a walk that
     /// had ended sends no request), calling `progress` after every page, with the
     /// walk's state and the page's new items when `record` is set.

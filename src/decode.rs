@@ -12,7 +12,12 @@
 //! — is an [`Error::Decode`] for the whole page.
 
 use crate::error::Error;
-use crate::json::{decimal, parse, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value as Json;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use crate::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
 
 /// The largest response body the client reads (5 MB): a page of 25 invitations is a
@@ -77,30 +82,30 @@ pub struct RawResponse {
 }
 
 /// Items of a list that could not be read: how many, and the first few reasons with
-/// their JSON paths (`invitations[3].profile.firstName: expected text, found a number`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// their JSON paths (`invitations[3].profile.firstName: invalid type: …`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skips {
     /// Items skipped.
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     pub count: u32,
     /// The first [`MAX_SKIP_REASONS`] reasons.
+    #[serde(default, deserialize_with = "reasons")]
     pub reasons: Vec<String>,
 }
 
-impl ToJson for Skips {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("count", &self.count);
-        o.field("reasons", &self.reasons);
-        o.end();
-    }
+/// At most [`MAX_SKIP_REASONS`] reasons, of text; anything else reads as none.
+fn reasons<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let mut list: Vec<String> = crate::lenient::list(d)?;
+    list.truncate(MAX_SKIP_REASONS);
+    Ok(list)
 }
 
 impl Skips {
-    /// Counts one more skipped item.
-    pub fn add(&mut self, reason: &ReadError) {
+    /// Counts one more skipped item, for `reason` (`path: what was wrong`).
+    pub fn add(&mut self, reason: impl std::fmt::Display) {
         self.count = self.count.saturating_add(1);
         if self.reasons.len() < MAX_SKIP_REASONS {
-            self.reasons.push(reason.describe());
+            self.reasons.push(reason.to_string());
         }
     }
 
@@ -114,26 +119,6 @@ impl Skips {
     /// Whether nothing was skipped.
     pub fn is_empty(&self) -> bool {
         self.count == 0
-    }
-}
-
-impl FromJson for Skips {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let reasons: Vec<String> = o.nested::<Vec<String>>("reasons").unwrap_or_default().unwrap_or_default();
-        Ok(Skips {
-            count: o.count("count").and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
-            reasons: reasons.into_iter().take(MAX_SKIP_REASONS).collect(),
-        })
-    }
-}
-
-impl FromJson for String {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        match value {
-            Json::Str(s) => Ok(s.clone()),
-            other => Err(ReadError::expected(path, "text", other)),
-        }
     }
 }
 
@@ -163,30 +148,131 @@ impl<T> Page<T> {
     }
 }
 
-/// Reads every element of a JSON list as `T`, skipping (and counting) the ones that
-/// cannot be read.
-pub fn read_items<T: FromJson>(list: &[Json], path: &Path<'_>) -> (Vec<T>, Skips) {
+/// Why a value could not be read as the type asked for: the JSON path of the value
+/// (`invitations[3].profile.firstName`) and what was wrong, in serde's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// The JSON path (empty for the whole value).
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// `prefix` followed by serde's path inside the value (`.` when the value itself).
+fn join_path(prefix: &str, below: &str) -> String {
+    match (prefix.is_empty(), below) {
+        (_, ".") => prefix.to_string(),
+        (true, _) => below.to_string(),
+        (false, b) if b.starts_with('[') => format!("{prefix}{b}"),
+        (false, b) => format!("{prefix}.{b}"),
+    }
+}
+
+/// serde_json's message without its ` at line 1 column 5` (the path says where).
+pub fn serde_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if e.line() == 0 {
+        return text;
+    }
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&suffix).map_or_else(|| text.clone(), str::to_string)
+}
+
+/// Reads JSON text as `T`; a failure names its path below `prefix`.
+///
+/// # Errors
+/// [`ReadError`] with the path of the first value that could not be read.
+pub fn read_text<T: DeserializeOwned>(text: &str, prefix: &str) -> Result<T, ReadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| ReadError {
+        path: join_path(prefix, &e.path().to_string()),
+        message: serde_message(e.inner()),
+    })?;
+    de.end().map_err(|e| ReadError { path: prefix.to_string(), message: serde_message(&e) })?;
+    Ok(value)
+}
+
+/// Reads every raw element of a JSON list as `T`, skipping (and counting, with the
+/// element's path below `prefix`: `invitations[3]`) the ones that cannot be read.
+pub fn read_raw_items<T: DeserializeOwned>(list: &[Box<RawValue>], prefix: &str) -> (Vec<T>, Skips) {
     let mut items = Vec::with_capacity(list.len());
     let mut skipped = Skips::default();
     for (i, element) in list.iter().enumerate() {
-        match T::from_json(element, &Path::Index(path, i)) {
+        match read_text::<T>(element.get(), &format!("{prefix}[{i}]")) {
             Ok(item) => items.push(item),
-            Err(e) => skipped.add(&e),
+            Err(e) => skipped.add(e),
         }
     }
     (items, skipped)
+}
+
+/// Reads every element of a parsed [`crate::json::Json`] list as `T`, skipping (and
+/// counting) the ones that cannot be read: the old reader's, while stored values move
+/// to serde.
+pub fn read_json_items<T: crate::json::FromJson>(list: &[crate::json::Json], path: &crate::json::Path<'_>) -> (Vec<T>, Skips) {
+    let mut items = Vec::with_capacity(list.len());
+    let mut skipped = Skips::default();
+    for (i, element) in list.iter().enumerate() {
+        match T::from_json(element, &crate::json::Path::Index(path, i)) {
+            Ok(item) => items.push(item),
+            Err(e) => skipped.add(e),
+        }
+    }
+    (items, skipped)
+}
+
+/// Reads a body as `T` with the old reader, while `T` moves to serde.
+///
+/// # Errors
+/// [`Error::Decode`] with the JSON path of the first failure.
+pub fn read_legacy<T: crate::json::FromJson>(status: u16, body: &Body) -> Result<T, Error> {
+    let json = crate::json::parse(body.text())
+        .map_err(|e| envelope_error(status, ReadError { path: String::new(), message: e.describe() }))?;
+    T::from_json(&json, &crate::json::Path::Root)
+        .map_err(|e| envelope_error(status, ReadError { path: e.path, message: e.message }))
 }
 
 fn envelope_error(status: u16, e: ReadError) -> Error {
     Error::Decode { status, path: e.path, message: e.message }
 }
 
-/// The object of a page body; a one-element array around it is tolerated.
-fn unwrap_array(value: &Json) -> &Json {
-    match value {
-        Json::Arr(items) if items.len() == 1 => items.first().filter(|v| matches!(v, Json::Obj(_))).unwrap_or(value),
-        _ => value,
+/// The JSON of a 2xx response whose body is JSON and not `success: false`
+/// ([`parse_success`]): read from it with [`page_from_json`], [`list_from_json`] and
+/// [`read_json`].
+#[derive(Debug, Clone)]
+pub struct Body {
+    raw: Box<RawValue>,
+}
+
+impl Body {
+    /// The (repaired) JSON text.
+    pub fn text(&self) -> &str {
+        self.raw.get()
     }
+}
+
+/// A body's top-level object, member by member. A duplicate member is read last-wins
+/// (as `JSON.parse` does), never as an error, in linear time.
+type Members = HashMap<String, Box<RawValue>>;
+
+/// The members of the body's object; a one-element list around it is tolerated. `None`
+/// when the body is not an object (a bare list, a number).
+fn members(body: &Body) -> Option<Members> {
+    if let Ok(m) = serde_json::from_str::<Members>(body.text()) {
+        return Some(m);
+    }
+    let [only]: [Box<RawValue>; 1] = serde_json::from_str(body.text()).ok()?;
+    serde_json::from_str::<Members>(only.get()).ok()
 }
 
 /// Decodes a list page (`{"invitations": [...]}` or `{"connections": [...]}`), or the
@@ -196,23 +282,27 @@ fn unwrap_array(value: &Json) -> &Json {
 /// [`Error::Api`] / [`Error::RateLimited`] for error statuses and `success: false`;
 /// [`Error::Decode`] for a broken envelope (not JSON, too large, no list). Unreadable
 /// items are not errors: see [`Page::skipped`].
-pub fn decode_page<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<Page<T>, Error> {
+pub fn decode_page<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Result<Page<T>, Error> {
     page_from_json(resp.status, &parse_success(resp, now_ms)?)
 }
 
-/// Reads a list page from the parsed body of a 2xx response ([`parse_success`]);
-/// `status` is the response's, for the errors.
+/// An envelope member read leniently: `None` when it cannot be read as `T`.
+fn member<T: DeserializeOwned>(m: &Members, key: &str) -> Option<T> {
+    m.get(key).and_then(|raw| serde_json::from_str(raw.get()).ok())
+}
+
+/// Reads a list page from the body of a 2xx response ([`parse_success`]); `status` is
+/// the response's, for the errors.
 ///
 /// # Errors
 /// [`Error::Decode`] for a broken envelope, as [`decode_page`].
-pub fn page_from_json<T: FromJson>(status: u16, value: &Json) -> Result<Page<T>, Error> {
-    let root = Path::Root;
-    let o = Obj::new(unwrap_array(value), &root).map_err(|e| envelope_error(status, e))?;
-    let key = if o.get("invitations").is_some() || o.get("connections").is_none() { "invitations" } else { "connections" };
-    let list_path = Path::Key(&root, key);
-    let (items, skipped) = match o.get(key) {
-        Some(Json::Arr(list)) => read_items(list, &list_path),
-        Some(other) => return Err(envelope_error(status, ReadError::expected(&list_path, "a list", other))),
+pub fn page_from_json<T: DeserializeOwned>(status: u16, body: &Body) -> Result<Page<T>, Error> {
+    let Some(m) = members(body) else {
+        return Err(envelope_error(status, ReadError { path: String::new(), message: "expected an object".into() }));
+    };
+    let present = |k: &str| m.get(k).is_some_and(|v| v.get() != "null");
+    let key = if present("invitations") || !present("connections") { "invitations" } else { "connections" };
+    let list: Vec<Box<RawValue>> = match m.get(key).filter(|_| present(key)) {
         None => {
             return Err(Error::Decode {
                 status,
@@ -220,18 +310,21 @@ pub fn page_from_json<T: FromJson>(status: u16, value: &Json) -> Result<Page<T>,
                 message: "no `invitations` or `connections` list in the body".into(),
             })
         }
+        Some(raw) => serde_json::from_str(raw.get()).map_err(|e| {
+            envelope_error(status, ReadError { path: key.to_string(), message: serde_message(&e) })
+        })?,
     };
-    let raw_len = match o.get(key) {
-        Some(Json::Arr(list)) => list.len(),
-        _ => 0,
-    };
+    let (items, skipped) = read_raw_items(&list, key);
+    // The informational members, read as `crate::lenient` reads them: a value of
+    // another kind is absent.
+    let info = |k: &str| member::<Json>(&m, k).unwrap_or_default();
     Ok(Page {
         items,
-        raw_len,
+        raw_len: list.len(),
         skipped,
-        echoed_start: o.count("startIndex").and_then(|n| u32::try_from(n).ok()),
-        account_id: o.text("accountId").ok().flatten(),
-        end_of_list: o.flag("endOfList"),
+        echoed_start: crate::lenient::count(info("startIndex")).ok().flatten(),
+        account_id: crate::lenient::text(info("accountId")).ok().flatten(),
+        end_of_list: crate::lenient::flag(info("endOfList")).ok().flatten(),
     })
 }
 
@@ -241,9 +334,8 @@ pub fn page_from_json<T: FromJson>(status: u16, value: &Json) -> Result<Page<T>,
 /// # Errors
 /// As [`decode_page`]; a body that cannot be read as `T` is an [`Error::Decode`]
 /// naming the path.
-pub fn decode<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> {
-    let value = parse_success(resp, now_ms)?;
-    read_json(resp.status, &value)
+pub fn decode<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> {
+    read_json(resp.status, &parse_success(resp, now_ms)?)
 }
 
 /// Decodes a body that is a bare list of `T` (e.g. `GET /accounts`), or that list
@@ -251,85 +343,181 @@ pub fn decode<T: FromJson>(resp: &RawResponse, now_ms: f64) -> Result<T, Error> 
 ///
 /// # Errors
 /// As [`decode_page`].
-pub fn decode_list<T: FromJson>(resp: &RawResponse, now_ms: f64, key: &str) -> Result<(Vec<T>, Skips), Error> {
+pub fn decode_list<T: DeserializeOwned>(resp: &RawResponse, now_ms: f64, key: &str) -> Result<(Vec<T>, Skips), Error> {
     list_from_json(resp.status, &parse_success(resp, now_ms)?, key)
 }
 
-/// Reads a bare list of `T`, or that list under `key`, from the parsed body of a 2xx
-/// response ([`parse_success`]), as [`decode_list`].
+/// Reads a bare list of `T`, or that list under `key`, from the body of a 2xx response
+/// ([`parse_success`]), as [`decode_list`].
 ///
 /// # Errors
 /// [`Error::Decode`] when the body holds no such list.
-pub fn list_from_json<T: FromJson>(status: u16, value: &Json, key: &str) -> Result<(Vec<T>, Skips), Error> {
-    let root = Path::Root;
-    let keyed = Path::Key(&root, key);
-    match (value, value.get(key)) {
-        (Json::Arr(list), _) => Ok(read_items(list, &root)),
-        (_, Some(Json::Arr(list))) => Ok(read_items(list, &keyed)),
-        (other, _) => Err(envelope_error(status, ReadError::expected(&root, "a list", other))),
+pub fn list_from_json<T: DeserializeOwned>(status: u16, body: &Body, key: &str) -> Result<(Vec<T>, Skips), Error> {
+    if let Ok(list) = serde_json::from_str::<Vec<Box<RawValue>>>(body.text()) {
+        return Ok(read_raw_items(&list, ""));
+    }
+    match members(body).as_ref().and_then(|m| member::<Vec<Box<RawValue>>>(m, key)) {
+        Some(list) => Ok(read_raw_items(&list, key)),
+        None => Err(envelope_error(status, ReadError { path: String::new(), message: "expected a list".into() })),
     }
 }
 
-/// Reads a parsed JSON value as `T`. Every typed value of the crate is read through
-/// this one function or [`read_items`] (API bodies with their status; values from
-/// JavaScript with status 0).
+/// Reads a body as `T`.
 ///
 /// # Errors
 /// [`Error::Decode`] with the JSON path of the first failure (`profile.firstName`).
-pub fn read_json<T: FromJson>(status: u16, value: &Json) -> Result<T, Error> {
-    T::from_json(value, &Path::Root).map_err(|e| envelope_error(status, e))
+pub fn read_json<T: DeserializeOwned>(status: u16, body: &Body) -> Result<T, Error> {
+    read_text(body.text(), "").map_err(|e| envelope_error(status, e))
 }
 
-/// The JSON of a 2xx response, or the error the response stands for: an error status,
-/// a body too large or not JSON, or `success: false`. Every error a retry may cure comes
-/// from here; reading typed values from the JSON afterwards ([`page_from_json`],
-/// [`list_from_json`], [`read_json`]) fails only as [`Error::Decode`].
+/// The body of a 2xx response, or the error the response stands for: an error status,
+/// a body too large, nested too deep or not JSON, or `success: false`. Every error a
+/// retry may cure comes from here; reading typed values from the body afterwards
+/// ([`page_from_json`], [`list_from_json`], [`read_json`]) fails only as
+/// [`Error::Decode`].
+///
+/// Lone UTF-16 surrogates (`"\ud83d"`, text cut mid-emoji) become U+FFFD before
+/// parsing, so they never fail a page ([`repair`]).
 ///
 /// # Errors
 /// As [`decode_page`].
-pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Json, Error> {
+pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Body, Error> {
     if !(200..300).contains(&resp.status) {
         return Err(error_from_response(resp, now_ms));
     }
+    let decode_error = |message: String| Error::Decode { status: resp.status, path: String::new(), message };
     if resp.body.len() > MAX_BODY_BYTES {
-        return Err(Error::Decode {
-            status: resp.status,
-            path: String::new(),
-            message: [
-                "the body is larger than ",
-                &decimal((MAX_BODY_BYTES / (1024 * 1024)) as u64),
-                " MB (",
-                &decimal(resp.body.len() as u64),
-                " bytes)",
-            ]
-            .concat(),
-        });
+        return Err(decode_error(format!(
+            "the body is larger than {} MB ({} bytes)",
+            MAX_BODY_BYTES / (1024 * 1024),
+            resp.body.len()
+        )));
     }
-    let value = parse(&resp.body).map_err(|e| Error::Decode {
-        status: resp.status,
-        path: String::new(),
-        message: if resp.body.trim_start().starts_with('<') || e.offset == 0 || resp.body.trim().is_empty() {
-            ["the body is not JSON (", &excerpt(&resp.body), ")"].concat()
-        } else {
-            ["malformed JSON: ", &e.describe()].concat()
-        },
+    let not_json = || decode_error(format!("the body is not JSON ({})", excerpt(&resp.body)));
+    let text = repair(&resp.body).map_err(|e| match e {
+        Repair::TooDeep => decode_error(format!("malformed JSON: nested deeper than {MAX_DEPTH} levels")),
     })?;
-    if matches!(value.get("success"), Some(Json::Bool(false))) {
-        let (message, code, _) = body_message(&value);
-        return Err(Error::Api {
-            status: resp.status,
-            message: message.unwrap_or_else(|| "the API reported failure".into()),
-            code,
-        });
+    let raw: Box<RawValue> = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        if resp.body.trim_start().starts_with('<') || resp.body.trim().is_empty() || (e.line() == 1 && e.column() <= 1) {
+            not_json()
+        } else {
+            decode_error(format!("malformed JSON: {e}"))
+        }
+    })?;
+    let body = Body { raw };
+    if let Some(m) = members(&body) {
+        if m.get("success").is_some_and(|v| v.get() == "false") {
+            let value: serde_json::Value = serde_json::from_str(body.text()).unwrap_or_default();
+            let (message, code, _) = body_message(&value);
+            return Err(Error::Api {
+                status: resp.status,
+                message: message.unwrap_or_else(|| "the API reported failure".into()),
+                code,
+            });
+        }
     }
-    Ok(value)
+    Ok(body)
+}
+
+/// The deepest nesting accepted in a body; API bodies use four levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why a body could not be prepared for parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repair {
+    /// Lists and objects nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+/// One pass over a JSON text before serde_json reads it: a lone UTF-16 surrogate
+/// escape (`\ud83d` without its pair, or a stray `\ude00`) becomes `\ufffd`, as
+/// engines show it, instead of failing the whole body (serde_json refuses them); and
+/// nesting deeper than [`MAX_DEPTH`] is refused before any parser recurses. Text
+/// without a lone surrogate is returned as it is, without a copy.
+///
+/// # Errors
+/// [`Repair::TooDeep`].
+pub fn repair(text: &str) -> Result<Cow<'_, str>, Repair> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `text` already in `out`
+    let (mut depth, mut in_string, mut i) = (0usize, false, 0usize);
+    while let Some(&b) = bytes.get(i) {
+        if !in_string {
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(Repair::TooDeep);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_string = false,
+            b'\\' if bytes.get(i + 1) == Some(&b'u') => {
+                let unit = hex4(bytes, i + 2);
+                match unit {
+                    Some(0xD800..=0xDBFF) => {
+                        let low = (bytes.get(i + 6) == Some(&b'\\') && bytes.get(i + 7) == Some(&b'u'))
+                            .then(|| hex4(bytes, i + 8))
+                            .flatten();
+                        if matches!(low, Some(0xDC00..=0xDFFF)) {
+                            i += 12;
+                            continue;
+                        }
+                    }
+                    Some(0xDC00..=0xDFFF) => {}
+                    _ => {
+                        i += 6;
+                        continue;
+                    }
+                }
+                // A lone surrogate: write what came before, then the replacement.
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(text.get(copied..i).unwrap_or(""));
+                o.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+                continue;
+            }
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(match out {
+        None => Cow::Borrowed(text),
+        Some(mut o) => {
+            o.push_str(text.get(copied..).unwrap_or(""));
+            Cow::Owned(o)
+        }
+    })
+}
+
+/// The four hex digits at `at` as a UTF-16 unit.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    digits.iter().try_fold(0u32, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
 }
 
 /// Maps a non-2xx response to its error: 429 to [`Error::RateLimited`] with the retry
 /// time from `holdUntil`, `Retry-After` or `X-RateLimit-Reset` (in that order), every
 /// other status to [`Error::Api`].
 pub fn error_from_response(resp: &RawResponse, now_ms: f64) -> Error {
-    let parsed = if resp.body.len() <= MAX_BODY_BYTES { parse(&resp.body).ok() } else { None };
+    let parsed = if resp.body.len() <= MAX_BODY_BYTES {
+        repair(&resp.body).ok().and_then(|text| serde_json::from_str::<Json>(&text).ok())
+    } else {
+        None
+    };
     let (message, code, hold_until) = match parsed {
         Some(v) => body_message(&v),
         None => {
@@ -354,16 +542,16 @@ pub fn error_from_response(resp: &RawResponse, now_ms: f64) -> Error {
 fn body_message(v: &Json) -> (Option<String>, Option<String>, Option<String>) {
     let text = |key: &str| v.get(key).and_then(Json::as_str).map(str::trim).filter(|s| !s.is_empty());
     let message = text("message").map(clip).or_else(|| match v.get("error") {
-        Some(Json::Str(s)) if !s.trim().is_empty() => Some(clip(s.trim())),
-        Some(error @ Json::Obj(_)) => {
+        Some(Json::String(s)) if !s.trim().is_empty() => Some(clip(s.trim())),
+        Some(error @ Json::Object(_)) => {
             let issues: Vec<String> = match error.get("issues") {
-                Some(Json::Arr(list)) => list.iter().filter_map(zod_issue).collect(),
+                Some(Json::Array(list)) => list.iter().filter_map(zod_issue).collect(),
                 _ => Vec::new(),
             };
             if issues.is_empty() {
                 error.get("message").and_then(Json::as_str).map(clip)
             } else {
-                Some(clip(&join(&issues, "; ")))
+                Some(clip(&issues.join("; ")))
             }
         }
         _ => None,
@@ -374,23 +562,10 @@ fn body_message(v: &Json) -> (Option<String>, Option<String>, Option<String>) {
 fn zod_issue(issue: &Json) -> Option<String> {
     let message = issue.get("message")?.as_str()?;
     let path: Vec<String> = match issue.get("path") {
-        Some(Json::Arr(p)) => p.iter().map(|s| s.as_str().map_or_else(|| s.to_text(), str::to_string)).collect(),
+        Some(Json::Array(p)) => p.iter().map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string)).collect(),
         _ => Vec::new(),
     };
-    Some(if path.is_empty() { message.to_string() } else { [join(&path, ".").as_str(), ": ", message].concat() })
-}
-
-/// `parts` joined by `sep` (`[String]::join` would compile a second copy of the
-/// joining code beside the one `[&str]::concat` uses).
-fn join(parts: &[String], sep: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        out.push_str(part);
-    }
-    out
+    Some(if path.is_empty() { message.to_string() } else { format!("{}: {message}", path.join(".")) })
 }
 
 fn clip(s: &str) -> String {
@@ -629,7 +804,7 @@ mod tests {
     #[test]
     fn only_a_broken_envelope_fails_the_page() {
         let e = decode_page::<SentInvitation>(&resp(200, r#"{"success":true,"invitations":"none"}"#), NOW).unwrap_err();
-        assert_eq!(e.to_string(), "unreadable response at invitations: expected a list, found text");
+        assert_eq!(e.to_string(), "unreadable response at invitations: invalid type: string \"none\", expected a sequence");
         let e = decode_page::<SentInvitation>(&resp(200, r#"{"success":true}"#), NOW).unwrap_err();
         assert!(e.to_string().contains("no `invitations` or `connections` list"), "{e}");
         let e = decode_page::<SentInvitation>(&resp(200, "42"), NOW).unwrap_err();
@@ -672,6 +847,61 @@ mod tests {
     }
 
     #[test]
+    fn repair_replaces_lone_surrogates_only() {
+        let r = |t: &str| repair(t).unwrap().into_owned();
+        assert!(matches!(repair(r#"{"a":"\ud83d\ude00 ok"}"#).unwrap(), Cow::Borrowed(_)), "a pair is left alone, uncopied");
+        assert_eq!(r(r#""cut \ud83d""#), r#""cut \ufffd""#);
+        assert_eq!(r(r#""\ude00 low""#), r#""\ufffd low""#);
+        assert_eq!(r(r#""\ud83d\u0041""#), r#""\ufffd\u0041""#);
+        assert_eq!(r(r#""\ud83d\ud83d\ude00""#), r#""\ufffd\ud83d\ude00""#);
+        assert_eq!(r(r#""\\ud83d""#), r#""\\ud83d""#, "an escaped backslash is not an escape");
+        assert_eq!(r(r#"{"\ud800":1}"#), r#"{"\ufffd":1}"#, "keys too");
+        assert_eq!(r(r#""[{\"""#), r#""[{\"""#, "brackets in strings do not nest");
+        let s: String = serde_json::from_str(&r(r#""Ana \ud83d""#)).unwrap();
+        assert_eq!(s, "Ana \u{fffd}");
+        // Cut at any point: never a panic.
+        let text = r#"{"a":["\ud83d\ude00","\ud83d",{"b":"\\"}]}"#;
+        for i in 0..=text.len() {
+            let _ = repair(text.get(..i).unwrap_or(""));
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_before_parsing() {
+        assert_eq!(repair(&"[".repeat(MAX_DEPTH + 1)).unwrap_err(), Repair::TooDeep);
+        assert!(repair(&format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH))).is_ok());
+        let deep = format!(r#"{{"invitations":[{}1{}]}}"#, "[".repeat(10_000), "]".repeat(10_000));
+        let e = decode_page::<SentInvitation>(&resp(200, &deep), NOW).unwrap_err();
+        assert!(e.to_string().contains("nested deeper than 64"), "{e}");
+    }
+
+    #[test]
+    fn nineteen_digit_ids_stay_exact() {
+        let body = r#"{"invitations":[{"invitationId":7455891636745551899,"memberId":18446744073709551615}]}"#;
+        let p: Page<SentInvitation> = decode_page(&resp(200, body), NOW).unwrap();
+        assert_eq!(p.items[0].invitation_id, "7455891636745551899");
+        assert_eq!(p.items[0].member_id.as_deref(), Some("18446744073709551615"));
+    }
+
+    #[test]
+    fn a_duplicate_key_costs_at_most_its_item() {
+        // In the envelope, the last one wins, as in `JSON.parse`.
+        let body = r#"{"invitations":[],"startIndex":1,"startIndex":2,"invitations":[{"invitationId":"1"},
+            {"invitationId":"2","invitationId":"3"},{"invitationId":"4","sentAt":"x","sentAt":"y"}]}"#;
+        let p: Page<SentInvitation> = decode_page(&resp(200, body), NOW).unwrap();
+        assert_eq!(p.echoed_start, Some(2));
+        assert_eq!(p.items.iter().map(|i| i.invitation_id.as_str()).collect::<Vec<_>>(), ["1"]);
+        assert_eq!((p.raw_len, p.skipped.count), (3, 2));
+        assert!(p.skipped.reasons[0].starts_with("invitations[1]: duplicate field"), "{:?}", p.skipped.reasons);
+        // Many keys: linear, not quadratic (80,000 distinct and 80,000 repeated).
+        let mut keys: String = (0..80_000).map(|i| format!(r#""k{i}":{i},"#)).collect();
+        keys.push_str(&r#""k":1,"#.repeat(80_000));
+        let big = format!(r#"{{{keys}"invitations":[{{{keys}"invitationId":"9"}}]}}"#);
+        let p: Page<SentInvitation> = decode_page(&resp(200, &big), NOW).unwrap();
+        assert_eq!(p.items.len(), 1);
+    }
+
+    #[test]
     fn rate_headers() {
         let h = RateHeaders::from_lookup(|n| match n {
             "x-ratelimit-remaining" => Some("0".into()),
@@ -683,3 +913,5 @@ mod tests {
         assert!(!RateHeaders::default().exhausted());
     }
 }
+
+crate::serde_bridge!(both: Skips);

@@ -240,3 +240,15 @@ where
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
+
+/// [`count`] where absent is 0.
+///
+/// # Errors
+/// Only the format's own errors (broken input).
+pub fn count_or_zero<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64> + Default,
+{
+    Ok(count(d)?.unwrap_or_default())
+}

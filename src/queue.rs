@@ -1119,11 +1119,11 @@ impl FromJson for ActionQueue {
         }
         let items_path = Path::Key(path, "items");
         let items: Vec<QueueItem> = match need(&o, "items")? {
-            Json::Arr(list) => crate::decode::read_items(list, &items_path).0,
+            Json::Arr(list) => crate::decode::read_json_items(list, &items_path).0,
             other => return Err(ReadError::expected(&items_path, "a list", other)),
         };
         let ledgers: Vec<Ledger> = match o.get("ledgers") {
-            Some(Json::Arr(list)) => crate::decode::read_items(list, &Path::Key(path, "ledgers")).0,
+            Some(Json::Arr(list)) => crate::decode::read_json_items(list, &Path::Key(path, "ledgers")).0,
             _ => Vec::new(),
         };
         let state = word(&o, "state", |s| match s {

@@ -257,7 +257,7 @@ pub fn read_first_screen(raw: &Value, account: &str) -> Option<FirstScreen> {
     }
     let summary = Summary::from_json(raw.get("summary")?, &Path::Key(&Path::Root, "summary")).ok()?;
     let list = raw.get("rows")?.as_array()?;
-    let (mut rows, _) = crate::decode::read_items::<Row>(list, &Path::Key(&Path::Root, "rows"));
+    let (mut rows, _) = crate::decode::read_json_items::<Row>(list, &Path::Key(&Path::Root, "rows"));
     rows.truncate(FIRST_SCREEN_ROWS.min(summary.counts.sent as usize));
     Some(FirstScreen { summary, rows })
 }

@@ -378,8 +378,8 @@ impl FromJson for Snapshot {
         if o.count("takenAtMs").is_none() {
             return Err(ReadError { path: Path::Key(path, "takenAtMs").render(), message: "missing time".into() });
         }
-        let (sent, _) = crate::decode::read_items::<SentInvitation>(list("sent")?, &Path::Key(path, "sent"));
-        let (received, _) = crate::decode::read_items::<ReceivedInvitation>(list("received")?, &Path::Key(path, "received"));
+        let (sent, _) = crate::decode::read_json_items::<SentInvitation>(list("sent")?, &Path::Key(path, "sent"));
+        let (received, _) = crate::decode::read_json_items::<ReceivedInvitation>(list("received")?, &Path::Key(path, "received"));
         let taken_at_ms = ms(&o, "takenAtMs");
         Ok(Snapshot {
             taken_at_ms,

@@ -11,7 +11,7 @@
 //! removed when the sync ends.
 
 use crate::client::{Partial, PageRecord, Resume};
-use crate::decode::{read_items, Skips};
+use crate::decode::{read_json_items as read_items, Skips};
 use crate::json::{FromJson, Json, Obj, Path};
 use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::refresh::Scope;
