@@ -10,11 +10,12 @@
 //! age parsed from the relative time (see [`crate::time::approximate_age_secs`]).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tsify::Tsify;
 use std::fmt;
 
 /// The person on an invitation: the invitee on a sent invitation, the inviter on a
 /// received one (a person even for organization, newsletter and event invitations).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     /// First name.
@@ -51,7 +52,7 @@ impl Profile {
 }
 
 /// A pending invitation the account has sent (`GET /invitations/sent`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct SentInvitation {
     /// The 19-digit invitation id, as a string.
@@ -99,6 +100,12 @@ pub enum Category {
     #[default]
     Missing,
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_CATEGORY: &str = r#"
+/** A received invitation's kind: one of the five documented ones, or the raw text of another (`""` when missing). */
+export type Category = "CONNECTION" | "ORGANIZATION" | "NEWSLETTER" | "EVENT" | "MEMBER_FOLLOW" | string;
+"#;
 
 /// The badge's and the popup's categories, in display order: the five documented ones
 /// and [`crate::sync::OTHER_CATEGORY`] (anything else).
@@ -169,7 +176,7 @@ impl fmt::Display for Category {
 }
 
 /// A pending invitation the account has received (`GET /invitations/received`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceivedInvitation {
     /// The 19-digit invitation id, as a string.
@@ -186,6 +193,7 @@ pub struct ReceivedInvitation {
     pub member_urn: Option<String>,
     /// Connection, organization, newsletter, event or member-follow.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    #[tsify(type = "Category")]
     pub invitation_category: Category,
     /// LinkedIn's raw type (`GenericInvitationType_CONNECTION`), opaque; needed to respond.
     #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
@@ -225,7 +233,7 @@ impl ReceivedInvitation {
 }
 
 /// A first-degree connection (`GET /connections`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// First name.
@@ -259,7 +267,7 @@ impl Connection {
 }
 
 /// A LinkedIn account the API key may act for (`GET /accounts`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// The 24-hex account id to pass as `accountId`.
