@@ -15,7 +15,8 @@ use proptest::test_runner::RngSeed;
 use props::config::{check_api_key, check_base_url, check_config_json, check_profile_url, ConfigCase, UrlText};
 use props::decode::{
     check_accounts, check_error_response, check_page, check_rate_headers, error_examples, headers_from_bytes,
-    response_from_bytes, AccountsCase, DecodeCase, FIXTURES, NOW,
+    response_from_bytes, AccountsCase, DecodeCase, SurrogateText, FIXTURES, NOW,
+    check_repair,
 };
 
 /// proptest's settings: `cases` inputs from a fixed seed, so that `make test` is
@@ -94,6 +95,12 @@ proptest! {
             check_error_response(&c.response);
             check_rate_headers(&c.response.headers, NOW);
         });
+    }
+
+    #[test]
+    fn surrogate_pre_pass(data in bytes(200), text in any::<String>()) {
+        with(&data, |t: &SurrogateText| check_repair(&t.0));
+        check_repair(&text);
     }
 
     #[test]

@@ -442,3 +442,49 @@ fn mutate(v: &mut Value, u: &mut Unstructured<'_>, depth: u32) -> Result<()> {
     }
     Ok(())
 }
+
+/// A JSON text with lone and paired surrogate escapes, escaped backslashes and nesting
+/// spliced in: what the pre-pass ([`pending_core::decode::repair`]) must get right.
+#[derive(Debug, Clone)]
+pub struct SurrogateText(pub String);
+
+impl<'a> Arbitrary<'a> for SurrogateText {
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        const PIECES: &[&str] = &[
+            "\\ud83d", "\\ude00", "\\ud83d\\ude00", "\\uD800", "\\uDFFF", "\\u0041", "\\\\", "\\\\ud83d", "\\\"", "\\n",
+            "\\u12", "\\u", "\\", "\"", "[", "]", "{", "}", ":", ",", "a", "é", "😀", "null", "1",
+        ];
+        let mut s = String::from("[\"");
+        for _ in 0..u.int_in_range(0..=24)? {
+            s.push_str(u.choose(PIECES)?);
+        }
+        if u.arbitrary()? {
+            s.push_str("\"]");
+        }
+        Ok(SurrogateText(s))
+    }
+}
+
+/// The pre-pass on any text: it never panics; it changes nothing but lone surrogate
+/// escapes (each becomes `\ufffd`), so text without one comes back as it is; it is
+/// idempotent; what it leaves never fails serde_json for a surrogate; and it refuses
+/// exactly the texts nested deeper than [`pending_core::decode::MAX_DEPTH`] outside
+/// strings.
+pub fn check_repair(text: &str) {
+    use pending_core::decode::{repair, Repair};
+    match repair(text) {
+        Ok(fixed) => {
+            assert_eq!(repair(&fixed).as_deref(), Ok(&*fixed), "idempotent");
+            assert_eq!(fixed.len() >= text.len(), true, "only replaces escapes by escapes of the same length");
+            assert_eq!(fixed.len(), text.len(), "\\uXXXX becomes \\ufffd: the same length");
+            if let Err(e) = serde_json::from_str::<Value>(&fixed) {
+                let m = e.to_string();
+                assert!(!m.contains("surrogate"), "{m} after repair of {text:?}");
+            }
+            if serde_json::from_str::<Value>(text).is_ok() {
+                assert_eq!(&*fixed, text, "valid JSON (paired surrogates only) is left alone");
+            }
+        }
+        Err(Repair::TooDeep) => assert!(text.matches(['[', '{']).count() > pending_core::decode::MAX_DEPTH),
+    }
+}
