@@ -15,14 +15,16 @@
 use crate::client::{Client, Progress, SortBy};
 use crate::config::{Config, ConfigInput};
 use crate::error::Error;
-use crate::json::{FromJson, Json, Path};
+use crate::json::{to_serde, Json};
 use crate::paginate::Walk;
 use crate::protocol::{Reply, Request};
 use crate::refresh::{plan, Reason, Scope, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
 use crate::sync::Counts;
 use crate::transport::Transport;
-use crate::json::{JsonObject, ToJson};
+use crate::json::ToJson;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use walks::Header;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -61,13 +63,14 @@ pub fn is_blocking(kind: &str) -> bool {
 
 /// The toolbar badge as the controller wants it drawn; the host puts the words of the
 /// title together (translated) from `error` and `blocking`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Badge {
     /// The badge text: a count, `"!"`, or empty.
     pub text: String,
     /// The background colour (`#rrggbb`).
     pub color: &'static str,
     /// The error shown in the title: blocking (`"!"`) or not (the count stays).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
     pub error: Option<StoredError>,
     /// Whether `error` blocks.
     pub blocking: bool,
@@ -142,10 +145,11 @@ fn error_status(mut error: StoredError, at: f64) -> Status {
 }
 
 /// The badge's counts as stored beside the snapshot.
-#[derive()]
+#[derive(Serialize)]
 struct StoredCounts<'a> {
     schema: u32,
     account: &'a str,
+    #[serde(serialize_with = "crate::lenient::legacy_write")]
     counts: &'a Counts,
 }
 
@@ -274,8 +278,9 @@ impl<H: Host> App<H> {
         if let Some(c) = self.client.borrow().as_ref().filter(|c| c.key == key) {
             return Ok(c.client.clone());
         }
-        let mut input = match test_config {
-            Json::Obj(_) => ConfigInput::from_json(test_config, &Path::Root).unwrap_or_default(),
+        // Test timings that cannot be read are no timings (the defaults).
+        let mut input = match to_serde(test_config) {
+            test_config @ Value::Object(_) => ConfigInput::deserialize(test_config).unwrap_or_default(),
             _ => ConfigInput::default(),
         };
         input.api_key.clone_from(&settings.api_key);
@@ -430,14 +435,17 @@ impl<H: Host> App<H> {
         let mut scope = if previous.is_none() { Scope::All } else { scope };
         // A walk a stopped worker (or a failure) left part-way goes on from its next page;
         // an unfinished walk of everything is finished rather than started again later.
-        let stored_walk = self.load_one(walks::HEADER).await;
+        let stored_walk = to_serde(&self.load_one(walks::HEADER).await);
         let mut header = Header::read(&stored_walk, &tag, now);
         if header.as_ref().is_some_and(|h| h.scope == Scope::All.as_str()) {
             scope = Scope::All;
         }
         header = header.filter(|h| h.scope == scope.as_str());
         let resume = match &header {
-            Some(h) => walks::resume(h, &self.host.load(&h.chunk_keys().iter().map(String::as_str).collect::<Vec<_>>()).await),
+            Some(h) => {
+                let chunks = self.host.load(&h.chunk_keys().iter().map(String::as_str).collect::<Vec<_>>()).await;
+                walks::resume(h, &chunks.iter().map(to_serde).collect::<Vec<_>>())
+            }
             None => None,
         };
         if resume.is_none() {
@@ -552,8 +560,8 @@ impl<H: Host> App<H> {
     }
 
     /// Removes a stored walk (raw header) and its chunks, whoever's it is.
-    async fn forget_walk(&self, raw: &Json) {
-        if *raw == Json::Null {
+    async fn forget_walk(&self, raw: &Value) {
+        if raw.is_null() {
             return;
         }
         let keys = walks::stored_chunk_keys(raw);
@@ -587,7 +595,7 @@ impl<H: Host> App<H> {
                 self.host.remove(&[keys::SNAPSHOT, keys::BADGE_COUNTS, keys::FIRST_SCREEN, keys::FIRST_SEEN]).await;
             }
             // The other account's walk is never resumed: its pages go.
-            let walk = self.load_one(walks::HEADER).await;
+            let walk = to_serde(&self.load_one(walks::HEADER).await);
             if Header::read(&walk, &tag, self.host.now_ms()).is_none() {
                 self.forget_walk(&walk).await;
             }
@@ -619,7 +627,7 @@ impl<H: Host> App<H> {
 
     /// A page's request (raw, as received); always answers, errors as [`Reply::Error`].
     pub async fn handle(&self, message: &Json) -> Reply {
-        let request = match crate::protocol::read_request(message) {
+        let request = match crate::protocol::read_request(&to_serde(message)) {
             Ok(r) => r,
             Err(e) => return Reply::error(stored_error(&e)),
         };
@@ -643,8 +651,7 @@ impl<H: Host> App<H> {
                     Err(e) => Reply::error(self.classify(&e, &settings.base_url).await),
                 }
             }
-            Request::Test { settings } => {
-                let input = ConfigInput::from_json(&settings, &Path::Root).unwrap_or_default();
+            Request::Test { settings: input } => {
                 let base = input.base_url.clone().unwrap_or_else(|| crate::config::DEFAULT_BASE_URL.into());
                 let result = match Config::try_from(input) {
                     Ok(config) => Client::new(config, self.host.transport()).accounts().await,
@@ -665,8 +672,8 @@ impl<H: Host> App<H> {
             }
             Request::Allowance { kind } => self.allowance(kind).await,
             Request::TestTrap => {
-                let hooks = self.host.load(&[keys::TEST_HOOKS]).await.into_iter().next();
-                if hooks == Some(Json::Bool(true)) {
+                let hooks = to_serde(&self.load_one(keys::TEST_HOOKS).await);
+                if hooks.as_bool() == Some(true) {
                     self.host.arm_trap();
                     Reply::Armed
                 } else {
@@ -721,13 +728,15 @@ fn held(s: Status, now_ms: f64) -> Option<StoredError> {
 }
 
 /// The status as a page shows it ([`status_view`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusView {
     /// `idle` (nothing stored), `syncing`, `ok` or `error`.
     pub state: &'static str,
     /// Syncing: the last page reported.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
     pub progress: Option<StoredProgress>,
     /// Error: what went wrong.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
     pub error: Option<StoredError>,
     /// The error blocks (see [`BLOCKING`]): shown as an error with a way out (the
     /// options page, or the permission button), not as a warning.
@@ -769,40 +778,8 @@ mod walks;
 
 pub use acting::{actions_view, ActionsView, QUEUE};
 
-
-// ---- JSON for JavaScript and storage (json::ToJson) ----
-
-impl ToJson for Badge {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("text", &self.text);
-        o.field("color", &self.color);
-        o.opt("error", &self.error);
-        o.field("blocking", &self.blocking);
-        o.end();
-    }
-}
-
-impl<'a> ToJson for StoredCounts<'a> {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("account", &self.account);
-        o.field("counts", &self.counts);
-        o.end();
-    }
-}
-
-impl ToJson for StatusView {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("state", &self.state);
-        o.opt("progress", &self.progress);
-        o.opt("error", &self.error);
-        o.field("blocking", &self.blocking);
-        o.end();
-    }
-}
+crate::serde_bridge!(write: Badge, StatusView);
+crate::serde_bridge!(write: StoredCounts<'_>);
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 use crate::actions::{classify_write, ActionRequest, Quota, RespondRequest, WithdrawRequest, WriteOutcome};
 use crate::config::Config;
 use crate::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
-use crate::json::{decimal, FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
+use crate::json::{decimal, ToJson};
 use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
@@ -11,6 +11,7 @@ use crate::paginate::Walk;
 use crate::refresh::Scope;
 use crate::sync::{Cost, Counts, Snapshot};
 use crate::transport::{HttpRequest, OpToken, Transport};
+use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
@@ -20,7 +21,8 @@ pub const RECEIVED_PAGE_SIZE: usize = 10;
 pub const MAX_CONNECTIONS_LIMIT: u32 = 12;
 
 /// The three paged lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum List {
     /// `GET /invitations/sent`.
     Sent,
@@ -63,8 +65,10 @@ impl SortBy {
     }
 }
 
-/// Progress of a list walk, reported after every page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Progress of a list walk, reported after every page (written without its
+/// [`Progress::record`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// The list being walked.
     pub list: List,
@@ -74,9 +78,11 @@ pub struct Progress {
     pub items: u32,
     /// Set once, when a sync has all received invitations (before it walks the sent
     /// ones): their counts, so the badge can show them at once.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
     pub received_counts: Option<Counts>,
     /// A walk's state after this page, with the page's new items, when the sync was
     /// asked to record it ([`Client::sync_resumable`]): what a stopped worker resumes from.
+    #[serde(skip)]
     pub record: Option<PageRecord>,
 }
 
@@ -122,7 +128,7 @@ pub struct Resume {
 }
 
 /// Running totals of what a client has sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Counters {
     /// HTTP requests sent (retries included).
     pub requests: u32,
@@ -130,33 +136,6 @@ pub struct Counters {
     pub retries: u32,
     /// Pages decoded.
     pub pages: u32,
-}
-
-impl ToJson for List {
-    fn write_json(&self, out: &mut String) {
-        self.as_str().write_json(out);
-    }
-}
-
-impl ToJson for Progress {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("list", &self.list);
-        o.field("pages", &self.pages);
-        o.field("items", &self.items);
-        o.opt("receivedCounts", &self.received_counts);
-        o.end();
-    }
-}
-
-impl ToJson for Counters {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("requests", &self.requests);
-        o.field("retries", &self.retries);
-        o.field("pages", &self.pages);
-        o.end();
-    }
 }
 
 /// How to fetch one list.
@@ -445,12 +424,13 @@ impl<T: Transport> Client<T> {
     /// Any [`Error`] but [`Error::Pagination`]; an older deployment without the
     /// endpoint answers 404 ([`Error::Api`]).
     pub async fn connection_count(&self) -> Result<Option<u64>, Error> {
-        #[derive(serde::Deserialize)]
+        #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct CountBody {
             #[serde(default, deserialize_with = "crate::lenient::count")]
             connection_count: Option<u64>,
         }
+        crate::serde_bridge!(read: CountBody);
         let url = self.url("/analytics/connections/count", &[]);
         let answer = self.get(self.transport.begin(), url).await?;
         let body: CountBody = self.read(read_json(answer.status, &answer.json))?;
@@ -764,6 +744,8 @@ impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed + ToJson> Pager
         Ok(Collected { items, pages: self.walk.pages(), truncated: false, account_id: self.account_id, skipped: self.skipped })
     }
 }
+
+crate::serde_bridge!(write: List, Progress, Counters);
 
 #[cfg(test)]
 mod tests;

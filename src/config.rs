@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::limiter::RetryPolicy;
-use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// The production API base URL.
@@ -98,57 +98,63 @@ impl Config {
 }
 
 /// The configuration as JavaScript passes it: camelCase, everything but `apiKey`
-/// optional.
-#[derive(Debug, Default)]
+/// optional. The texts are lenient (blank is absent); a number that is not a whole
+/// number fitting a `u32` (or its digits) is an error, naming its field.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ConfigInput {
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub base_url: Option<String>,
+    #[serde(deserialize_with = "text_or_empty")]
     pub api_key: String,
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub account_id: Option<String>,
+    #[serde(deserialize_with = "whole")]
     pub max_requests: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub window_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub min_interval_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub timeout_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub max_retries: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub backoff_base_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub backoff_max_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub rate_limit_margin_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub default_rate_limit_wait_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub max_rate_limit_wait_ms: Option<u32>,
+    #[serde(deserialize_with = "whole")]
     pub max_pages: Option<u32>,
 }
 
-impl FromJson for ConfigInput {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let mut input = ConfigInput {
-            base_url: o.text("baseUrl")?,
-            api_key: o.text("apiKey")?.unwrap_or_default(),
-            account_id: o.text("accountId")?,
-            ..ConfigInput::default()
-        };
-        // The numbers, read in one loop (one error path in the WebAssembly, not eleven).
-        let numbers: [(&str, &mut Option<u32>); 11] = [
-            ("maxRequests", &mut input.max_requests),
-            ("windowMs", &mut input.window_ms),
-            ("minIntervalMs", &mut input.min_interval_ms),
-            ("timeoutMs", &mut input.timeout_ms),
-            ("maxRetries", &mut input.max_retries),
-            ("backoffBaseMs", &mut input.backoff_base_ms),
-            ("backoffMaxMs", &mut input.backoff_max_ms),
-            ("rateLimitMarginMs", &mut input.rate_limit_margin_ms),
-            ("defaultRateLimitWaitMs", &mut input.default_rate_limit_wait_ms),
-            ("maxRateLimitWaitMs", &mut input.max_rate_limit_wait_ms),
-            ("maxPages", &mut input.max_pages),
-        ];
-        for (key, slot) in numbers {
-            if let Some(v) = o.get(key) {
-                let n = v.as_u64().and_then(|n| u32::try_from(n).ok());
-                *slot = Some(n.ok_or_else(|| ReadError::expected(&Path::Key(path, key), "a whole number", v))?);
-            }
-        }
-        Ok(input)
+/// Text, `""` when missing, `null` or blank ([`crate::lenient::text`]).
+fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::lenient::text(d)?.unwrap_or_default())
+}
+
+/// An optional whole number that fits a `u32`, or its digits as text; `null` is
+/// absent; anything else is an error (a setting is never guessed).
+fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let Some(value) = Option::<serde_json::Value>::deserialize(d)? else { return Ok(None) };
+    if let Some(n) = crate::lenient::count::<_, u32>(&value).ok().flatten() {
+        return Ok(Some(n));
     }
+    let found = match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "text",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+    };
+    Err(serde::de::Error::custom(["expected a whole number, found ", found].concat()))
 }
 
 impl TryFrom<ConfigInput> for Config {
@@ -219,7 +225,8 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
 
 /// Where the API key goes for a base URL: the answer the options page shows before it
 /// saves or tests a base URL, so the key goes only where the user meant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct KeyDestination {
     /// The base URL as it will be stored ([`validate_base_url`]'s result).
     pub base_url: String,
@@ -232,19 +239,8 @@ pub struct KeyDestination {
     /// The host-permission pattern to request (`<origin>/*`, that origin only), when the
     /// origin is one of the `known` origins the manifest lists; requests for other
     /// origins would be refused by the browser.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
-}
-
-impl ToJson for KeyDestination {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("baseUrl", &self.base_url);
-        o.field("origin", &self.origin);
-        o.field("host", &self.host);
-        o.field("official", &self.official);
-        o.opt("permission", &self.permission);
-        o.end();
-    }
 }
 
 /// Which host receives the key for `base_url`, and whether that is the official API.
@@ -346,6 +342,51 @@ mod tests {
     }
 
     #[test]
+    fn input_reads_camel_case_leniently_and_numbers_strictly() {
+        let read = |v: serde_json::Value| serde_json::from_value::<ConfigInput>(v);
+        let input = read(serde_json::json!({
+            "apiKey": "k", "baseUrl": " ", "accountId": null, "timeoutMs": 300, "maxRetries": "2",
+            "defaultRateLimitWaitMs": 60000.0, "maxPages": null, "unknown": [1]
+        }))
+        .unwrap();
+        let want = ConfigInput {
+            api_key: "k".into(),
+            timeout_ms: Some(300),
+            max_retries: Some(2),
+            default_rate_limit_wait_ms: Some(60_000),
+            ..ConfigInput::default()
+        };
+        assert_eq!(input, want);
+        assert_eq!(read(serde_json::json!({})).unwrap(), ConfigInput::default());
+        assert_eq!(read(serde_json::json!({"apiKey": "  "})).unwrap().api_key, "");
+        for (bad, words) in [
+            (serde_json::json!({"timeoutMs": 1.5}), "expected a whole number, found"),
+            (serde_json::json!({"timeoutMs": -1}), "expected a whole number, found"),
+            (serde_json::json!({"windowMs": 5_000_000_000u64}), "expected a whole number, found"),
+            (serde_json::json!({"maxRequests": "many"}), "expected a whole number, found"),
+            (serde_json::json!({"maxRequests": true}), "expected a whole number, found"),
+            (serde_json::json!({"apiKey": 5}), "expected text"),
+        ] {
+            let e = read(bad.clone()).unwrap_err().to_string();
+            assert!(e.contains(words), "{bad}: {e}");
+        }
+        // A failure names its field.
+        let e = serde_path_to_error::deserialize::<_, ConfigInput>(serde_json::json!({"timeoutMs": "x"})).unwrap_err();
+        assert_eq!(e.path().to_string(), "timeoutMs");
+    }
+
+    #[test]
+    fn key_destination_writes_camel_case() {
+        let d = key_destination("http://localhost:8787/linkedin", &[]).unwrap();
+        assert_eq!(
+            serde_json::to_value(&d).unwrap(),
+            serde_json::json!({"baseUrl": "http://localhost:8787/linkedin", "origin": "http://localhost:8787", "host": "localhost:8787", "official": false})
+        );
+        let d = key_destination(DEFAULT_BASE_URL, &["https://api.connectsafely.ai".to_string()]).unwrap();
+        assert_eq!(serde_json::to_value(&d).unwrap()["permission"], "https://api.connectsafely.ai/*");
+    }
+
+    #[test]
     fn input_overrides_and_validation() {
         let c: Config = ConfigInput {
             api_key: "k".into(),
@@ -364,3 +405,6 @@ mod tests {
         assert!(Config::try_from(bad).is_err());
     }
 }
+
+crate::serde_bridge!(write: KeyDestination);
+crate::serde_bridge!(read: ConfigInput);

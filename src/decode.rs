@@ -83,14 +83,30 @@ pub struct RawResponse {
 
 /// Items of a list that could not be read: how many, and the first few reasons with
 /// their JSON paths (`invitations[3].profile.firstName: invalid type: …`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, tsify::Tsify)]
+#[serde(try_from = "serde_json::Map<String, Json>")]
 pub struct Skips {
     /// Items skipped.
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     pub count: u32,
     /// The first [`MAX_SKIP_REASONS`] reasons.
-    #[serde(default, deserialize_with = "reasons")]
     pub reasons: Vec<String>,
+}
+
+/// What a stored [`Skips`] may hold: an object only (a list is not read by position).
+#[derive(Deserialize)]
+struct StoredSkips {
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    count: u32,
+    #[serde(default, deserialize_with = "reasons")]
+    reasons: Vec<String>,
+}
+
+impl TryFrom<serde_json::Map<String, Json>> for Skips {
+    type Error = serde_json::Error;
+    fn try_from(m: serde_json::Map<String, Json>) -> Result<Self, Self::Error> {
+        let StoredSkips { count, reasons } = serde_json::from_value(Json::Object(m))?;
+        Ok(Skips { count, reasons })
+    }
 }
 
 /// At most [`MAX_SKIP_REASONS`] reasons, of text; anything else reads as none.
@@ -208,7 +224,14 @@ pub fn read_raw_items<T: DeserializeOwned>(list: &[Box<RawValue>], prefix: &str)
     let mut items = Vec::with_capacity(list.len());
     let mut skipped = Skips::default();
     for (i, element) in list.iter().enumerate() {
-        match read_text::<T>(element.get(), &format!("{prefix}[{i}]")) {
+        let path = format!("{prefix}[{i}]");
+        // serde reads a struct from a list by position too: an item is an object.
+        if !element.get().starts_with('{') {
+            let found: String = element.get().chars().take(20).collect();
+            skipped.add(ReadError { path, message: format!("expected an object, found {found}") });
+            continue;
+        }
+        match read_text::<T>(element.get(), &path) {
             Ok(item) => items.push(item),
             Err(e) => skipped.add(e),
         }
@@ -783,6 +806,8 @@ mod tests {
         let page = decode_page::<ReceivedInvitation>(&resp(200, body), NOW).unwrap();
         let ids: Vec<&str> = page.items.iter().map(|i| i.invitation_id.as_str()).collect();
         assert_eq!(ids, ["1", "4"], "null profile is an absent profile");
+        let listed = decode_page::<SentInvitation>(&resp(200, r#"{"invitations":[["7"]]}"#), NOW).unwrap();
+        assert_eq!((listed.items.len(), listed.skipped.reasons[0].as_str()), (0, "invitations[0]: expected an object, found [\"7\"]"));
         assert_eq!(page.raw_len, 7);
         assert_eq!(page.skipped.count, 5);
         assert_eq!(
@@ -790,7 +815,7 @@ mod tests {
             [
                 "invitations[1].profile.firstName: invalid type: integer `7`, expected text",
                 "invitations[2]: missing field `invitationId`",
-                "invitations[4]: invalid type: string \"junk\", expected struct ReceivedInvitation",
+                "invitations[4]: expected an object, found \"junk\"",
                 "invitations[5].invitationId: invalid type: floating point `1.5`, expected an id (text or a whole number)",
                 "invitations[6].invitationCategory: invalid type: integer `7`, expected a string",
             ]

@@ -7,7 +7,8 @@
 //! status whose body could not be read; [`Error::Pagination`] is a server that broke the
 //! paging contract. [`Error::kind`] gives a stable string the UI maps to words.
 
-use crate::json::{decimal, JsonObject, ToJson};
+use crate::json::decimal;
+use serde::Serialize;
 use std::fmt;
 
 /// Every failure the client can report.
@@ -260,27 +261,19 @@ impl std::error::Error for Error {}
 
 /// An [`Error`] flattened for JavaScript. Serialized as
 /// `{kind, status?, message, retryAt?}` with JSON-compatible values only.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ErrorReport {
     /// [`Error::kind`].
     pub kind: &'static str,
     /// [`Error::status`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// The error's `Display` text.
     pub message: String,
     /// [`Error::retry_at_ms`], as whole epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
-}
-
-impl ToJson for ErrorReport {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("kind", &self.kind);
-        o.opt("status", &self.status);
-        o.field("message", &self.message);
-        o.opt("retryAt", &self.retry_at);
-        o.end();
-    }
 }
 
 #[cfg(test)]
@@ -321,12 +314,14 @@ mod tests {
     #[test]
     fn report_is_flat_json() {
         let e = Error::RateLimited { status: 429, message: "slow down".into(), retry_at_ms: Some(1.5e12) };
-        let v = crate::json::to_value(&e.report());
+        let v = serde_json::to_value(e.report()).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"kind": "rate_limited", "status": 429, "message": "rate limited: slow down", "retryAt": 1_500_000_000_000u64})
         );
-        let v = crate::json::to_value(&Error::Cancelled.report());
+        let v = serde_json::to_value(Error::Cancelled.report()).unwrap();
         assert_eq!(v, serde_json::json!({"kind": "cancelled", "message": "cancelled"}));
     }
 }
+
+crate::serde_bridge!(write: ErrorReport);

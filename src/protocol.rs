@@ -12,10 +12,12 @@
 
 use crate::actions::{ActionKind, QuotaEntry};
 use crate::client::{SortBy, MAX_CONNECTIONS_LIMIT};
+use crate::config::ConfigInput;
 use crate::error::Error;
-use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
 use crate::models::{Account, Connection};
 use crate::store::StoredError;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// The TypeScript declarations of [`Request`] and [`Reply`] (emitted into
 /// `pending_core.d.ts`).
@@ -42,28 +44,36 @@ export type Reply =
   | { type: "error"; error: ApiError };
 "#;
 
-/// A page's request to the background.
-#[derive(Debug, Clone, PartialEq)]
+/// A page's request to the background: `{type: <tag>, …the variant's members}`, read
+/// leniently where a page may send less (see [`read_request`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Request {
     /// Refresh now: `button` (the user asked: everything) or `popup` (opened: the
     /// refresh policy decides what is stale).
     Refresh {
-        /// `true` for the refresh button.
+        /// `true` for the refresh button: any `reason` but `"popup"`, or none.
+        #[serde(rename = "reason", default = "always", deserialize_with = "button")]
         button: bool,
     },
     /// The next page of connections, on the one connections cursor.
     Connections {
-        /// Where the page starts.
+        /// Where the page starts (0 when missing or not a whole number).
+        #[serde(default, deserialize_with = "start_index")]
         start_index: u32,
-        /// Page size, 1–12.
+        /// Page size, 1–12 (12 when missing or not a whole number).
+        #[serde(default = "max_limit", deserialize_with = "limit")]
         limit: u32,
-        /// Sort order.
+        /// Sort order (the API's default when missing or blank).
+        #[serde(default, deserialize_with = "sort_by")]
         sort_by: SortBy,
     },
     /// Test a key, base URL and account (the options page): the accounts the key may use.
     Test {
-        /// Raw settings from the form (`apiKey`, `baseUrl`, `accountId`).
-        settings: Json,
+        /// The settings from the form (`apiKey`, `baseUrl`, `accountId`); settings that
+        /// cannot be read are empty (the test then says the key is missing).
+        #[serde(default, deserialize_with = "settings")]
+        settings: ConfigInput,
     },
     /// Test hook: arm a trap in the next page of a sync (accepted only while storage
     /// holds `testHooks: true`).
@@ -72,8 +82,11 @@ pub enum Request {
     /// paced, capped run starts.
     Act {
         /// What to do.
+        #[serde(rename = "action", deserialize_with = "action")]
         kind: ActionKind,
-        /// The invitations, in the order shown.
+        /// The invitations, in the order shown (the texts of the list `ids`, at most
+        /// [`crate::queue::MAX_ITEMS`]).
+        #[serde(default, deserialize_with = "ids")]
         ids: Vec<String>,
     },
     /// Stop the running action run: nothing more is sent.
@@ -81,6 +94,7 @@ pub enum Request {
     /// What an action may still do today (for the confirmation).
     Allowance {
         /// The action.
+        #[serde(rename = "action", deserialize_with = "action")]
         kind: ActionKind,
     },
 }
@@ -104,66 +118,94 @@ impl Request {
     }
 }
 
-fn sort_by(s: Option<&str>, path: &Path<'_>) -> Result<SortBy, ReadError> {
-    match s {
-        None | Some("") | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
+fn always() -> bool {
+    true
+}
+
+fn max_limit() -> u32 {
+    MAX_CONNECTIONS_LIMIT
+}
+
+fn button<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(crate::lenient::text(d)?.as_deref() != Some("popup"))
+}
+
+fn start_index<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(crate::lenient::count(d)?.unwrap_or(0))
+}
+
+fn limit<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(crate::lenient::count(d)?.unwrap_or(MAX_CONNECTIONS_LIMIT).clamp(1, MAX_CONNECTIONS_LIMIT))
+}
+
+fn sort_by<'de, D: Deserializer<'de>>(d: D) -> Result<SortBy, D::Error> {
+    match crate::lenient::text(d)?.as_deref() {
+        None | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
         Some("firstName") => Ok(SortBy::FirstName),
         Some("lastName") => Ok(SortBy::LastName),
-        Some(other) => Err(ReadError { path: path.render(), message: ["unknown sortBy '", &clip(other), "'"].concat() }),
+        Some(other) => Err(serde::de::Error::custom(["unknown sortBy '", &clip(other), "'"].concat())),
     }
 }
 
-impl FromJson for Request {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let tag = o.text("type")?.unwrap_or_default();
-        Ok(match tag.as_str() {
-            "refresh" => Request::Refresh { button: o.text("reason")?.as_deref() != Some("popup") },
-            "connections" => {
-                let count = |k: &str| o.count(k).and_then(|n| u32::try_from(n).ok());
-                Request::Connections {
-                    start_index: count("startIndex").unwrap_or(0),
-                    limit: count("limit").unwrap_or(MAX_CONNECTIONS_LIMIT).clamp(1, MAX_CONNECTIONS_LIMIT),
-                    sort_by: sort_by(o.text("sortBy")?.as_deref(), path)?,
-                }
-            }
-            "test" => Request::Test { settings: o.get("settings").cloned().unwrap_or(Json::Null) },
-            "testTrap" => Request::TestTrap,
-            "act" => {
-                let ids = match o.get("ids") {
-                    Some(Json::Arr(list)) => list.iter().filter_map(Json::as_str).map(str::to_string).take(crate::queue::MAX_ITEMS).collect(),
-                    _ => Vec::new(),
-                };
-                Request::Act { kind: action(&o, path)?, ids }
-            }
-            "stopActions" => Request::StopActions,
-            "allowance" => Request::Allowance { kind: action(&o, path)? },
-            other => {
-                return Err(ReadError { path: path.render(), message: ["unknown request type '", &clip(other), "'"].concat() })
-            }
-        })
-    }
+fn settings<'de, D: Deserializer<'de>>(d: D) -> Result<ConfigInput, D::Error> {
+    let value = Value::deserialize(d)?;
+    Ok(if value.is_object() { ConfigInput::deserialize(value).unwrap_or_default() } else { ConfigInput::default() })
 }
 
-fn action(o: &Obj<'_>, path: &Path<'_>) -> Result<ActionKind, ReadError> {
-    let text = o.text("action")?.unwrap_or_default();
-    ActionKind::parse(&text).ok_or_else(|| ReadError { path: path.render(), message: ["unknown action '", &clip(&text), "'"].concat() })
+fn action<'de, D: Deserializer<'de>>(d: D) -> Result<ActionKind, D::Error> {
+    let text = crate::lenient::text(d)?.unwrap_or_default();
+    ActionKind::parse(&text).ok_or_else(|| serde::de::Error::custom(["unknown action '", &clip(&text), "'"].concat()))
+}
+
+fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let mut ids: Vec<String> = crate::lenient::list(d)?;
+    ids.truncate(crate::queue::MAX_ITEMS);
+    Ok(ids)
 }
 
 fn clip(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
-/// Reads a request as sent by a page; anything else is [`Error::InvalidInput`].
+/// What kind of JSON value `v` is, for an error message.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads a request as sent by a page; anything else is [`Error::InvalidInput`]: a value
+/// that is not an object, a `type` that is not one of [`Request::TYPES`], a member of
+/// the wrong kind (`reason: 7`), an unknown `sortBy` or `action`.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] naming what is wrong.
-pub fn read_request(value: &Json) -> Result<Request, Error> {
-    Request::from_json(value, &Path::Root).map_err(|e| Error::InvalidInput(["message: ", e.message.as_str()].concat()))
+pub fn read_request(value: &Value) -> Result<Request, Error> {
+    let fail = |message: &str| Error::InvalidInput(["message: ", message].concat());
+    let Some(members) = value.as_object() else {
+        return Err(fail(&["expected an object, found ", kind(value)].concat()));
+    };
+    // The tag first, so an unknown one is named as such (and a list is never read as a
+    // request by position).
+    let tag = match members.get("type") {
+        Some(t) => crate::lenient::text(t).map_err(|e| fail(&e.to_string()))?,
+        None => None,
+    };
+    let tag = tag.unwrap_or_default();
+    if !Request::TYPES.contains(&tag.as_str()) {
+        return Err(fail(&["unknown request type '", &clip(&tag), "'"].concat()));
+    }
+    Request::deserialize(value).map_err(|e| fail(&e.to_string()))
 }
 
-/// The background's answer.
-#[derive(Debug, Clone, PartialEq)]
+/// The background's answer: `{type: <tag>, …the variant's members}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Reply {
     /// Done (a refresh finished, whatever its outcome: the status says it).
     Done,
@@ -178,9 +220,11 @@ pub enum Reply {
         /// No page follows.
         done: bool,
         /// The account that served it, if the server said.
+        #[serde(skip_serializing_if = "Option::is_none")]
         account_id: Option<String>,
         /// This page's connections that could not be read (not in `items`: said in
         /// words, so the loaded count never silently falls short of the total).
+        #[serde(serialize_with = "crate::lenient::legacy_write")]
         skipped: crate::decode::Skips,
     },
     /// The accounts a key may use.
@@ -204,48 +248,15 @@ pub enum Reply {
         /// When the day's count resets (epoch ms, 00:00 UTC).
         resets_at_ms: u64,
         /// The API's own quota for it, where `GET /account/{id}/quota` reports one.
+        #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
         quota: Option<QuotaEntry>,
     },
     /// The request failed.
     Error {
         /// What went wrong, with its kind.
+        #[serde(serialize_with = "crate::lenient::legacy_write")]
         error: StoredError,
     },
-}
-
-impl ToJson for Reply {
-    /// `{type: <tag>, …the variant's members}`.
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("type", &self.tag());
-        match self {
-            Reply::Done | Reply::Armed => {}
-            Reply::Page { items, start_index, next_start_index, done, account_id, skipped } => {
-                o.field("items", items);
-                o.field("startIndex", start_index);
-                o.field("nextStartIndex", next_start_index);
-                o.field("done", done);
-                o.opt("accountId", account_id);
-                o.field("skipped", skipped);
-            }
-            Reply::Accounts { accounts } => {
-                o.field("accounts", accounts);
-            }
-            Reply::Started { total } => {
-                o.field("total", total);
-            }
-            Reply::Allowance { remaining, cap, resets_at_ms, quota } => {
-                o.field("remaining", remaining);
-                o.field("cap", cap);
-                o.field("resetsAtMs", resets_at_ms);
-                o.opt("quota", quota);
-            }
-            Reply::Error { error } => {
-                o.field("error", error);
-            }
-        }
-        o.end();
-    }
 }
 
 impl Reply {
@@ -274,6 +285,7 @@ impl Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn tags_of(section: &str) -> Vec<String> {
         section
@@ -294,7 +306,7 @@ mod tests {
     #[test]
     fn every_request_tag_reads_back_to_its_variant() {
         for tag in Request::TYPES {
-            let json = crate::json::parse(&format!(r#"{{"type":"{tag}","settings":{{}},"action":"withdraw","ids":["1"]}}"#)).unwrap();
+            let json = json!({"type": tag, "settings": {}, "action": "withdraw", "ids": ["1"]});
             assert_eq!(read_request(&json).unwrap().tag(), *tag);
         }
     }
@@ -313,22 +325,95 @@ mod tests {
         let tags: Vec<&str> = replies.iter().map(Reply::tag).collect();
         assert_eq!(tags, Reply::TYPES);
         for r in &replies {
-            let text = r.to_json();
+            let text = serde_json::to_string(r).unwrap();
             assert!(text.starts_with(&format!(r#"{{"type":"{}""#, r.tag())), "{text}");
         }
     }
 
     #[test]
-    fn requests_are_read_defensively() {
-        let read = |s: &str| read_request(&crate::json::parse(s).unwrap());
-        assert_eq!(read(r#"{"type":"refresh","reason":"popup"}"#).unwrap(), Request::Refresh { button: false });
-        assert_eq!(read(r#"{"type":"refresh"}"#).unwrap(), Request::Refresh { button: true });
+    fn replies_write_their_members_in_camel_case() {
+        let page = Reply::Page {
+            items: vec![],
+            start_index: 12,
+            next_start_index: 24,
+            done: false,
+            account_id: Some("acc".into()),
+            skipped: crate::decode::Skips { count: 1, reasons: vec!["r".into()] },
+        };
         assert_eq!(
-            read(r#"{"type":"connections","startIndex":24,"limit":99}"#).unwrap(),
+            serde_json::to_value(&page).unwrap(),
+            json!({"type": "page", "items": [], "startIndex": 12, "nextStartIndex": 24, "done": false, "accountId": "acc",
+                   "skipped": {"count": 1, "reasons": ["r"]}})
+        );
+        let page = Reply::Page { items: vec![], start_index: 0, next_start_index: 0, done: true, account_id: None, skipped: Default::default() };
+        assert!(serde_json::to_value(&page).unwrap().get("accountId").is_none());
+        let allowance = Reply::Allowance { remaining: 5, cap: 50, resets_at_ms: 1_700_000_000_000, quota: None };
+        assert_eq!(
+            serde_json::to_value(&allowance).unwrap(),
+            json!({"type": "allowance", "remaining": 5, "cap": 50, "resetsAtMs": 1_700_000_000_000u64})
+        );
+        let error = Reply::error(StoredError { kind: "network".into(), status: None, message: "offline".into(), retry_at: None });
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({"type": "error", "error": {"kind": "network", "message": "offline"}})
+        );
+        assert_eq!(serde_json::to_value(Reply::Done).unwrap(), json!({"type": "done"}));
+        assert_eq!(serde_json::to_value(Reply::Started { total: 3 }).unwrap(), json!({"type": "started", "total": 3}));
+    }
+
+    #[test]
+    fn requests_are_read_defensively() {
+        let read = |v: serde_json::Value| read_request(&v);
+        assert_eq!(read(json!({"type": "refresh", "reason": "popup"})).unwrap(), Request::Refresh { button: false });
+        assert_eq!(read(json!({"type": "refresh"})).unwrap(), Request::Refresh { button: true });
+        assert_eq!(read(json!({"type": "refresh", "reason": null})).unwrap(), Request::Refresh { button: true });
+        assert_eq!(
+            read(json!({"type": "connections", "startIndex": 24, "limit": 99})).unwrap(),
             Request::Connections { start_index: 24, limit: 12, sort_by: SortBy::RecentlyAdded }
         );
-        for bad in [r#"{"type":"nope"}"#, r#"{}"#, r#"[]"#, r#"{"type":"connections","sortBy":"x"}"#, r#"{"type":7}"#] {
-            assert!(matches!(read(bad), Err(Error::InvalidInput(_))), "{bad}");
+        assert_eq!(
+            read(json!({"type": "connections", "startIndex": "36", "limit": 0, "sortBy": "lastName"})).unwrap(),
+            Request::Connections { start_index: 36, limit: 1, sort_by: SortBy::LastName }
+        );
+        assert_eq!(
+            read(json!({"type": "connections", "startIndex": -1, "limit": "many", "sortBy": " "})).unwrap(),
+            Request::Connections { start_index: 0, limit: 12, sort_by: SortBy::RecentlyAdded }
+        );
+        assert_eq!(
+            read(json!({"type": "act", "action": "Accept", "ids": ["1", 2, "3", null]})).unwrap(),
+            Request::Act { kind: ActionKind::Accept, ids: vec!["1".into(), "3".into()] }
+        );
+        assert_eq!(read(json!({"type": "act", "action": "ignore", "ids": "1"})).unwrap(), Request::Act { kind: ActionKind::Ignore, ids: vec![] });
+        let many: Vec<String> = (0..crate::queue::MAX_ITEMS + 5).map(|i| i.to_string()).collect();
+        let Request::Act { ids, .. } = read(json!({"type": "act", "action": "withdraw", "ids": many})).unwrap() else { panic!() };
+        assert_eq!(ids.len(), crate::queue::MAX_ITEMS);
+        assert_eq!(read(json!({"type": "stopActions", "extra": 1})).unwrap(), Request::StopActions);
+        // The test's settings are typed; unreadable ones are empty (the test says why).
+        let Request::Test { settings } = read(json!({"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://localhost:8787"}})).unwrap() else {
+            panic!()
+        };
+        assert_eq!((settings.api_key.as_str(), settings.base_url.as_deref()), ("k", Some("http://localhost:8787")));
+        for unreadable in [json!({"type": "test"}), json!({"type": "test", "settings": 5}), json!({"type": "test", "settings": {"apiKey": 5}})] {
+            assert_eq!(read(unreadable).unwrap(), Request::Test { settings: ConfigInput::default() });
+        }
+        let message = |v: serde_json::Value| read(v).unwrap_err().to_string();
+        assert_eq!(message(json!({"type": "nope"})), "invalid input: message: unknown request type 'nope'");
+        assert_eq!(message(json!({})), "invalid input: message: unknown request type ''");
+        assert_eq!(message(json!([])), "invalid input: message: expected an object, found a list");
+        assert_eq!(message(json!(["refresh"])), "invalid input: message: expected an object, found a list");
+        assert_eq!(message(json!({"type": "connections", "sortBy": "x"})), "invalid input: message: unknown sortBy 'x'");
+        assert_eq!(message(json!({"type": "allowance", "action": "delete"})), "invalid input: message: unknown action 'delete'");
+        assert_eq!(message(json!({"type": 7})), "invalid input: message: invalid type: integer `7`, expected text");
+        for bad in [
+            json!({"type": "refresh", "reason": 7}),
+            json!({"type": "connections", "sortBy": 1}),
+            json!({"type": "act", "ids": ["1"]}),
+            json!({"type": "allowance", "action": ["withdraw"]}),
+            json!(null),
+        ] {
+            assert!(matches!(read(bad.clone()), Err(Error::InvalidInput(_))), "{bad}");
         }
     }
 }
+
+crate::serde_bridge!(write: Reply);

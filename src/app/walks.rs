@@ -11,12 +11,13 @@
 //! removed when the sync ends.
 
 use crate::client::{Partial, PageRecord, Resume};
-use crate::decode::{read_json_items as read_items, Skips};
-use crate::json::{FromJson, Json, Obj, Path};
+use crate::decode::Skips;
 use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::refresh::Scope;
 use crate::store::SCHEMA;
-use crate::json::{JsonObject, ToJson};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// The header's storage key.
 pub const HEADER: &str = "walk";
@@ -24,36 +25,35 @@ pub const HEADER: &str = "walk";
 /// pages would be too old to stand beside the new ones.
 pub const MAX_AGE_MS: f64 = 60.0 * 60_000.0;
 
-/// One list's walk so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One list's walk so far. Read leniently: a number that is not one is 0 (`next`:
+/// absent); only text of the wrong kind, or `skipped` that is not an object, makes it
+/// unreadable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListWalk {
-    /// Where the next page starts; `None` once the walk is over.
+    /// Where the next page starts; `None` once the walk is over (written as `null`).
+    #[serde(default, deserialize_with = "crate::lenient::count")]
     pub next: Option<u32>,
     /// Pages taken.
+    #[serde(default, deserialize_with = "count_or_zero")]
     pub pages: u32,
     /// The largest page so far.
+    #[serde(default, deserialize_with = "count_or_zero")]
     pub largest_page: u32,
     /// Chunks stored (`walk.<list>.0` … `walk.<list>.<chunks - 1>`).
+    #[serde(default, deserialize_with = "count_or_zero")]
     pub chunks: u32,
     /// Unreadable items so far.
+    #[serde(default, deserialize_with = "crate::lenient::legacy_read", serialize_with = "crate::lenient::legacy_write")]
     pub skipped: Skips,
     /// The account that served the pages.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
-impl FromJson for ListWalk {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, crate::json::ReadError> {
-        let o = Obj::new(value, path)?;
-        let n = |k: &str| o.count(k).and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
-        Ok(ListWalk {
-            next: o.count("next").and_then(|n| u32::try_from(n).ok()),
-            pages: n("pages"),
-            largest_page: n("largestPage"),
-            chunks: n("chunks"),
-            skipped: o.nested("skipped")?.unwrap_or_default(),
-            account_id: o.text("accountId")?,
-        })
-    }
+/// A whole number that fits a `u32` ([`crate::lenient::count`]), else 0.
+fn count_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(crate::lenient::count(d)?.unwrap_or(0))
 }
 
 impl ListWalk {
@@ -70,7 +70,8 @@ impl ListWalk {
 }
 
 /// The header: whose walk, of which sync, and both lists' state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Header {
     /// [`SCHEMA`].
     pub schema: u32,
@@ -81,9 +82,29 @@ pub struct Header {
     /// When the sync started (whole epoch ms).
     pub started_at: u64,
     /// The received invitations' walk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received: Option<ListWalk>,
     /// The sent invitations' walk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<ListWalk>,
+}
+
+/// A header as stored, before it is checked ([`Header::read`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredHeader {
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    schema: Option<u32>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    account: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    scope: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    started_at: Option<u64>,
+    #[serde(default)]
+    received: Option<ListWalk>,
+    #[serde(default)]
+    sent: Option<ListWalk>,
 }
 
 impl Header {
@@ -94,20 +115,23 @@ impl Header {
 
     /// The stored header, when it is this account's and not older than [`MAX_AGE_MS`]
     /// at `now`.
-    pub fn read(raw: &Json, account: &str, now: f64) -> Option<Header> {
-        let o = Obj::new(raw, &Path::Root).ok()?;
-        let fresh = o.count("startedAt").filter(|t| now - *t as f64 <= MAX_AGE_MS && *t as f64 <= now)?;
-        if o.count("schema") != Some(u64::from(SCHEMA)) || o.text("account").ok()?.as_deref() != Some(account) {
+    pub fn read(raw: &Value, account: &str, now: f64) -> Option<Header> {
+        if !raw.is_object() {
             return None;
         }
-        let scope = Scope::parse(o.text("scope").ok()??.as_str())?;
+        let stored = StoredHeader::deserialize(raw).ok()?;
+        let started_at = stored.started_at.filter(|t| now - *t as f64 <= MAX_AGE_MS && *t as f64 <= now)?;
+        if stored.schema != Some(SCHEMA) || stored.account.as_deref() != Some(account) {
+            return None;
+        }
+        let scope = Scope::parse(stored.scope?.as_str())?;
         Some(Header {
             schema: SCHEMA,
             account: account.into(),
             scope: scope.as_str(),
-            started_at: fresh,
-            received: o.nested("received").ok()?,
-            sent: o.nested("sent").ok()?,
+            started_at,
+            received: stored.received,
+            sent: stored.sent,
         })
     }
 
@@ -129,25 +153,23 @@ pub fn chunk_key(list: &str, i: u32) -> String {
 }
 
 /// The chunk keys a stored header (any, even another account's) names, for removal.
-pub fn stored_chunk_keys(raw: &Json) -> Vec<String> {
+pub fn stored_chunk_keys(raw: &Value) -> Vec<String> {
     let mut keys = Vec::new();
     for list in ["received", "sent"] {
-        let chunks = raw.get(list).and_then(|w| w.get("chunks")).and_then(Json::as_u64).unwrap_or(0);
+        let chunks = raw.get(list).and_then(|w| w.get("chunks"));
+        let chunks: u64 = chunks.and_then(|c| crate::lenient::count(c).ok().flatten()).unwrap_or(0);
         // A damaged header could name millions: a walk of 30,000 items has 3,000 pages.
         keys.extend((0..chunks.min(10_000) as u32).map(|i| chunk_key(list, i)));
     }
     keys
 }
 
-fn partial<I: FromJson>(walk: &ListWalk, chunks: &[Json]) -> Option<Partial<I>> {
+/// A walk's items so far, from its chunks: `None` when a chunk is not a list or holds
+/// an item that cannot be read.
+fn partial<I: DeserializeOwned>(walk: &ListWalk, chunks: &[Value]) -> Option<Partial<I>> {
     let mut items = Vec::new();
     for chunk in chunks {
-        let Json::Arr(list) = chunk else { return None };
-        let (read, skipped) = read_items::<I>(list, &Path::Root);
-        if !skipped.is_empty() {
-            return None;
-        }
-        items.extend(read);
+        items.extend(Vec::<I>::deserialize(chunk).ok()?);
     }
     Some(Partial {
         items,
@@ -161,7 +183,7 @@ fn partial<I: FromJson>(walk: &ListWalk, chunks: &[Json]) -> Option<Partial<I>> 
 
 /// The resume state from the header and its chunks (in [`Header::chunk_keys`] order),
 /// or `None` when any chunk is missing or unreadable (the walk then starts over).
-pub fn resume(header: &Header, chunks: &[Json]) -> Option<Resume> {
+pub fn resume(header: &Header, chunks: &[Value]) -> Option<Resume> {
     let received_chunks = header.received.as_ref().map_or(0, |w| w.chunks) as usize;
     let (r, s) = (chunks.get(..received_chunks)?, chunks.get(received_chunks..)?);
     Some(Resume {
@@ -176,30 +198,84 @@ pub fn resume(header: &Header, chunks: &[Json]) -> Option<Resume> {
     })
 }
 
-// ---- JSON for JavaScript and storage (json::ToJson) ----
+crate::serde_bridge!(both: ListWalk);
+crate::serde_bridge!(write: Header);
 
-impl ToJson for ListWalk {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("next", &self.next);
-        o.field("pages", &self.pages);
-        o.field("largestPage", &self.largest_page);
-        o.field("chunks", &self.chunks);
-        o.field("skipped", &self.skipped);
-        o.opt("accountId", &self.account_id);
-        o.end();
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: f64 = 1.7e12;
+
+    fn stored(started_at: f64) -> Value {
+        json!({
+            "schema": SCHEMA, "account": "acc", "scope": "all", "startedAt": started_at as u64,
+            "received": {"next": 10, "pages": 1, "largestPage": 10, "chunks": 1, "skipped": {"count": 0, "reasons": []}},
+        })
     }
-}
 
-impl ToJson for Header {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("account", &self.account);
-        o.field("scope", &self.scope);
-        o.field("startedAt", &self.started_at);
-        o.opt("received", &self.received);
-        o.opt("sent", &self.sent);
-        o.end();
+    #[test]
+    fn the_header_writes_what_it_reads() {
+        let mut h = Header::new("acc", Scope::All, NOW);
+        let record = PageRecord { next_start: None, largest_page: 7, items: "[]".into(), skipped: Skips::default(), account_id: Some("a1".into()) };
+        assert_eq!(h.sent.get_or_insert_with(Default::default).advance(1, &record), 0);
+        let v = serde_json::to_value(&h).unwrap();
+        assert_eq!(
+            v,
+            json!({"schema": SCHEMA, "account": "acc", "scope": "all", "startedAt": NOW as u64,
+                   "sent": {"next": null, "pages": 1, "largestPage": 7, "chunks": 1, "skipped": {"count": 0, "reasons": []}, "accountId": "a1"}})
+        );
+        assert_eq!(Header::read(&v, "acc", NOW), Some(h.clone()));
+        assert_eq!(h.chunk_keys(), ["walk.sent.0"]);
+        assert_eq!(stored_chunk_keys(&v), ["walk.sent.0"]);
+    }
+
+    #[test]
+    fn only_this_accounts_fresh_readable_header_is_read() {
+        let h = Header::read(&stored(NOW - 1_000.0), "acc", NOW).unwrap();
+        assert_eq!((h.scope, h.received.as_ref().map(|w| (w.next, w.chunks))), ("all", Some((Some(10), 1))));
+        assert_eq!(Header::read(&stored(NOW - 1_000.0), "other", NOW), None);
+        assert_eq!(Header::read(&stored(NOW - MAX_AGE_MS - 1.0), "acc", NOW), None, "too old");
+        assert_eq!(Header::read(&stored(NOW + 1.0), "acc", NOW), None, "from the future");
+        for (key, bad) in [
+            ("schema", json!(SCHEMA + 1)),
+            ("scope", json!("everything")),
+            ("account", json!(7)),
+            ("received", json!({"accountId": 5})),
+            ("received", json!({"skipped": []})),
+        ] {
+            let mut v = stored(NOW);
+            v[key] = bad.clone();
+            assert_eq!(Header::read(&v, "acc", NOW), None, "{key}: {bad}");
+        }
+        assert_eq!(Header::read(&json!([SCHEMA, "acc", "all", NOW as u64]), "acc", NOW), None, "not an object");
+        // Loose numbers are 0 (or no next page), not a reason to drop the walk.
+        let mut v = stored(NOW);
+        v["received"] = json!({"next": "x", "pages": -1, "chunks": "3", "skipped": null});
+        let w = Header::read(&v, "acc", NOW).unwrap().received.unwrap();
+        assert_eq!((w.next, w.pages, w.chunks, w.skipped), (None, 0, 3, Skips::default()));
+    }
+
+    #[test]
+    fn stored_chunk_keys_are_capped_and_lenient() {
+        let keys = stored_chunk_keys(&json!({"received": {"chunks": "2"}, "sent": {"chunks": 1e9}}));
+        assert_eq!(keys.len(), 2 + 10_000);
+        assert!(stored_chunk_keys(&json!("garbage")).is_empty());
+        assert!(stored_chunk_keys(&json!({"sent": {"chunks": -3}})).is_empty());
+    }
+
+    #[test]
+    fn a_chunk_with_an_unreadable_item_discards_the_walk() {
+        let mut h = Header::new("acc", Scope::All, NOW);
+        h.received = Some(ListWalk { next: Some(20), pages: 2, largest_page: 10, chunks: 2, ..ListWalk::default() });
+        let good = [json!([{"invitationId": "1"}]), json!([{"invitationId": 2}])];
+        let r = resume(&h, &good).unwrap();
+        let ids: Vec<String> = r.received.unwrap().items.into_iter().map(|i| i.invitation_id).collect();
+        assert_eq!(ids, ["1", "2"]);
+        assert!(r.sent.is_none());
+        assert!(resume(&h, &[json!([{"invitationId": "1"}]), json!([{"invitationId": true}])]).is_none());
+        assert!(resume(&h, &[json!([{"invitationId": "1"}]), json!({"invitationId": "2"})]).is_none());
+        assert!(resume(&h, &[json!([])]).is_none(), "a chunk missing");
     }
 }

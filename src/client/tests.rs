@@ -578,7 +578,7 @@ fn accounts_are_marked_when_not_ready() {
     let marks: Vec<Option<&str>> = list.iter().map(|a| a.attention).collect();
     assert_eq!(marks, [None, Some("warmup"), Some("disabled"), None]);
     assert!(!list[2].is_usable());
-    let out = crate::json::to_value(&list);
+    let out = serde_json::to_value(&list).unwrap();
     assert_eq!(out[1]["attention"], "warmup");
     assert_eq!((out[1]["usable"].as_bool(), out[2]["usable"].as_bool()), (Some(true), Some(false)));
     assert!(out[0].get("attention").is_none());
@@ -730,4 +730,19 @@ fn quota_reads_or_is_absent() {
     assert_eq!(q.quotas[0].remaining, Some(4));
     assert_eq!(block_on(client.quota("60d21b4667d0d8992e610c85")).unwrap(), None);
     assert!(matches!(block_on(client.quota("../x")), Err(Error::InvalidInput(_))));
+}
+
+#[test]
+fn progress_and_counters_write_camel_case() {
+    let p = Progress { list: List::Received, pages: 2, items: 20, received_counts: None, record: None };
+    assert_eq!(serde_json::to_value(&p).unwrap(), json!({"list": "received", "pages": 2, "items": 20}));
+    let record = PageRecord { next_start: None, largest_page: 10, items: "[]".into(), skipped: Skips::default(), account_id: None };
+    let counts = crate::sync::Counts::of(&[], &[]);
+    let p = Progress { list: List::Sent, pages: 1, items: 0, received_counts: Some(counts.clone()), record: Some(record) };
+    let v = serde_json::to_value(&p).unwrap();
+    assert_eq!(v["receivedCounts"], serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&counts)).unwrap());
+    assert!(v.get("record").is_none(), "{v}");
+    let c = Counters { requests: 3, retries: 1, pages: 2 };
+    assert_eq!(serde_json::to_value(c).unwrap(), json!({"requests": 3, "retries": 1, "pages": 2}));
+    assert_eq!(serde_json::to_value(List::Connections).unwrap(), json!("connections"));
 }
