@@ -14,10 +14,10 @@
 //! The age used to sort and filter is the best lower bound of the two.
 
 use crate::client::List;
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::time::approximate_age_secs;
-use crate::json::{JsonObject, ToJson};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
 
 /// The schema of a stored [`FirstSeen`].
 pub const AGES_SCHEMA: u32 = 1;
@@ -25,11 +25,13 @@ const DAY: u32 = 86_400;
 
 /// What an API age label allows, in seconds: at least `min_secs`, less than
 /// `max_secs` (no upper bound when `None`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AgeRange {
     /// The lower bound.
     pub min_secs: u32,
     /// The upper bound (exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_secs: Option<u32>,
 }
 
@@ -75,8 +77,9 @@ impl AgeRange {
     }
 }
 
-/// Where a shown age comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a shown age comes from: `"api"`, `"first_seen"` or `"none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AgeSource {
     /// The API's label: show it as it is.
     Api,
@@ -87,16 +90,19 @@ pub enum AgeSource {
 }
 
 /// The age to show, sort and filter by.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BestAge {
     /// The best lower bound of the age, in seconds, for sorting, filters and buckets.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secs: Option<u32>,
     /// Which to show.
     pub source: AgeSource,
     /// For [`AgeSource::FirstSeen`]: "first seen 19 days ago" (English; `days` for
     /// other languages).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// For [`AgeSource::FirstSeen`]: whole days since first sight.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
 }
 
@@ -110,7 +116,7 @@ pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) 
         let text = match days {
             0 => "first seen today".to_string(),
             1 => "first seen 1 day ago".to_string(),
-            n => ["first seen ", &crate::json::decimal(u64::from(n)), " days ago"].concat(),
+            n => format!("first seen {n} days ago"),
         };
         BestAge { secs: Some(secs), source: AgeSource::FirstSeen, text: Some(text), days: Some(days) }
     };
@@ -136,51 +142,54 @@ pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) 
 }
 
 /// When each pending invitation was first seen, per list, for one account.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Stored as `{"schema":1,"account":"…","sent":{"<id>":<ms>,…},"received":{…}}`; read
+/// back by [`FirstSeen::read`]: a `schema` that is not this number, or an `account` that
+/// is not text, is no map at all; within a list, an entry that is not a whole number is
+/// left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstSeen {
     schema: u32,
+    #[serde(default, deserialize_with = "text_or_empty")]
     account: String,
     /// Sent invitations: id → first seen (epoch ms).
+    #[serde(default)]
     sent: IdTimes,
     /// Received invitations: id → first seen (epoch ms).
+    #[serde(default)]
     received: IdTimes,
 }
 
-/// Ids and when each was first seen (epoch ms), sorted by id, each id once: a sorted
-/// vector searched by bisection, which is all a map of a few thousand ids needs (a
-/// `BTreeMap` would compile a B-tree, and the set of current ids a hash table, into the
-/// WebAssembly: README "Size").
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct IdTimes(Vec<(String, u64)>);
+/// Text, `""` when missing or `null`; any other kind of value is an error.
+fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::lenient::text(d)?.unwrap_or_default())
+}
+
+/// Ids and when each was first seen (epoch ms), each id once, written in id order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+struct IdTimes(BTreeMap<String, u64>);
 
 impl IdTimes {
     fn get(&self, id: &str) -> Option<u64> {
-        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(id)).ok()?;
-        self.0.get(i).map(|(_, t)| *t)
-    }
-
-    /// From pairs in any order; of an id given twice, the last pair wins (as in
-    /// `JSON.parse`).
-    fn from_pairs(mut pairs: Vec<(String, u64)>) -> Self {
-        pairs.reverse();
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        pairs.dedup_by(|a, b| a.0 == b.0);
-        IdTimes(pairs)
+        self.0.get(id).copied()
     }
 }
 
-impl ToJson for IdTimes {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        for (k, v) in &self.0 {
-            o.field(k, v);
-        }
-        o.end();
+impl<'de> Deserialize<'de> for IdTimes {
+    /// Lenient: a value that is not an object is no ids; an entry that is not a whole
+    /// number is left out; of an id given twice, the last wins (as in `JSON.parse`).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(transparent)]
+        struct Ms(#[serde(deserialize_with = "crate::lenient::count")] Option<u64>);
+        let times: BTreeMap<String, Ms> = crate::lenient::forgiving(d)?;
+        Ok(IdTimes(times.into_iter().filter_map(|(id, Ms(t))| Some((id, t?))).collect()))
     }
 }
 
 /// What one [`FirstSeen::update`] changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SeenChange {
     /// Ids seen for the first time.
     pub added: u32,
@@ -196,9 +205,10 @@ impl FirstSeen {
 
     /// Reads a stored map; another schema, another account or anything malformed is an
     /// empty map for `account` (an entry that is not a whole number is left out).
-    pub fn read(raw: &Json, account: &str) -> Self {
-        match FirstSeen::from_json(raw, &Path::Root) {
-            Ok(f) if f.account == account => f,
+    pub fn read(raw: &serde_json::Value, account: &str) -> Self {
+        let read = raw.is_object().then(|| FirstSeen::deserialize(raw).ok()).flatten();
+        match read {
+            Some(f) if f.schema == AGES_SCHEMA && f.account == account => f,
             _ => FirstSeen::new(account),
         }
     }
@@ -231,7 +241,8 @@ impl FirstSeen {
         current.dedup();
         let mut added = 0u32;
         let mut kept = 0usize;
-        let next: Vec<(String, u64)> = current
+        // Built from ids in order: a linear bulk build.
+        let next: BTreeMap<String, u64> = current
             .iter()
             .map(|id| {
                 let first = match map.get(id) {
@@ -328,33 +339,14 @@ impl FirstSeen {
     /// The map as JSON text, to store:
     /// `{"schema":1,"account":"…","sent":{"<id>":<ms>,…},"received":{…}}`.
     pub fn to_json(&self) -> String {
-        crate::json::ToJson::to_json(self)
+        serde_json::to_string(self).unwrap_or_else(|_| "null".into())
     }
 }
 
-impl FromJson for FirstSeen {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        if !matches!(o.get("schema"), Some(n @ Json::Num(_)) if n.as_u64() == Some(u64::from(AGES_SCHEMA))) {
-            return Err(ReadError { path: Path::Key(path, "schema").render(), message: "another schema".into() });
-        }
-        let read = |key: &str| match o.get(key) {
-            Some(Json::Obj(members)) => {
-                IdTimes::from_pairs(members.iter().filter_map(|(k, v)| Some((k.clone(), v.as_u64()?))).collect())
-            }
-            _ => IdTimes::default(),
-        };
-        Ok(FirstSeen {
-            schema: AGES_SCHEMA,
-            account: o.text("account")?.unwrap_or_default(),
-            sent: read("sent"),
-            received: read("received"),
-        })
-    }
-}
-
-/// The five age bars of the Sent tab's chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The five age bars of the Sent tab's chart, written as [`AgeBucket::as_str`] spells
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AgeBucket {
     /// Less than 7 days.
     ThisWeek,
@@ -427,7 +419,7 @@ impl AgeBucket {
 }
 
 /// One bar of the chart.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Bar {
     /// [`AgeBucket::as_str`].
     pub bucket: AgeBucket,
@@ -438,7 +430,7 @@ pub struct Bar {
 }
 
 /// The chart's data: five bars, and the invitations of unknown age (in no bar).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgeChart {
     /// Youngest first.
     pub bars: Vec<Bar>,
@@ -471,88 +463,12 @@ pub fn age_chart(ages: impl IntoIterator<Item = Option<u32>>) -> AgeChart {
 }
 
 
-// ---- JSON for JavaScript and storage (json::ToJson) ----
-
-impl ToJson for AgeRange {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("minSecs", &self.min_secs);
-        o.opt("maxSecs", &self.max_secs);
-        o.end();
-    }
-}
-
-impl ToJson for AgeSource {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            AgeSource::Api => "api",
-            AgeSource::FirstSeen => "first_seen",
-            AgeSource::None => "none",
-        }
-        .write_json(out);
-    }
-}
-
-impl ToJson for BestAge {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.opt("secs", &self.secs);
-        o.field("source", &self.source);
-        o.opt("text", &self.text);
-        o.opt("days", &self.days);
-        o.end();
-    }
-}
-
-impl ToJson for FirstSeen {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("account", &self.account);
-        o.field("sent", &self.sent);
-        o.field("received", &self.received);
-        o.end();
-    }
-}
-
-impl ToJson for SeenChange {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("added", &self.added);
-        o.field("pruned", &self.pruned);
-        o.end();
-    }
-}
-
-impl ToJson for AgeBucket {
-    fn write_json(&self, out: &mut String) {
-        self.as_str().write_json(out);
-    }
-}
-
-impl ToJson for Bar {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("bucket", &self.bucket);
-        o.field("label", &self.label);
-        o.field("count", &self.count);
-        o.end();
-    }
-}
-
-impl ToJson for AgeChart {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("bars", &self.bars);
-        o.field("unknown", &self.unknown);
-        o.end();
-    }
-}
+crate::serde_bridge!(write: AgeRange, AgeSource, BestAge, FirstSeen, SeenChange, AgeBucket, Bar, AgeChart);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
+    use serde_json::{from_str, json, Value};
 
     const DAY_MS: f64 = 86_400_000.0;
     const T0: f64 = 1_777_284_000_000.0;
@@ -602,10 +518,18 @@ mod tests {
         assert_eq!(best_age(None, at(0.1), T0).text.as_deref(), Some("first seen today"));
         assert_eq!(best_age(None, None, T0).source, AgeSource::None);
         assert_eq!(best_age(Some(range("2 weeks ago")), Some(f64::NAN), T0).source, AgeSource::Api);
+        // As JavaScript reads them.
+        let b = best_age(Some(range("2 weeks ago")), at(19.0), T0);
+        assert_eq!(
+            serde_json::to_value(&b).unwrap(),
+            json!({"secs": 19 * DAY, "source": "first_seen", "text": "first seen 19 days ago", "days": 19})
+        );
+        assert_eq!(serde_json::to_value(best_age(None, None, T0)).unwrap(), json!({"source": "none"}));
+        assert_eq!(serde_json::to_value(range("just now")).unwrap(), json!({"minSecs": 0, "maxSecs": 3_600}));
     }
 
     fn sent(id: &str, label: &str) -> SentInvitation {
-        crate::json::from_value(serde_json::json!({"invitationId": id, "sentAt": label})).unwrap()
+        serde_json::from_value(json!({"invitationId": id, "sentAt": label})).unwrap()
     }
 
     #[test]
@@ -640,22 +564,36 @@ mod tests {
         // c: first seen 16 days ago, inside 14–20: more precise too.
         assert_eq!(ages[1].text.as_deref(), Some("first seen 16 days ago"));
         // Stored and read back; another account reads as empty.
-        let stored = parse(&seen.to_json()).unwrap();
+        let stored: Value = from_str(&seen.to_json()).unwrap();
         assert_eq!(FirstSeen::read(&stored, "acct"), seen);
         assert!(FirstSeen::read(&stored, "other").is_empty());
-        assert!(FirstSeen::read(&parse(r#"{"schema": 1, "account": "acct", "sent": {"x": "soon", "y": 5}}"#).unwrap(), "acct")
-            .get(List::Sent, "x")
-            .is_none());
-        assert!(FirstSeen::read(&parse("[]").unwrap(), "acct").is_empty());
+        let odd = FirstSeen::read(&json!({"schema": 1, "account": "acct", "sent": {"x": "soon", "y": 5}}), "acct");
+        assert_eq!((odd.get(List::Sent, "x"), odd.get(List::Sent, "y")), (None, Some(5.0)));
+        assert!(FirstSeen::read(&json!([]), "acct").is_empty());
+        for garbage in [json!({"schema": "1", "account": "acct", "sent": {"y": 5}}), json!({"account": "acct", "sent": {"y": 5}}),
+                        json!({"schema": 1, "account": 7, "sent": {"y": 5}}), json!([1, "acct", {"y": 5}])] {
+            assert!(FirstSeen::read(&garbage, "acct").is_empty(), "{garbage}");
+        }
         // Stored in any order with an id twice: the last time wins (as JSON.parse reads
         // it), written back sorted by id; an id given twice in a sync counts once.
         let messy = r#"{"schema": 1, "account": "acct", "sent": {"z": 3, "b": 1, "z": 7, "a": 2}}"#;
-        let mut read = FirstSeen::read(&parse(messy).unwrap(), "acct");
+        let mut read = FirstSeen::read(&from_str(messy).unwrap(), "acct");
         assert_eq!(read.get(List::Sent, "z"), Some(7.0));
         assert_eq!(read.len(List::Sent), 3);
         assert!(read.to_json().contains(r#""sent":{"a":2,"b":1,"z":7}"#), "{}", read.to_json());
         assert_eq!(read.update(List::Sent, ["b", "q", "q", "z"], 9.0), SeenChange { added: 1, pruned: 1 });
         assert_eq!((read.get(List::Sent, "b"), read.get(List::Sent, "q"), read.get(List::Sent, "a")), (Some(1.0), Some(9.0), None));
+    }
+
+    #[test]
+    fn twenty_thousand_ids_read_back() {
+        let mut seen = FirstSeen::new("acct");
+        let ids: Vec<String> = (0..20_000u64).map(|i| (7_455_891_636_745_551_899 - i * 7_919).to_string()).collect();
+        seen.update(List::Sent, ids.iter().map(String::as_str), T0);
+        let stored: Value = from_str(&seen.to_json()).unwrap();
+        let read = FirstSeen::read(&stored, "acct");
+        assert_eq!(read.len(List::Sent), 20_000);
+        assert_eq!(read, seen);
     }
 
     #[test]
@@ -670,7 +608,8 @@ mod tests {
         assert!(!AgeBucket::TwoToFourWeeks.contains(d(28)));
         assert!(!AgeBucket::Older.contains(None));
         assert_eq!(AgeBucket::parse("one_to_three_months"), Some(AgeBucket::OneToThreeMonths));
-        let v = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&chart)).unwrap();
-        assert_eq!(v["bars"][3], serde_json::json!({"bucket": "one_to_three_months", "label": "1–3 months", "count": 2}));
+        let v = serde_json::to_value(&chart).unwrap();
+        assert_eq!(v["bars"][3], json!({"bucket": "one_to_three_months", "label": "1–3 months", "count": 2}));
+        assert_eq!(v["unknown"], json!(1));
     }
 }

@@ -267,7 +267,7 @@ impl<H: Host> App<H> {
 
     async fn settings(&self) -> (Json, Settings) {
         let raw = self.host.load(&[keys::SETTINGS]).await.into_iter().next().unwrap_or(Json::Null);
-        let settings = Settings::read(&raw);
+        let settings = Settings::read(&crate::json::to_serde(&raw));
         (raw, settings)
     }
 
@@ -318,19 +318,19 @@ impl<H: Host> App<H> {
         let raw = self.host.load(&[keys::SETTINGS, keys::STATUS, keys::BADGE_COUNTS]).await;
         let mut raw = raw.into_iter();
         let (settings, status, stored_counts) = (
-            Settings::read(&raw.next().unwrap_or(Json::Null)),
+            Settings::read(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null))),
             raw.next().unwrap_or(Json::Null),
             raw.next().unwrap_or(Json::Null),
         );
         let tag = settings.account_tag();
-        let status = store::read_status(&status);
+        let status = store::read_status(&crate::json::to_serde(&status));
         let owned = match counts {
             Some(_) => None,
-            None => match store::read_badge_counts(&stored_counts, &tag) {
+            None => match store::read_badge_counts(&crate::json::to_serde(&stored_counts), &tag) {
                 Some(c) => Some(c),
                 None => {
                     let snap = self.host.load(&[keys::SNAPSHOT]).await.into_iter().next().unwrap_or(Json::Null);
-                    store::read_snapshot(snap, &tag).map(|s| s.counts)
+                    store::read_snapshot(crate::json::to_serde(&snap), &tag).map(|s| s.counts)
                 }
             },
         };
@@ -353,7 +353,7 @@ impl<H: Host> App<H> {
             }
         };
         let sync = async {
-            let Some(stopped) = store::read_status(&status).filter(|s| s.state == "syncing") else { return };
+            let Some(stopped) = store::read_status(&crate::json::to_serde(&status)).filter(|s| s.state == "syncing") else { return };
             if !self.is_running() {
                 let reason = stopped.reason.as_deref().map_or(Reason::Button, Reason::parse);
                 let scope = stopped.scope.and_then(Scope::parse).unwrap_or(Scope::All);
@@ -412,7 +412,7 @@ impl<H: Host> App<H> {
         if token.get() {
             return;
         }
-        let settings = Settings::read(&settings_raw);
+        let settings = Settings::read(&crate::json::to_serde(&settings_raw));
         let now = self.host.now_ms();
         if settings.api_key.is_empty() {
             let e = StoredError { kind: "no_key".into(), status: None, message: "no API key".into(), retry_at: None };
@@ -420,8 +420,8 @@ impl<H: Host> App<H> {
             return self.draw_badge(None).await;
         }
         let tag = settings.account_tag();
-        let previous = store::read_snapshot(snapshot_raw, &tag);
-        let last_status = store::read_status(&status_raw);
+        let previous = store::read_snapshot(crate::json::to_serde(&snapshot_raw), &tag);
+        let last_status = store::read_status(&crate::json::to_serde(&status_raw));
         let last_ok = last_status.as_ref().is_none_or(|s| s.state == "ok");
         let stored = Stored {
             received_at_ms: previous.as_ref().map(|s| s.taken_at_ms),
@@ -524,7 +524,7 @@ impl<H: Host> App<H> {
             Ok(snapshot) => {
                 let now = self.host.now_ms();
                 // First sight of each invitation: ages more precise than the API's labels.
-                let mut seen = crate::ages::FirstSeen::read(&self.load_one(keys::FIRST_SEEN).await, &tag);
+                let mut seen = crate::ages::FirstSeen::read(&crate::json::to_serde(&self.load_one(keys::FIRST_SEEN).await), &tag);
                 let sent = (scope == Scope::All).then_some(snapshot.sent.as_slice());
                 seen.update_from_sync(sent, Some(&snapshot.received), now);
                 let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts };
@@ -585,13 +585,13 @@ impl<H: Host> App<H> {
     /// cancels the running sync, forgets the other account's data and fetches anew;
     /// another period sets the alarm again; anything else re-draws the badge.
     pub async fn settings_changed(&self, before: &Json, after: &Json) {
-        let change = store::settings_change(before, after);
+        let change = store::settings_change(&crate::json::to_serde(before), &crate::json::to_serde(after));
         if change.refetch {
             // Before any await: the old sync never writes again.
             self.cancel_sync();
             let snap = self.host.load(&[keys::SNAPSHOT]).await.into_iter().next().unwrap_or(Json::Null);
-            let tag = Settings::read(after).account_tag();
-            if store::read_snapshot(snap, &tag).is_none() {
+            let tag = Settings::read(&crate::json::to_serde(after)).account_tag();
+            if store::read_snapshot(crate::json::to_serde(&snap), &tag).is_none() {
                 self.host.remove(&[keys::SNAPSHOT, keys::BADGE_COUNTS, keys::FIRST_SCREEN, keys::FIRST_SEEN]).await;
             }
             // The other account's walk is never resumed: its pages go.
@@ -607,7 +607,7 @@ impl<H: Host> App<H> {
             return self.start(Reason::Settings).await;
         }
         if change.reschedule {
-            self.host.schedule(Settings::read(after).refresh_minutes).await;
+            self.host.schedule(Settings::read(&crate::json::to_serde(after)).refresh_minutes).await;
         }
         self.draw_badge(None).await;
     }
@@ -639,9 +639,9 @@ impl<H: Host> App<H> {
             Request::Connections { start_index, limit, sort_by } => {
                 let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG, keys::STATUS]).await;
                 let mut raw = raw.into_iter();
-                let settings = Settings::read(&raw.next().unwrap_or(Json::Null));
+                let settings = Settings::read(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null)));
                 let test_config = raw.next().unwrap_or(Json::Null);
-                let status = store::read_status(&raw.next().unwrap_or(Json::Null));
+                let status = store::read_status(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null)));
                 if let Some(e) = status.and_then(|s| held(s, self.host.now_ms())) {
                     // The API asked to wait: a page of connections waits too.
                     return Reply::error(e);
@@ -747,11 +747,11 @@ pub struct StatusView {
 /// `no_key` error whatever is stored; an unreadable status is `idle`.
 pub fn status_view(status: &Json, settings: &Json) -> StatusView {
     let idle = StatusView { state: "idle", progress: None, error: None, blocking: false };
-    if Settings::read(settings).api_key.is_empty() {
+    if Settings::read(&crate::json::to_serde(settings)).api_key.is_empty() {
         let e = StoredError { kind: "no_key".into(), status: None, message: "no API key".into(), retry_at: None };
         return StatusView { state: "error", error: Some(e), blocking: true, ..idle };
     }
-    match store::read_status(status) {
+    match store::read_status(&crate::json::to_serde(status)) {
         None => idle,
         Some(s) => StatusView {
             state: s.state,

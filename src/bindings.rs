@@ -128,9 +128,9 @@ impl JsViews {
     /// rows until `loadSnapshot`. Returns its summary, or `null`. Never throws.
     #[wasm_bindgen(js_name = showFirstScreen, unchecked_return_type = "SnapshotSummary | null")]
     pub fn show_first_screen(&mut self, raw: JsValue, settings: JsValue) -> JsValue {
-        let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
+        let tag = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag();
         let raw = raw_json(&raw);
-        let first = crate::store::read_first_screen(&raw, &tag);
+        let first = crate::store::read_first_screen(&crate::json::to_serde(&raw), &tag);
         let summary = self.inner.show_first_screen(first, !matches!(raw, Json::Null));
         summary.map_or(JsValue::NULL, |s| to_js(&s))
     }
@@ -142,10 +142,10 @@ impl JsViews {
     /// stored first screen. Never throws.
     #[wasm_bindgen(js_name = loadSnapshot, unchecked_return_type = "LoadedSnapshot")]
     pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue, first_seen: JsValue) -> JsValue {
-        let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
-        let mut snapshot = crate::store::read_snapshot(raw_json(&raw), &tag);
+        let tag = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag();
+        let mut snapshot = crate::store::read_snapshot(crate::json::to_serde(&raw_json(&raw)), &tag);
         if let Some(s) = snapshot.as_mut() {
-            crate::ages::FirstSeen::read(&raw_json(&first_seen), &tag).apply(s, js_sys::Date::now());
+            crate::ages::FirstSeen::read(&crate::json::to_serde(&raw_json(&first_seen)), &tag).apply(s, js_sys::Date::now());
         }
         let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
         let first_screen = match &write {
@@ -263,15 +263,15 @@ fn raw_json(v: &JsValue) -> Json {
 /// valid settings; never throws.
 #[wasm_bindgen(js_name = readSettings, unchecked_return_type = "Settings")]
 pub fn read_settings(raw: JsValue) -> JsValue {
-    to_js(&crate::store::Settings::read(&raw_json(&raw)))
+    to_js(&crate::store::Settings::read(&crate::json::to_serde(&raw_json(&raw))))
 }
 
 /// The stored snapshot when it has this schema, is well formed and was fetched with
 /// `settings` (raw stored settings); else `null`. Never throws.
 #[wasm_bindgen(js_name = readSnapshot, unchecked_return_type = "StoredSnapshot | null")]
 pub fn read_snapshot(raw: JsValue, settings: JsValue) -> JsValue {
-    let tag = crate::store::Settings::read(&raw_json(&settings)).account_tag();
-    match crate::store::read_snapshot(raw_json(&raw), &tag) {
+    let tag = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag();
+    match crate::store::read_snapshot(crate::json::to_serde(&raw_json(&raw)), &tag) {
         Some(s) => to_js(&crate::store::Stamped::new(&s, &tag)),
         None => JsValue::NULL,
     }
@@ -280,7 +280,7 @@ pub fn read_snapshot(raw: JsValue, settings: JsValue) -> JsValue {
 /// The account tag of settings (raw stored settings): which data their syncs fetch.
 #[wasm_bindgen(js_name = accountTag)]
 pub fn account_tag(settings: JsValue) -> String {
-    crate::store::Settings::read(&raw_json(&settings)).account_tag()
+    crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag()
 }
 
 /// Which host receives the key for `baseUrl`, whether it is the official API, and the
@@ -324,7 +324,7 @@ pub fn test_arm_trap() {
 /// list sizes: `{received, sent, total}`.
 #[wasm_bindgen(js_name = dailyCost, unchecked_return_type = "{received: number, sent: number, total: number}")]
 pub fn daily_cost(settings: JsValue, sent: u32, received: u32) -> JsValue {
-    let settings = crate::store::Settings::read(&raw_json(&settings));
+    let settings = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings)));
     to_js(&crate::refresh::daily_cost(&settings.policy(), sent, received))
 }
 

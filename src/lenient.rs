@@ -9,6 +9,8 @@
 //! | [`flag`] | `true`/`false`, or that text | anything else | never |
 //! | [`count`] | a whole number, or its digits as text, that fits the field | anything else | never |
 //! | [`list`] | a list, item by item | missing, `null`, not a list | never: unreadable items are left out |
+//! | [`loose_text`] | text | missing, `null`, blank, any other kind of value | never |
+//! | [`forgiving`] | a nested `T` | missing, `null`, or unreadable as `T`: `T`'s default | never |
 //!
 //! Writing: [`whole_ms`] writes milliseconds as a whole number, as JavaScript reads them.
 //!
@@ -287,4 +289,41 @@ where
         return Ok(T::default());
     }
     T::from_json(&crate::json::from_serde(&value), &crate::json::Path::Root).map_err(|e| de::Error::custom(e.describe()))
+}
+
+/// Optional text; blank text, and any other kind of value, is absent. Never an error
+/// (for stored values read field by field, where a damaged field takes its default
+/// and the rest is kept).
+///
+/// # Errors
+/// Only the format's own errors (broken input), never the value's kind.
+pub fn loose_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Any>::deserialize(d)? {
+        Some(Any::Text(s)) if !s.trim().is_empty() => Some(s),
+        _ => None,
+    })
+}
+
+/// A nested value read as `T`, or `T`'s default when it cannot be read (or is `null`,
+/// or, with `#[serde(default)]`, missing). Never an error: for stored parts whose
+/// damage must not cost the value around them.
+///
+/// # Errors
+/// Only the format's own errors (broken input), never the value's kind.
+pub fn forgiving<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    #[derive(Deserialize)]
+    #[serde(bound = "T: serde::de::DeserializeOwned")]
+    #[serde(untagged)]
+    enum Maybe<T> {
+        Read(T),
+        Other(IgnoredAny),
+    }
+    Ok(match Option::<Maybe<T>>::deserialize(d)? {
+        Some(Maybe::Read(t)) => t,
+        _ => T::default(),
+    })
 }

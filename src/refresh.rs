@@ -16,7 +16,7 @@
 //! [`daily_cost`] says what a policy costs at given list sizes, for the options page.
 
 use crate::client::RECEIVED_PAGE_SIZE;
-use crate::json::{JsonObject, ToJson};
+use serde::Serialize;
 
 /// Opening the popup refreshes received invitations older than this (2 minutes).
 pub const POPUP_MIN_AGE_MS: f64 = 2.0 * 60_000.0;
@@ -176,7 +176,7 @@ pub fn walk_requests(n: u32) -> u32 {
 }
 
 /// What a policy costs in a day without the popup open, at given list sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DailyCost {
     /// Requests of the scheduled refreshes of received invitations.
     pub received: u32,
@@ -184,16 +184,6 @@ pub struct DailyCost {
     pub sent: u32,
     /// The sum.
     pub total: u32,
-}
-
-impl ToJson for DailyCost {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("received", &self.received);
-        o.field("sent", &self.sent);
-        o.field("total", &self.total);
-        o.end();
-    }
 }
 
 /// The requests a quiet day costs (no popup): every alarm walks the received
@@ -206,6 +196,8 @@ pub fn daily_cost(policy: &Policy, sent: u32, received: u32) -> DailyCost {
     let sent_cost = sent_runs.saturating_mul(walk_requests(sent).saturating_add(1));
     DailyCost { received: received_cost, sent: sent_cost, total: received_cost.saturating_add(sent_cost) }
 }
+
+crate::serde_bridge!(write: DailyCost);
 
 #[cfg(test)]
 mod tests {
@@ -279,6 +271,7 @@ mod tests {
         let c = daily_cost(&Policy::default(), 5_000, 40);
         // 96 alarms × 5 requests; 2 sent walks of 501 requests plus the count.
         assert_eq!(c, DailyCost { received: 96 * 5, sent: 2 * 502, total: 480 + 1_004 });
+        assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!({"received": 480, "sent": 1_004, "total": 1_484}));
         // The goal per hour: 4 × ⌈R/10 + 1⌉ plus the configured sent refreshes.
         assert_eq!(c.received / 24, 4 * 5);
         let none = daily_cost(&Policy { sent_refreshes_per_day: 0, refresh_minutes: 60, ..Policy::default() }, 5_000, 40);

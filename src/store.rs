@@ -20,7 +20,8 @@
 use crate::config::{validate_base_url, DEFAULT_BASE_URL};
 use crate::sync::{Snapshot, Summary};
 use crate::view::Row;
-use crate::json::{whole_ms, FromJson, Json as Value, JsonObject, Path, ToJson};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The schema version of every stored value. Values of another version are read as
 /// absent (snapshot, status) or migrated field by field (settings).
@@ -35,11 +36,17 @@ const MAX_MESSAGE: usize = 1_000;
 
 /// Whether a stored value carries this [`SCHEMA`] (a number: text does not count).
 fn has_schema(raw: &Value) -> bool {
-    matches!(raw.get("schema"), Some(v @ Value::Num(_)) if v.as_u64() == Some(u64::from(SCHEMA)))
+    raw.get("schema").and_then(Value::as_u64) == Some(u64::from(SCHEMA))
+}
+
+/// Whether a stored value carries this [`SCHEMA`] and the account tag `account`.
+fn is_current(raw: &Value, account: &str) -> bool {
+    has_schema(raw) && raw.get("account").and_then(Value::as_str) == Some(account)
 }
 
 /// The settings, always complete and valid enough to act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// [`SCHEMA`].
     pub schema: u32,
@@ -68,54 +75,77 @@ pub struct Settings {
     pub alert_categories: Vec<String>,
 }
 
-fn text<'v>(raw: &'v Value, key: &str) -> Option<&'v str> {
-    raw.get(key).and_then(Value::as_str).map(str::trim)
-}
-
 fn short(s: &str) -> bool {
     !s.is_empty() && s.len() <= MAX_SHORT_TEXT
+}
+
+/// Stored settings as they may be: every field optional, and a field of the wrong kind
+/// absent (text is trimmed and checked by [`Settings::read`]).
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct StoredSettings {
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    api_key: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    account_id: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    base_url: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    refresh_minutes: Option<u64>,
+    #[serde(deserialize_with = "crate::lenient::list")]
+    badge_categories: Vec<String>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    sent_max_age_minutes: Option<u64>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    sent_refreshes_per_day: Option<u64>,
 }
 
 impl Settings {
     /// Reads stored settings of any schema, field by field (see the module doc).
     pub fn read(raw: &Value) -> Settings {
-        let account_id = text(raw, "accountId")
+        // Every field reads any value (a damaged one as absent). A value that is not an
+        // object is all defaults (serde would read a list field by position).
+        let stored = match raw {
+            Value::Object(_) => StoredSettings::deserialize(raw).unwrap_or_default(),
+            _ => StoredSettings::default(),
+        };
+        let account_id = stored
+            .account_id
+            .as_deref()
+            .map(str::trim)
             .filter(|a| a.len() <= MAX_SHORT_TEXT && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
             .unwrap_or("");
-        let refresh_minutes = raw
-            .get("refreshMinutes")
-            .and_then(Value::as_u64)
+        let refresh_minutes = stored
+            .refresh_minutes
             .filter(|m| *m >= 1)
             .map_or(DEFAULT_REFRESH_MINUTES, |m| u32::try_from(m.min(u64::from(MAX_REFRESH_MINUTES))).unwrap_or(MAX_REFRESH_MINUTES));
         let mut badge_categories: Vec<String> = Vec::new();
-        for c in raw.get("badgeCategories").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(c) = c.as_str().map(str::trim).filter(|c| short(c)) {
-                if badge_categories.len() < MAX_CATEGORIES && !badge_categories.iter().any(|b| b == c) {
-                    badge_categories.push(c.to_string());
-                }
+        for c in stored.badge_categories.iter().map(|c| c.trim()).filter(|c| short(c)) {
+            if badge_categories.len() < MAX_CATEGORIES && !badge_categories.iter().any(|b| b == c) {
+                badge_categories.push(c.to_string());
             }
         }
-        let whole = |key: &str, min: u64, max: u64, default: u32| {
-            raw.get(key)
-                .and_then(Value::as_u64)
-                .filter(|n| (min..=max).contains(n))
-                .and_then(|n| u32::try_from(n).ok())
-                .unwrap_or(default)
+        let whole = |n: Option<u64>, min: u64, max: u64, default: u32| {
+            n.filter(|n| (min..=max).contains(n)).and_then(|n| u32::try_from(n).ok()).unwrap_or(default)
         };
-        let actions = crate::queue::ActionSettings::read(raw);
-        let alerts = crate::alerts::AlertSettings::read(raw);
+        // The action and alert settings still read the crate's own `Json`.
+        let legacy = crate::json::from_serde(raw);
+        let actions = crate::queue::ActionSettings::read(&legacy);
+        let alerts = crate::alerts::AlertSettings::read(&legacy);
         Settings {
             schema: SCHEMA,
             action_gap_ms: actions.gap_ms,
             withdraw_cap: actions.withdraw_cap,
             respond_cap: actions.respond_cap,
             alert_categories: alerts.categories.into_iter().collect(),
-            sent_max_age_minutes: whole("sentMaxAgeMinutes", 5, 1_440, crate::refresh::DEFAULT_SENT_MAX_AGE_MINUTES),
-            sent_refreshes_per_day: whole("sentRefreshesPerDay", 0, 24, crate::refresh::DEFAULT_SENT_REFRESHES_PER_DAY),
-            api_key: text(raw, "apiKey").unwrap_or("").to_string(),
+            sent_max_age_minutes: whole(stored.sent_max_age_minutes, 5, 1_440, crate::refresh::DEFAULT_SENT_MAX_AGE_MINUTES),
+            sent_refreshes_per_day: whole(stored.sent_refreshes_per_day, 0, 24, crate::refresh::DEFAULT_SENT_REFRESHES_PER_DAY),
+            api_key: stored.api_key.as_deref().map_or("", str::trim).to_string(),
             account_id: account_id.to_string(),
-            base_url: text(raw, "baseUrl")
-                .and_then(|u| validate_base_url(u).ok())
+            base_url: stored
+                .base_url
+                .as_deref()
+                .and_then(|u| validate_base_url(u.trim()).ok())
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
             refresh_minutes,
             badge_categories,
@@ -164,13 +194,14 @@ pub fn account_tag(api_key: &str, base_url: &str, account_id: Option<&str>) -> S
 }
 
 /// A snapshot as stored: the [`Snapshot`] with its schema and account tag.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Stamped<'a> {
     /// [`SCHEMA`].
     pub schema: u32,
     /// The [`account_tag`] of the settings the snapshot was fetched with.
     pub account: &'a str,
-    /// The snapshot's own fields.
+    /// The snapshot's own fields, at the same level as `schema` and `account`.
+    #[serde(flatten)]
     pub snapshot: &'a Snapshot,
 }
 
@@ -186,23 +217,21 @@ impl<'a> Stamped<'a> {
 /// this schema and belong to `account`; else `None`. What a waking worker draws the
 /// badge from before anything else.
 pub fn read_badge_counts(raw: &Value, account: &str) -> Option<crate::sync::Counts> {
-    if !has_schema(raw) || raw.get("account").and_then(Value::as_str) != Some(account) {
+    if !is_current(raw, account) {
         return None;
     }
-    crate::sync::Counts::from_json(raw.get("counts")?, &Path::Root).ok()
+    let counts = raw.get("counts").filter(|c| c.is_object())?;
+    crate::sync::Counts::deserialize(counts).ok()
 }
 
 /// The stored snapshot, when it has this schema, reads as a [`Snapshot`] and was
 /// fetched for `account` (the current settings' [`account_tag`]); else `None`.
 pub fn read_snapshot(raw: Value, account: &str) -> Option<Snapshot> {
-    if !has_schema(&raw) {
-        return None;
-    }
-    if raw.get("account").and_then(Value::as_str) != Some(account) {
+    if !is_current(&raw, account) {
         return None;
     }
     // `schema` and `account` are unknown fields to the Snapshot decoder, which skips them.
-    Snapshot::from_json(&raw, &Path::Root).ok()
+    Snapshot::deserialize(raw).ok()
 }
 
 /// How many rows a [`FirstScreen`] holds: more than a tall side panel shows at once.
@@ -218,7 +247,7 @@ pub const FIRST_SCREEN_ROWS: usize = 40;
 /// shows it at once, then the whole snapshot. If a background sync changed the
 /// snapshot since, the first screen is the previous data, with its own "updated …"
 /// time, for the moment it takes to read the new one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FirstScreen {
     /// The snapshot without its lists.
     pub summary: Summary,
@@ -228,7 +257,7 @@ pub struct FirstScreen {
 
 /// A first screen as stored: with its schema and the account tag of the snapshot it
 /// was taken from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StampedFirstScreen<'a> {
     /// [`SCHEMA`].
     pub schema: u32,
@@ -252,40 +281,47 @@ impl<'a> StampedFirstScreen<'a> {
 /// [`FIRST_SCREEN_ROWS`] rows, no more than the Sent count; else `None`. An unreadable
 /// row is left out.
 pub fn read_first_screen(raw: &Value, account: &str) -> Option<FirstScreen> {
-    if !has_schema(raw) || raw.get("account").and_then(Value::as_str) != Some(account) {
+    if !is_current(raw, account) {
         return None;
     }
-    let summary = Summary::from_json(raw.get("summary")?, &Path::Key(&Path::Root, "summary")).ok()?;
-    let list = raw.get("rows")?.as_array()?;
-    let (mut rows, _) = crate::decode::read_json_items::<Row>(list, &Path::Key(&Path::Root, "rows"));
-    rows.truncate(FIRST_SCREEN_ROWS.min(summary.counts.sent as usize));
+    let summary = Summary::deserialize(raw.get("summary").filter(|s| s.is_object())?).ok()?;
+    let max = FIRST_SCREEN_ROWS.min(summary.counts.sent as usize);
+    let rows = raw.get("rows")?.as_array()?.iter().filter(|row| row.is_object()).filter_map(|row| Row::deserialize(row).ok());
+    let rows = rows.take(max).collect();
     Some(FirstScreen { summary, rows })
 }
 
 /// Where a sync stands, as the background stores it and the popup shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Status {
     /// [`SCHEMA`].
     pub schema: u32,
     /// `syncing`, `ok` or `error`.
     pub state: &'static str,
     /// When the state was reached (epoch ms).
+    #[serde(serialize_with = "crate::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
     pub at: Option<f64>,
     /// Syncing: when the sync started (epoch ms).
+    #[serde(serialize_with = "crate::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
     /// Syncing: what started it (`popup`, `alarm`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Syncing: what the sync fetches (`received` or `all`), so a stopped worker
     /// resumes the same sync.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<&'static str>,
     /// Syncing: the last page reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<StoredProgress>,
     /// Error: what went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<StoredError>,
 }
 
 /// The progress of a running sync.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredProgress {
     /// `sent`, `received` or `connections`.
     pub list: &'static str,
@@ -298,45 +334,102 @@ pub struct StoredProgress {
 /// A stored error: the `{kind, status?, message, retryAt?}` shape of
 /// [`crate::ErrorReport`], plus the kinds the extension adds itself (`no_key`,
 /// `permission`, `internal`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StoredError {
     /// Lower-case letters and `_`.
     pub kind: String,
     /// HTTP status, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// The message (at most 1 000 characters).
     pub message: String,
     /// When a retry is allowed (epoch ms).
+    #[serde(serialize_with = "crate::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<f64>,
 }
 
-fn time(raw: &Value, key: &str) -> Option<f64> {
-    raw.get(key).and_then(Value::as_u64).map(|t| t as f64)
+/// A stored status as it may be: every field optional, and a field of the wrong kind
+/// absent ([`read_status`] checks the rest).
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct StoredStatus {
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    state: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    at: Option<u64>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    started_at: Option<u64>,
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    reason: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    scope: Option<String>,
+    #[serde(deserialize_with = "object")]
+    progress: Option<ProgressFields>,
+    #[serde(deserialize_with = "object")]
+    error: Option<ErrorFields>,
 }
 
-fn count(raw: &Value, key: &str) -> Option<u32> {
-    raw.get(key).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok())
+/// A nested object read as `T`; anything else (not an object, or unreadable) is absent.
+fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let members: Option<serde_json::Map<String, Value>> = crate::lenient::forgiving(d)?;
+    Ok(members.and_then(|m| T::deserialize(Value::Object(m)).ok()))
 }
 
-fn read_error(raw: &Value) -> Option<StoredError> {
-    let kind = text(raw, "kind").filter(|k| short(k) && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))?;
-    let message = text(raw, "message").unwrap_or("");
-    Some(StoredError {
-        kind: kind.to_string(),
-        status: raw.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok()),
-        message: message.chars().take(MAX_MESSAGE).collect(),
-        retry_at: time(raw, "retryAt"),
-    })
+/// A stored [`StoredProgress`] as it may be.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ProgressFields {
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    list: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    pages: Option<u32>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    items: Option<u32>,
 }
 
-fn read_progress(raw: &Value) -> Option<StoredProgress> {
-    let list = match raw.get("list").and_then(Value::as_str)? {
-        "sent" => "sent",
-        "received" => "received",
-        "connections" => "connections",
-        _ => return None,
-    };
-    Some(StoredProgress { list, pages: count(raw, "pages")?, items: count(raw, "items")? })
+/// A stored [`StoredError`] as it may be.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ErrorFields {
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    kind: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    status: Option<u16>,
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    message: Option<String>,
+    #[serde(deserialize_with = "crate::lenient::count")]
+    retry_at: Option<u64>,
+}
+
+impl ErrorFields {
+    /// The error, when its kind is one (short, lower-case letters and `_`).
+    fn read(self) -> Option<StoredError> {
+        let kind = self.kind.as_deref().map(str::trim).filter(|k| short(k) && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))?;
+        Some(StoredError {
+            kind: kind.to_string(),
+            status: self.status,
+            message: self.message.as_deref().map_or("", str::trim).chars().take(MAX_MESSAGE).collect(),
+            retry_at: self.retry_at.map(|t| t as f64),
+        })
+    }
+}
+
+impl ProgressFields {
+    /// The progress, when its list is one of the three and it has its counts.
+    fn read(self) -> Option<StoredProgress> {
+        let list = match self.list.as_deref()? {
+            "sent" => "sent",
+            "received" => "received",
+            "connections" => "connections",
+            _ => return None,
+        };
+        Some(StoredProgress { list, pages: self.pages?, items: self.items? })
+    }
 }
 
 /// The stored status, when it has this schema and a known shape; else `None`.
@@ -344,27 +437,28 @@ pub fn read_status(raw: &Value) -> Option<Status> {
     if !has_schema(raw) {
         return None;
     }
-    let (state, error) = match raw.get("state").and_then(Value::as_str)? {
+    let stored = StoredStatus::deserialize(raw).ok()?;
+    let (state, error) = match stored.state.as_deref()? {
         "syncing" => ("syncing", None),
         "ok" => ("ok", None),
-        "error" => ("error", Some(read_error(raw.get("error")?)?)),
+        "error" => ("error", Some(stored.error?.read()?)),
         _ => return None,
     };
     let syncing = state == "syncing";
     Some(Status {
         schema: SCHEMA,
         state,
-        at: time(raw, "at"),
-        started_at: time(raw, "startedAt").filter(|_| syncing),
-        reason: text(raw, "reason").filter(|r| syncing && short(r)).map(str::to_string),
-        scope: raw.get("scope").and_then(Value::as_str).and_then(crate::refresh::Scope::parse).filter(|_| syncing).map(|s| s.as_str()),
-        progress: raw.get("progress").filter(|_| syncing).and_then(read_progress),
+        at: stored.at.map(|t| t as f64),
+        started_at: stored.started_at.map(|t| t as f64).filter(|_| syncing),
+        reason: stored.reason.map(|r| r.trim().to_string()).filter(|r| syncing && short(r)),
+        scope: stored.scope.as_deref().and_then(crate::refresh::Scope::parse).filter(|_| syncing).map(|s| s.as_str()),
+        progress: stored.progress.filter(|_| syncing).and_then(ProgressFields::read),
         error,
     })
 }
 
 /// What a settings change asks of the background.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SettingsChange {
     /// Another key, base URL or account: the running sync is cancelled for good, the
     /// stored snapshot is no longer this account's, and a new sync starts.
@@ -384,112 +478,13 @@ pub fn settings_change(before: &Value, after: &Value) -> SettingsChange {
     }
 }
 
-// ---- writing for JavaScript (times as whole milliseconds) ----------------------------
+crate::serde_bridge!(write: Settings, Stamped<'_>, FirstScreen, StampedFirstScreen<'_>, Status, StoredProgress, StoredError, SettingsChange);
 
-impl ToJson for Settings {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("apiKey", &self.api_key);
-        o.field("accountId", &self.account_id);
-        o.field("baseUrl", &self.base_url);
-        o.field("refreshMinutes", &self.refresh_minutes);
-        o.field("badgeCategories", &self.badge_categories);
-        o.field("sentMaxAgeMinutes", &self.sent_max_age_minutes);
-        o.field("sentRefreshesPerDay", &self.sent_refreshes_per_day);
-        o.field("actionGapMs", &self.action_gap_ms);
-        o.field("withdrawCap", &self.withdraw_cap);
-        o.field("respondCap", &self.respond_cap);
-        o.field("alertCategories", &self.alert_categories);
-        o.end();
-    }
-}
-
-impl ToJson for Stamped<'_> {
-    /// `schema` and `account`, then the snapshot's own members at the same level.
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("account", &self.account);
-        self.snapshot.write_members(&mut o);
-        o.end();
-    }
-}
-
-impl ToJson for FirstScreen {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("summary", &self.summary);
-        o.field("rows", &self.rows);
-        o.end();
-    }
-}
-
-impl ToJson for StampedFirstScreen<'_> {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("account", &self.account);
-        o.field("summary", &self.summary);
-        o.field("rows", &self.rows);
-        o.end();
-    }
-}
-
-impl ToJson for Status {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("state", &self.state);
-        o.opt("at", &self.at.map(whole_ms));
-        o.opt("startedAt", &self.started_at.map(whole_ms));
-        o.opt("reason", &self.reason);
-        o.opt("scope", &self.scope);
-        o.opt("progress", &self.progress);
-        o.opt("error", &self.error);
-        o.end();
-    }
-}
-
-impl ToJson for StoredProgress {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("list", &self.list);
-        o.field("pages", &self.pages);
-        o.field("items", &self.items);
-        o.end();
-    }
-}
-
-impl ToJson for StoredError {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("kind", &self.kind);
-        o.opt("status", &self.status);
-        o.field("message", &self.message);
-        o.opt("retryAt", &self.retry_at.map(whole_ms));
-        o.end();
-    }
-}
-
-impl ToJson for SettingsChange {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("refetch", &self.refetch);
-        o.field("reschedule", &self.reschedule);
-        o.end();
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sync::{Cost, Counts};
     use serde_json::json;
-
-    /// A `json!` value as the crate's own reader sees it.
-    fn j(v: &serde_json::Value) -> Value {
-        crate::json::parse(&v.to_string()).unwrap()
-    }
 
     const MOCK: &str = "http://127.0.0.1:8787/linkedin";
 
@@ -498,7 +493,7 @@ mod tests {
         // A version-0 value (no schema), as the previous release wrote it: kept.
         let old = json!({"apiKey": " sk_1 ", "accountId": "696ce9e780e0483585e4e553", "baseUrl": MOCK,
                          "refreshMinutes": 30, "badgeCategories": ["EVENT", "EVENT", 7, ""]});
-        let s = Settings::read(&j(&old));
+        let s = Settings::read(&old);
         assert_eq!(
             s,
             Settings {
@@ -517,26 +512,30 @@ mod tests {
             }
         );
         // The action settings are clamped: never below 4 s between writes.
-        let fast = Settings::read(&j(&json!({"actionGapMs": 10, "withdrawCap": 5, "alertCategories": ["event", 3]})));
+        let fast = Settings::read(&json!({"actionGapMs": 10, "withdrawCap": 5, "alertCategories": ["event", 3]}));
         assert_eq!((fast.action_gap_ms, fast.withdraw_cap, fast.alert_categories.clone()), (4_000, 5, vec!["EVENT".to_string()]));
         // Garbage of every kind: the defaults, never a failure.
         let defaults = Settings::read(&Value::Null);
         assert_eq!((defaults.api_key.as_str(), defaults.base_url.as_str(), defaults.refresh_minutes), ("", DEFAULT_BASE_URL, 15));
         for raw in [json!("settings"), json!(42), json!([1, 2]), json!({"apiKey": {"a": 1}, "baseUrl": 5}), json!(null)] {
-            let s = Settings::read(&j(&raw));
+            let s = Settings::read(&raw);
             assert_eq!(s.api_key, "", "{raw}");
             assert_eq!(s.base_url, DEFAULT_BASE_URL, "{raw}");
             assert!(s.badge_categories.is_empty(), "{raw}");
         }
         let odd = json!({"apiKey": "k", "accountId": "a&b=c", "baseUrl": "javascript:alert(1)", "refreshMinutes": -3,
                          "badgeCategories": "EVENT"});
-        let s = Settings::read(&j(&odd));
+        let s = Settings::read(&odd);
         assert_eq!((s.account_id.as_str(), s.base_url.as_str(), s.refresh_minutes), ("", DEFAULT_BASE_URL, 15));
-        assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 100_000}))).refresh_minutes, 1_440);
+        assert_eq!(Settings::read(&json!({"refreshMinutes": 100_000})).refresh_minutes, 1_440);
+        // A damaged field takes its default; the rest is kept (a number as text is read).
+        let kept = Settings::read(&json!({"apiKey": {"a": 1}, "refreshMinutes": "30", "baseUrl": MOCK, "badgeCategories": ["EVENT", null]}));
+        assert_eq!((kept.api_key.as_str(), kept.refresh_minutes, kept.base_url.as_str()), ("", 30, MOCK));
+        assert_eq!(kept.badge_categories, ["EVENT"]);
         // Not a whole number of minutes: malformed, the default.
-        assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 2.6}))).refresh_minutes, 15);
-        assert_eq!(Settings::read(&j(&json!({"refreshMinutes": 1e300}))).refresh_minutes, 15);
-        let text = s.to_json();
+        assert_eq!(Settings::read(&json!({"refreshMinutes": 2.6})).refresh_minutes, 15);
+        assert_eq!(Settings::read(&json!({"refreshMinutes": 1e300})).refresh_minutes, 15);
+        let text = serde_json::to_string(&s).unwrap();
         assert!(text.contains("\"schema\":1") && text.contains("\"apiKey\":\"k\""), "{text}");
     }
 
@@ -557,7 +556,7 @@ mod tests {
         // Known FNV-1a 64 value: the empty input hashes to the offset basis.
         assert_eq!(fnv1a64(&[]), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a64(&[b"a"]), 0xaf63_dc4c_8601_ec8c);
-        let settings = Settings::read(&j(&json!({"apiKey": "sk_live_SECRET", "baseUrl": MOCK})));
+        let settings = Settings::read(&json!({"apiKey": "sk_live_SECRET", "baseUrl": MOCK}));
         assert_eq!(settings.account_tag(), tag);
     }
 
@@ -578,70 +577,72 @@ mod tests {
     #[test]
     fn snapshots_are_read_only_for_their_account_and_schema() {
         let tag = account_tag("k", MOCK, None);
-        let stored = crate::json::to_value(&Stamped::new(&snapshot(), &tag));
+        let stored = serde_json::to_value(Stamped::new(&snapshot(), &tag)).unwrap();
         assert_eq!(stored["schema"], json!(SCHEMA));
         assert_eq!(stored["account"], json!(tag));
         assert_eq!(stored["counts"]["sent"], json!(0), "the snapshot's own fields stay at the top level");
-        assert_eq!(read_snapshot(j(&stored), &tag), Some(snapshot()));
+        assert_eq!(read_snapshot(stored.clone(), &tag), Some(snapshot()));
         // Another account's snapshot is never this account's.
-        assert_eq!(read_snapshot(j(&stored), &account_tag("k2", MOCK, None)), None);
+        assert_eq!(read_snapshot(stored.clone(), &account_tag("k2", MOCK, None)), None);
         // An older schema (no tag at all), another schema, or the wrong shape: absent.
         let mut old = stored.clone();
         old.as_object_mut().unwrap().remove("schema");
         old.as_object_mut().unwrap().remove("account");
-        assert_eq!(read_snapshot(j(&old), &tag), None);
+        assert_eq!(read_snapshot(old.clone(), &tag), None);
         let mut newer = stored.clone();
         newer["schema"] = json!(2);
-        assert_eq!(read_snapshot(j(&newer), &tag), None);
+        assert_eq!(read_snapshot(newer.clone(), &tag), None);
         for garbage in [json!(null), json!("snapshot"), json!([stored.clone()]), json!({"schema": 1, "account": tag})] {
-            assert_eq!(read_snapshot(j(&garbage), &tag), None, "{garbage}");
+            assert_eq!(read_snapshot(garbage.clone(), &tag), None, "{garbage}");
         }
         // Stored counts are never trusted: they are recomputed from the stored lists, and
         // a stored item that cannot be read is left out.
         let mut bad = stored.clone();
         bad["counts"] = json!("many");
-        assert_eq!(read_snapshot(j(&bad), &tag), Some(snapshot()));
+        assert_eq!(read_snapshot(bad.clone(), &tag), Some(snapshot()));
         let mut bad = stored;
         bad["sent"] = json!([{"invitationId": null}, {"invitationId": "7"}]);
-        let read = read_snapshot(j(&bad), &tag).unwrap();
+        let read = read_snapshot(bad.clone(), &tag).unwrap();
         assert_eq!((read.counts.sent, read.sent.len()), (1, 1));
         bad["sent"] = json!("many");
-        assert_eq!(read_snapshot(j(&bad), &tag), None, "a list that is not a list");
+        assert_eq!(read_snapshot(bad.clone(), &tag), None, "a list that is not a list");
     }
 
     #[test]
     fn badge_counts_are_read_only_for_their_account_and_schema() {
         let tag = account_tag("k", MOCK, None);
         let stored = json!({"schema": 1, "account": tag, "counts": {"sent": 5000, "received": 40, "receivedByCategory": {"EVENT": 3}}});
-        let c = read_badge_counts(&j(&stored), &tag).unwrap();
+        let c = read_badge_counts(&stored, &tag).unwrap();
         assert_eq!((c.sent, c.received, c.received_by_category.get("EVENT").copied()), (5000, 40, Some(3)));
-        assert_eq!(read_badge_counts(&j(&stored), &account_tag("k2", MOCK, None)), None);
+        assert_eq!(read_badge_counts(&stored, &account_tag("k2", MOCK, None)), None);
         for garbage in [json!(null), json!({"schema": 2, "account": tag, "counts": {}}), json!({"schema": 1, "account": tag}), json!({"schema": 1, "account": tag, "counts": "x"})] {
-            assert_eq!(read_badge_counts(&j(&garbage), &tag), None, "{garbage}");
+            assert_eq!(read_badge_counts(&garbage, &tag), None, "{garbage}");
         }
     }
 
     #[test]
     fn statuses_of_the_wrong_shape_are_absent() {
         let ok = json!({"schema": 1, "state": "ok", "at": 5});
-        assert_eq!(read_status(&j(&ok)).map(|s| (s.state, s.at)), Some(("ok", Some(5.0))));
+        assert_eq!(read_status(&ok).map(|s| (s.state, s.at)), Some(("ok", Some(5.0))));
         let syncing = json!({"schema": 1, "state": "syncing", "startedAt": 9, "reason": "popup",
                              "progress": {"list": "received", "pages": 2, "items": 20}});
-        let s = read_status(&j(&syncing)).unwrap();
+        let s = read_status(&syncing).unwrap();
         assert_eq!(s.progress, Some(StoredProgress { list: "received", pages: 2, items: 20 }));
         assert_eq!(s.reason.as_deref(), Some("popup"));
         let error = json!({"schema": 1, "state": "error", "at": 1,
                            "error": {"kind": "rate_limited", "status": 429, "message": "slow down", "retryAt": 7}});
-        let e = read_status(&j(&error)).unwrap().error.unwrap();
+        let e = read_status(&error).unwrap().error.unwrap();
         assert_eq!((e.kind.as_str(), e.status, e.message.as_str(), e.retry_at), ("rate_limited", Some(429), "slow down", Some(7.0)));
-        let text = crate::json::to_value(&read_status(&j(&error)).unwrap());
+        let text = serde_json::to_value(read_status(&error).unwrap()).unwrap();
         // Times are written as whole milliseconds (`7`, not `7.0`: the same number to JavaScript).
         assert_eq!(text["error"], json!({"kind": "rate_limited", "status": 429, "message": "slow down", "retryAt": 7}));
         assert_eq!((&text["at"], &text["schema"]), (&json!(1), &json!(1)));
 
         // A malformed progress is dropped, the status kept.
         let odd = json!({"schema": 1, "state": "syncing", "progress": {"list": "<b>", "pages": 1, "items": 1}});
-        assert_eq!(read_status(&j(&odd)).unwrap().progress, None);
+        assert_eq!(read_status(&odd).unwrap().progress, None);
+        let odd = json!({"schema": 1, "state": "syncing", "reason": " alarm ", "progress": ["sent", 1, 1]});
+        assert_eq!(read_status(&odd).map(|s| (s.progress, s.reason)), Some((None, Some("alarm".into()))));
         for garbage in [
             json!(null),
             json!("ok"),
@@ -652,9 +653,11 @@ mod tests {
             json!({"schema": 1, "state": "error", "error": null}),
             json!({"schema": 1, "state": "error", "error": {"kind": 401}}),
             json!({"schema": 1, "state": "error", "error": {"kind": "<img src=x>"}}),
+            json!({"schema": 1, "state": "error", "error": ["rate_limited"]}),
+            json!({"schema": 1.0, "state": "ok"}),
             json!({"schema": 1, "state": ["ok"]}),
         ] {
-            assert_eq!(read_status(&j(&garbage)), None, "{garbage}");
+            assert_eq!(read_status(&garbage), None, "{garbage}");
         }
     }
 
@@ -667,15 +670,15 @@ mod tests {
             b
         };
         let none = SettingsChange { refetch: false, reschedule: false };
-        assert_eq!(settings_change(&j(&a), &j(&with("badgeCategories", json!(["EVENT"])))), none);
-        assert_eq!(settings_change(&j(&a), &j(&a)), none);
-        assert_eq!(settings_change(&j(&a), &j(&with("refreshMinutes", json!(30)))), SettingsChange { refetch: false, reschedule: true });
+        assert_eq!(settings_change(&a, &with("badgeCategories", json!(["EVENT"]))), none);
+        assert_eq!(settings_change(&a, &a), none);
+        assert_eq!(settings_change(&a, &with("refreshMinutes", json!(30))), SettingsChange { refetch: false, reschedule: true });
         for (k, v) in [("apiKey", json!("k2")), ("baseUrl", json!(DEFAULT_BASE_URL)), ("accountId", json!("abc"))] {
-            assert!(settings_change(&j(&a), &j(&with(k, v))).refetch, "{k}");
+            assert!(settings_change(&a, &with(k, v)).refetch, "{k}");
         }
         // A trailing slash or spaces fetch the same data.
-        assert!(!settings_change(&j(&a), &j(&with("baseUrl", json!(format!(" {MOCK}/ "))))).refetch);
+        assert!(!settings_change(&a, &with("baseUrl", json!(format!(" {MOCK}/ ")))).refetch);
         // From nothing (first install) to a key: fetch.
-        assert!(settings_change(&Value::Null, &j(&a)).refetch);
+        assert!(settings_change(&Value::Null, &a).refetch);
     }
 }

@@ -10,35 +10,79 @@
 use crate::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
 use crate::store::{FirstScreen, FIRST_SCREEN_ROWS};
 use crate::sync::{Counts, Snapshot, Summary, OTHER_CATEGORY};
-use crate::json::{FromJson, Json, JsonObject, Obj, Path, ReadError, ToJson};
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One rendered row of any list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A row handed back from JavaScript (a stored first screen) is read as strictly as an
+/// API item: an id or a text field of the wrong kind makes it unreadable; its link is
+/// checked again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Row {
     /// Stable identity (invitation id, or the connection's key).
+    #[serde(default, deserialize_with = "id_or_empty")]
     pub id: String,
     /// Full name; `"(no name)"` never appears: empty when the API sent none.
+    #[serde(default, deserialize_with = "text_or_empty")]
     pub name: String,
     /// The profile link, only when it is a safe `https://www.linkedin.com/` URL.
+    #[serde(default, deserialize_with = "safe_url_text", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Headline.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// The API's relative time text, raw.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Approximate age in seconds, when the time text could be parsed.
+    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
     /// Received invitations: the category key (`CONNECTION` …, or `OTHER`).
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Organization invitations: the company.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Newsletter invitations: the newsletter's name.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub newsletter: Option<String>,
     /// The invitation's note.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Whether the row's action (withdraw; accept and ignore) can be sent: the item has
     /// every field the API needs. A row without them offers no action and is left out
-    /// of bulk actions.
+    /// of bulk actions. Read back as `true` only from `true`.
+    #[serde(default, deserialize_with = "only_true")]
     pub actionable: bool,
+}
+
+/// An id (text or a whole number), `""` when missing; anything else is an error.
+fn id_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::lenient::id(d)?.unwrap_or_default())
+}
+
+/// Text, `""` when missing; anything else is an error.
+fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::lenient::text(d)?.unwrap_or_default())
+}
+
+/// Text kept only when it is a safe profile link: a row handed back from JavaScript
+/// links only what is safe.
+fn safe_url_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(crate::lenient::text(d)?.as_deref().and_then(linkedin_profile_url))
+}
+
+/// `true` only for `true`; anything else is `false`.
+fn only_true<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Other(IgnoredAny),
+    }
+    Ok(matches!(Option::<Flag>::deserialize(d)?, Some(Flag::Bool(true))))
 }
 
 /// Sort orders of a list view.
@@ -54,18 +98,45 @@ pub enum Order {
 }
 
 /// The user's choices for a list view.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Read leniently: an unknown order is the server's, a malformed field is no filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ViewQuery {
     /// Case-insensitive text matched against name, headline and company.
+    #[serde(deserialize_with = "loose_text_or_empty")]
     pub search: String,
     /// Only this category (received invitations); `None` or `""` for all.
+    #[serde(deserialize_with = "crate::lenient::loose_text")]
     pub category: Option<String>,
     /// Only items at least this many weeks old (items of unknown age are left out).
+    #[serde(deserialize_with = "crate::lenient::count")]
     pub older_than_weeks: Option<u32>,
     /// Only items of this age bucket (a bar of the Sent tab's chart).
+    #[serde(deserialize_with = "bucket")]
     pub bucket: Option<crate::ages::AgeBucket>,
     /// The order.
+    #[serde(deserialize_with = "order")]
     pub order: Order,
+}
+
+/// Text, `""` when missing, blank or of another kind.
+fn loose_text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::lenient::loose_text(d)?.unwrap_or_default())
+}
+
+/// An age bucket's name ([`crate::ages::AgeBucket::as_str`]); anything else is none.
+fn bucket<'de, D: Deserializer<'de>>(d: D) -> Result<Option<crate::ages::AgeBucket>, D::Error> {
+    Ok(crate::lenient::loose_text(d)?.as_deref().and_then(crate::ages::AgeBucket::parse))
+}
+
+/// `"newest"` or `"oldest"`; anything else is the server's order.
+fn order<'de, D: Deserializer<'de>>(d: D) -> Result<Order, D::Error> {
+    Ok(match crate::lenient::loose_text(d)?.as_deref() {
+        Some("newest") => Order::Newest,
+        Some("oldest") => Order::Oldest,
+        _ => Order::Server,
+    })
 }
 
 impl ViewQuery {
@@ -73,63 +144,6 @@ impl ViewQuery {
     /// first screen ([`FirstScreen`]) is computed with it.
     pub fn opening() -> Self {
         ViewQuery { order: Order::Newest, ..ViewQuery::default() }
-    }
-}
-
-impl FromJson for Row {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        Ok(Row {
-            id: o.id("id")?.unwrap_or_default(),
-            name: o.text("name")?.unwrap_or_default(),
-            // Re-checked: a row handed back from JavaScript links only what is safe.
-            url: o.text("url")?.as_deref().and_then(linkedin_profile_url),
-            headline: o.text("headline")?,
-            time: o.text("time")?,
-            age_secs: o.count("ageSecs").and_then(|n| u32::try_from(n).ok()),
-            category: o.text("category")?,
-            company: o.text("company")?,
-            newsletter: o.text("newsletter")?,
-            message: o.text("message")?,
-            actionable: o.get("actionable") == Some(&Json::Bool(true)),
-        })
-    }
-}
-
-impl ToJson for Row {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("id", &self.id);
-        o.field("name", &self.name);
-        o.opt("url", &self.url);
-        o.opt("headline", &self.headline);
-        o.opt("time", &self.time);
-        o.opt("ageSecs", &self.age_secs);
-        o.opt("category", &self.category);
-        o.opt("company", &self.company);
-        o.opt("newsletter", &self.newsletter);
-        o.opt("message", &self.message);
-        o.field("actionable", &self.actionable);
-        o.end();
-    }
-}
-
-impl FromJson for ViewQuery {
-    /// Lenient: an unknown order is the server's, a malformed number is no filter.
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let order = match o.get("order").and_then(Json::as_str) {
-            Some("newest") => Order::Newest,
-            Some("oldest") => Order::Oldest,
-            _ => Order::Server,
-        };
-        Ok(ViewQuery {
-            search: o.text("search").ok().flatten().unwrap_or_default(),
-            category: o.text("category").ok().flatten(),
-            older_than_weeks: o.count("olderThanWeeks").and_then(|n| u32::try_from(n).ok()),
-            bucket: o.get("bucket").and_then(Json::as_str).and_then(crate::ages::AgeBucket::parse),
-            order,
-        })
     }
 }
 
@@ -700,26 +714,17 @@ pub fn badge_text(counts: &Counts, categories: &[String]) -> String {
     match counts.received_in(categories) {
         0 => String::new(),
         n if n > 99 => "99+".into(),
-        n => crate::json::decimal(u64::from(n)),
+        n => n.to_string(),
     }
 }
 
 /// How old data is, in the coarsest unit that fits, for "updated 5 min ago" labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Freshness {
     /// `now`, `minutes`, `hours` or `days`.
     pub unit: &'static str,
     /// How many of the unit.
     pub n: u32,
-}
-
-impl ToJson for Freshness {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("unit", &self.unit);
-        o.field("n", &self.n);
-        o.end();
-    }
 }
 
 /// The age of data taken at `taken_at_ms`, seen at `now_ms`.
@@ -733,13 +738,17 @@ pub fn freshness(taken_at_ms: f64, now_ms: f64) -> Freshness {
     }
 }
 
+crate::serde_bridge!(both: Row);
+crate::serde_bridge!(read: ViewQuery);
+crate::serde_bridge!(write: Freshness);
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     fn sent(id: &str, first: &str, headline: &str, sent_at: &str) -> SentInvitation {
-        let mut s: SentInvitation = crate::json::from_value(json!({
+        let mut s: SentInvitation = serde_json::from_value(json!({
             "invitationId": id, "sentAt": sent_at,
             "profile": {"firstName": first, "lastName": "X", "headline": headline, "profileUrl": format!("https://www.linkedin.com/in/{id}")}
         }))
@@ -788,7 +797,7 @@ mod tests {
         let items: Vec<ReceivedInvitation> = ["CONNECTION", "ORGANIZATION", "SOMETHING_NEW"]
             .iter()
             .enumerate()
-            .map(|(i, c)| crate::json::from_value(json!({"invitationId": i.to_string(), "invitationCategory": c})).unwrap())
+            .map(|(i, c)| serde_json::from_value(json!({"invitationId": i.to_string(), "invitationCategory": c})).unwrap())
             .collect();
         let rows: Vec<Row> = items.iter().map(Row::from).collect();
         let q = |c: &str| ViewQuery { category: Some(c.into()), ..ViewQuery::default() };
@@ -799,12 +808,12 @@ mod tests {
 
     #[test]
     fn rows_say_whether_their_action_can_be_sent() {
-        let from = |v: serde_json::Value| crate::json::from_value::<SentInvitation>(v).unwrap();
+        let from = |v: serde_json::Value| serde_json::from_value::<SentInvitation>(v).unwrap();
         let no_profile = Row::from(&from(json!({"invitationId": "1", "profile": null})));
         let with_id = Row::from(&from(json!({"invitationId": "2", "profile": {"publicIdentifier": "ana"}})));
         assert_eq!((no_profile.actionable, no_profile.name.as_str()), (false, ""));
         assert!(with_id.actionable);
-        let received = |v: serde_json::Value| Row::from(&crate::json::from_value::<ReceivedInvitation>(v).unwrap());
+        let received = |v: serde_json::Value| Row::from(&serde_json::from_value::<ReceivedInvitation>(v).unwrap());
         let full = json!({"invitationId": "3", "invitationCategory": "CONNECTION", "memberId": "ACoAA1", "validationToken": "t",
             "linkedInInvitationType": "CONNECTION", "profile": {"firstName": "Ana", "lastName": "B"}});
         assert!(received(full.clone()).actionable);
@@ -815,13 +824,13 @@ mod tests {
         let mut v = ListView::default();
         v.set_rows(vec![no_profile.clone(), with_id.clone()]);
         assert_eq!(v.shown().filter(|r| r.actionable).count(), 1);
-        let back = Row::from_json(&crate::json::parse(&with_id.to_json()).unwrap(), &Path::Root).unwrap();
+        let back: Row = serde_json::from_value(serde_json::to_value(&with_id).unwrap()).unwrap();
         assert_eq!(back, with_id);
     }
 
     #[test]
     fn rows_link_only_safe_urls_and_keep_markup_as_text() {
-        let r: ReceivedInvitation = crate::json::from_value(json!({
+        let r: ReceivedInvitation = serde_json::from_value(json!({
             "invitationId": "9", "invitationCategory": "CONNECTION",
             "profile": {"firstName": "<img src=x onerror=alert(1)>", "profileUrl": "javascript:alert(1)"}
         }))
@@ -1192,8 +1201,8 @@ mod tests {
 
         // The next popup reads it back from storage (JSON both ways) and shows it; the
         // same snapshot then needs no write.
-        let stored = crate::store::StampedFirstScreen::new(&first, &tag).to_json();
-        let raw = crate::json::parse(&stored).unwrap();
+        let stored = serde_json::to_string(&crate::store::StampedFirstScreen::new(&first, &tag)).unwrap();
+        let raw: serde_json::Value = serde_json::from_str(&stored).unwrap();
         let read = crate::store::read_first_screen(&raw, &tag);
         assert_eq!(read.as_ref(), Some(&first), "a stored first screen reads back unchanged");
         let mut next = Views::new();
@@ -1226,8 +1235,8 @@ mod tests {
         let tag = crate::store::account_tag("k", "http://127.0.0.1:8787/linkedin", None);
         let mut views = Views::new();
         let FirstScreenWrite::Store(first) = views.load_snapshot(Some(&snapshot_of(&["Ava", "Ben"], 1.7e12))).1 else { panic!() };
-        let stored = crate::json::to_value(&crate::store::StampedFirstScreen::new(&first, &tag));
-        let read = |v: &serde_json::Value| crate::store::read_first_screen(&crate::json::parse(&v.to_string()).unwrap(), &tag);
+        let stored = serde_json::to_value(crate::store::StampedFirstScreen::new(&first, &tag)).unwrap();
+        let read = |v: &serde_json::Value| crate::store::read_first_screen(v, &tag);
         assert_eq!(read(&stored), Some(first.clone()));
         assert_eq!(stored["schema"], json!(1));
         assert_eq!(stored["summary"]["counts"]["sent"], json!(2));
@@ -1247,6 +1256,11 @@ mod tests {
         odd["rows"][1]["name"] = json!(42);
         let r = read(&odd).unwrap();
         assert_eq!((r.rows.len(), r.rows[0].url.clone()), (1, None));
+        let mut odd = stored.clone();
+        odd["rows"][0] = json!(["1", "Ava"]);
+        odd["rows"][1]["actionable"] = json!("true");
+        let r = read(&odd).unwrap();
+        assert_eq!((r.rows.len(), r.rows[0].actionable), (1, false), "a row that is not an object is left out; only `true` is true");
         let mut long = stored;
         long["summary"]["counts"]["sent"] = json!(1);
         assert_eq!(read(&long).unwrap().rows.len(), 1);

@@ -62,12 +62,12 @@ impl<H: Host> App<H> {
         let raw = self.host.load(&[keys::SETTINGS, keys::SNAPSHOT, keys::TEST_CLIENT_CONFIG]).await;
         let mut raw = raw.into_iter();
         let settings_raw = raw.next().unwrap_or(Json::Null);
-        let settings = Settings::read(&settings_raw);
+        let settings = Settings::read(&crate::json::to_serde(&settings_raw));
         if settings.api_key.is_empty() {
             return Err(Error::InvalidInput("no API key".into()));
         }
         let tag = settings.account_tag();
-        let snapshot = store::read_snapshot(raw.next().unwrap_or(Json::Null), &tag)
+        let snapshot = store::read_snapshot(crate::json::to_serde(&raw.next().unwrap_or(Json::Null)), &tag)
             .ok_or_else(|| Error::InvalidInput("no data of this account yet: refresh first".into()))?;
         let test_config = raw.next().unwrap_or(Json::Null);
         let account = Some(settings.account_id.as_str()).filter(|a| !a.is_empty());
@@ -116,7 +116,7 @@ impl<H: Host> App<H> {
         let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG]).await;
         let mut raw = raw.into_iter();
         let settings_raw = raw.next().unwrap_or(Json::Null);
-        let settings = Settings::read(&settings_raw);
+        let settings = Settings::read(&crate::json::to_serde(&settings_raw));
         let test_config = raw.next().unwrap_or(Json::Null);
         let now = self.host.now_ms();
         // The day's count under the current settings' cap (the queue's own settings are
@@ -148,7 +148,7 @@ impl<H: Host> App<H> {
         loop {
             let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG]).await;
             let mut raw = raw.into_iter();
-            let settings = Settings::read(&raw.next().unwrap_or(Json::Null));
+            let settings = Settings::read(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null)));
             let test_config = raw.next().unwrap_or(Json::Null);
             let tag = settings.account_tag();
             let now = self.host.now_ms();
@@ -209,7 +209,7 @@ impl<H: Host> App<H> {
     /// The invitation a write removed leaves the stored snapshot and its counts, and
     /// the badge follows, without a sync.
     async fn remove_from_stored(&self, tag: &str, recorded: &crate::queue::Recorded) {
-        let Some(mut snapshot) = store::read_snapshot(self.load_one(keys::SNAPSHOT).await, tag) else { return };
+        let Some(mut snapshot) = store::read_snapshot(crate::json::to_serde(&self.load_one(keys::SNAPSHOT).await), tag) else { return };
         if !remove_from_snapshot(&mut snapshot, recorded) {
             return;
         }

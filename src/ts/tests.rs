@@ -132,7 +132,7 @@ fn snapshots_rows_and_stored_values_match_their_declarations() {
     check("SnapshotSummary", &serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&snapshot.summary())).unwrap(), true);
     let row = crate::view::Row::from(&snapshot.received[0]);
     check("Row", &serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&row)).unwrap(), false);
-    let settings = crate::store::Settings::read(&crate::json::Json::Null);
+    let settings = crate::store::Settings::read(&serde_json::Value::Null);
     check("Settings", &serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&settings)).unwrap(), true);
 }
 
