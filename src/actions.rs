@@ -16,12 +16,13 @@
 //! Also here: the answer of `GET /account/{accountId}/quota` ([`Quota`], newer API
 //! edition), read permissively.
 
-use crate::decode::{error_from_response, RawResponse, MAX_BODY_BYTES};
+use crate::decode::{error_from_response, repair, RawResponse, MAX_BODY_BYTES};
 use crate::error::Error;
-use crate::json::{parse, FromJson, Json, Obj, Path, ReadError};
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
 use crate::time::parse_iso8601_ms;
-use crate::json::{JsonObject, ToJson};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
 use std::fmt;
 
 /// What a write does.
@@ -66,6 +67,58 @@ impl fmt::Display for ActionKind {
     }
 }
 
+impl Serialize for ActionKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// [`ActionKind::parse`]'s spellings (any case, blanks around); anything else is an error.
+impl<'de> Deserialize<'de> for ActionKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        stored_word(d, ActionKind::parse)
+    }
+}
+
+/// Reads a stored word (an enum's spelling) with `parse`: missing, `null` or blank text
+/// is `""` to `parse`; a word `parse` does not know, or any other kind of value, is an
+/// error.
+///
+/// # Errors
+/// A value that is not text, or text `parse` refuses.
+pub(crate) fn stored_word<'de, D, T>(d: D, parse: impl Fn(&str) -> Option<T>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let text = crate::lenient::text(d)?.unwrap_or_default();
+    parse(&text).ok_or_else(|| de::Error::custom(format!("unknown value \"{text}\"")))
+}
+
+/// Required text: missing, `null` or blank is an error (`missing`), as is any other
+/// kind of value.
+fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    crate::lenient::text(d)?.ok_or_else(|| de::Error::custom("missing"))
+}
+
+/// Optional text where a value of another kind is absent, not an error (for answers of
+/// a write the server says it performed). Buffered, so a value skipped whole leaves the
+/// rest readable.
+fn loose_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(crate::lenient::text(&v).ok().flatten())
+}
+
+/// [`loose_text`], clipped for display.
+fn clipped_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(loose_text(d)?.map(|m| clip(&m)))
+}
+
+/// An optional id (see [`crate::lenient::id`]) where a value of another kind is absent.
+fn loose_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(crate::lenient::id(&v).ok().flatten())
+}
+
 /// The two daily caps: withdrawals, and responses (accept and ignore together).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CapKind {
@@ -83,25 +136,43 @@ impl CapKind {
             CapKind::Responses => "responses",
         }
     }
+
+    /// Reads [`CapKind::as_str`]'s spelling (exactly).
+    pub fn parse(s: &str) -> Option<CapKind> {
+        [CapKind::Withdrawals, CapKind::Responses].into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl Serialize for CapKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The body of `POST /invitations/withdraw`:
-/// `{profileId: <publicIdentifier>, invitationId, memberId?, accountId?}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `{profileId: <publicIdentifier>, invitationId, memberId?, accountId?}`. Read back
+/// (from a stored queue) with the required fields present and non-blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WithdrawRequest {
     /// The invitee's vanity slug (`johndoe`), sent as `profileId`: the one field the
     /// API requires.
+    #[serde(rename = "profileId", deserialize_with = "required_text")]
     pub public_identifier: String,
     /// The invitation id (saves the server a lookup, and names the invitation).
+    #[serde(deserialize_with = "crate::lenient::required_id")]
     pub invitation_id: String,
     /// The invitee's `ACoAA…` member id, when the list gave one.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The account to act for; the client's configured account when `None`.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
 /// `ACCEPT` or `IGNORE` (the newer documentation's upper-case values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum RespondAction {
     /// Accept the invitation.
     Accept,
@@ -121,25 +192,34 @@ impl RespondAction {
 
 /// The body of `POST /invitations/received/respond`: `{action, invitationId,
 /// validationToken, linkedInInvitationType, firstName, lastName, profileId?: <memberId>,
-/// accountId?}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// accountId?}`. Read back (from a stored queue) with the required fields present and
+/// non-blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RespondRequest {
     /// Accept or ignore.
     pub action: RespondAction,
     /// The invitation id.
+    #[serde(deserialize_with = "crate::lenient::required_id")]
     pub invitation_id: String,
     /// The invitation's `validationToken`.
+    #[serde(deserialize_with = "required_text")]
     pub validation_token: String,
     /// LinkedIn's raw type, sent back unchanged.
+    #[serde(rename = "linkedInInvitationType", deserialize_with = "required_text")]
     pub linkedin_invitation_type: String,
     /// The inviter's first name.
+    #[serde(deserialize_with = "required_text")]
     pub first_name: String,
     /// The inviter's last name.
+    #[serde(deserialize_with = "required_text")]
     pub last_name: String,
     /// The inviter's `ACoAA…` member id, sent as `profileId`; required for connection
     /// invitations, absent on organization and newsletter ones.
+    #[serde(rename = "profileId", default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The account to act for; the client's configured account when `None`.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
@@ -227,8 +307,9 @@ impl RespondRequest {
     }
 }
 
-/// One write, either endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One write, either endpoint; written as its body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum ActionRequest {
     /// `POST /invitations/withdraw`.
     Withdraw(WithdrawRequest),
@@ -264,76 +345,49 @@ impl ActionRequest {
     /// The JSON body, with `accountId` from the request, else `default_account`.
     pub fn body(&self, default_account: Option<&str>) -> String {
         let fill = |a: &Option<String>| a.clone().or_else(|| account(default_account));
-        match self {
-            ActionRequest::Withdraw(r) => WithdrawRequest { account_id: fill(&r.account_id), ..r.clone() }.to_json(),
-            ActionRequest::Respond(r) => RespondRequest { account_id: fill(&r.account_id), ..r.clone() }.to_json(),
-        }
+        let body = match self {
+            ActionRequest::Withdraw(r) => serde_json::to_string(&WithdrawRequest { account_id: fill(&r.account_id), ..r.clone() }),
+            ActionRequest::Respond(r) => serde_json::to_string(&RespondRequest { account_id: fill(&r.account_id), ..r.clone() }),
+        };
+        // Writing these plain structs cannot fail.
+        body.unwrap_or_default()
     }
-}
 
-impl ToJson for ActionRequest {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            ActionRequest::Withdraw(r) => r.write_json(out),
-            ActionRequest::Respond(r) => r.write_json(out),
-        }
-    }
-}
-
-impl ActionRequest {
     /// Reads a request of `kind` back from its body's JSON (as stored in a persisted
-    /// queue). The required fields must be present and non-blank.
+    /// queue): an object whose required fields are present and non-blank. The action
+    /// of a response is `kind`'s, whatever the body says.
     ///
     /// # Errors
-    /// [`ReadError`] naming the first missing or mistyped field.
-    pub fn read(kind: ActionKind, value: &Json, path: &Path<'_>) -> Result<ActionRequest, ReadError> {
-        let o = Obj::new(value, path)?;
-        let need = |key: &str| -> Result<String, ReadError> {
-            o.text(key)?.ok_or_else(|| ReadError { path: Path::Key(path, key).render(), message: "missing".into() })
+    /// The first missing or mistyped field, or a body that is not an object.
+    pub fn read(kind: ActionKind, mut body: Value) -> Result<ActionRequest, serde_json::Error> {
+        let Some(members) = body.as_object_mut() else {
+            return Err(de::Error::custom("expected an object"));
         };
-        Ok(match kind {
-            ActionKind::Withdraw => ActionRequest::Withdraw(WithdrawRequest {
-                public_identifier: need("profileId")?,
-                invitation_id: o.required_id("invitationId")?,
-                member_id: o.text("memberId")?,
-                account_id: o.text("accountId")?,
-            }),
-            ActionKind::Accept | ActionKind::Ignore => ActionRequest::Respond(RespondRequest {
-                action: if kind == ActionKind::Accept { RespondAction::Accept } else { RespondAction::Ignore },
-                invitation_id: o.required_id("invitationId")?,
-                validation_token: need("validationToken")?,
-                linkedin_invitation_type: need("linkedInInvitationType")?,
-                first_name: need("firstName")?,
-                last_name: need("lastName")?,
-                member_id: o.text("profileId")?,
-                account_id: o.text("accountId")?,
-            }),
-        })
+        let action = match kind {
+            ActionKind::Withdraw => return WithdrawRequest::deserialize(body).map(ActionRequest::Withdraw),
+            ActionKind::Accept => RespondAction::Accept,
+            ActionKind::Ignore => RespondAction::Ignore,
+        };
+        members.insert("action".into(), serde_json::to_value(action)?);
+        RespondRequest::deserialize(body).map(ActionRequest::Respond)
     }
 }
 
 /// The 200 body of either write, `{success, message, accountId}`, every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Permissive: a field of another type is read as absent, not as a failure of a write
+/// the server says it performed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WriteReply {
     /// `success`, when sent.
+    #[serde(default, deserialize_with = "crate::lenient::flag")]
     pub success: Option<bool>,
-    /// `message`, when sent (as text).
+    /// `message`, when sent (as text), clipped.
+    #[serde(default, deserialize_with = "clipped_text")]
     pub message: Option<String>,
     /// `accountId`, when sent.
+    #[serde(default, deserialize_with = "loose_id")]
     pub account_id: Option<String>,
-}
-
-impl FromJson for WriteReply {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        // Permissive: a field of another type is read as absent, not as a failure of a
-        // write the server says it performed.
-        let o = Obj::new(value, path)?;
-        Ok(WriteReply {
-            success: o.flag("success"),
-            message: o.text("message").ok().flatten().map(|m| clip(&m)),
-            account_id: o.id("accountId").ok().flatten(),
-        })
-    }
 }
 
 /// What became of one write.
@@ -395,7 +449,7 @@ impl WriteOutcome {
 
     /// The JSON-compatible report: `{outcome: "done"|"already_gone"|"unknown"|"failed",
     /// message?, error?: {kind, status?, message, retryAt?}}`; read back by
-    /// [`WriteOutcome::from_json`].
+    /// [`WriteOutcome`]'s `Deserialize`.
     pub fn report(&self) -> OutcomeReport {
         let (message, error) = match self {
             WriteOutcome::Done { message } => (message.clone(), None),
@@ -408,32 +462,38 @@ impl WriteOutcome {
 }
 
 /// [`WriteOutcome::report`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutcomeReport {
     /// [`WriteOutcome::kind`].
     pub outcome: &'static str,
     /// The API's message (done, already gone) or the reason (unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The error of a failed write.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<FailureReport>,
 }
 
 /// An [`Error`] as it crosses to JavaScript and back: the error's kind, status, retry
 /// time, its `Display` text (`text`, for people) and the server's own message
 /// (`message`, without the `HTTP 400:` prefix, so reading it back does not double it).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FailureReport {
     /// [`Error::kind`].
     pub kind: &'static str,
     /// [`Error::status`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// The inner message.
     pub message: String,
     /// The error's `Display` text.
     pub text: String,
     /// The API's machine-readable `code`, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// [`Error::retry_at_ms`], whole epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
 }
 
@@ -480,31 +540,51 @@ fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Opt
     }
 }
 
-impl FromJson for WriteOutcome {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let message = o.text("message")?;
-        let outcome = o.text("outcome")?.unwrap_or_default();
-        Ok(match outcome.as_str() {
+/// A [`WriteOutcome::report`] as read back: `outcome` and `message`; `error` is read
+/// only for a failed one.
+#[derive(Deserialize)]
+struct StoredOutcome {
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    outcome: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    message: Option<String>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+/// A [`FailureReport`] as read back.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredFailure {
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    status: Option<u16>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    code: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    retry_at: Option<u64>,
+}
+
+/// Reads a [`WriteOutcome::report`] back.
+impl<'de> Deserialize<'de> for WriteOutcome {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let o = StoredOutcome::deserialize(d)?;
+        let message = o.message;
+        Ok(match o.outcome.as_deref().unwrap_or_default() {
             "done" => WriteOutcome::Done { message },
             "already_gone" => WriteOutcome::AlreadyGone { message: message.unwrap_or_default() },
             "unknown" => WriteOutcome::Unknown { reason: message.unwrap_or_default() },
             "failed" => {
-                let error = o.get("error").unwrap_or(&Json::Null);
-                let ep = Path::Key(path, "error");
-                let e = Obj::new(error, &ep)?;
-                let status = e.count("status").and_then(|s| u16::try_from(s).ok());
-                let retry_at = e.count("retryAt").map(|t| t as f64);
-                let kind = e.text("kind")?.unwrap_or_default();
-                let code = e.text("code")?;
-                WriteOutcome::Failed(error_from_report(&kind, status, e.text("message")?.unwrap_or_default(), code, retry_at))
+                let error = o.error.filter(Value::is_object).ok_or_else(|| de::Error::custom("error: expected an object"))?;
+                let e = StoredFailure::deserialize(error).map_err(|e| de::Error::custom(format!("error: {e}")))?;
+                let retry_at = e.retry_at.map(|t| t as f64);
+                let (kind, message) = (e.kind.unwrap_or_default(), e.message.unwrap_or_default());
+                WriteOutcome::Failed(error_from_report(&kind, e.status, message, e.code, retry_at))
             }
-            _ => {
-                return Err(ReadError {
-                    path: Path::Key(path, "outcome").render(),
-                    message: "expected done, already_gone, unknown or failed".into(),
-                })
-            }
+            _ => return Err(de::Error::custom("outcome: expected done, already_gone, unknown or failed")),
         })
     }
 }
@@ -561,25 +641,30 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
         }
         return WriteOutcome::Failed(e);
     }
-    let parsed = if resp.body.len() <= MAX_BODY_BYTES { parse(&resp.body).ok() } else { None };
-    let reply = parsed.as_ref().and_then(|v| WriteReply::from_json(v, &Path::Root).ok());
+    // As every body is read: lone surrogates repaired, nesting bounded, a byte-order
+    // mark skipped.
+    let parsed: Option<Value> = if resp.body.len() <= MAX_BODY_BYTES {
+        repair(&resp.body).ok().and_then(|text| serde_json::from_str(text.trim_start_matches('\u{feff}')).ok())
+    } else {
+        None
+    };
+    let reply = parsed.as_ref().filter(|v| v.is_object()).and_then(|v| WriteReply::deserialize(v).ok());
     let Some(reply) = reply else {
         if resp.body.trim().is_empty() {
             // A success status with no body: the status is the answer.
             return WriteOutcome::Done { message: None };
         }
         return WriteOutcome::Unknown {
-            reason: ["HTTP ", &crate::json::decimal(u64::from(resp.status)), " with an answer that could not be read; ", UNKNOWN_ADVICE]
-                .concat(),
+            reason: format!("HTTP {} with an answer that could not be read; {UNKNOWN_ADVICE}", resp.status),
         };
     };
     if reply.success == Some(false) {
-        let code =
-            parsed.as_ref().and_then(|v| v.get("code")).and_then(Json::as_str).map(str::trim).filter(|c| !c.is_empty()).map(clip);
+        let member = |key: &str| parsed.as_ref().and_then(|v| v.get(key)).and_then(Value::as_str);
+        let code = member("code").map(str::trim).filter(|c| !c.is_empty()).map(clip);
         let message = reply
             .message
             .clone()
-            .or_else(|| parsed.as_ref().and_then(|v| v.get("error")).and_then(Json::as_str).map(clip))
+            .or_else(|| member("error").map(clip))
             .unwrap_or_else(|| "the API reported failure".into());
         if says_already_gone(&message, code.as_deref()) {
             return WriteOutcome::AlreadyGone { message };
@@ -600,35 +685,55 @@ fn clip(s: &str) -> String {
     out
 }
 
-/// One entry of `GET /account/{accountId}/quota` (newer API edition).
-#[derive(Debug, Clone, PartialEq)]
+/// One entry of `GET /account/{accountId}/quota` (newer API edition), read
+/// permissively: only `feature` must be text; any other field of another kind is
+/// absent. Written with `resetAtMs` for `resetAt`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct QuotaEntry {
     /// The feature counted (an open set, as the API spells it).
+    #[serde(deserialize_with = "required_text")]
     pub feature: String,
     /// `daily` or `weekly` (as sent).
+    #[serde(default, deserialize_with = "loose_text", skip_serializing_if = "Option::is_none")]
     pub window: Option<String>,
     /// Used in the window.
+    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     pub used: Option<u64>,
     /// The service's limit.
+    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// LinkedIn's own limit.
+    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     pub linkedin_limit: Option<u64>,
     /// Left in the window.
+    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
     /// Whether the limit is reached.
+    #[serde(default, deserialize_with = "crate::lenient::flag", skip_serializing_if = "Option::is_none")]
     pub limit_reached: Option<bool>,
     /// When the window resets, epoch milliseconds (`resetAt`, e.g.
     /// `2026-08-28 00:00:00+00:00`), when readable.
+    #[serde(rename(serialize = "resetAtMs", deserialize = "resetAt"))]
+    #[serde(default, deserialize_with = "reset_at", skip_serializing_if = "Option::is_none")]
     pub reset_at_ms: Option<u64>,
+}
+
+/// `resetAt`: an ISO 8601 time as epoch milliseconds, absent when unreadable.
+fn reset_at<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(loose_text(d)?.and_then(|t| parse_iso8601_ms(&t)).filter(|t| *t >= 0.0).map(|t| t as u64))
 }
 
 /// The answer of `GET /account/{accountId}/quota`: entries that cannot be read are
 /// left out.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Quota {
     /// The account, when the server said.
+    #[serde(default, deserialize_with = "loose_id", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// One entry per feature.
+    #[serde(default, deserialize_with = "crate::lenient::list")]
     pub quotas: Vec<QuotaEntry>,
 }
 
@@ -647,146 +752,11 @@ impl Quota {
     }
 }
 
-impl FromJson for QuotaEntry {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let feature = o
-            .text("feature")?
-            .ok_or_else(|| ReadError { path: Path::Key(path, "feature").render(), message: "missing".into() })?;
-        Ok(QuotaEntry {
-            feature,
-            window: o.text("window").ok().flatten(),
-            used: o.count("used"),
-            limit: o.count("limit"),
-            linkedin_limit: o.count("linkedinLimit"),
-            remaining: o.count("remaining"),
-            limit_reached: o.flag("limitReached"),
-            reset_at_ms: o
-                .text("resetAt")
-                .ok()
-                .flatten()
-                .and_then(|t| parse_iso8601_ms(&t))
-                .filter(|t| *t >= 0.0)
-                .map(|t| t as u64),
-        })
-    }
-}
-
-impl FromJson for Quota {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let quotas = match o.get("quotas") {
-            Some(Json::Arr(list)) => crate::decode::read_json_items(list, &Path::Key(path, "quotas")).0,
-            _ => Vec::new(),
-        };
-        Ok(Quota { account_id: o.id("accountId").ok().flatten(), quotas })
-    }
-}
-
-
-// ---- JSON for JavaScript and storage (json::ToJson) ----
-
-impl ToJson for ActionKind {
-    fn write_json(&self, out: &mut String) {
-        self.as_str().write_json(out);
-    }
-}
-
-impl ToJson for CapKind {
-    fn write_json(&self, out: &mut String) {
-        self.as_str().write_json(out);
-    }
-}
-
-impl ToJson for WithdrawRequest {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("profileId", &self.public_identifier);
-        o.field("invitationId", &self.invitation_id);
-        o.opt("memberId", &self.member_id);
-        o.opt("accountId", &self.account_id);
-        o.end();
-    }
-}
-
-impl ToJson for RespondAction {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            RespondAction::Accept => "ACCEPT",
-            RespondAction::Ignore => "IGNORE",
-        }
-        .write_json(out);
-    }
-}
-
-impl ToJson for RespondRequest {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("action", &self.action);
-        o.field("invitationId", &self.invitation_id);
-        o.field("validationToken", &self.validation_token);
-        o.field("linkedInInvitationType", &self.linkedin_invitation_type);
-        o.field("firstName", &self.first_name);
-        o.field("lastName", &self.last_name);
-        o.opt("profileId", &self.member_id);
-        o.opt("accountId", &self.account_id);
-        o.end();
-    }
-}
-
-impl ToJson for OutcomeReport {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("outcome", &self.outcome);
-        o.opt("message", &self.message);
-        o.opt("error", &self.error);
-        o.end();
-    }
-}
-
-impl ToJson for FailureReport {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("kind", &self.kind);
-        o.opt("status", &self.status);
-        o.field("message", &self.message);
-        o.field("text", &self.text);
-        o.opt("code", &self.code);
-        o.opt("retryAt", &self.retry_at);
-        o.end();
-    }
-}
-
-impl ToJson for QuotaEntry {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("feature", &self.feature);
-        o.opt("window", &self.window);
-        o.opt("used", &self.used);
-        o.opt("limit", &self.limit);
-        o.opt("linkedinLimit", &self.linkedin_limit);
-        o.opt("remaining", &self.remaining);
-        o.opt("limitReached", &self.limit_reached);
-        o.opt("resetAtMs", &self.reset_at_ms);
-        o.end();
-    }
-}
-
-impl ToJson for Quota {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.opt("accountId", &self.account_id);
-        o.field("quotas", &self.quotas);
-        o.end();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::decode::RateHeaders;
-    use crate::json::from_value;
-    use serde_json::json;
+    use serde_json::{from_value, json};
 
     fn resp(status: u16, body: &str) -> Result<RawResponse, Error> {
         Ok(RawResponse { status, headers: RateHeaders::default(), body: body.into() })
@@ -863,11 +833,11 @@ mod tests {
             RespondRequest::from_received(&received("CONNECTION", "ACoAAAYHg8o"), RespondAction::Ignore, None).unwrap(),
         );
         for req in [w, r] {
-            let v = parse(&req.body(None)).unwrap();
-            assert_eq!(ActionRequest::read(req.kind(), &v, &Path::Root).unwrap(), req);
+            let v: Value = serde_json::from_str(&req.body(None)).unwrap();
+            assert_eq!(ActionRequest::read(req.kind(), v).unwrap(), req);
         }
-        let v = parse(r#"{"invitationId": "1"}"#).unwrap();
-        assert_eq!(ActionRequest::read(ActionKind::Withdraw, &v, &Path::Root).unwrap_err().to_string(), "profileId: missing");
+        let v = json!({"invitationId": "1"});
+        assert_eq!(ActionRequest::read(ActionKind::Withdraw, v).unwrap_err().to_string(), "missing field `profileId`");
     }
 
     #[test]
@@ -934,17 +904,17 @@ mod tests {
             WriteOutcome::Failed(Error::InvalidInput("cannot withdraw".into())),
         ];
         for o in outcomes {
-            let text = crate::json::ToJson::to_json(&o.report());
-            let back = WriteOutcome::from_json(&parse(&text).unwrap(), &Path::Root).unwrap();
+            let text = serde_json::to_string(&o.report()).unwrap();
+            let back: WriteOutcome = serde_json::from_str(&text).unwrap();
             assert_eq!(back, o, "{text}");
         }
-        let v =
-            serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&WriteOutcome::Failed(Error::Api { status: 500, message: "boom".into(), code: None }).report())).unwrap();
+        let v = serde_json::to_value(WriteOutcome::Failed(Error::Api { status: 500, message: "boom".into(), code: None }).report())
+            .unwrap();
         assert_eq!(
             v,
             json!({"outcome": "failed", "error": {"kind": "server", "status": 500, "message": "boom", "text": "HTTP 500: boom"}})
         );
-        assert!(WriteOutcome::from_json(&parse(r#"{"outcome": "maybe"}"#).unwrap(), &Path::Root).is_err());
+        assert!(from_value::<WriteOutcome>(json!({"outcome": "maybe"})).is_err());
     }
 
     #[test]
@@ -976,3 +946,7 @@ mod tests {
         assert!(!says_already_gone("rate limited", Some("RATE_LIMITED")));
     }
 }
+
+crate::serde_bridge!(write: ActionKind, CapKind, WithdrawRequest, RespondAction, RespondRequest, ActionRequest, OutcomeReport, FailureReport);
+crate::serde_bridge!(read: WriteReply, WriteOutcome);
+crate::serde_bridge!(both: QuotaEntry, Quota);

@@ -6,15 +6,15 @@
 //! invitations: Ana Müller, …"). There is no previous list to compare with on the first
 //! sync or after an account change, so those never notify.
 
-use crate::json::Json;
 use crate::models::{Category, ReceivedInvitation};
-use crate::json::{JsonObject, ToJson};
+use serde::Serialize;
+use serde_json::Value;
 
 /// The longest notification message, in characters.
 pub const MAX_ALERT_CHARS: usize = 120;
 
 /// Which categories notify (their API spelling: `CONNECTION`, `ORGANIZATION`, …).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AlertSettings {
     /// Categories opted in, sorted, each once; empty (the default): no alerts. (A
     /// sorted vector, not a set: README "Size".)
@@ -24,11 +24,11 @@ pub struct AlertSettings {
 impl AlertSettings {
     /// Reads `alertCategories` (a list of category names) from stored options; anything
     /// else is no alerts. Unknown names are kept (a category LinkedIn adds later).
-    pub fn read(raw: &Json) -> AlertSettings {
+    pub fn read(raw: &Value) -> AlertSettings {
         let mut categories: Vec<String> = match raw.get("alertCategories") {
-            Some(Json::Arr(list)) => list
+            Some(Value::Array(list)) => list
                 .iter()
-                .filter_map(Json::as_str)
+                .filter_map(Value::as_str)
                 .map(|s| s.trim().to_ascii_uppercase())
                 .filter(|s| !s.is_empty() && s.len() <= 64)
                 .take(32)
@@ -47,7 +47,8 @@ impl AlertSettings {
 }
 
 /// One invitation of an alert.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AlertItem {
     /// The invitation.
     pub invitation_id: String,
@@ -58,7 +59,7 @@ pub struct AlertItem {
 }
 
 /// The one notification of a refresh.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Alert {
     /// The new invitations, in list order.
     pub items: Vec<AlertItem>,
@@ -120,8 +121,7 @@ pub fn new_received_alert<'a>(
     if items.is_empty() {
         return None;
     }
-    let title =
-        if items.len() == 1 { "1 new invitation".to_string() } else { [crate::json::decimal(items.len() as u64).as_str(), " new invitations"].concat() };
+    let title = if items.len() == 1 { "1 new invitation".to_string() } else { format!("{} new invitations", items.len()) };
     let message = clip_names(items.iter().map(|i| i.name.as_str()), MAX_ALERT_CHARS.saturating_sub(title.chars().count() + 2));
     let text = [title.as_str(), ": ", message.as_str()].concat();
     Some(Alert { items, title, message, text })
@@ -157,43 +157,10 @@ fn clip_names<'a>(names: impl Iterator<Item = &'a str>, max: usize) -> String {
 }
 
 
-// ---- JSON for JavaScript and storage (json::ToJson) ----
-
-impl ToJson for AlertSettings {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        let categories: Vec<&String> = self.categories.iter().collect();
-        o.field("categories", &categories);
-        o.end();
-    }
-}
-
-impl ToJson for AlertItem {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("invitationId", &self.invitation_id);
-        o.field("name", &self.name);
-        o.field("category", &self.category);
-        o.end();
-    }
-}
-
-impl ToJson for Alert {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("items", &self.items);
-        o.field("title", &self.title);
-        o.field("message", &self.message);
-        o.field("text", &self.text);
-        o.end();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{from_value, parse};
-    use serde_json::json;
+    use serde_json::{from_value, json};
 
     fn item(id: &str, first: &str, last: &str, category: &str) -> ReceivedInvitation {
         from_value(json!({"invitationId": id, "invitationCategory": category, "profile": {"firstName": first, "lastName": last}}))
@@ -201,7 +168,7 @@ mod tests {
     }
 
     fn all() -> AlertSettings {
-        AlertSettings::read(&parse(r#"{"alertCategories": ["CONNECTION", "organization", 5]}"#).unwrap())
+        AlertSettings::read(&json!({"alertCategories": ["CONNECTION", "organization", 5]}))
     }
 
     #[test]
@@ -225,7 +192,7 @@ mod tests {
         // An id the API lists twice notifies once; categories read sorted, each once.
         let twice = [item("3", "Chloé", "Castillo", "CONNECTION"), item("3", "Chloé", "Castillo", "CONNECTION")];
         assert_eq!(new_received_alert(Some(["1"]), &twice, &all(), false).unwrap().text, "1 new invitation: Chloé Castillo");
-        let read = AlertSettings::read(&parse(r#"{"alertCategories": ["newsletter", " CONNECTION ", "connection"]}"#).unwrap());
+        let read = AlertSettings::read(&json!({"alertCategories": ["newsletter", " CONNECTION ", "connection"]}));
         assert_eq!(read.categories, ["CONNECTION", "NEWSLETTER"]);
     }
 
@@ -235,7 +202,7 @@ mod tests {
         assert_eq!(new_received_alert(None::<[&str; 0]>, &now, &all(), false), None, "first sync");
         assert_eq!(new_received_alert(Some(["1"]), &now, &all(), true), None, "account change");
         assert_eq!(new_received_alert(Some(["1"]), &now, &AlertSettings::default(), false), None, "off by default");
-        assert_eq!(AlertSettings::read(&parse(r#"{"alertCategories": "CONNECTION"}"#).unwrap()), AlertSettings::default());
+        assert_eq!(AlertSettings::read(&json!({"alertCategories": "CONNECTION"})), AlertSettings::default());
     }
 
     #[test]
@@ -257,3 +224,5 @@ mod tests {
         assert_eq!(new_received_alert(Some(["x"]), &[org], &all(), false).unwrap().message, "Northwind");
     }
 }
+
+crate::serde_bridge!(write: AlertSettings, AlertItem, Alert);

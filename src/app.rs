@@ -348,7 +348,7 @@ impl<H: Host> App<H> {
         // An action run a stopped worker left behind goes on (never repeating a write),
         // beside a sync it left behind.
         let actions = async {
-            if crate::queue::ActionQueue::read(&queue).state() == crate::queue::RunState::Running {
+            if crate::queue::ActionQueue::read(&crate::json::to_serde(&queue)).state() == crate::queue::RunState::Running {
                 self.run_actions().await;
             }
         };
@@ -536,7 +536,7 @@ impl<H: Host> App<H> {
                         (keys::STATUS, text(&status("ok", now))),
                     ])
                     .await;
-                let alerts = crate::alerts::AlertSettings::read(&settings_raw);
+                let alerts = crate::alerts::AlertSettings::read(&crate::json::to_serde(&settings_raw));
                 let previous = previous_received.as_ref().map(|ids| ids.iter().map(String::as_str));
                 if let Some(alert) = crate::alerts::new_received_alert(previous, &snapshot.received, &alerts, false) {
                     self.host.notify(&alert);

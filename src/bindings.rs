@@ -537,7 +537,7 @@ const TS_STATUS_VIEW: &str = crate::ts::STATUS_VIEW;
 /// `{state: "idle"|"running"|"stopped"|"finished", progress, summary}`. Never throws.
 #[wasm_bindgen(js_name = actionsView, unchecked_return_type = "ActionsView")]
 pub fn actions_view(raw: JsValue) -> JsValue {
-    to_js(&crate::app::actions_view(&raw_json(&raw), js_sys::Date::now()))
+    to_js(&crate::app::actions_view(&crate::json::to_serde(&raw_json(&raw)), js_sys::Date::now()))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

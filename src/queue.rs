@@ -35,11 +35,12 @@
 //! per account in the stored queue, across runs; reaching a cap stops the run and says
 //! when it resets (the next 00:00 UTC, when LinkedIn's own daily quotas reset too).
 
-use crate::actions::{ActionKind, ActionRequest, CapKind, MissingField, WriteOutcome};
+use crate::actions::{stored_word, ActionKind, ActionRequest, CapKind, MissingField, WriteOutcome};
 use crate::error::Error;
-use crate::json::{FromJson, Json, Obj, Path, ReadError};
 use crate::models::{ReceivedInvitation, SentInvitation};
-use crate::json::{JsonObject, ToJson};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The schema of a stored queue; another version reads as a fresh queue.
 pub const QUEUE_SCHEMA: u32 = 1;
@@ -88,8 +89,11 @@ fn ms(now_ms: f64) -> u64 {
     }
 }
 
-/// Pacing and caps of the writes, always within their bounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Pacing and caps of the writes, always within their bounds. Stored in the queue as
+/// `{gapMs, jitterMs, withdrawCap, respondCap}`, read back as [`ActionSettings::read`]
+/// reads the options (field by field, clamped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ActionSettings {
     /// Gap between two writes, [`MIN_GAP_MS`] to [`MAX_GAP_MS`].
     pub gap_ms: u32,
@@ -126,14 +130,20 @@ impl ActionSettings {
     /// Reads the settings from stored options, field by field: `actionGapMs`,
     /// `actionJitterMs`, `withdrawCap`, `respondCap` (whole numbers); a missing or
     /// malformed field takes its default, and every value is clamped.
-    pub fn read(raw: &Json) -> ActionSettings {
+    pub fn read(raw: &Value) -> ActionSettings {
+        ActionSettings::read_keys(raw, ["actionGapMs", "actionJitterMs", "withdrawCap", "respondCap"])
+    }
+
+    /// [`ActionSettings::read`] under the names `keys` (gap, jitter, withdrawal cap,
+    /// response cap); anything but an object is the defaults.
+    fn read_keys(raw: &Value, [gap, jitter, withdraw, respond]: [&str; 4]) -> ActionSettings {
         let d = ActionSettings::default();
-        let n = |key: &str, dflt: u32| raw.get(key).and_then(Json::as_u64).map_or(dflt, |v| u32::try_from(v).unwrap_or(u32::MAX));
+        let n = |key: &str, dflt: u32| raw.get(key).and_then(whole).map_or(dflt, saturate);
         ActionSettings {
-            gap_ms: n("actionGapMs", d.gap_ms),
-            jitter_ms: n("actionJitterMs", d.jitter_ms),
-            withdraw_cap: n("withdrawCap", d.withdraw_cap),
-            respond_cap: n("respondCap", d.respond_cap),
+            gap_ms: n(gap, d.gap_ms),
+            jitter_ms: n(jitter, d.jitter_ms),
+            withdraw_cap: n(withdraw, d.withdraw_cap),
+            respond_cap: n(respond, d.respond_cap),
         }
         .clamped()
     }
@@ -148,7 +158,8 @@ impl ActionSettings {
 }
 
 /// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ItemState {
     /// Not sent yet.
     Pending,
@@ -183,8 +194,10 @@ impl ItemState {
     }
 }
 
-/// One write of a run.
-#[derive(Debug, Clone, PartialEq)]
+/// One write of a run. Read back from storage through [`StoredItem`]: an item that
+/// cannot be read is left out of its queue (so never sent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", try_from = "StoredItem")]
 pub struct QueueItem {
     /// What it does.
     pub kind: ActionKind,
@@ -194,16 +207,19 @@ pub struct QueueItem {
     pub invitation_id: String,
     /// The request; absent when the list item lacked a required field (the item is
     /// then failed from the start).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<ActionRequest>,
     /// Where it stands.
     pub state: ItemState,
     /// The API's message, or why it failed or is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Times it was handed out.
     pub attempts: u32,
     /// 429s it met.
     pub rate_limits: u32,
     /// When it was last handed out or settled (epoch ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<u64>,
 }
 
@@ -255,7 +271,8 @@ impl NewItem {
 }
 
 /// Whether a run is going on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RunState {
     /// No run was ever started.
     Idle,
@@ -267,8 +284,21 @@ pub enum RunState {
     Stopped,
 }
 
+impl RunState {
+    fn parse(s: &str) -> Option<RunState> {
+        Some(match s {
+            "idle" => RunState::Idle,
+            "running" => RunState::Running,
+            "finished" => RunState::Finished,
+            "stopped" => RunState::Stopped,
+            _ => return None,
+        })
+    }
+}
+
 /// Why a run stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// The user pressed Stop.
     User,
@@ -302,15 +332,19 @@ impl StopReason {
 }
 
 /// A stopped run's reason, with its details.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Stop {
     /// Why.
     pub reason: StopReason,
-    /// The cap reached, for [`StopReason::Cap`].
+    /// The cap reached, for [`StopReason::Cap`]; read as absent when it names no cap.
+    #[serde(default, deserialize_with = "cap_word", skip_serializing_if = "Option::is_none")]
     pub cap: Option<CapKind>,
     /// When the cap resets or the rate limit ends (epoch ms).
+    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     pub until_ms: Option<u64>,
     /// The API's message, where one explains it.
+    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -338,15 +372,19 @@ impl Stop {
 }
 
 /// The writes one account made on one UTC day.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     /// The account tag.
+    #[serde(default, deserialize_with = "text_or_empty")]
     pub account: String,
     /// Days since 1970-01-01 (UTC).
+    #[serde(default, deserialize_with = "whole_or_zero")]
     pub day: u64,
     /// Withdrawals handed out that day.
+    #[serde(default, deserialize_with = "whole32_or_zero")]
     pub withdrawals: u32,
     /// Responses handed out that day.
+    #[serde(default, deserialize_with = "whole32_or_zero")]
     pub responses: u32,
 }
 
@@ -394,20 +432,24 @@ impl Step {
 }
 
 /// [`Step::report`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StepReport<'a> {
     /// `wait`, `send` or `finished`.
     pub step: &'static str,
     /// For `wait`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ms: Option<u64>,
-    /// For `send`: its fields, flattened.
+    /// For `send`: its fields, flattened (`{step: "send", index, kind, …}`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub send: Option<&'a SendOrder>,
     /// For `finished`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<&'a Summary>,
 }
 
 /// A write to send now.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SendOrder {
     /// The item's index, to pass back to [`ActionQueue::record`].
     pub index: usize,
@@ -422,19 +464,22 @@ pub struct SendOrder {
 }
 
 /// What [`ActionQueue::record`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Recorded {
     /// Whether the outcome was taken (an item not in flight ignores it).
     pub accepted: bool,
     /// The invitation to remove from its list (done or already gone), at once, without
     /// a re-sync.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
     /// `"sent"` or `"received"`: the list `remove` belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<&'static str>,
 }
 
 /// A named item of a summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Named {
     /// Who.
     pub name: String,
@@ -445,7 +490,8 @@ pub struct Named {
 }
 
 /// The tally of a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// [`RunState`] at the time.
     pub state: RunState,
@@ -462,6 +508,7 @@ pub struct Summary {
     /// Never sent (the run stopped first).
     pub not_sent: u32,
     /// Why the run stopped, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<Stop>,
     /// The first [`MAX_NAMED`] failed items with their reasons.
     pub failures: Vec<Named>,
@@ -474,7 +521,8 @@ pub struct Summary {
 }
 
 /// Progress of the current run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RunProgress {
     /// [`RunState`].
     pub state: RunState,
@@ -485,13 +533,17 @@ pub struct RunProgress {
     /// "12 of 40".
     pub text: String,
     /// The item in flight, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
     /// What the run does (when all items share one kind).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<ActionKind>,
     /// While a rate limit holds the run: until when (epoch ms), to say so.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub held_until_ms: Option<u64>,
     /// While the item in flight waits for the request pacing (reads share it): until
     /// when (epoch ms), to say so.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paced_until_ms: Option<u64>,
 }
 
@@ -527,24 +579,44 @@ impl From<StartError> for Error {
 }
 
 /// The persisted queue: the current (or last) run and the day's counts per account.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Read back tolerantly (see [`ActionQueue::read`]): another schema, a missing or
+/// unknown `state`, a missing `items` list or an `account` that is not text make the
+/// whole queue unreadable; an item or ledger that cannot be read is left out; a `stop`
+/// that cannot be read is absent; settings and numbers that cannot be read take their
+/// defaults (0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ActionQueue {
+    #[serde(deserialize_with = "schema")]
     schema: u32,
+    #[serde(default, deserialize_with = "text_or_empty")]
     account: String,
+    #[serde(default)]
     settings: ActionSettings,
     state: RunState,
+    #[serde(default, deserialize_with = "stored_stop", skip_serializing_if = "Option::is_none")]
     stop: Option<Stop>,
+    #[serde(deserialize_with = "stored_items")]
     items: Vec<QueueItem>,
+    #[serde(default, deserialize_with = "whole_or_zero")]
     next_due_ms: u64,
+    #[serde(default, deserialize_with = "whole_or_zero")]
     hold_until_ms: u64,
     /// While the item in flight waits for the client's request pacing (the reads of a
     /// sync just used the window): until when (epoch ms), for the popup to say so; 0
     /// when it does not wait.
+    #[serde(default, deserialize_with = "whole_or_zero")]
     paced_until_ms: u64,
+    #[serde(default = "one", deserialize_with = "rng")]
     rng: u32,
+    #[serde(default, deserialize_with = "whole32_or_zero")]
     failures_in_row: u32,
+    #[serde(default, deserialize_with = "stored_ledgers")]
     ledgers: Vec<Ledger>,
+    #[serde(default, deserialize_with = "whole_or_zero")]
     started_ms: u64,
+    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     finished_ms: Option<u64>,
 }
 
@@ -578,8 +650,9 @@ impl ActionQueue {
     /// Reads a stored queue; anything of another schema, or not a queue, is a fresh one
     /// (an item that cannot be read is left out: it will not be sent). Call
     /// [`ActionQueue::recover`] when a worker starts.
-    pub fn read(raw: &Json) -> ActionQueue {
-        ActionQueue::from_json(raw, &Path::Root).unwrap_or_default()
+    pub fn read(raw: &Value) -> ActionQueue {
+        // An object only: serde would read a list as the fields in order.
+        raw.is_object().then(|| ActionQueue::deserialize(raw).ok()).flatten().unwrap_or_default()
     }
 
     /// The run's state.
@@ -939,7 +1012,7 @@ impl ActionQueue {
             state: self.state,
             handled,
             total,
-            text: [crate::json::decimal(u64::from(handled)).as_str(), " of ", &crate::json::decimal(u64::from(total))].concat(),
+            text: format!("{handled} of {total}"),
             current: self.items.iter().find(|i| i.state == ItemState::InFlight).map(|i| i.name.clone()),
             kind: first.filter(|k| self.items.iter().all(|i| i.kind == *k)),
             held_until_ms: (self.state == RunState::Running && self.hold_until_ms > ms(now_ms) && now_ms > 0.0)
@@ -977,19 +1050,18 @@ impl ActionQueue {
             Some(ActionKind::Ignore) => "ignored",
             None => "done",
         };
-        let n = |v: u32| crate::json::decimal(u64::from(v));
-        let mut parts = vec![[n(done).as_str(), " ", verb].concat()];
+        let mut parts = vec![format!("{done} {verb}")];
         if already_gone > 0 {
-            parts.push([n(already_gone).as_str(), " already gone"].concat());
+            parts.push(format!("{already_gone} already gone"));
         }
         if failed > 0 {
-            parts.push([n(failed).as_str(), " failed"].concat());
+            parts.push(format!("{failed} failed"));
         }
         if unknown > 0 {
-            parts.push([n(unknown).as_str(), " unknown (check LinkedIn)"].concat());
+            parts.push(format!("{unknown} unknown (check LinkedIn)"));
         }
         if not_sent > 0 {
-            parts.push([n(not_sent).as_str(), " not sent"].concat());
+            parts.push(format!("{not_sent} not sent"));
         }
         let mut text = [parts.join(", ").as_str(), "."].concat();
         if let Some(stop) = &self.stop {
@@ -1014,7 +1086,8 @@ impl ActionQueue {
 
     /// The queue as JSON text, to store.
     pub fn to_json(&self) -> String {
-        ToJson::to_json(self)
+        // Writing plain data to text cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
@@ -1039,329 +1112,171 @@ pub fn remove_from_snapshot(snapshot: &mut crate::sync::Snapshot, recorded: &Rec
 
 // ---- reading a stored queue ---------------------------------------------------------
 
-fn need<'a>(o: &Obj<'a>, key: &str) -> Result<&'a Json, ReadError> {
-    o.get(key).ok_or_else(|| ReadError { path: Path::Key(o.path(), key).render(), message: "missing".into() })
+/// A whole number (or its digits as text), as [`crate::lenient::count`] reads it.
+fn whole(v: &Value) -> Option<u64> {
+    crate::lenient::count::<_, u64>(v).ok().flatten()
 }
 
-fn word<T>(o: &Obj<'_>, key: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, ReadError> {
-    let text = o.text(key)?.unwrap_or_default();
-    parse(&text).ok_or_else(|| ReadError { path: Path::Key(o.path(), key).render(), message: ["unknown value \"", text.as_str(), "\""].concat() })
+/// A count that does not fit a `u32` is its largest.
+fn saturate(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn num(o: &Obj<'_>, key: &str) -> u64 {
-    o.count(key).unwrap_or(0)
+/// Text, `""` when missing, `null` or blank; any other kind of value is an error.
+fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::lenient::text(d)?.unwrap_or_default())
 }
 
-fn num32(o: &Obj<'_>, key: &str) -> u32 {
-    u32::try_from(num(o, key)).unwrap_or(u32::MAX)
+/// A whole number; 0 for anything else.
+fn whole_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    Ok(crate::lenient::count::<_, u64>(d)?.unwrap_or(0))
 }
 
-impl FromJson for QueueItem {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let kind = word(&o, "kind", ActionKind::parse)?;
-        let state = word(&o, "state", ItemState::parse)?;
-        let request = match o.get("request") {
-            Some(r) => Some(ActionRequest::read(kind, r, &Path::Key(path, "request"))?),
+/// A whole number, at most `u32::MAX`; 0 for anything else.
+fn whole32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    whole_or_zero(d).map(saturate)
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The random state: never 0 (xorshift would stay 0).
+fn rng<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(whole32_or_zero(d)?.max(1))
+}
+
+/// The schema: the number [`QUEUE_SCHEMA`] (not its text); anything else is an error.
+fn schema<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Number(n) if n.as_f64() == Some(f64::from(QUEUE_SCHEMA)) => Ok(QUEUE_SCHEMA),
+        _ => Err(de::Error::custom("another schema")),
+    }
+}
+
+/// The objects of a stored list that read as `T`, in order; anything else in it is
+/// left out. Not a list (or missing, or `null`) is an error.
+fn stored_objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    // An object only: serde would read a list as the fields in order.
+    let list: Vec<Value> = Vec::deserialize(d)?;
+    Ok(list.into_iter().filter(Value::is_object).filter_map(|v| T::deserialize(v).ok()).collect())
+}
+
+/// The run's items: see [`stored_objects`]; at most [`MAX_ITEMS`].
+fn stored_items<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<QueueItem>, D::Error> {
+    let mut items: Vec<QueueItem> = stored_objects(d)?;
+    items.truncate(MAX_ITEMS);
+    Ok(items)
+}
+
+/// The day's counts: see [`stored_objects`], but anything that is not a list is none;
+/// at most [`MAX_LEDGERS`].
+fn stored_ledgers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Ledger>, D::Error> {
+    let mut ledgers: Vec<Ledger> = match Value::deserialize(d)? {
+        list @ Value::Array(_) => stored_objects(list).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    ledgers.truncate(MAX_LEDGERS);
+    Ok(ledgers)
+}
+
+/// Why the run stopped: absent when it cannot be read.
+fn stored_stop<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stop>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(v.is_object().then(|| Stop::deserialize(v).ok()).flatten())
+}
+
+/// A stop's cap: its name, or absent for another word; any other kind of value is an
+/// error.
+fn cap_word<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CapKind>, D::Error> {
+    Ok(crate::lenient::text(d)?.as_deref().and_then(CapKind::parse))
+}
+
+/// A stored item before its request is read (the request's kind is the item's).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredItem {
+    kind: ActionKind,
+    #[serde(default, deserialize_with = "text_or_empty")]
+    name: String,
+    #[serde(deserialize_with = "crate::lenient::required_id")]
+    invitation_id: String,
+    #[serde(default)]
+    request: Option<Value>,
+    state: ItemState,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "whole32_or_zero")]
+    attempts: u32,
+    #[serde(default, deserialize_with = "whole32_or_zero")]
+    rate_limits: u32,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    at_ms: Option<u64>,
+}
+
+impl TryFrom<StoredItem> for QueueItem {
+    type Error = String;
+
+    /// The item, with its request read as its kind's; an item still to send must have
+    /// one.
+    fn try_from(i: StoredItem) -> Result<Self, String> {
+        let request = match i.request {
+            Some(r) => Some(ActionRequest::read(i.kind, r).map_err(|e| format!("request: {e}"))?),
             None => None,
         };
-        if request.is_none() && !state.is_settled() {
-            return Err(ReadError { path: Path::Key(path, "request").render(), message: "missing".into() });
+        if request.is_none() && !i.state.is_settled() {
+            return Err("request: missing".into());
         }
         Ok(QueueItem {
-            kind,
-            name: o.text("name")?.unwrap_or_default(),
-            invitation_id: o.required_id("invitationId")?,
+            kind: i.kind,
+            name: i.name,
+            invitation_id: i.invitation_id,
             request,
-            state,
-            message: o.text("message")?,
-            attempts: num32(&o, "attempts"),
-            rate_limits: num32(&o, "rateLimits"),
-            at_ms: o.count("atMs"),
+            state: i.state,
+            message: i.message,
+            attempts: i.attempts,
+            rate_limits: i.rate_limits,
+            at_ms: i.at_ms,
         })
     }
 }
 
-impl FromJson for Ledger {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        Ok(Ledger {
-            account: o.text("account")?.unwrap_or_default(),
-            day: num(&o, "day"),
-            withdrawals: num32(&o, "withdrawals"),
-            responses: num32(&o, "responses"),
-        })
+/// The stored settings (`{gapMs, jitterMs, withdrawCap, respondCap}`), field by field;
+/// anything that cannot be read takes its default.
+impl<'de> Deserialize<'de> for ActionSettings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Value::deserialize(d)?;
+        Ok(ActionSettings::read_keys(&raw, ["gapMs", "jitterMs", "withdrawCap", "respondCap"]))
     }
 }
 
-impl FromJson for Stop {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        let cap = match o.text("cap")?.as_deref() {
-            Some("withdrawals") => Some(CapKind::Withdrawals),
-            Some("responses") => Some(CapKind::Responses),
-            _ => None,
-        };
-        Ok(Stop {
-            reason: word(&o, "reason", StopReason::parse)?,
-            cap,
-            until_ms: o.count("untilMs"),
-            message: o.text("message")?,
-        })
+/// A stored item's state, read back exactly (anything else is an error).
+impl<'de> Deserialize<'de> for ItemState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        stored_word(d, ItemState::parse)
     }
 }
 
-impl FromJson for ActionQueue {
-    fn from_json(value: &Json, path: &Path<'_>) -> Result<Self, ReadError> {
-        let o = Obj::new(value, path)?;
-        if o.count("schema") != Some(u64::from(QUEUE_SCHEMA)) || !matches!(o.get("schema"), Some(Json::Num(_))) {
-            return Err(ReadError { path: Path::Key(path, "schema").render(), message: "another schema".into() });
-        }
-        let items_path = Path::Key(path, "items");
-        let items: Vec<QueueItem> = match need(&o, "items")? {
-            Json::Arr(list) => crate::decode::read_json_items(list, &items_path).0,
-            other => return Err(ReadError::expected(&items_path, "a list", other)),
-        };
-        let ledgers: Vec<Ledger> = match o.get("ledgers") {
-            Some(Json::Arr(list)) => crate::decode::read_json_items(list, &Path::Key(path, "ledgers")).0,
-            _ => Vec::new(),
-        };
-        let state = word(&o, "state", |s| match s {
-            "idle" => Some(RunState::Idle),
-            "running" => Some(RunState::Running),
-            "finished" => Some(RunState::Finished),
-            "stopped" => Some(RunState::Stopped),
-            _ => None,
-        })?;
-        let settings = o.get("settings").map_or_else(ActionSettings::default, |s| {
-            let d = ActionSettings::default();
-            let n = |k: &str, dflt: u32| s.get(k).and_then(Json::as_u64).map_or(dflt, |v| u32::try_from(v).unwrap_or(u32::MAX));
-            ActionSettings {
-                gap_ms: n("gapMs", d.gap_ms),
-                jitter_ms: n("jitterMs", d.jitter_ms),
-                withdraw_cap: n("withdrawCap", d.withdraw_cap),
-                respond_cap: n("respondCap", d.respond_cap),
-            }
-            .clamped()
-        });
-        Ok(ActionQueue {
-            schema: QUEUE_SCHEMA,
-            account: o.text("account")?.unwrap_or_default(),
-            settings,
-            state,
-            stop: o.nested("stop").ok().flatten(),
-            items: items.into_iter().take(MAX_ITEMS).collect(),
-            next_due_ms: num(&o, "nextDueMs"),
-            hold_until_ms: num(&o, "holdUntilMs"),
-            paced_until_ms: num(&o, "pacedUntilMs"),
-            rng: num32(&o, "rng").max(1),
-            failures_in_row: num32(&o, "failuresInRow"),
-            ledgers: ledgers.into_iter().take(MAX_LEDGERS).collect(),
-            started_ms: num(&o, "startedMs"),
-            finished_ms: o.count("finishedMs"),
-        })
+/// A stored run's state, read back exactly (anything else is an error).
+impl<'de> Deserialize<'de> for RunState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        stored_word(d, RunState::parse)
     }
 }
 
-
-// ---- JSON for JavaScript and storage (json::ToJson) ----
-
-impl ToJson for ActionSettings {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("gapMs", &self.gap_ms);
-        o.field("jitterMs", &self.jitter_ms);
-        o.field("withdrawCap", &self.withdraw_cap);
-        o.field("respondCap", &self.respond_cap);
-        o.end();
+/// A stored stop's reason, read back exactly (anything else is an error).
+impl<'de> Deserialize<'de> for StopReason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        stored_word(d, StopReason::parse)
     }
 }
 
-impl ToJson for ItemState {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            ItemState::Pending => "pending",
-            ItemState::InFlight => "in_flight",
-            ItemState::Done => "done",
-            ItemState::AlreadyGone => "already_gone",
-            ItemState::Failed => "failed",
-            ItemState::Unknown => "unknown",
-        }
-        .write_json(out);
-    }
-}
-
-impl ToJson for QueueItem {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("kind", &self.kind);
-        o.field("name", &self.name);
-        o.field("invitationId", &self.invitation_id);
-        o.opt("request", &self.request);
-        o.field("state", &self.state);
-        o.opt("message", &self.message);
-        o.field("attempts", &self.attempts);
-        o.field("rateLimits", &self.rate_limits);
-        o.opt("atMs", &self.at_ms);
-        o.end();
-    }
-}
-
-impl ToJson for RunState {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            RunState::Idle => "idle",
-            RunState::Running => "running",
-            RunState::Finished => "finished",
-            RunState::Stopped => "stopped",
-        }
-        .write_json(out);
-    }
-}
-
-impl ToJson for StopReason {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            StopReason::User => "user",
-            StopReason::Cap => "cap",
-            StopReason::Unauthorized => "unauthorized",
-            StopReason::Forbidden => "forbidden",
-            StopReason::RateLimited => "rate_limited",
-            StopReason::AccountChanged => "account_changed",
-            StopReason::RepeatedFailures => "repeated_failures",
-        }
-        .write_json(out);
-    }
-}
-
-impl ToJson for Stop {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("reason", &self.reason);
-        o.opt("cap", &self.cap);
-        o.opt("untilMs", &self.until_ms);
-        o.opt("message", &self.message);
-        o.end();
-    }
-}
-
-impl ToJson for Ledger {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("account", &self.account);
-        o.field("day", &self.day);
-        o.field("withdrawals", &self.withdrawals);
-        o.field("responses", &self.responses);
-        o.end();
-    }
-}
-
-impl ToJson for StepReport<'_> {
-    /// A send order's members sit beside `step` (`{step: "send", index, kind, …}`).
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("step", &self.step);
-        o.opt("ms", &self.ms);
-        if let Some(send) = self.send {
-            send.write_members(&mut o);
-        }
-        o.opt("summary", &self.summary);
-        o.end();
-    }
-}
-
-impl SendOrder {
-    fn write_members(&self, o: &mut JsonObject<'_>) {
-        o.field("index", &(self.index as u64));
-        o.field("kind", &self.kind);
-        o.field("name", &self.name);
-        o.field("invitationId", &self.invitation_id);
-        o.field("request", &self.request);
-    }
-}
-
-impl ToJson for SendOrder {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        self.write_members(&mut o);
-        o.end();
-    }
-}
-
-impl ToJson for Recorded {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("accepted", &self.accepted);
-        o.opt("remove", &self.remove);
-        o.opt("list", &self.list);
-        o.end();
-    }
-}
-
-impl ToJson for Named {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("name", &self.name);
-        o.field("invitationId", &self.invitation_id);
-        o.field("reason", &self.reason);
-        o.end();
-    }
-}
-
-impl ToJson for Summary {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("state", &self.state);
-        o.field("total", &self.total);
-        o.field("done", &self.done);
-        o.field("alreadyGone", &self.already_gone);
-        o.field("failed", &self.failed);
-        o.field("unknown", &self.unknown);
-        o.field("notSent", &self.not_sent);
-        o.opt("stop", &self.stop);
-        o.field("failures", &self.failures);
-        o.field("unknowns", &self.unknowns);
-        o.field("gone", &self.gone);
-        o.field("text", &self.text);
-        o.end();
-    }
-}
-
-impl ToJson for RunProgress {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("state", &self.state);
-        o.field("handled", &self.handled);
-        o.field("total", &self.total);
-        o.field("text", &self.text);
-        o.opt("current", &self.current);
-        o.opt("kind", &self.kind);
-        o.opt("heldUntilMs", &self.held_until_ms);
-        o.opt("pacedUntilMs", &self.paced_until_ms);
-        o.end();
-    }
-}
-
-impl ToJson for ActionQueue {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("schema", &self.schema);
-        o.field("account", &self.account);
-        o.field("settings", &self.settings);
-        o.field("state", &self.state);
-        o.opt("stop", &self.stop);
-        o.field("items", &self.items);
-        o.field("nextDueMs", &self.next_due_ms);
-        o.field("holdUntilMs", &self.hold_until_ms);
-        o.field("pacedUntilMs", &self.paced_until_ms);
-        o.field("rng", &self.rng);
-        o.field("failuresInRow", &self.failures_in_row);
-        o.field("ledgers", &self.ledgers);
-        o.field("startedMs", &self.started_ms);
-        o.opt("finishedMs", &self.finished_ms);
-        o.end();
-    }
-}
+crate::serde_bridge!(write: ActionSettings, ItemState, QueueItem, RunState, StopReason, Stop, Ledger);
+crate::serde_bridge!(write: StepReport<'_>, SendOrder, Recorded, Named, Summary, RunProgress, ActionQueue);
 
 #[cfg(test)]
 mod tests;

@@ -128,10 +128,8 @@ impl Settings {
         let whole = |n: Option<u64>, min: u64, max: u64, default: u32| {
             n.filter(|n| (min..=max).contains(n)).and_then(|n| u32::try_from(n).ok()).unwrap_or(default)
         };
-        // The action and alert settings still read the crate's own `Json`.
-        let legacy = crate::json::from_serde(raw);
-        let actions = crate::queue::ActionSettings::read(&legacy);
-        let alerts = crate::alerts::AlertSettings::read(&legacy);
+        let actions = crate::queue::ActionSettings::read(raw);
+        let alerts = crate::alerts::AlertSettings::read(raw);
         Settings {
             schema: SCHEMA,
             action_gap_ms: actions.gap_ms,

@@ -10,22 +10,23 @@
 //! badge follow at once, without a sync.
 
 use super::{keys, text, App, Host, StoredCounts};
-use crate::json::{JsonObject, ToJson};
 use crate::actions::ActionKind;
 use crate::client::Client;
 use crate::error::Error;
-use crate::json::Json;
+use crate::json::{to_serde, Json};
 use crate::protocol::Reply;
 use crate::queue::{remove_from_snapshot, ActionQueue, ActionSettings, NewItem, Step};
 use crate::store::{self, Settings, Stamped, SCHEMA};
 use crate::transport::Transport;
+use serde::Serialize;
+use serde_json::Value;
 use std::rc::Rc;
 
 /// The queue's storage key.
 pub const QUEUE: &str = "actions";
 
 /// The action run as the popup shows it ([`actions_view`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionsView {
     /// `idle`, `running`, `stopped` or `finished`.
     pub state: crate::queue::RunState,
@@ -36,7 +37,7 @@ pub struct ActionsView {
 }
 
 /// The stored queue (raw, under [`QUEUE`]) as the popup shows it at `now_ms`.
-pub fn actions_view(raw: &Json, now_ms: f64) -> ActionsView {
+pub fn actions_view(raw: &Value, now_ms: f64) -> ActionsView {
     let queue = ActionQueue::read(raw);
     ActionsView { state: queue.state(), progress: queue.progress_at(now_ms), summary: queue.summary() }
 }
@@ -50,7 +51,7 @@ impl<H: Host> App<H> {
         if let Some(q) = self.queue.borrow().as_ref() {
             return q.clone();
         }
-        ActionQueue::read(&self.load_one(QUEUE).await)
+        ActionQueue::read(&to_serde(&self.load_one(QUEUE).await))
     }
 
     async fn save_queue(&self, queue: &ActionQueue) {
@@ -86,7 +87,7 @@ impl<H: Host> App<H> {
         let client = self.client_for(&settings, &test_config)?;
         let mut queue = self.queue().await;
         let seed = (client.transport().random() * f64::from(u32::MAX)) as u32;
-        let total = queue.start(&tag, ActionSettings::read(&settings_raw), items, self.host.now_ms(), seed)?;
+        let total = queue.start(&tag, ActionSettings::read(&to_serde(&settings_raw)), items, self.host.now_ms(), seed)?;
         self.save_queue(&queue).await;
         *self.queue.borrow_mut() = Some(queue);
         Ok(Reply::Started { total: u32::try_from(total).unwrap_or(u32::MAX) })
@@ -103,7 +104,7 @@ impl<H: Host> App<H> {
         let queue = match held {
             Some(q) => q,
             None => {
-                let mut q = ActionQueue::read(&self.load_one(QUEUE).await);
+                let mut q = ActionQueue::read(&to_serde(&self.load_one(QUEUE).await));
                 q.stop(now);
                 q
             }
@@ -122,7 +123,7 @@ impl<H: Host> App<H> {
         // The day's count under the current settings' cap (the queue's own settings are
         // those of its last run).
         let mut queue = self.queue().await;
-        queue.set_settings(ActionSettings::read(&settings_raw));
+        queue.set_settings(ActionSettings::read(&to_serde(&settings_raw)));
         let cap = queue.settings().cap(kind.cap());
         let remaining = queue.remaining_today(&settings.account_tag(), kind.cap(), now);
         let quota = match (settings.account_id.as_str(), self.client_for(&settings, &test_config)) {
@@ -219,14 +220,4 @@ impl<H: Host> App<H> {
     }
 }
 
-// ---- JSON for JavaScript and storage (json::ToJson) ----
-
-impl ToJson for ActionsView {
-    fn write_json(&self, out: &mut String) {
-        let mut o = JsonObject::new(out);
-        o.field("state", &self.state);
-        o.field("progress", &self.progress);
-        o.field("summary", &self.summary);
-        o.end();
-    }
-}
+crate::serde_bridge!(write: ActionsView);

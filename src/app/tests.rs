@@ -690,7 +690,7 @@ fn a_write_waiting_for_the_pace_a_sync_used_says_until_when() {
     let paced = sends[1]["pacedUntilMs"].as_f64().unwrap();
     assert!(paced > T0, "the second waits for the window: {}", sends[1]);
     // The popup's view of that stored queue says until when, while it waits.
-    let raw = crate::json::parse(&sends[1].to_string()).unwrap();
+    let raw = sends[1].clone();
     let view = crate::app::acting::actions_view(&raw, paced - 1_000.0);
     assert_eq!(view.progress.paced_until_ms, Some(paced as u64));
     assert_eq!(crate::app::acting::actions_view(&raw, paced).progress.paced_until_ms, None, "not after it");

@@ -3,8 +3,17 @@
 
 use super::*;
 use crate::actions::{RespondAction, WithdrawRequest};
-use crate::json::{from_value, parse};
-use serde_json::json;
+use serde_json::{from_value, json};
+
+/// A queue as stored (its JSON text), read back.
+fn reread(text: &str) -> ActionQueue {
+    ActionQueue::read(&serde_json::from_str(text).unwrap())
+}
+
+/// What a value writes, as a `serde_json::Value`.
+fn written(v: impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap()
+}
 
 const ACCOUNT: &str = "acct-tag-1";
 /// 2026-04-27T10:00:00Z.
@@ -85,7 +94,7 @@ fn the_gap_setting_never_goes_below_four_seconds() {
     // 4 s from the answer (after a 300 ms round trip).
     assert_eq!(sends[1].0 - sends[0].0, 4_300.0);
     assert_eq!(sends[2].0 - sends[1].0, 4_300.0);
-    let read = ActionSettings::read(&parse(r#"{"actionGapMs": 1000, "withdrawCap": "x", "respondCap": 5000}"#).unwrap());
+    let read = ActionSettings::read(&json!({"actionGapMs": 1000, "withdrawCap": "x", "respondCap": 5000}));
     assert_eq!((read.gap_ms, read.withdraw_cap, read.respond_cap), (MIN_GAP_MS, DEFAULT_WITHDRAW_CAP, MAX_CAP));
 }
 
@@ -134,7 +143,7 @@ fn the_daily_cap_stops_the_run_and_says_when_it_resets() {
     assert_eq!(q.remaining_today("another", CapKind::Withdrawals, now), 3);
 
     // The count survives storage and a new run the same day.
-    let mut q = ActionQueue::read(&parse(&q.to_json()).unwrap());
+    let mut q = reread(&q.to_json());
     q.start(ACCOUNT, settings, withdrawals(2), now, 7).unwrap();
     let (sends, summary) = drive(&mut q, &mut now, |_| done());
     assert!(sends.is_empty());
@@ -182,7 +191,7 @@ fn resumes_from_storage_without_repeating_a_done_item() {
     };
     // A new worker, 40 s later: the in-flight item becomes unknown, never re-sent.
     now += 40_000.0;
-    let mut q = ActionQueue::read(&parse(&stored).unwrap());
+    let mut q = reread(&stored);
     assert_eq!(q.recover(now), 1);
     let (sends, summary) = drive(&mut q, &mut now, |_| done());
     sent_ids.extend(sends.iter().map(|s| s.1.clone()));
@@ -202,7 +211,7 @@ fn resumes_from_storage_without_repeating_a_done_item() {
     let Step::Send(first) = q.next_step(now, ACCOUNT) else { panic!() };
     q.record(first.index, &done(), now + 100.0);
     let stored = q.to_json();
-    let mut q = ActionQueue::read(&parse(&stored).unwrap());
+    let mut q = reread(&stored);
     assert_eq!(q.recover(now), 0);
     now += 1_000.0;
     assert_eq!(q.next_step(now, ACCOUNT), Step::Wait { ms: 4_100 }, "5 s from the answer at +100 ms");
@@ -249,7 +258,7 @@ fn already_gone_and_failure_summaries() {
     assert_eq!(s.failures[0].name, "Ana2 Müller");
     assert_eq!(s.failures[0].reason, "HTTP 404: LinkedIn profile not found: ana-2");
     assert_eq!(s.gone[0].reason, "No pending invitation found");
-    let v = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&s)).unwrap();
+    let v = written(&s);
     assert_eq!(v["alreadyGone"], 1);
     assert_eq!(v["failures"][0]["invitationId"], "7897046780350300002");
 
@@ -383,20 +392,20 @@ fn start_refuses_while_running_and_dedupes() {
 #[test]
 fn storage_is_outside_data() {
     for raw in ["null", "[]", "{}", r#"{"schema": 2, "items": []}"#, r#"{"schema": "1", "items": [], "state": "running"}"#] {
-        assert_eq!(ActionQueue::read(&parse(raw).unwrap()), ActionQueue::new(), "{raw}");
+        assert_eq!(reread(raw), ActionQueue::new(), "{raw}");
     }
     // An unreadable item is left out (so never sent); the rest is kept.
     let mut q = started(2, ActionSettings::default());
     let mut v: serde_json::Value = serde_json::from_str(&q.to_json()).unwrap();
     v["items"][0]["request"] = json!({"invitationId": "x"});
     v["items"][1]["attempts"] = json!("many");
-    let mut back = ActionQueue::read(&parse(&v.to_string()).unwrap());
+    let mut back = ActionQueue::read(&v);
     assert_eq!(back.items().len(), 1);
     assert_eq!(back.items()[0].attempts, 0);
     // A full round trip is exact.
     let Step::Send(o) = q.next_step(T0, ACCOUNT) else { panic!() };
     q.record(o.index, &WriteOutcome::AlreadyGone { message: "gone".into() }, T0 + 1.0);
-    assert_eq!(ActionQueue::read(&parse(&q.to_json()).unwrap()), q);
+    assert_eq!(reread(&q.to_json()), q);
     assert!(matches!(back.next_step(T0, ACCOUNT), Step::Send(_)));
 }
 
@@ -413,12 +422,12 @@ fn step_reports_are_flat_json() {
     q.start(ACCOUNT, ActionSettings::default(), vec![item], T0, 1).unwrap();
     let step = q.next_step(T0, ACCOUNT);
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&step.report())).unwrap(),
+        written(step.report()),
         json!({"step": "send", "index": 0, "kind": "withdraw", "name": "Ana", "invitationId": "1",
                "request": {"profileId": "ana", "invitationId": "1"}})
     );
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&Step::Wait { ms: 5 }.report())).unwrap(), json!({"step": "wait", "ms": 5}));
-    let p = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&q.progress())).unwrap();
+    assert_eq!(written(Step::Wait { ms: 5 }.report()), json!({"step": "wait", "ms": 5}));
+    let p = written(q.progress());
     assert_eq!(p, json!({"state": "running", "handled": 0, "total": 1, "text": "0 of 1", "current": "Ana", "kind": "withdraw"}));
 }
 
@@ -490,9 +499,9 @@ fn a_wait_for_the_pace_shows_while_in_flight_and_ends_with_the_answer() {
     assert_eq!(q.progress_at(T0 + 1.0).paced_until_ms, Some(until));
     assert_eq!(q.progress_at(T0 + 42_000.0).paced_until_ms, None, "over once the time passed");
     // Stored and read back (the popup reads the stored queue).
-    let back = ActionQueue::read(&parse(&q.to_json()).unwrap());
+    let back = reread(&q.to_json());
     assert_eq!(back.progress_at(T0 + 1.0).paced_until_ms, Some(until));
-    let s = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&back.progress_at(T0 + 1.0))).unwrap();
+    let s = written(back.progress_at(T0 + 1.0));
     assert_eq!(s["pacedUntilMs"], until);
     // The answer ends the wait; a restarted worker forgets it too.
     q.record(order.index, &done(), T0 + 42_300.0);

@@ -174,7 +174,7 @@ fn the_action_run_view_matches_its_declarations() {
     let crate::queue::Step::Send(order) = q.next_step(1.0e12, "tag") else { panic!() };
     q.record(order.index, &WriteOutcome::Failed(crate::Error::Network("x".into())), 1.0e12);
     q.stop(1.0e12 + 1.0);
-    let view = crate::app::actions_view(&crate::json::parse(&q.to_json()).unwrap(), 1.0e12);
+    let view = crate::app::actions_view(&serde_json::from_str(&q.to_json()).unwrap(), 1.0e12);
     let v = serde_json::from_str::<serde_json::Value>(&crate::json::ToJson::to_json(&view)).unwrap();
     check("ActionsView", &v, true);
     check("RunProgress", &v["progress"], false);
