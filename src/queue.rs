@@ -194,8 +194,9 @@ impl ItemState {
     }
 }
 
-/// One write of a run. Read back from storage through [`StoredItem`]: an item that
-/// cannot be read is left out of its queue (so never sent).
+/// One write of a run. Read back from storage with its request read as its kind's; an
+/// item still to send must have one. An item that cannot be read is left out of its
+/// queue (so never sent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", try_from = "StoredItem")]
 pub struct QueueItem {

@@ -266,13 +266,13 @@ impl QueueCase {
                 }
                 Event::Stop => q.stop(now),
                 Event::Restart => {
-                    q = ActionQueue::read(&parse(&q.to_json()).expect("stored JSON"));
+                    q = ActionQueue::read(&pending_core::json::to_serde(&parse(&q.to_json()).expect("stored JSON")));
                     q.recover(now);
                     // The answer of a write in flight is lost with the worker.
                     in_flight = None;
                 }
                 Event::Reload => {
-                    let back = ActionQueue::read(&parse(&q.to_json()).expect("stored JSON"));
+                    let back = ActionQueue::read(&pending_core::json::to_serde(&parse(&q.to_json()).expect("stored JSON")));
                     assert_eq!(back, q, "the stored queue reads back equal");
                     q = back;
                 }
