@@ -100,17 +100,10 @@ fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     crate::lenient::text(d)?.ok_or_else(|| de::Error::custom("missing"))
 }
 
-/// Optional text where a value of another kind is absent, not an error (for answers of
-/// a write the server says it performed). Buffered, so a value skipped whole leaves the
-/// rest readable.
-fn loose_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(crate::lenient::text(&v).ok().flatten())
-}
-
-/// [`loose_text`], clipped for display.
+/// [`crate::lenient::loose_text`] (another kind of value is absent: an answer of a
+/// write the server says it performed), clipped for display.
 fn clipped_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(loose_text(d)?.map(|m| clip(&m)))
+    Ok(crate::lenient::loose_text(d)?.map(|m| clip(&m)))
 }
 
 /// An optional id (see [`crate::lenient::id`]) where a value of another kind is absent.
@@ -695,7 +688,7 @@ pub struct QuotaEntry {
     #[serde(deserialize_with = "required_text")]
     pub feature: String,
     /// `daily` or `weekly` (as sent).
-    #[serde(default, deserialize_with = "loose_text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::lenient::loose_text", skip_serializing_if = "Option::is_none")]
     pub window: Option<String>,
     /// Used in the window.
     #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
@@ -721,7 +714,7 @@ pub struct QuotaEntry {
 
 /// `resetAt`: an ISO 8601 time as epoch milliseconds, absent when unreadable.
 fn reset_at<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(loose_text(d)?.and_then(|t| parse_iso8601_ms(&t)).filter(|t| *t >= 0.0).map(|t| t as u64))
+    Ok(crate::lenient::loose_text(d)?.and_then(|t| parse_iso8601_ms(&t)).filter(|t| *t >= 0.0).map(|t| t as u64))
 }
 
 /// The answer of `GET /account/{accountId}/quota`: entries that cannot be read are
