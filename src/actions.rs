@@ -940,6 +940,3 @@ mod tests {
     }
 }
 
-crate::serde_bridge!(write: ActionKind, CapKind, WithdrawRequest, RespondAction, RespondRequest, ActionRequest, OutcomeReport, FailureReport);
-crate::serde_bridge!(read: WriteReply, WriteOutcome);
-crate::serde_bridge!(both: QuotaEntry, Quota);

@@ -463,7 +463,6 @@ pub fn age_chart(ages: impl IntoIterator<Item = Option<u32>>) -> AgeChart {
 }
 
 
-crate::serde_bridge!(write: AgeRange, AgeSource, BestAge, FirstSeen, SeenChange, AgeBucket, Bar, AgeChart);
 
 #[cfg(test)]
 mod tests {

@@ -225,4 +225,3 @@ mod tests {
     }
 }
 
-crate::serde_bridge!(write: AlertSettings, AlertItem, Alert);

@@ -15,14 +15,13 @@
 use crate::client::{Client, Progress, SortBy};
 use crate::config::{Config, ConfigInput};
 use crate::error::Error;
-use crate::json::{to_serde, Json};
+use serde_json::Value as Json;
 use crate::paginate::Walk;
 use crate::protocol::{Reply, Request};
 use crate::refresh::{plan, Reason, Scope, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
 use crate::sync::Counts;
 use crate::transport::Transport;
-use crate::json::ToJson;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use walks::Header;
@@ -70,7 +69,7 @@ pub struct Badge {
     /// The background colour (`#rrggbb`).
     pub color: &'static str,
     /// The error shown in the title: blocking (`"!"`) or not (the count stays).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<StoredError>,
     /// Whether `error` blocks.
     pub blocking: bool,
@@ -91,10 +90,10 @@ pub trait Host {
     fn transport(&self) -> Self::Transport;
     /// Reads stored values; an absent key reads as [`Json::Null`]. One value per key.
     async fn load(&self, keys: &[&str]) -> Vec<Json>;
-    /// Writes stored values (JSON texts), awaited.
-    async fn save(&self, entries: &[(&str, String)]);
+    /// Writes stored values, awaited.
+    async fn save(&self, entries: &[(&str, Json)]);
     /// Writes stored values, not awaited (progress during a walk).
-    fn post(&self, entries: &[(&str, String)]);
+    fn post(&self, entries: &[(&str, Json)]);
     /// Removes stored values.
     async fn remove(&self, keys: &[&str]);
     /// Draws the badge (not awaited).
@@ -119,10 +118,10 @@ pub trait Host {
     fn on_page(&self) {}
 }
 
-/// JSON text of a value (serialization of the crate's own types cannot fail; an
-/// impossible failure writes `null`, which every reader takes as absent).
-fn text<T: ToJson + ?Sized>(value: &T) -> String {
-    value.to_json()
+/// A value as stored (serialization of the crate's own types cannot fail; an
+/// impossible failure stores `null`, which every reader takes as absent).
+fn text<T: serde::Serialize + ?Sized>(value: &T) -> Json {
+    serde_json::to_value(value).unwrap_or(Json::Null)
 }
 
 /// An [`Error`] as stored and shown.
@@ -149,7 +148,6 @@ fn error_status(mut error: StoredError, at: f64) -> Status {
 struct StoredCounts<'a> {
     schema: u32,
     account: &'a str,
-    #[serde(serialize_with = "crate::lenient::legacy_write")]
     counts: &'a Counts,
 }
 
@@ -267,19 +265,19 @@ impl<H: Host> App<H> {
 
     async fn settings(&self) -> (Json, Settings) {
         let raw = self.host.load(&[keys::SETTINGS]).await.into_iter().next().unwrap_or(Json::Null);
-        let settings = Settings::read(&crate::json::to_serde(&raw));
+        let settings = Settings::read(&raw);
         (raw, settings)
     }
 
     /// The client of `settings` (one per key, base URL, account and test timings, so
     /// one rate limiter paces all of them).
     fn client_for(&self, settings: &Settings, test_config: &Json) -> Result<Rc<Client<H::Transport>>, Error> {
-        let key = [settings.api_key.as_str(), &settings.base_url, &settings.account_id, &test_config.to_text()].join("\u{0}");
+        let key = [settings.api_key.as_str(), &settings.base_url, &settings.account_id, &test_config.to_string()].join("\u{0}");
         if let Some(c) = self.client.borrow().as_ref().filter(|c| c.key == key) {
             return Ok(c.client.clone());
         }
         // Test timings that cannot be read are no timings (the defaults).
-        let mut input = match to_serde(test_config) {
+        let mut input = match test_config.clone() {
             test_config @ Value::Object(_) => ConfigInput::deserialize(test_config).unwrap_or_default(),
             _ => ConfigInput::default(),
         };
@@ -318,19 +316,19 @@ impl<H: Host> App<H> {
         let raw = self.host.load(&[keys::SETTINGS, keys::STATUS, keys::BADGE_COUNTS]).await;
         let mut raw = raw.into_iter();
         let (settings, status, stored_counts) = (
-            Settings::read(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null))),
+            Settings::read(&raw.next().unwrap_or(Json::Null)),
             raw.next().unwrap_or(Json::Null),
             raw.next().unwrap_or(Json::Null),
         );
         let tag = settings.account_tag();
-        let status = store::read_status(&crate::json::to_serde(&status));
+        let status = store::read_status(&status);
         let owned = match counts {
             Some(_) => None,
-            None => match store::read_badge_counts(&crate::json::to_serde(&stored_counts), &tag) {
+            None => match store::read_badge_counts(&stored_counts, &tag) {
                 Some(c) => Some(c),
                 None => {
                     let snap = self.host.load(&[keys::SNAPSHOT]).await.into_iter().next().unwrap_or(Json::Null);
-                    store::read_snapshot(crate::json::to_serde(&snap), &tag).map(|s| s.counts)
+                    store::read_snapshot(snap, &tag).map(|s| s.counts)
                 }
             },
         };
@@ -348,12 +346,12 @@ impl<H: Host> App<H> {
         // An action run a stopped worker left behind goes on (never repeating a write),
         // beside a sync it left behind.
         let actions = async {
-            if crate::queue::ActionQueue::read(&crate::json::to_serde(&queue)).state() == crate::queue::RunState::Running {
+            if crate::queue::ActionQueue::read(&queue).state() == crate::queue::RunState::Running {
                 self.run_actions().await;
             }
         };
         let sync = async {
-            let Some(stopped) = store::read_status(&crate::json::to_serde(&status)).filter(|s| s.state == "syncing") else { return };
+            let Some(stopped) = store::read_status(&status).filter(|s| s.state == "syncing") else { return };
             if !self.is_running() {
                 let reason = stopped.reason.as_deref().map_or(Reason::Button, Reason::parse);
                 let scope = stopped.scope.and_then(Scope::parse).unwrap_or(Scope::All);
@@ -412,7 +410,7 @@ impl<H: Host> App<H> {
         if token.get() {
             return;
         }
-        let settings = Settings::read(&crate::json::to_serde(&settings_raw));
+        let settings = Settings::read(&settings_raw);
         let now = self.host.now_ms();
         if settings.api_key.is_empty() {
             let e = StoredError { kind: "no_key".into(), status: None, message: "no API key".into(), retry_at: None };
@@ -420,8 +418,8 @@ impl<H: Host> App<H> {
             return self.draw_badge(None).await;
         }
         let tag = settings.account_tag();
-        let previous = store::read_snapshot(crate::json::to_serde(&snapshot_raw), &tag);
-        let last_status = store::read_status(&crate::json::to_serde(&status_raw));
+        let previous = store::read_snapshot(snapshot_raw, &tag);
+        let last_status = store::read_status(&status_raw);
         let last_ok = last_status.as_ref().is_none_or(|s| s.state == "ok");
         let stored = Stored {
             received_at_ms: previous.as_ref().map(|s| s.taken_at_ms),
@@ -435,7 +433,7 @@ impl<H: Host> App<H> {
         let mut scope = if previous.is_none() { Scope::All } else { scope };
         // A walk a stopped worker (or a failure) left part-way goes on from its next page;
         // an unfinished walk of everything is finished rather than started again later.
-        let stored_walk = to_serde(&self.load_one(walks::HEADER).await);
+        let stored_walk = self.load_one(walks::HEADER).await;
         let mut header = Header::read(&stored_walk, &tag, now);
         if header.as_ref().is_some_and(|h| h.scope == Scope::All.as_str()) {
             scope = Scope::All;
@@ -444,7 +442,7 @@ impl<H: Host> App<H> {
         let resume = match &header {
             Some(h) => {
                 let chunks = self.host.load(&h.chunk_keys().iter().map(String::as_str).collect::<Vec<_>>()).await;
-                walks::resume(h, &chunks.iter().map(to_serde).collect::<Vec<_>>())
+                walks::resume(h, &chunks)
             }
             None => None,
         };
@@ -524,7 +522,7 @@ impl<H: Host> App<H> {
             Ok(snapshot) => {
                 let now = self.host.now_ms();
                 // First sight of each invitation: ages more precise than the API's labels.
-                let mut seen = crate::ages::FirstSeen::read(&crate::json::to_serde(&self.load_one(keys::FIRST_SEEN).await), &tag);
+                let mut seen = crate::ages::FirstSeen::read(&self.load_one(keys::FIRST_SEEN).await, &tag);
                 let sent = (scope == Scope::All).then_some(snapshot.sent.as_slice());
                 seen.update_from_sync(sent, Some(&snapshot.received), now);
                 let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts };
@@ -532,11 +530,11 @@ impl<H: Host> App<H> {
                     .save(&[
                         (keys::SNAPSHOT, text(&Stamped::new(&snapshot, &tag))),
                         (keys::BADGE_COUNTS, text(&counts)),
-                        (keys::FIRST_SEEN, seen.to_json()),
+                        (keys::FIRST_SEEN, text(&seen)),
                         (keys::STATUS, text(&status("ok", now))),
                     ])
                     .await;
-                let alerts = crate::alerts::AlertSettings::read(&crate::json::to_serde(&settings_raw));
+                let alerts = crate::alerts::AlertSettings::read(&settings_raw);
                 let previous = previous_received.as_ref().map(|ids| ids.iter().map(String::as_str));
                 if let Some(alert) = crate::alerts::new_received_alert(previous, &snapshot.received, &alerts, false) {
                     self.host.notify(&alert);
@@ -585,17 +583,17 @@ impl<H: Host> App<H> {
     /// cancels the running sync, forgets the other account's data and fetches anew;
     /// another period sets the alarm again; anything else re-draws the badge.
     pub async fn settings_changed(&self, before: &Json, after: &Json) {
-        let change = store::settings_change(&crate::json::to_serde(before), &crate::json::to_serde(after));
+        let change = store::settings_change(before, after);
         if change.refetch {
             // Before any await: the old sync never writes again.
             self.cancel_sync();
             let snap = self.host.load(&[keys::SNAPSHOT]).await.into_iter().next().unwrap_or(Json::Null);
-            let tag = Settings::read(&crate::json::to_serde(after)).account_tag();
-            if store::read_snapshot(crate::json::to_serde(&snap), &tag).is_none() {
+            let tag = Settings::read(after).account_tag();
+            if store::read_snapshot(snap, &tag).is_none() {
                 self.host.remove(&[keys::SNAPSHOT, keys::BADGE_COUNTS, keys::FIRST_SCREEN, keys::FIRST_SEEN]).await;
             }
             // The other account's walk is never resumed: its pages go.
-            let walk = to_serde(&self.load_one(walks::HEADER).await);
+            let walk = self.load_one(walks::HEADER).await;
             if Header::read(&walk, &tag, self.host.now_ms()).is_none() {
                 self.forget_walk(&walk).await;
             }
@@ -607,7 +605,7 @@ impl<H: Host> App<H> {
             return self.start(Reason::Settings).await;
         }
         if change.reschedule {
-            self.host.schedule(Settings::read(&crate::json::to_serde(after)).refresh_minutes).await;
+            self.host.schedule(Settings::read(after).refresh_minutes).await;
         }
         self.draw_badge(None).await;
     }
@@ -627,7 +625,7 @@ impl<H: Host> App<H> {
 
     /// A page's request (raw, as received); always answers, errors as [`Reply::Error`].
     pub async fn handle(&self, message: &Json) -> Reply {
-        let request = match crate::protocol::read_request(&to_serde(message)) {
+        let request = match crate::protocol::read_request(message) {
             Ok(r) => r,
             Err(e) => return Reply::error(stored_error(&e)),
         };
@@ -639,9 +637,9 @@ impl<H: Host> App<H> {
             Request::Connections { start_index, limit, sort_by } => {
                 let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG, keys::STATUS]).await;
                 let mut raw = raw.into_iter();
-                let settings = Settings::read(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null)));
+                let settings = Settings::read(&raw.next().unwrap_or(Json::Null));
                 let test_config = raw.next().unwrap_or(Json::Null);
-                let status = store::read_status(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null)));
+                let status = store::read_status(&raw.next().unwrap_or(Json::Null));
                 if let Some(e) = status.and_then(|s| held(s, self.host.now_ms())) {
                     // The API asked to wait: a page of connections waits too.
                     return Reply::error(e);
@@ -672,7 +670,7 @@ impl<H: Host> App<H> {
             }
             Request::Allowance { kind } => self.allowance(kind).await,
             Request::TestTrap => {
-                let hooks = to_serde(&self.load_one(keys::TEST_HOOKS).await);
+                let hooks = self.load_one(keys::TEST_HOOKS).await;
                 if hooks.as_bool() == Some(true) {
                     self.host.arm_trap();
                     Reply::Armed
@@ -733,10 +731,10 @@ pub struct StatusView {
     /// `idle` (nothing stored), `syncing`, `ok` or `error`.
     pub state: &'static str,
     /// Syncing: the last page reported.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<StoredProgress>,
     /// Error: what went wrong.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<StoredError>,
     /// The error blocks (see [`BLOCKING`]): shown as an error with a way out (the
     /// options page, or the permission button), not as a warning.
@@ -747,11 +745,11 @@ pub struct StatusView {
 /// `no_key` error whatever is stored; an unreadable status is `idle`.
 pub fn status_view(status: &Json, settings: &Json) -> StatusView {
     let idle = StatusView { state: "idle", progress: None, error: None, blocking: false };
-    if Settings::read(&crate::json::to_serde(settings)).api_key.is_empty() {
+    if Settings::read(settings).api_key.is_empty() {
         let e = StoredError { kind: "no_key".into(), status: None, message: "no API key".into(), retry_at: None };
         return StatusView { state: "error", error: Some(e), blocking: true, ..idle };
     }
-    match store::read_status(&crate::json::to_serde(status)) {
+    match store::read_status(status) {
         None => idle,
         Some(s) => StatusView {
             state: s.state,
@@ -778,8 +776,6 @@ mod walks;
 
 pub use acting::{actions_view, ActionsView, QUEUE};
 
-crate::serde_bridge!(write: Badge, StatusView);
-crate::serde_bridge!(write: StoredCounts<'_>);
 
 #[cfg(test)]
 mod tests;

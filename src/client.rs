@@ -3,7 +3,6 @@
 use crate::actions::{classify_write, ActionRequest, Quota, RespondRequest, WithdrawRequest, WriteOutcome};
 use crate::config::Config;
 use crate::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
-use crate::json::{decimal, ToJson};
 use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
@@ -78,7 +77,7 @@ pub struct Progress {
     pub items: u32,
     /// Set once, when a sync has all received invitations (before it walks the sent
     /// ones): their counts, so the badge can show them at once.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_counts: Option<Counts>,
     /// A walk's state after this page, with the page's new items, when the sync was
     /// asked to record it ([`Client::sync_resumable`]): what a stopped worker resumes from.
@@ -93,8 +92,8 @@ pub struct PageRecord {
     pub next_start: Option<u32>,
     /// The largest page so far (the short-page rule of the sent list).
     pub largest_page: u32,
-    /// The page's new items, as a JSON array text.
-    pub items: String,
+    /// The page's new items, as a JSON array.
+    pub items: serde_json::Value,
     /// Unreadable items so far in this walk.
     pub skipped: Skips,
     /// The account that served the pages, if the server said.
@@ -307,9 +306,9 @@ impl<T: Transport> Client<T> {
     }
 
     async fn fetch_page<I: serde::de::DeserializeOwned + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
-        let mut query = vec![("startIndex", decimal(u64::from(start)))];
+        let mut query = vec![("startIndex", start.to_string())];
         if let Some(limit) = spec.limit {
-            query.push(("limit", decimal(u64::from(limit))));
+            query.push(("limit", limit.to_string()));
         }
         if let Some(sort) = spec.sort_by {
             query.push(("sortBy", sort.as_str().to_string()));
@@ -430,7 +429,6 @@ impl<T: Transport> Client<T> {
             #[serde(default, deserialize_with = "crate::lenient::count")]
             connection_count: Option<u64>,
         }
-        crate::serde_bridge!(read: CountBody);
         let url = self.url("/analytics/connections/count", &[]);
         let answer = self.get(self.transport.begin(), url).await?;
         let body: CountBody = self.read(read_json(answer.status, &answer.json))?;
@@ -502,7 +500,7 @@ impl<T: Transport> Client<T> {
         }
         let url = [self.config.base_url.as_str(), "/account/", id, "/quota"].concat();
         match self.get(self.transport.begin(), url).await {
-            Ok(answer) => self.read(crate::decode::read_legacy(answer.status, &answer.json)).map(Some),
+            Ok(answer) => self.read(crate::decode::read_json(answer.status, &answer.json)).map(Some),
             Err(Error::Api { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
@@ -709,7 +707,7 @@ impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed> Pager<'_, T, I
     }
 }
 
-impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed + ToJson> Pager<'_, T, I> {
+impl<T: Transport, I: serde::de::DeserializeOwned + serde::Serialize + Aged + Keyed> Pager<'_, T, I> {
     /// Walks to the end from where `partial` stopped (its items come first; a walk that
     /// had ended sends no request), calling `progress` after every page, with the
     /// walk's state and the page's new items when `record` is set.
@@ -728,7 +726,7 @@ impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed + ToJson> Pager
             let record = record.then(|| PageRecord {
                 next_start: self.walk.next_start(),
                 largest_page: u32::try_from(self.walk.largest_page()).unwrap_or(u32::MAX),
-                items: page.to_json(),
+                items: serde_json::to_value(&page).unwrap_or_default(),
                 skipped: self.skipped.clone(),
                 account_id: self.account_id.clone(),
             });
@@ -745,7 +743,6 @@ impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed + ToJson> Pager
     }
 }
 
-crate::serde_bridge!(write: List, Progress, Counters);
 
 #[cfg(test)]
 mod tests;

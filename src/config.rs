@@ -406,5 +406,3 @@ mod tests {
     }
 }
 
-crate::serde_bridge!(write: KeyDestination);
-crate::serde_bridge!(read: ConfigInput);

@@ -239,32 +239,6 @@ pub fn read_raw_items<T: DeserializeOwned>(list: &[Box<RawValue>], prefix: &str)
     (items, skipped)
 }
 
-/// Reads every element of a parsed [`crate::json::Json`] list as `T`, skipping (and
-/// counting) the ones that cannot be read: the old reader's, while stored values move
-/// to serde.
-pub fn read_json_items<T: crate::json::FromJson>(list: &[crate::json::Json], path: &crate::json::Path<'_>) -> (Vec<T>, Skips) {
-    let mut items = Vec::with_capacity(list.len());
-    let mut skipped = Skips::default();
-    for (i, element) in list.iter().enumerate() {
-        match T::from_json(element, &crate::json::Path::Index(path, i)) {
-            Ok(item) => items.push(item),
-            Err(e) => skipped.add(e),
-        }
-    }
-    (items, skipped)
-}
-
-/// Reads a body as `T` with the old reader, while `T` moves to serde.
-///
-/// # Errors
-/// [`Error::Decode`] with the JSON path of the first failure.
-pub fn read_legacy<T: crate::json::FromJson>(status: u16, body: &Body) -> Result<T, Error> {
-    let json = crate::json::parse(body.text())
-        .map_err(|e| envelope_error(status, ReadError { path: String::new(), message: e.describe() }))?;
-    T::from_json(&json, &crate::json::Path::Root)
-        .map_err(|e| envelope_error(status, ReadError { path: e.path, message: e.message }))
-}
-
 fn envelope_error(status: u16, e: ReadError) -> Error {
     Error::Decode { status, path: e.path, message: e.message }
 }
@@ -699,9 +673,9 @@ mod tests {
         assert_eq!(newsletter.profile.public_identifier, None);
         assert_eq!(recv.items[2].note(), None);
         let with_note: ReceivedInvitation =
-            crate::json::from_value(serde_json::json!({"invitationId":"1","customMessage":"Hi from the newer API"})).unwrap();
+            serde_json::from_value(serde_json::json!({"invitationId":"1","customMessage":"Hi from the newer API"})).unwrap();
         assert_eq!(with_note.note(), Some("Hi from the newer API"));
-        let old_note: ReceivedInvitation = crate::json::from_value(serde_json::json!({"invitationId":"1","message":"Hi"})).unwrap();
+        let old_note: ReceivedInvitation = serde_json::from_value(serde_json::json!({"invitationId":"1","message":"Hi"})).unwrap();
         assert_eq!(old_note.note(), Some("Hi"));
 
         let conns: Page<Connection> =
@@ -939,4 +913,3 @@ mod tests {
     }
 }
 
-crate::serde_bridge!(both: Skips);

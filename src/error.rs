@@ -7,7 +7,6 @@
 //! status whose body could not be read; [`Error::Pagination`] is a server that broke the
 //! paging contract. [`Error::kind`] gives a stable string the UI maps to words.
 
-use crate::json::decimal;
 use serde::Serialize;
 use std::fmt;
 
@@ -197,14 +196,14 @@ impl Error {
 }
 
 impl Error {
-    /// The message `Display` writes, built without `format!` (see [`decimal`]).
+    /// The message `Display` writes,.
     pub fn message(&self) -> String {
         match self {
             Error::InvalidInput(m) => ["invalid input: ", m].concat(),
             Error::Network(m) => ["network error: ", m].concat(),
-            Error::Timeout { after_ms } => ["no response within ", &decimal(u64::from(*after_ms)), " ms"].concat(),
+            Error::Timeout { after_ms } => ["no response within ", &after_ms.to_string(), " ms"].concat(),
             Error::Cancelled => "cancelled".into(),
-            Error::Api { status, message, .. } => ["HTTP ", &decimal(u64::from(*status)), ": ", message].concat(),
+            Error::Api { status, message, .. } => ["HTTP ", &status.to_string(), ": ", message].concat(),
             Error::RateLimited { message, .. } => ["rate limited: ", message].concat(),
             Error::Decode { path, message, .. } if path.is_empty() => ["unreadable response: ", message].concat(),
             Error::Decode { path, message, .. } => ["unreadable response at ", path, ": ", message].concat(),
@@ -220,9 +219,9 @@ impl fmt::Display for Error {
 }
 
 impl PaginationError {
-    /// The message `Display` writes, built without `format!` (see [`decimal`]).
+    /// The message `Display` writes,.
     pub fn message(&self) -> String {
-        let n = |v: &u32| decimal(u64::from(*v));
+        let n = |v: &u32| v.to_string();
         match self {
             PaginationError::NotAdvancing { requested, echoed } => {
                 ["asked for startIndex ", &n(requested), ", the server served ", &n(echoed)].concat()
@@ -324,4 +323,3 @@ mod tests {
     }
 }
 
-crate::serde_bridge!(write: ErrorReport);

@@ -255,42 +255,6 @@ where
     Ok(count(d)?.unwrap_or_default())
 }
 
-// ---- interim: fields whose type has only the hand-written JSON traits so far --------
-
-/// Writes a field through its type's [`crate::json::ToJson`], for a type that is not
-/// `Serialize` yet (`#[serde(serialize_with = "crate::lenient::legacy_write")]`).
-/// Interim, while the crate moves to serde: drop it once the field's type derives.
-///
-/// # Errors
-/// The serializer's own.
-pub fn legacy_write<T, S>(value: &T, s: S) -> Result<S::Ok, S::Error>
-where
-    T: crate::json::ToJson + ?Sized,
-    S: Serializer,
-{
-    use serde::Serialize;
-    let value: serde_json::Value = serde_json::from_str(&value.to_json()).map_err(serde::ser::Error::custom)?;
-    value.serialize(s)
-}
-
-/// Reads a field through its type's [`crate::json::FromJson`], for a type that is not
-/// `Deserialize` yet; `null` is the default (with `#[serde(default)]`, so is a missing
-/// field). Interim, as [`legacy_write`].
-///
-/// # Errors
-/// The type's own reading error, as its text.
-pub fn legacy_read<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: crate::json::FromJson + Default,
-{
-    let value = serde_json::Value::deserialize(d)?;
-    if value.is_null() {
-        return Ok(T::default());
-    }
-    T::from_json(&crate::json::from_serde(&value), &crate::json::Path::Root).map_err(|e| de::Error::custom(e.describe()))
-}
-
 /// Optional text; blank text, and any other kind of value, is absent. Never an error
 /// (for stored values read field by field, where a damaged field takes its default
 /// and the rest is kept).

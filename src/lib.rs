@@ -60,7 +60,6 @@ pub mod client;
 pub mod config;
 pub mod decode;
 pub mod error;
-pub mod json;
 pub mod lenient;
 pub mod limiter;
 pub mod models;
@@ -71,7 +70,6 @@ pub mod refresh;
 pub mod store;
 pub mod sync;
 pub mod time;
-pub mod ts;
 pub mod transport;
 pub mod view;
 

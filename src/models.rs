@@ -529,4 +529,3 @@ mod tests {
     }
 }
 
-crate::serde_bridge!(both: Profile, SentInvitation, Category, ReceivedInvitation, Connection, Account);

@@ -224,7 +224,6 @@ pub enum Reply {
         account_id: Option<String>,
         /// This page's connections that could not be read (not in `items`: said in
         /// words, so the loaded count never silently falls short of the total).
-        #[serde(serialize_with = "crate::lenient::legacy_write")]
         skipped: crate::decode::Skips,
     },
     /// The accounts a key may use.
@@ -248,13 +247,12 @@ pub enum Reply {
         /// When the day's count resets (epoch ms, 00:00 UTC).
         resets_at_ms: u64,
         /// The API's own quota for it, where `GET /account/{id}/quota` reports one.
-        #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::lenient::legacy_write")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         quota: Option<QuotaEntry>,
     },
     /// The request failed.
     Error {
         /// What went wrong, with its kind.
-        #[serde(serialize_with = "crate::lenient::legacy_write")]
         error: StoredError,
     },
 }
@@ -416,4 +414,3 @@ mod tests {
     }
 }
 
-crate::serde_bridge!(write: Reply);

@@ -1276,8 +1276,6 @@ impl<'de> Deserialize<'de> for StopReason {
     }
 }
 
-crate::serde_bridge!(write: ActionSettings, ItemState, QueueItem, RunState, StopReason, Stop, Ledger);
-crate::serde_bridge!(write: StepReport<'_>, SendOrder, Recorded, Named, Summary, RunProgress, ActionQueue);
 
 #[cfg(test)]
 mod tests;

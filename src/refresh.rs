@@ -197,7 +197,6 @@ pub fn daily_cost(policy: &Policy, sent: u32, received: u32) -> DailyCost {
     DailyCost { received: received_cost, sent: sent_cost, total: received_cost.saturating_add(sent_cost) }
 }
 
-crate::serde_bridge!(write: DailyCost);
 
 #[cfg(test)]
 mod tests {

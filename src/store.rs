@@ -476,7 +476,6 @@ pub fn settings_change(before: &Value, after: &Value) -> SettingsChange {
     }
 }
 
-crate::serde_bridge!(write: Settings, Stamped<'_>, FirstScreen, StampedFirstScreen<'_>, Status, StoredProgress, StoredError, SettingsChange);
 
 #[cfg(test)]
 mod tests {

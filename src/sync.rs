@@ -1,6 +1,6 @@
 //! The snapshot a sync produces, and the counts derived from its lists.
 
-use crate::decode::{Skips, MAX_SKIP_REASONS};
+use crate::decode::Skips;
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
@@ -122,10 +122,10 @@ impl Snapshot {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     /// Sent invitations.
-    #[serde(default, deserialize_with = "read_skips", serialize_with = "write_skips")]
+    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
     pub sent: Skips,
     /// Received invitations.
-    #[serde(default, deserialize_with = "read_skips", serialize_with = "write_skips")]
+    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
     pub received: Skips,
 }
 
@@ -339,31 +339,7 @@ where
     Ok(list.unwrap_or_default().into_iter().filter_map(|item| T::deserialize(item).ok()).collect())
 }
 
-/// Stored [`Skips`]: anything unreadable is none; a count that is not a whole number is
-/// 0; reasons that are not a list of text are none.
-fn read_skips<'de, D: Deserializer<'de>>(d: D) -> Result<Skips, D::Error> {
-    #[derive(Default, Deserialize)]
-    struct Stored {
-        #[serde(default, deserialize_with = "count_or_zero")]
-        count: u32,
-        #[serde(default, deserialize_with = "crate::lenient::forgiving")]
-        reasons: Vec<String>,
-    }
-    let s: Stored = crate::lenient::forgiving(d)?;
-    Ok(Skips { count: s.count, reasons: s.reasons.into_iter().take(MAX_SKIP_REASONS).collect() })
-}
 
-/// [`Skips`] as `{count, reasons}`.
-fn write_skips<S: Serializer>(skips: &Skips, s: S) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct Written<'a> {
-        count: u32,
-        reasons: &'a [String],
-    }
-    Written { count: skips.count, reasons: &skips.reasons }.serialize(s)
-}
-
-crate::serde_bridge!(both: Snapshot, Summary, Skipped, Counts, CategoryCounts, Cost);
 
 #[cfg(test)]
 mod tests {

@@ -738,9 +738,6 @@ pub fn freshness(taken_at_ms: f64, now_ms: f64) -> Freshness {
     }
 }
 
-crate::serde_bridge!(both: Row);
-crate::serde_bridge!(read: ViewQuery);
-crate::serde_bridge!(write: Freshness);
 
 #[cfg(test)]
 mod tests {

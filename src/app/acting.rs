@@ -13,7 +13,7 @@ use super::{keys, text, App, Host, StoredCounts};
 use crate::actions::ActionKind;
 use crate::client::Client;
 use crate::error::Error;
-use crate::json::{to_serde, Json};
+use serde_json::Value as Json;
 use crate::protocol::Reply;
 use crate::queue::{remove_from_snapshot, ActionQueue, ActionSettings, NewItem, Step};
 use crate::store::{self, Settings, Stamped, SCHEMA};
@@ -51,11 +51,11 @@ impl<H: Host> App<H> {
         if let Some(q) = self.queue.borrow().as_ref() {
             return q.clone();
         }
-        ActionQueue::read(&to_serde(&self.load_one(QUEUE).await))
+        ActionQueue::read(&(self.load_one(QUEUE).await))
     }
 
     async fn save_queue(&self, queue: &ActionQueue) {
-        self.host.save(&[(QUEUE, queue.to_json())]).await;
+        self.host.save(&[(QUEUE, super::text(&queue))]).await;
     }
 
     /// Starts a run of `kind` on the invitations `ids` of this account's stored snapshot.
@@ -63,12 +63,12 @@ impl<H: Host> App<H> {
         let raw = self.host.load(&[keys::SETTINGS, keys::SNAPSHOT, keys::TEST_CLIENT_CONFIG]).await;
         let mut raw = raw.into_iter();
         let settings_raw = raw.next().unwrap_or(Json::Null);
-        let settings = Settings::read(&crate::json::to_serde(&settings_raw));
+        let settings = Settings::read(&settings_raw);
         if settings.api_key.is_empty() {
             return Err(Error::InvalidInput("no API key".into()));
         }
         let tag = settings.account_tag();
-        let snapshot = store::read_snapshot(crate::json::to_serde(&raw.next().unwrap_or(Json::Null)), &tag)
+        let snapshot = store::read_snapshot(raw.next().unwrap_or(Json::Null), &tag)
             .ok_or_else(|| Error::InvalidInput("no data of this account yet: refresh first".into()))?;
         let test_config = raw.next().unwrap_or(Json::Null);
         let account = Some(settings.account_id.as_str()).filter(|a| !a.is_empty());
@@ -87,7 +87,7 @@ impl<H: Host> App<H> {
         let client = self.client_for(&settings, &test_config)?;
         let mut queue = self.queue().await;
         let seed = (client.transport().random() * f64::from(u32::MAX)) as u32;
-        let total = queue.start(&tag, ActionSettings::read(&to_serde(&settings_raw)), items, self.host.now_ms(), seed)?;
+        let total = queue.start(&tag, ActionSettings::read(&settings_raw), items, self.host.now_ms(), seed)?;
         self.save_queue(&queue).await;
         *self.queue.borrow_mut() = Some(queue);
         Ok(Reply::Started { total: u32::try_from(total).unwrap_or(u32::MAX) })
@@ -104,7 +104,7 @@ impl<H: Host> App<H> {
         let queue = match held {
             Some(q) => q,
             None => {
-                let mut q = ActionQueue::read(&to_serde(&self.load_one(QUEUE).await));
+                let mut q = ActionQueue::read(&(self.load_one(QUEUE).await));
                 q.stop(now);
                 q
             }
@@ -117,13 +117,13 @@ impl<H: Host> App<H> {
         let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG]).await;
         let mut raw = raw.into_iter();
         let settings_raw = raw.next().unwrap_or(Json::Null);
-        let settings = Settings::read(&crate::json::to_serde(&settings_raw));
+        let settings = Settings::read(&settings_raw);
         let test_config = raw.next().unwrap_or(Json::Null);
         let now = self.host.now_ms();
         // The day's count under the current settings' cap (the queue's own settings are
         // those of its last run).
         let mut queue = self.queue().await;
-        queue.set_settings(ActionSettings::read(&to_serde(&settings_raw)));
+        queue.set_settings(ActionSettings::read(&settings_raw));
         let cap = queue.settings().cap(kind.cap());
         let remaining = queue.remaining_today(&settings.account_tag(), kind.cap(), now);
         let quota = match (settings.account_id.as_str(), self.client_for(&settings, &test_config)) {
@@ -149,7 +149,7 @@ impl<H: Host> App<H> {
         loop {
             let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG]).await;
             let mut raw = raw.into_iter();
-            let settings = Settings::read(&crate::json::to_serde(&raw.next().unwrap_or(Json::Null)));
+            let settings = Settings::read(&raw.next().unwrap_or(Json::Null));
             let test_config = raw.next().unwrap_or(Json::Null);
             let tag = settings.account_tag();
             let now = self.host.now_ms();
@@ -210,7 +210,7 @@ impl<H: Host> App<H> {
     /// The invitation a write removed leaves the stored snapshot and its counts, and
     /// the badge follows, without a sync.
     async fn remove_from_stored(&self, tag: &str, recorded: &crate::queue::Recorded) {
-        let Some(mut snapshot) = store::read_snapshot(crate::json::to_serde(&self.load_one(keys::SNAPSHOT).await), tag) else { return };
+        let Some(mut snapshot) = store::read_snapshot(self.load_one(keys::SNAPSHOT).await, tag) else { return };
         if !remove_from_snapshot(&mut snapshot, recorded) {
             return;
         }
@@ -220,4 +220,3 @@ impl<H: Host> App<H> {
     }
 }
 
-crate::serde_bridge!(write: ActionsView);

@@ -44,7 +44,7 @@ pub struct ListWalk {
     #[serde(default, deserialize_with = "count_or_zero")]
     pub chunks: u32,
     /// Unreadable items so far.
-    #[serde(default, deserialize_with = "crate::lenient::legacy_read", serialize_with = "crate::lenient::legacy_write")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub skipped: Skips,
     /// The account that served the pages.
     #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
@@ -149,7 +149,7 @@ impl Header {
 
 /// The key of a list's `i`-th chunk.
 pub fn chunk_key(list: &str, i: u32) -> String {
-    ["walk.", list, ".", &crate::json::decimal(u64::from(i))].concat()
+    format!("walk.{list}.{i}")
 }
 
 /// The chunk keys a stored header (any, even another account's) names, for removal.
@@ -198,8 +198,6 @@ pub fn resume(header: &Header, chunks: &[Value]) -> Option<Resume> {
     })
 }
 
-crate::serde_bridge!(both: ListWalk);
-crate::serde_bridge!(write: Header);
 
 #[cfg(test)]
 mod tests {

@@ -177,7 +177,7 @@ pub async fn queue_paces_writes_as_the_mock_counts_arrivals() {
     q.start("tag", settings, new_items, js_sys::Date::now(), 1).unwrap();
     let stored = loop {
         // Stored and read back between every step, as the worker does.
-        let mut fresh = ActionQueue::read(&pending_core::json::to_serde(&pending_core::json::parse(&q.to_json()).unwrap()));
+        let mut fresh = ActionQueue::read(&serde_json::to_value(&q).unwrap());
         let step = fresh.next_step(js_sys::Date::now(), "tag");
         q = fresh;
         match step {

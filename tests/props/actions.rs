@@ -18,7 +18,6 @@ use arbitrary::Arbitrary;
 use pending_core::actions::{classify_write, ActionKind, RespondAction, WriteOutcome};
 use pending_core::ages::{best_age, AgeRange, AgeSource};
 use pending_core::decode::RawResponse;
-use pending_core::json::{parse, FromJson, Path};
 use pending_core::queue::{
     ActionQueue, ActionSettings, NewItem, Step, IN_FLIGHT_EXPIRY_MS, MAX_GAP_MS, MAX_HOLD_MS, MAX_JITTER_MS, MIN_GAP_MS,
 };
@@ -50,8 +49,8 @@ pub fn check_write_response(resp: &RawResponse) {
             assert!(e.retry_at_ms().is_none_or(f64::is_finite));
         }
     }
-    let text = pending_core::json::ToJson::to_json(&outcome.report());
-    let back = WriteOutcome::from_json(&parse(&text).expect("the report is JSON"), &Path::Root).expect("the report reads back");
+    let text = serde_json::to_string(&outcome.report()).expect("the report is JSON");
+    let back: WriteOutcome = serde_json::from_str(&text).expect("the report reads back");
     assert_eq!(back.report(), outcome.report(), "the report reads back to itself");
 }
 
@@ -162,21 +161,20 @@ fn items(n: u8, respond: bool, batch: u32) -> Vec<NewItem> {
         .map(|i| {
             let id = format!("{batch}{i:04}");
             if respond {
-                let v = parse(&format!(
+                let item: ReceivedInvitation = serde_json::from_str(&format!(
                     r#"{{"invitationId": "{id}", "memberId": "ACoAA{i}", "invitationCategory": "CONNECTION",
                         "linkedInInvitationType": "GenericInvitationType_CONNECTION", "validationToken": "t{i}",
                         "profile": {{"firstName": "Ana", "lastName": "M{i}"}}}}"#
                 ))
-                .expect("JSON");
-                let item = ReceivedInvitation::from_json(&v, &Path::Root).expect("an invitation");
+                .expect("an invitation");
                 NewItem::respond(&item, if i % 2 == 0 { RespondAction::Accept } else { RespondAction::Ignore }, None)
             } else {
                 // Every ninth lacks its vanity slug and fails at the start.
                 let slug = if i % 9 == 8 { String::new() } else { format!(r#", "publicIdentifier": "p{i}""#) };
-                let v =
-                    parse(&format!(r#"{{"invitationId": "{id}", "profile": {{"firstName": "Ben", "lastName": "B{i}"{slug}}}}}"#))
-                        .expect("JSON");
-                NewItem::withdraw(&SentInvitation::from_json(&v, &Path::Root).expect("an invitation"), None)
+                let item: SentInvitation =
+                    serde_json::from_str(&format!(r#"{{"invitationId": "{id}", "profile": {{"firstName": "Ben", "lastName": "B{i}"{slug}}}}}"#))
+                        .expect("an invitation");
+                NewItem::withdraw(&item, None)
             }
         })
         .collect()
@@ -266,13 +264,13 @@ impl QueueCase {
                 }
                 Event::Stop => q.stop(now),
                 Event::Restart => {
-                    q = ActionQueue::read(&pending_core::json::to_serde(&parse(&q.to_json()).expect("stored JSON")));
+                    q = ActionQueue::read(&serde_json::to_value(&q).expect("stored JSON"));
                     q.recover(now);
                     // The answer of a write in flight is lost with the worker.
                     in_flight = None;
                 }
                 Event::Reload => {
-                    let back = ActionQueue::read(&pending_core::json::to_serde(&parse(&q.to_json()).expect("stored JSON")));
+                    let back = ActionQueue::read(&serde_json::to_value(&q).expect("stored JSON"));
                     assert_eq!(back, q, "the stored queue reads back equal");
                     q = back;
                 }

@@ -198,8 +198,7 @@ pub fn check_config_input(input: ConfigInput, twin: ConfigInput) {
 
 /// The configuration as JSON text (what `new Client({...})` receives).
 pub fn check_config_json(text: &str) {
-    use pending_core::json::{parse as parse_json, FromJson, Path};
-    let parse = || parse_json(text).ok().and_then(|j| ConfigInput::from_json(&j, &Path::Root).ok()).ok_or(());
+    let parse = || serde_json::from_str::<ConfigInput>(text).map_err(|_| ());
     if let (Ok(input), Ok(mut twin)) = (parse(), parse()) {
         twin.api_key = twin_key(&input.api_key).to_string();
         check_config_input(input, twin);

@@ -9,7 +9,6 @@
 use super::text::Text;
 use arbitrary::{Arbitrary, Result, Unstructured};
 use pending_core::decode::{decode, decode_page, error_from_response, RateHeaders, RawResponse};
-use pending_core::json::ToJson;
 use pending_core::time::{parse_reset_ms, parse_retry_after_ms};
 use pending_core::{Account, Connection, Error, Page, ReceivedInvitation, SentInvitation};
 use serde_json::{Map, Value};
@@ -68,7 +67,7 @@ pub fn headers_from_bytes(data: &[u8]) -> RateHeaders {
 
 /// A list item type and how its pages decode (through the crate's public decoder, with
 /// the concrete type, whatever bound the decoder has).
-pub trait Item: ToJson + PartialEq + Debug + Sized {
+pub trait Item: serde::Serialize + PartialEq + Debug + Sized {
     /// The field that must hold a non-blank id, if the type has one.
     const ID: Option<&'static str>;
     /// `decode_page::<Self>`.
@@ -111,7 +110,7 @@ pub fn check_page<T: Item>(resp: &RawResponse) {
                 check_item_json(item, T::ID);
             }
             // What the extension saves (items as JSON) reads back as the same items.
-            let body = format!(r#"{{"invitations":{}}}"#, page.items.to_json());
+            let body = format!(r#"{{"invitations":{}}}"#, serde_json::to_string(&page.items).unwrap());
             let again = T::page(&RawResponse { status: 200, headers: RateHeaders::default(), body });
             assert_eq!(again.as_ref().map(|p| &p.items), Ok(&page.items), "items survive a JSON round trip");
         }
@@ -188,8 +187,8 @@ pub fn check_account(a: &Account) {
 }
 
 /// An item as JSON: no blank text anywhere (`""` reads as absent), a non-blank id.
-fn check_item_json<T: ToJson + Debug>(item: &T, id: Option<&str>) {
-    let v: Value = serde_json::from_str(&item.to_json()).expect("items are written as JSON");
+fn check_item_json<T: serde::Serialize + Debug>(item: &T, id: Option<&str>) {
+    let v: Value = serde_json::to_value(item).expect("items are written as JSON");
     if let Some(id) = id {
         let text = v.get(id).and_then(Value::as_str).unwrap_or_default();
         assert!(!text.trim().is_empty(), "blank {id} in {item:?}");
@@ -223,7 +222,7 @@ pub fn check_error(e: &Error, resp: &RawResponse) {
         assert!(message.chars().count() <= MAX_MESSAGE_CHARS, "message of {} chars", message.chars().count());
     }
     assert!(!e.to_string().is_empty());
-    serde_json::from_str::<Value>(&e.report().to_json()).expect("the report is JSON");
+    serde_json::to_value(e.report()).expect("the report is JSON");
 }
 
 /// `error_from_response` on one response (any status, 2xx included).
@@ -475,7 +474,6 @@ pub fn check_repair(text: &str) {
     match repair(text) {
         Ok(fixed) => {
             assert_eq!(repair(&fixed).as_deref(), Ok(&*fixed), "idempotent");
-            assert_eq!(fixed.len() >= text.len(), true, "only replaces escapes by escapes of the same length");
             assert_eq!(fixed.len(), text.len(), "\\uXXXX becomes \\ufffd: the same length");
             if let Err(e) = serde_json::from_str::<Value>(&fixed) {
                 let m = e.to_string();
