@@ -25,16 +25,13 @@ help:
 setup:
 	@scripts/setup.sh
 
-# Release build of the JS/WASM package (pkg/), optimized with wasm-opt. The standard
-# library is rebuilt from the toolchain's sources (rust-src, installed by setup) with this
-# crate's size profile, and a panic aborts at once, without formatting a message nobody
-# reads (wasm32 has no stderr) or keeping the source locations it would name. These need
-# unstable flags: RUSTC_BOOTSTRAP=1 allows them on
-# the stable toolchain, for this build only (README "Size", "Toolchain").
-WASM_STD = RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
-WASM_STD_ARGS = -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+# Release build of the JS/WASM package (pkg/) with stable Rust only (no RUSTC_BOOTSTRAP,
+# no -Z flags): the size comes from Cargo.toml's release profile (`opt-level = "z"`,
+# LTO, one codegen unit, `panic = "abort"`) and wasm-opt afterwards (README "Size",
+# "Toolchain").
+WASM_PACK_BUILD = wasm-pack build . --release --target web --mode no-install --no-pack
 wasm: setup
-	@$(WASM_ENV) $(WASM_STD) wasm-pack build . --release --target web --mode no-install --no-pack --out-dir pkg -- $(WASM_STD_ARGS)
+	@$(WASM_ENV) $(WASM_PACK_BUILD) --out-dir pkg
 	@$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG) -o $(PKG).opt && mv $(PKG).opt $(PKG)
 
 # dist/chrome, dist/firefox and their zips.
