@@ -11,7 +11,7 @@ WASM_OPT_FLAGS = --merge-similar-functions -Oz --converge --strip-producers --en
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
-.PHONY: help setup build wasm test test-native clippy test-wasm test-e2e lint-ext doc size bench demo fuzz clean
+.PHONY: help setup build build-test wasm wasm-test test test-native clippy test-wasm test-e2e lint-ext doc size bench demo fuzz clean
 
 help:
 	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
@@ -25,19 +25,24 @@ help:
 setup:
 	@scripts/setup.sh
 
-# Release build of the JS/WASM package (pkg/), optimized with wasm-opt. The standard
-# library is rebuilt from the toolchain's sources (rust-src, installed by setup) with this
-# crate's size profile, and a panic aborts at once, without formatting a message nobody
-# reads (wasm32 has no stderr) or keeping the source locations it would name. These need
-# unstable flags: RUSTC_BOOTSTRAP=1 allows them on
-# the stable toolchain, for this build only (README "Size", "Toolchain").
-WASM_STD = RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
-WASM_STD_ARGS = -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+# Release build of the JS/WASM package (pkg/) with stable Rust only (no RUSTC_BOOTSTRAP,
+# no -Z flags): the size comes from Cargo.toml's release profile (`opt-level = "z"`,
+# LTO, one codegen unit, `panic = "abort"`) and wasm-opt afterwards (README "Size",
+# "Toolchain"). No cargo feature: the test-only exports (`test-hooks`) are not in it.
+WASM_PACK_BUILD = wasm-pack build . --release --target web --mode no-install --no-pack
 wasm: setup
-	@$(WASM_ENV) $(WASM_STD) wasm-pack build . --release --target web --mode no-install --no-pack --out-dir pkg -- $(WASM_STD_ARGS)
+	@$(WASM_ENV) $(WASM_PACK_BUILD) --out-dir pkg
 	@$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG) -o $(PKG).opt && mv $(PKG).opt $(PKG)
 
-# dist/chrome, dist/firefox and their zips.
+# The end-to-end tests' package (pkg-test/): the same release build with the cargo
+# feature `test-hooks` (the trap hook the recovery tests arm), in its own target
+# directory so that it and the release build never overwrite each other's artifacts.
+PKG_TEST = pkg-test/pending_core_bg.wasm
+wasm-test: setup
+	@$(WASM_ENV) CARGO_TARGET_DIR=target/test-hooks $(WASM_PACK_BUILD) --out-dir pkg-test -- --features test-hooks
+	@$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG_TEST) -o $(PKG_TEST).opt && mv $(PKG_TEST).opt $(PKG_TEST)
+
+# dist/chrome, dist/firefox and their zips (release).
 build: wasm
 	@node scripts/build-ext.mjs
 
@@ -67,10 +72,11 @@ test-wasm:
 	@echo "== wasm-bindgen-test: headless Chrome and Firefox, against the mock API"
 	@$(WASM_ENV) WASM_BINDGEN_TEST_TIMEOUT=90 scripts/with-mock.sh wasm-pack test --headless --chrome --firefox --mode no-install .
 
-# The built extension in headless Chromium (Playwright) and Firefox ESR (geckodriver).
-test-e2e: build
-	@echo "== end-to-end: dist/chrome in headless Chromium, dist/firefox in headless Firefox ESR"
-	@scripts/with-mock.sh node --test --test-concurrency=1 tests/e2e/
+# The built extension in headless Chromium (Playwright) and Firefox ESR (geckodriver):
+# the test variant (dist-test/, with the test hooks), which tests/e2e load by default.
+test-e2e: build-test
+	@echo "== end-to-end: dist-test/chrome in headless Chromium, dist-test/firefox in headless Firefox ESR"
+	@PENDING_DIST=dist-test scripts/with-mock.sh node --test --test-concurrency=1 tests/e2e/
 
 lint-ext: build
 	@echo "== web-ext lint dist/firefox"
@@ -95,4 +101,4 @@ fuzz:
 	@FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz.sh
 
 clean:
-	rm -rf target pkg dist node_modules
+	rm -rf target pkg pkg-test dist dist-test node_modules

@@ -2,12 +2,18 @@
 // extension/ and the release WASM package (pkg/):
 //   dist/chrome/   + dist/pending-chrome.zip    (service-worker background, side panel)
 //   dist/firefox/  + dist/pending-firefox.zip   (background scripts, sidebar, gecko id)
+// `--pkg DIR --out DIR` take another package and output directory: `make build-test`
+// (for `make test-e2e`) assembles dist-test/ from pkg-test/, the build with the cargo
+// feature `test-hooks`.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const dist = path.join(root, 'dist');
+const { values: opts } = parseArgs({ options: { pkg: { type: 'string', default: 'pkg' }, out: { type: 'string', default: 'dist' } } });
+const pkg = path.resolve(root, opts.pkg);
+const dist = path.resolve(root, opts.out);
 const GECKO_ID = 'pending@pending-extension.dev';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8'));
@@ -88,7 +94,9 @@ function zip(dir, out) {
 
 const pkgFiles = ['pending_core.js', 'pending_core_bg.wasm'];
 for (const f of pkgFiles) {
-  if (!fs.existsSync(path.join(root, 'pkg', f))) throw new Error(`pkg/${f} is missing: run make wasm first`);
+  if (!fs.existsSync(path.join(pkg, f))) {
+    throw new Error(`${path.relative(root, pkg)}/${f} is missing: run make ${opts.pkg === 'pkg' ? 'wasm' : 'wasm-test'} first`);
+  }
 }
 
 for (const [browser, m] of [['chrome', manifest], ['firefox', firefoxManifest(manifest)]]) {
@@ -96,7 +104,7 @@ for (const [browser, m] of [['chrome', manifest], ['firefox', firefoxManifest(ma
   fs.rmSync(out, { recursive: true, force: true });
   copyDir(path.join(root, 'extension'), out);
   fs.mkdirSync(path.join(out, 'pkg'));
-  for (const f of pkgFiles) fs.copyFileSync(path.join(root, 'pkg', f), path.join(out, 'pkg', f));
+  for (const f of pkgFiles) fs.copyFileSync(path.join(pkg, f), path.join(out, 'pkg', f));
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
   const zipPath = path.join(dist, `pending-${browser}.zip`);
   zip(out, zipPath);

@@ -49,6 +49,8 @@ else
     say "wasm32 target: installed with rustup"
     TOOLBIN=$(dirname "$(command -v rustc)")
   else
+    # RUSTC_BOOTSTRAP and -Zbuild-std below build the sysroot once, here only; every
+    # build of the crate afterwards (make wasm, make test) uses stable Rust without them.
     say "wasm32 target: rustup could not download it; building a sysroot from Debian's rustc-web sources"
     apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
     tmp=$(mktemp -d)
@@ -72,22 +74,6 @@ else
   fi
 fi
 echo "TOOLBIN=$TOOLBIN" > target/toolchain.env
-
-# The release build rebuilds the standard library with the crate's size profile
-# (`-Zbuild-std`, Makefile `wasm`): it needs the toolchain's library sources.
-std_src_ok() { # $1 = rustc
-  local sr; sr=$("$1" --print sysroot 2>/dev/null) || return 1
-  [ -f "$sr/lib/rustlib/src/rust/library/Cargo.lock" ]
-}
-if std_src_ok "$TOOLBIN/rustc"; then say "standard library sources: present"
-elif [ "$TOOLBIN" = /usr/bin ]; then
-  apt_install rust-web-src
-  std_src_ok /usr/bin/rustc || { echo "setup: rust-web-src did not provide the standard library sources" >&2; exit 1; }
-else
-  say "rustup component add rust-src"
-  timeout 120 rustup component add rust-src >/dev/null 2>&1 && std_src_ok "$TOOLBIN/rustc" ||
-    { echo "setup: cannot install the standard library sources (rustup component add rust-src)" >&2; exit 1; }
-fi
 
 # clippy checks that no panic path comes back (make test runs it).
 if cargo clippy --version >/dev/null 2>&1; then say "clippy: present"; else

@@ -303,18 +303,22 @@ pub fn reset_core() {
     wasm_bindgen::handler::schedule_reinit();
 }
 
+#[cfg(feature = "test-hooks")]
 static TRAP_ARMED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+#[cfg(feature = "test-hooks")]
 fn trap_if_armed() {
     if TRAP_ARMED.swap(false, std::sync::atomic::Ordering::Relaxed) {
         core::arch::wasm32::unreachable();
     }
 }
 
-/// **Test hook.** Makes the next page of any sync trap (`unreachable`, as a bug would),
-/// so the end-to-end tests can show the background recovers. The extension calls it
-/// only for a `testTrap` message, which its background accepts only while
-/// `storage.local` holds `testHooks: true`; no page of the extension sets that.
+/// **Test hook** (cargo feature `test-hooks`, off in the release package: only the
+/// end-to-end tests' build, `pkg-test/`, exports it). Makes the next page of any sync
+/// trap (`unreachable`, as a bug would), so the end-to-end tests can show the background
+/// recovers. The controller arms it for a `testTrap` message, which it accepts only
+/// while `storage.local` holds `testHooks: true`; no page of the extension sets that.
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen(js_name = __testArmTrap)]
 pub fn test_arm_trap() {
     TRAP_ARMED.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -423,9 +427,11 @@ impl crate::app::Host for JsHost {
     fn notify(&self, alert: &crate::alerts::Alert) {
         let _ = self.0.notify(to_js(alert));
     }
+    #[cfg(feature = "test-hooks")]
     fn arm_trap(&self) {
         test_arm_trap();
     }
+    #[cfg(feature = "test-hooks")]
     fn on_page(&self) {
         trap_if_armed();
     }

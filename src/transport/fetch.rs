@@ -1,5 +1,7 @@
-//! The real transport: the global `fetch`, `setTimeout`,
-//! `Date.now()` and `performance.now()`, all taken from the global scope, so it works
+//! The real transport: every API request is a [`gloo_net::http::Request`], sent with the
+//! global `fetch`; sleeping, the timeouts and cancellation are ours (`setTimeout` and an
+//! `AbortController` per request: gloo-net has none of them). `setTimeout`,
+//! `Date.now()` and `performance.now()` are all taken from the global scope, so it works
 //! the same in a page, a dedicated worker and an extension's service worker (which has
 //! no `window`).
 //!
@@ -12,13 +14,14 @@
 use super::{HttpRequest, OpToken, Transport};
 use crate::decode::{RateHeaders, RawResponse};
 use crate::error::Error;
+use gloo_net::http::{Request, RequestBuilder};
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestInit, RequestRedirect, Response, ResponseType};
+use web_sys::{AbortController, RequestRedirect, ResponseType};
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,9 +31,6 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
-    // The global `fetch`, not `window.fetch`: a service worker has no `window`.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
 }
 
 /// The message of the error a redirect becomes.
@@ -103,32 +103,30 @@ impl FetchTransport {
         let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), f64::from(request.timeout_ms));
 
         let result = async {
-            let headers = Headers::new()?;
             let mut bearer = String::from("Bearer ");
             bearer.push_str(request.api_key.expose());
-            headers.append("Authorization", &bearer)?;
-            headers.append("Accept", "application/json")?;
-            let init = RequestInit::new();
-            match body {
+            // The key is printable ASCII without spaces (`ApiKey::new`): a valid header value.
+            let builder = |b: RequestBuilder| {
+                b.header("Authorization", &bearer)
+                    .header("Accept", "application/json")
+                    .redirect(RequestRedirect::Manual)
+                    .abort_signal(Some(&controller.signal()))
+            };
+            let req = match body {
                 Some(text) => {
-                    init.set_method("POST");
-                    headers.append("Content-Type", "application/json")?;
-                    init.set_body(&JsValue::from_str(text));
+                    builder(Request::post(&request.url)).header("Content-Type", "application/json").body(text)?
                 }
-                None => init.set_method("GET"),
-            }
-            init.set_headers(&headers);
-            init.set_redirect(RequestRedirect::Manual);
-            init.set_signal(Some(&controller.signal()));
-            let resp: Response = JsFuture::from(fetch_with_init(&request.url, &init)).await?.dyn_into()?;
+                None => builder(Request::get(&request.url)).build()?,
+            };
+            let resp = req.send().await?;
             if resp.type_() == ResponseType::Opaqueredirect {
                 return Ok(None);
             }
             let headers = resp.headers();
-            let headers = RateHeaders::from_lookup(|name| headers.get(name).ok().flatten());
+            let headers = RateHeaders::from_lookup(|name| headers.get(name));
             let status = resp.status();
-            let body = JsFuture::from(resp.text()?).await?.as_string().unwrap_or_default();
-            Ok::<_, JsValue>(Some(RawResponse { status, headers, body }))
+            let body = resp.text().await?;
+            Ok::<_, gloo_net::Error>(Some(RawResponse { status, headers, body }))
         }
         .await;
 
@@ -146,13 +144,22 @@ impl FetchTransport {
             } else if timed_out.get() {
                 Error::Timeout { after_ms: request.timeout_ms }
             } else {
-                Error::Network(js_message(&e))
+                Error::Network(request_message(e))
             }
         })
     }
 
     fn forget_controller(&self, c: &AbortController) {
         self.state.in_flight.borrow_mut().retain(|x| x != c);
+    }
+}
+
+/// What a failed request says: the JavaScript error's message (`Failed to fetch`,
+/// `NetworkError when attempting to fetch resource.`), as before gloo-net.
+fn request_message(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(e) => e.message,
+        gloo_net::Error::GlooError(m) => m,
     }
 }
 

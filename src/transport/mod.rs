@@ -3,7 +3,8 @@
 //! [`Transport`] is everything the client needs from its host: send a GET (or a POST
 //! with a JSON body, for the two write endpoints), sleep, read
 //! the clocks (wall and monotonic) and a random number. `fetch::FetchTransport` (WebAssembly only) is the
-//! real one, over the global `fetch`; native tests supply a fake with a fake clock.
+//! real one: gloo-net requests over the global `fetch`, with its own timeouts,
+//! cancellation and sleeps; native tests supply a fake with a fake clock.
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;

@@ -1,16 +1,17 @@
-// End-to-end: withdraw, accept and ignore in headless Chromium with dist/chrome, against
+// End-to-end: withdraw, accept and ignore in headless Chromium with dist-test/chrome, against
 // the mock API's write endpoints (which record every write: `__writes`). Nothing is sent
 // before a confirmation or after Cancel; the bodies are exactly the documented ones; a
 // bulk run acts on exactly the rows shown, paced, and can be stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchExtension, configureThroughOptions, waitForBadge } from './chromium-helpers.mjs';
+import path from 'node:path';
+import { E2E_DIST, launchExtension, configureThroughOptions, waitForBadge } from './chromium-helpers.mjs';
 import { scenario, fetchAll } from './mock-helpers.mjs';
 
 const API_KEY = 'sk_test_e2e_ACTIONS_77';
 let ext;
 
-before(async () => { ext = await launchExtension({ headless: true }); });
+before(async () => { ext = await launchExtension({ headless: true, dir: path.join(E2E_DIST, 'chrome') }); });
 after(async () => { await ext?.close(); });
 
 const writesOf = async (s) => (await (await fetch(s.baseUrl.replace(/\/linkedin$/, '/__writes'))).json()).writes;

@@ -1,11 +1,16 @@
 // Drives Debian's Chromium with the built extension (dist/chrome) loaded, through
-// Playwright. Shared by the end-to-end tests and `make demo`.
+// Playwright. Shared by the end-to-end tests and `make demo` / `make bench`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/** The extension the end-to-end tests load: `make build-test`'s dist-test/ (the build
+ * with the cargo feature `test-hooks`, whose trap hook the recovery tests arm), or the
+ * directory PENDING_DIST names. `make demo` and `make bench` load the release dist/. */
+export const E2E_DIST = path.resolve(root, process.env.PENDING_DIST ?? 'dist-test');
 
 export async function launchExtension({ headless = true, dir = path.join(root, 'dist', 'chrome') } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pending-profile-'));

@@ -1,11 +1,12 @@
-// End-to-end: headless Chromium with dist/chrome loaded, against the mock API that
-// `make test` starts. Configured through the options page as a user would; every count
-// is checked against the mock's own dataset.
+// End-to-end: headless Chromium with dist-test/chrome (`make build-test`) loaded, against
+// the mock API that `make test` starts. Configured through the options page as a user
+// would; every count is checked against the mock's own dataset.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
-import { launchExtension, configureThroughOptions, confirmedClick, waitForBadge, waitForIdle } from './chromium-helpers.mjs';
+import { E2E_DIST, launchExtension, configureThroughOptions, confirmedClick, waitForBadge, waitForIdle } from './chromium-helpers.mjs';
 import { scenario, fetchAll, expectedCategoryCounts } from './mock-helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -73,7 +74,7 @@ async function rowInView(page, posinset) {
 const domSize = (page) => page.evaluate(() => document.querySelectorAll('*').length);
 
 before(async () => {
-  ext = await launchExtension({ headless: true });
+  ext = await launchExtension({ headless: true, dir: path.join(E2E_DIST, 'chrome') });
   ext.worker.on('console', (m) => consoleLines.push(m.text()));
 });
 

@@ -1,6 +1,6 @@
-// End-to-end in headless Firefox ESR: dist/firefox installed as a temporary add-on
-// through geckodriver (plain WebDriver over HTTP), against the mock API that
-// `make test` starts. The core flow: options, badge, popup counts.
+// End-to-end in headless Firefox ESR: dist-test/firefox (`make build-test`) installed as
+// a temporary add-on through geckodriver (plain WebDriver over HTTP), against the mock
+// API that `make test` starts. The core flow: options, badge, popup counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,9 +8,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { scenario, fetchAll } from './mock-helpers.mjs';
+import { E2E_DIST } from './chromium-helpers.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const GECKO_ID = JSON.parse(fs.readFileSync(path.join(root, 'dist/firefox/manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
+const GECKO_ID = JSON.parse(fs.readFileSync(path.join(E2E_DIST, 'firefox/manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
 const UUID = '6f1c2a55-4b8e-4d8f-9a59-2f3c1d0e7a11';
 const BASE = `moz-extension://${UUID}`;
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -91,7 +91,7 @@ before(async () => {
     } } },
   });
   session = created.sessionId;
-  const addon = fs.readFileSync(path.join(root, 'dist/pending-firefox.zip')).toString('base64');
+  const addon = fs.readFileSync(path.join(E2E_DIST, 'pending-firefox.zip')).toString('base64');
   await wd('POST', s('/moz/addon/install'), { addon, temporary: true });
 });
 
