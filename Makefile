@@ -11,7 +11,7 @@ WASM_OPT_FLAGS = --merge-similar-functions -Oz --converge --strip-producers --en
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 PKG = pkg/pending_core_bg.wasm
 
-.PHONY: help setup build build-test wasm wasm-test test test-native clippy test-wasm test-e2e lint-ext doc size bench demo fuzz clean
+.PHONY: help setup build build-test wasm wasm-test test test-native clippy typecheck test-wasm test-e2e lint-ext doc size bench demo fuzz clean
 
 help:
 	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
@@ -46,7 +46,7 @@ wasm-test: setup
 build: wasm
 	@node scripts/build-ext.mjs
 
-test: setup test-native clippy doc test-wasm test-e2e lint-ext
+test: setup test-native clippy doc typecheck test-wasm test-e2e lint-ext
 	@echo "make test: all suites passed"
 
 test-native:
@@ -65,6 +65,13 @@ doc:
 	@echo "== cargo doc (warnings are errors)"
 	@RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	@$(WASM_ENV) RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --target wasm32-unknown-unknown
+
+# The extension's JavaScript (`// @ts-check`, JSDoc types) against the WebAssembly
+# package's declarations (pkg/pending_core.d.ts, from the Rust types) and the browser's
+# (@types/chrome); tsconfig.json says how (`./pkg/` resolves to the root's pkg/).
+typecheck: wasm
+	@echo "== tsc: extension/*.js against pkg/pending_core.d.ts"
+	@npx --no-install tsc --noEmit -p tsconfig.json
 
 # One wasm-bindgen-test build, run in headless Chrome then Firefox, for the page suite
 # (tests/browser.rs) and the service-worker suite (tests/service_worker.rs).

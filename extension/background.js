@@ -1,3 +1,4 @@
+// @ts-check
 // Background (Chrome: module service worker; Firefox: event page). Thin by design: it
 // registers every listener synchronously on the first turn and hands each event, and
 // every page's message (a typed `Request`), to the one controller in Rust (`App`, see
@@ -9,14 +10,19 @@
 import { App, resetCore } from './pkg/pending_core.js';
 import { api, coreReady, t, errorText, asApiError, manifestOrigins } from './shared.js';
 
+/** @typedef {import('./pkg/pending_core.js').AppHost} AppHost */
+/** @typedef {import('./pkg/pending_core.js').Badge} Badge */
+
 const ALARM = 'refresh';
 // Failures are logged by kind only: never a message that could quote the key.
 const logFailure = (what) => (e) => console.warn(`${what} failed:`, asApiError(e).kind);
 
-let keepAlive = null;
+/** @type {number | undefined} */
+let keepAlive;
 let badgeMarked = false;
 
-/** Draws the badge the controller computed; the title is worded here (translations). */
+/** Draws the badge the controller computed; the title is worded here (translations).
+ * @param {Badge} badge */
 async function drawBadge(badge) {
   const words = badge.error ? errorText(badge.error) : '';
   const title = badge.blocking ? t('badgeErrTitle', words) : t('extName') + (words ? ` — ${words}` : '');
@@ -31,7 +37,8 @@ async function drawBadge(badge) {
   }
 }
 
-/** What the controller needs of the browser (the `AppHost` interface). */
+/** What the controller needs of the browser (the `AppHost` interface).
+ * @type {AppHost} */
 const host = {
   load: (keys) => api.storage.local.get(keys),
   save: (entries) => api.storage.local.set(entries),
@@ -56,7 +63,7 @@ const host = {
   // keeps it alive with one call every 20 s.
   keepAlive(on) {
     clearInterval(keepAlive);
-    keepAlive = on ? setInterval(() => api.runtime.getPlatformInfo(), 20_000) : null;
+    keepAlive = on ? setInterval(() => api.runtime.getPlatformInfo(), 20_000) : undefined;
   },
 };
 
@@ -76,6 +83,7 @@ function trapSignal() {
   return { promise, reject };
 }
 let trap = trapSignal();
+/** @type {App | null} */
 let app = null;
 
 function controller() {
@@ -93,7 +101,10 @@ function onTrap() {
   return call((a) => a.trapped()).catch(logFailure('trap record')).finally(() => signal.reject(INTERNAL));
 }
 
-/** Calls the controller; a trap, now or while its promise runs, rejects with INTERNAL. */
+/** Calls the controller; a trap, now or while its promise runs, rejects with INTERNAL.
+ * @template T
+ * @param {(app: App) => Promise<T>} fn
+ * @returns {Promise<T>} */
 async function call(fn) {
   await coreReady();
   let promise;

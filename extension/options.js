@@ -1,3 +1,4 @@
+// @ts-check
 // The options page: reads and writes `settings` in storage.local (the API key never
 // leaves this browser except as the Authorization header to the configured API).
 // "Test connection" asks the background to list the accounts with the form's values.
@@ -8,11 +9,26 @@
 import { keyDestination, readSettings, readSnapshot, dailyCost } from './pkg/pending_core.js';
 import { api, t, localize, send, errorText, getSettings, coreReady, manifestOrigins, shared } from './shared.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('./pkg/pending_core.js').Account} Account */
+/** @typedef {import('./pkg/pending_core.js').KeyDestination} KeyDestination */
+/** @typedef {import('./pkg/pending_core.js').Settings} Settings */
+
+/** The elements of options.html whose own properties this file uses, by id.
+ * @typedef {{
+ *   form: HTMLFormElement, apiKey: HTMLInputElement, showKey: HTMLInputElement, accountId: HTMLSelectElement,
+ *   refreshMinutes: HTMLSelectElement, sentMaxAgeMinutes: HTMLSelectElement, sentRefreshesPerDay: HTMLSelectElement,
+ *   actionGapSeconds: HTMLInputElement, withdrawCap: HTMLInputElement, respondCap: HTMLInputElement,
+ *   advanced: HTMLDetailsElement, baseUrl: HTMLInputElement, test: HTMLButtonElement, save: HTMLButtonElement,
+ * }} Elements */
+/** The element with this id; options.html has every id this file names.
+ * @type {<K extends string>(id: K) => K extends keyof Elements ? Elements[K] : HTMLElement} */
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
 const REFRESH_CHOICES = [5, 15, 30, 60, 120];
 const SENT_AGE_CHOICES = [30, 60, 180, 360, 720, 1440];
 const SENT_PER_DAY_CHOICES = [0, 1, 2, 4, 6];
 
+/** @param {string} value
+ * @param {string} label */
 function option(value, label) {
   const o = document.createElement('option');
   o.value = value;
@@ -20,11 +36,14 @@ function option(value, label) {
   return o;
 }
 
+/** @param {string} text */
 function say(text, isError = false) {
   $('result').textContent = text;
   $('result').classList.toggle('error', isError);
 }
 
+/** @param {Account[]} accounts
+ * @param {string} [selected] */
 function setAccounts(accounts, selected) {
   const choices = [option('', t('optAccountDefault'))];
   for (const a of accounts) {
@@ -43,10 +62,11 @@ function setAccounts(accounts, selected) {
 }
 
 /** The form's values, validated, and where they would send the key; throws an
- * ApiError-shaped object. */
+ * ApiError-shaped object.
+ * @returns {{ settings: Omit<Settings, 'schema'>, dest: KeyDestination }} */
 function readForm() {
   const dest = keyDestination($('baseUrl').value.trim() || shared.defaultBaseUrl, manifestOrigins());
-  const categories = [...document.querySelectorAll('#badgeCategories input:checked')].map((i) => i.value);
+  const categories = [.../** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#badgeCategories input:checked'))].map((i) => i.value);
   const settings = {
     apiKey: $('apiKey').value.trim(),
     accountId: $('accountId').value,
@@ -56,7 +76,7 @@ function readForm() {
     sentRefreshesPerDay: Number($('sentRefreshesPerDay').value),
     // All boxes ticked means "all categories", including any new ones.
     badgeCategories: categories.length === shared.categories.length ? [] : categories,
-    alertCategories: [...document.querySelectorAll('#alertCategories input:checked')].map((i) => i.value),
+    alertCategories: [.../** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#alertCategories input:checked'))].map((i) => i.value),
     // Read back (and clamped: never below 4 s) in Rust.
     actionGapMs: Math.round(Number($('actionGapSeconds').value) * 1000),
     withdrawCap: Number($('withdrawCap').value),
@@ -65,11 +85,14 @@ function readForm() {
   return { settings, dest };
 }
 
+/** @type {{ button: string, baseUrl: string } | null} */
 let armed = null; // { button, baseUrl }: warned about, waiting for the confirming click
 
 /** Whether the click on `button` may send the key to `dest`: at once for the official API;
  * otherwise the first click warns, naming the host, and a second click on the same button
- * (for the same URL) confirms. */
+ * (for the same URL) confirms.
+ * @param {'test' | 'save'} button
+ * @param {KeyDestination} dest */
 function confirmed(button, dest) {
   if (dest.official || (armed?.button === button && armed.baseUrl === dest.baseUrl)) {
     armed = null;
@@ -81,7 +104,9 @@ function confirmed(button, dest) {
 }
 
 /** Fills the account list from GET /accounts (a database-only call: it does not touch
- * LinkedIn). `quiet` reports nothing on success, for the automatic load on open. */
+ * LinkedIn). `quiet` reports nothing on success, for the automatic load on open.
+ * @param {{ apiKey: string, baseUrl: string, accountId: string }} settings
+ * @param {boolean} quiet */
 async function loadAccounts(settings, quiet) {
   try {
     const { accounts } = await send({ type: 'test', settings });
@@ -94,9 +119,12 @@ async function loadAccounts(settings, quiet) {
 }
 
 /** Firefox lets users withhold host permissions: ask, inside the click, for the API
- * origin that receives the key (only that origin, and only one the manifest lists). */
+ * origin that receives the key (only that origin, and only one the manifest lists).
+ * @param {KeyDestination} dest
+ * @param {{ alertCategories: string[] }} [settings] */
 function requestPermission(dest, settings) {
   // Alerts (opt-in) need the notifications permission, asked for only then.
+  /** @type {chrome.runtime.ManifestPermission[]} */
   const permissions = settings?.alertCategories?.length ? ['notifications'] : [];
   const origins = dest.permission ? [dest.permission] : [];
   if ((!origins.length && !permissions.length) || !api.permissions?.request) return Promise.resolve(true);
@@ -147,7 +175,7 @@ async function main() {
   if (s.baseUrl !== shared.defaultBaseUrl) $('advanced').open = true;
   if (s.apiKey) loadAccounts(s, true);
 
-  $('showKey').addEventListener('change', (e) => { $('apiKey').type = e.target.checked ? 'text' : 'password'; });
+  $('showKey').addEventListener('change', (e) => { $('apiKey').type = /** @type {HTMLInputElement} */ (e.target).checked ? 'text' : 'password'; });
 
   $('baseUrl').addEventListener('input', () => { armed = null; });
 

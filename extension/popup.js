@@ -1,3 +1,4 @@
+// @ts-check
 // The popup and side panel (one page). It renders the last data from storage at once,
 // asks the background for a refresh, and re-renders when storage changes. The lists
 // live in Rust while the page is open (Views): items cross into it once per change, a
@@ -14,7 +15,32 @@
 import { Views, freshness, readSettings, statusView, actionsView } from './pkg/pending_core.js';
 import { api, t, localize, send, errorText, coreReady, shared, permissionPatternFor } from './shared.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('./pkg/pending_core.js').ActionsView} ActionsView */
+/** @typedef {import('./pkg/pending_core.js').AgeBucket} AgeBucket */
+/** @typedef {import('./pkg/pending_core.js').ApiError} ApiError */
+/** @typedef {import('./pkg/pending_core.js').ListName} ListName */
+/** @typedef {import('./pkg/pending_core.js').Request} Request */
+/** @typedef {import('./pkg/pending_core.js').Row} Row */
+/** @typedef {import('./pkg/pending_core.js').Settings} Settings */
+/** @typedef {import('./pkg/pending_core.js').Skips} Skips */
+/** @typedef {import('./pkg/pending_core.js').SnapshotSummary} SnapshotSummary */
+/** @typedef {import('./pkg/pending_core.js').StatusView} StatusView */
+/** @typedef {import('./pkg/pending_core.js').ViewQuery} ViewQuery */
+/** @typedef {Extract<Request, { type: 'connections' }>['sortBy']} SortBy */
+/** @typedef {Extract<Request, { type: 'act' }>['action']} ActionKind */
+
+/** The elements of popup.html whose own properties this file uses, by id.
+ * @typedef {{
+ *   refresh: HTMLButtonElement, 'banner-action': HTMLButtonElement, search: HTMLInputElement,
+ *   order: HTMLSelectElement, older: HTMLSelectElement, 'conn-sort': HTMLSelectElement,
+ *   export: HTMLButtonElement, 'bulk-withdraw': HTMLButtonElement, 'bulk-accept': HTMLButtonElement,
+ *   'bulk-ignore': HTMLButtonElement, list: HTMLUListElement, 'load-more': HTMLButtonElement,
+ *   confirm: HTMLDialogElement, 'confirm-ok': HTMLButtonElement, 'confirm-cancel': HTMLButtonElement,
+ * }} Elements */
+/** The element with this id; popup.html has every id this file names.
+ * @type {<K extends string>(id: K) => K extends keyof Elements ? Elements[K] : HTMLElement} */
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
+/** @type {ListName[]} */
 const TABS = ['sent', 'received', 'connections'];
 const OLDER_WEEKS = [0, 1, 2, 3, 4, 8, 12];
 const OVERSCAN = 10;
@@ -27,33 +53,49 @@ const rows = globalThis.pendingRows;
 // store::FirstScreen), and the snapshot is read right after it is shown.
 const early = globalThis.pendingEarly?.stored ?? api.storage.local.get(['settings', 'status', 'firstScreen']);
 
-let views = null; // the three lists, in WASM memory (Views)
+// The three lists, in WASM memory (Views). Null until main() has loaded the module,
+// which every use follows (hence not typed `| null`).
+let views = /** @type {Views} */ (/** @type {unknown} */ (null));
+
+/** @typedef {{ search: string, order: NonNullable<ViewQuery['order']>, olderThanWeeks: number, bucket: AgeBucket | '' }} SentQuery */
+/** @typedef {{ search: string, category: string }} ReceivedQuery */
+/** @typedef {{ next: number, done: boolean, loading: boolean, error: ApiError | null, sortBy: SortBy, loaded: number, skipped: Skips }} ConnectionsState */
 
 const state = {
-  tab: 'sent',
-  rawSettings: null, // as stored, for the account tag
-  rawSnapshot: undefined, // as stored: read again against new settings
-  summary: null, // this account's snapshot without its lists (or its first screen's); or null
+  tab: /** @type {ListName} */ ('sent'),
+  rawSettings: /** @type {unknown} */ (null), // as stored, for the account tag
+  rawSnapshot: /** @type {unknown} */ (undefined), // as stored: read again against new settings
+  summary: /** @type {SnapshotSummary | null} */ (null), // this account's snapshot without its lists (or its first screen's); or null
   loaded: false, // the whole snapshot has been read, not only the first screen
-  actions: null, // actionsView(): the action run (progress, summary), decided in Rust
+  actions: /** @type {ActionsView | null} */ (null), // actionsView(): the action run (progress, summary), decided in Rust
   runDismissed: false,
-  status: null, // statusView(): what the stored status means, decided in Rust
-  rawStatus: undefined,
-  rawFirstSeen: undefined, // when each invitation was first seen (ages in Rust)
-  settings: null,
+  status: /** @type {StatusView | null} */ (null), // statusView(): what the stored status means, decided in Rust
+  rawStatus: /** @type {unknown} */ (undefined),
+  rawFirstSeen: /** @type {unknown} */ (undefined), // when each invitation was first seen (ages in Rust)
+  settings: /** @type {Settings | null} */ (null),
   wasm: false,
   // Sent opens newest first, as Rust computes the stored first screen (ViewQuery::opening).
-  query: {
+  query: /** @type {{ sent: SentQuery, received: ReceivedQuery, connections: { search: string } }} */ ({
     sent: { search: '', order: 'newest', olderThanWeeks: 0, bucket: '' },
     received: { search: '', category: '' },
     connections: { search: '' },
-  },
-  connections: { next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0, skipped: { count: 0, reasons: [] } },
+  }),
+  connections: /** @type {ConnectionsState} */ ({ next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0, skipped: { count: 0, reasons: [] } }),
   // The rendered rows of the current tab by position; `stale` after a change of its
   // data or query; `active` is the row reached with Tab (roving tabindex).
-  list: { rendered: new Map(rows.painted), stale: true, active: 0, scroll: { sent: 0, received: 0, connections: 0 }, rowHeight: {} },
+  list: {
+    rendered: new Map(rows.painted), stale: true, active: 0, scroll: { sent: 0, received: 0, connections: 0 },
+    rowHeight: /** @type {Record<string, number>} */ ({}),
+  },
 };
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string | null} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -91,7 +133,7 @@ function renderBanner() {
     $('banner-text').textContent = p ? t('progress', t(`tab${p.list[0].toUpperCase()}${p.list.slice(1)}`), p.pages) : t('progressStart');
     banner.hidden = false;
   } else if (status?.state === 'error') {
-    const error = status.error;
+    const error = /** @type {ApiError} */ (status.error); // always set in the error state (app::status_view)
     banner.classList.add(status.blocking ? 'error' : 'warn');
     $('banner-text').textContent = error.kind === 'no_key' ? `${t('noKeyTitle')}. ${t('noKeyBody')}` : errorText(error);
     if (error.kind === 'permission') {
@@ -151,6 +193,7 @@ function renderTabs() {
 function renderCategories() {
   const box = $('categories');
   const by = state.summary?.counts?.receivedByCategory ?? {};
+  /** @type {[string, string, number][]} */
   const chips = [['', t('categoryAll'), state.summary?.counts?.received ?? 0]];
   for (const cat of shared.categories) if (cat in by) chips.push([cat, t(`cat${cat}`), by[cat]]);
   box.replaceChildren(...chips.map(([cat, label, n]) => {
@@ -166,6 +209,7 @@ function renderCategories() {
 // ---------- rows (virtualized) ----------
 
 /** The row height of the current tab's list, from popup.css (read once per tab). */
+/** @returns {number} */
 function rowHeight() {
   const cache = state.list.rowHeight;
   cache[state.tab] ??= parseFloat(getComputedStyle($('list')).getPropertyValue('--row-h')) || 60;
@@ -173,6 +217,9 @@ function rowHeight() {
 }
 
 /** How the current tab's rows are drawn (rows.js rowElement and rowKey). */
+/** @param {number} count
+ * @param {number} height
+ * @returns {RowOptions} */
 function rowOptions(count, height) {
   const { tab, list, query } = state;
   return { tab, count, height, active: list.active, chips: tab === 'received' && query.received.category === '' };
@@ -195,6 +242,7 @@ function renderRows() {
   const start = Math.max(0, first - OVERSCAN);
   const end = Math.min(count, last + OVERSCAN);
   const options = rowOptions(count, height);
+  /** @type {Row[] | null} */
   let slice = null;
   let refocus;
   if (list.stale) {
@@ -227,7 +275,7 @@ function renderRows() {
       if (list.rendered.has(pos)) return;
       while (k < kept.length && kept[k] < pos) k++;
       const li = rows.rowElement(row, pos, options);
-      ul.insertBefore(li, k < kept.length ? list.rendered.get(kept[k]) : null);
+      ul.insertBefore(li, k < kept.length ? list.rendered.get(kept[k]) ?? null : null);
       list.rendered.set(pos, li);
     });
   }
@@ -254,6 +302,7 @@ function invalidateRows({ toTop = false } = {}) {
 }
 
 /** Moves the keyboard focus to the row at `pos`, scrolling it into view. */
+/** @param {number} pos */
 function focusRow(pos) {
   const count = views.count(state.tab);
   if (count === 0) return;
@@ -291,6 +340,7 @@ function onListKey(e) {
   focusRow(next);
 }
 
+/** @returns {ViewQuery} */
 function currentQuery(tab) {
   const q = state.query[tab];
   return tab === 'sent'
@@ -358,7 +408,7 @@ function confirmDialog({ title, body, ok, allowance }) {
   $('confirm-ok').textContent = ok;
   $('confirm-allowance').textContent = '';
   allowance.then((text) => { $('confirm-allowance').textContent = text; });
-  const opener = document.activeElement;
+  const opener = /** @type {HTMLElement | null} */ (document.activeElement);
   return new Promise((resolve) => {
     const done = (yes) => {
       $('confirm-ok').onclick = null;
@@ -377,6 +427,9 @@ function confirmDialog({ title, body, ok, allowance }) {
 }
 
 /** What the day's cap (and LinkedIn's own quota, where the API reports it) still allows. */
+/** @param {ActionKind} kind
+ * @param {number} n
+ * @returns {Promise<string>} */
 async function allowanceText(kind, n) {
   try {
     const a = await send({ type: 'allowance', action: kind });
@@ -391,6 +444,9 @@ async function allowanceText(kind, n) {
 }
 
 /** Confirms, then starts a run of `kind` on `ids` (one row, or exactly the rows shown). */
+/** @param {ActionKind} kind
+ * @param {string[]} ids
+ * @param {string} [name] */
 async function confirmAction(kind, ids, name) {
   if (!ids.length || running()) return;
   const one = ids.length === 1 && name != null;
@@ -419,6 +475,7 @@ function onListClick(e) {
   if (row) confirmAction(button.dataset.action, [row.id], row.name || t('noName'));
 }
 
+/** @param {ActionKind} kind */
 function bulk(kind) {
   const list = kind === 'withdraw' ? 'sent' : 'received';
   confirmAction(kind, views.shownIds(list));
@@ -467,7 +524,7 @@ function renderBulk() {
   $('bulk-withdraw').textContent = sent ? t('act_withdraw_all', sent.toLocaleString()) : '';
   $('bulk-accept').textContent = received ? t('act_accept_all', received.toLocaleString()) : '';
   $('bulk-ignore').textContent = received ? t('act_ignore_all', received.toLocaleString()) : '';
-  for (const id of ['bulk-withdraw', 'bulk-accept', 'bulk-ignore']) $(id).disabled = running();
+  for (const id of /** @type {const} */ (['bulk-withdraw', 'bulk-accept', 'bulk-ignore'])) $(id).disabled = running();
 }
 
 function renderRun() {
@@ -499,6 +556,7 @@ function renderRun() {
 
 // ---------- refresh ----------
 
+/** @param {boolean} force */
 async function refresh(force) {
   try {
     await send({ type: 'refresh', reason: force ? 'button' : 'popup' });
@@ -508,6 +566,7 @@ async function refresh(force) {
   }
 }
 
+/** @type {IntersectionObserver | null} */
 let sentinelObserver = null;
 
 /**
@@ -549,7 +608,8 @@ async function loadConnections() {
   }
 }
 
-/** Forgets the loaded connections; they load again when the Connections tab shows. */
+/** Forgets the loaded connections; they load again when the Connections tab shows.
+ * @param {SortBy} sortBy */
 function resetConnections(sortBy) {
   state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0, skipped: { count: 0, reasons: [] } };
   views.setItems('connections', []);
@@ -575,6 +635,8 @@ function exportCsv() {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+/** @param {ListName} name
+ * @param {boolean} [focus] */
 function selectTab(name, focus) {
   if (name !== state.tab) {
     state.list.scroll[state.tab] = $('viewport').scrollTop;
@@ -608,15 +670,17 @@ function wire() {
   $('run-close').addEventListener('click', () => { state.runDismissed = true; renderRun(); });
   $('viewport').addEventListener('scroll', renderRowsNextFrame, { passive: true });
   new ResizeObserver(renderRowsNextFrame).observe($('viewport'));
-  $('search').addEventListener('input', (e) => { state.query[state.tab].search = e.target.value; applyQuery(); renderList(); });
-  $('order').addEventListener('change', (e) => { state.query.sent.order = e.target.value; applyQuery(); renderList(); });
+  $('search').addEventListener('input', (e) => { state.query[state.tab].search = /** @type {HTMLInputElement} */ (e.target).value; applyQuery(); renderList(); });
+  // The <option> values of popup.html are the ViewQuery orders.
+  $('order').addEventListener('change', (e) => { state.query.sent.order = /** @type {SentQuery['order']} */ (/** @type {HTMLSelectElement} */ (e.target).value); applyQuery(); renderList(); });
   $('older').replaceChildren(...OLDER_WEEKS.map((w) => {
     const o = el('option', null, w === 1 ? t('olderThanOne') : w ? t('olderThan', w) : t('olderAny'));
     o.value = String(w);
     return o;
   }));
-  $('older').addEventListener('change', (e) => { state.query.sent.olderThanWeeks = Number(e.target.value); applyQuery(); renderList(); });
-  $('conn-sort').addEventListener('change', (e) => resetConnections(e.target.value));
+  $('older').addEventListener('change', (e) => { state.query.sent.olderThanWeeks = Number(/** @type {HTMLSelectElement} */ (e.target).value); applyQuery(); renderList(); });
+  // The <option> values of popup.html are the connections request's sort orders.
+  $('conn-sort').addEventListener('change', (e) => resetConnections(/** @type {SortBy} */ (/** @type {HTMLSelectElement} */ (e.target).value)));
   $('load-more').addEventListener('click', loadConnections);
   $('export').addEventListener('click', exportCsv);
   $('refresh').addEventListener('click', () => refresh(true));
@@ -634,6 +698,7 @@ function wire() {
   const panel = $('panel');
   if (inPopup && (api.sidePanel?.open || api.sidebarAction?.open)) {
     panel.hidden = false;
+    /** @type {number | null | undefined} */
     let windowId = null;
     api.windows?.getCurrent?.().then((w) => { windowId = w.id; });
     panel.addEventListener('click', () => {
@@ -689,6 +754,8 @@ function applySnapshot() {
 
 /** What rows.js paints before the next popup's first paint: this first screen's counts
  * and rows, as Rust decided them. */
+/** @param {SnapshotSummary} summary
+ * @param {Row[]} firstRows */
 function keepFirstPaint(summary, firstRows) {
   const { sent, received } = summary.counts;
   rows.keepFirstPaint({ counts: { sent, received }, rows: firstRows });

@@ -1,3 +1,4 @@
+// @ts-check
 // The popup's rows, and its first paint. A deferred classic script in popup.html's head,
 // marked render-blocking: it runs as soon as the page is parsed, and Chromium draws no
 // frame before it has (without that mark, a first frame without the rows often came
@@ -14,13 +15,24 @@
 //   otherwise hold the first paint back. popup.js draws the same screen again from
 //   Rust's own validated reading of storage, keeping the rows painted here that it shows
 //   the same, so a stale copy lasts only until then.
+/** @typedef {import('./pkg/pending_core.js').Row} Row */
+
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
+  /** @type {(key: string, ...subs: unknown[]) => string} */
   const t = (key, ...subs) => api.i18n.getMessage(key, subs.map(String)) || key;
   const CACHE = 'pending.firstScreen';
   const PROFILE = 'https://www.linkedin.com/';
+  /** @type {Record<string, string>} */
   const labels = {}; // the action buttons' words, looked up once
 
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {string | null} [className]
+   * @param {unknown} [text]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -29,7 +41,11 @@
   }
 
   /** What a row element shows, as one string: popup.js keeps a row whose key did not
-   * change instead of building it again (no second paint of the same row). */
+   * change instead of building it again (no second paint of the same row).
+   * @param {Row} row
+   * @param {number} pos
+   * @param {RowOptions} options
+   * @returns {string} */
   function rowKey(row, pos, { tab, count, height, active, chips }) {
     return JSON.stringify([row, pos, pos === active, tab, count, height, chips]);
   }
@@ -37,9 +53,14 @@
   /** One row of a list: `row` as `Views.slice` returns it, at position `pos` (0-based)
    * of `count`, `height` px tall. `active`: the row reached with Tab (roving tabindex);
    * `chips`: show the category chip of received invitations. API text only ever goes
-   * in through textContent, and only LinkedIn profile URLs become links. */
+   * in through textContent, and only LinkedIn profile URLs become links.
+   * @param {Row} row
+   * @param {number} pos
+   * @param {RowOptions} options
+   * @returns {RowElement} */
   function rowElement(row, pos, options) {
     const { tab, count, height, active, chips } = options;
+    /** @type {RowElement} */
     const li = el('li', 'row');
     li.rowKey = rowKey(row, pos, options);
     li.dataset.pos = String(pos);
@@ -96,15 +117,18 @@
   }
 
   /** Roving tabindex: the active row, its name link and its buttons are reached with
-   * Tab; every other row's are not (arrow keys move between rows). */
+   * Tab; every other row's are not (arrow keys move between rows).
+   * @param {HTMLElement} li
+   * @param {boolean} on */
   function setActive(li, on) {
     const index = on ? 0 : -1;
     li.tabIndex = index;
-    for (const node of li.querySelectorAll('a, button')) node.tabIndex = index;
+    for (const node of /** @type {NodeListOf<HTMLElement>} */ (li.querySelectorAll('a, button'))) node.tabIndex = index;
   }
 
   /** Stores (`first`: `{counts: {sent, received}, rows}`) or removes (`null`) the copy
-   * the next popup paints first; written only when it changed. */
+   * the next popup paints first; written only when it changed.
+   * @param {FirstPaint | null} first */
   function keepFirstPaint(first) {
     try {
       const text = first ? JSON.stringify(first) : null;
@@ -118,6 +142,7 @@
 
   // Rows painted here, by position: popup.js takes them over, and keeps those that
   // Rust's first screen shows the same.
+  /** @type {Map<number, RowElement>} */
   const painted = new Map();
   globalThis.pendingRows = { rowElement, rowKey, setActive, keepFirstPaint, forgetFirstPaint: () => keepFirstPaint(null), painted };
 
@@ -142,15 +167,17 @@
   requestAnimationFrame(() => setTimeout(start, 0));
   setTimeout(start, 100); // no frame comes while the page is hidden
 
-  /** Paints the copy of the last first screen into `list`, if there is a readable one. */
+  /** Paints the copy of the last first screen into `list`, if there is a readable one.
+   * @param {HTMLElement} list */
   function paintFirstScreen(list) {
     document.body.dataset.tab = 'sent';
     try {
       const first = JSON.parse(localStorage.getItem(CACHE) ?? 'null');
       const counts = first?.counts;
       if (!Array.isArray(first?.rows) || !Number.isSafeInteger(counts?.sent) || first.rows.length > counts.sent) return;
-      document.getElementById('count-sent').textContent = counts.sent.toLocaleString();
-      if (Number.isSafeInteger(counts.received)) document.getElementById('count-received').textContent = counts.received.toLocaleString();
+      // Both are in popup.html (a missing one would throw, caught below: nothing painted).
+      /** @type {HTMLElement} */ (document.getElementById('count-sent')).textContent = counts.sent.toLocaleString();
+      if (Number.isSafeInteger(counts.received)) /** @type {HTMLElement} */ (document.getElementById('count-received')).textContent = counts.received.toLocaleString();
       const height = parseFloat(getComputedStyle(list).getPropertyValue('--row-h')) || 60;
       list.style.height = `${counts.sent * height}px`;
       first.rows.forEach((row, pos) => {

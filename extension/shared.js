@@ -1,3 +1,4 @@
+// @ts-check
 // What the background, popup and options page share: the browser API handle, the WASM
 // module's loading, settings, translated strings and error words. No business logic:
 // lists, filters, counts, CSV and the validation of everything read from storage are
@@ -5,12 +6,20 @@
 
 import init, { readSettings, constants } from './pkg/pending_core.js';
 
+/** @typedef {import('./pkg/pending_core.js').ApiError} ApiError */
+/** @typedef {import('./pkg/pending_core.js').Request} Request */
+/** @typedef {import('./pkg/pending_core.js').Settings} Settings */
+/** @typedef {Readonly<Omit<ReturnType<typeof constants>, 'blocking'> & { blocking: Set<string> }>} Shared */
+
+/** @type {ExtensionApi} */
 export const api = globalThis.browser ?? globalThis.chrome;
 
 /** The constants the pages share with the controller (categories, blocking error kinds,
- * the official API, the connections page size): defined once, in Rust. */
-export let shared = null;
+ * the official API, the connections page size): defined once, in Rust. Null until
+ * coreReady() has resolved, which every use follows (hence not typed `| null`). */
+export let shared = /** @type {Shared} */ (/** @type {unknown} */ (null));
 
+/** @type {Promise<void> | null} */
 let core = null;
 /** Loads the WASM module once per page or worker; every call into it awaits this first.
  * The popup's rows.js has already started compiling it. */
@@ -24,28 +33,38 @@ export function coreReady() {
   return core;
 }
 
-/** The stored settings, validated (and migrated) in Rust: always complete, never throws. */
+/** The stored settings, validated (and migrated) in Rust: always complete, never throws.
+ * @returns {Promise<Settings>} */
 export async function getSettings() {
   await coreReady();
   const { settings } = await api.storage.local.get('settings');
   return readSettings(settings);
 }
 
-/** A translated string from _locales; `subs` fill its $PLACEHOLDERS$ in order. */
+/** A translated string from _locales; `subs` fill its $PLACEHOLDERS$ in order.
+ * @param {string} key
+ * @param {...unknown} subs
+ * @returns {string} */
 export function t(key, ...subs) {
   return api.i18n.getMessage(key, subs.map(String)) || key;
 }
 
-/** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-placeholder]. */
+/** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-placeholder].
+ * The selectors guarantee each attribute, hence the `string` casts. */
 export function localize(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
-  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder));
-  for (const el of root.querySelectorAll('[data-i18n-title]')) el.setAttribute('title', t(el.dataset.i18nTitle));
+  /** @param {string} selector */
+  const all = (selector) => /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(selector));
+  for (const el of all('[data-i18n]')) el.textContent = t(/** @type {string} */ (el.dataset.i18n));
+  for (const el of all('[data-i18n-label]')) el.setAttribute('aria-label', t(/** @type {string} */ (el.dataset.i18nLabel)));
+  for (const el of all('[data-i18n-placeholder]')) el.setAttribute('placeholder', t(/** @type {string} */ (el.dataset.i18nPlaceholder)));
+  for (const el of all('[data-i18n-title]')) el.setAttribute('title', t(/** @type {string} */ (el.dataset.i18nTitle)));
 }
 
 /** Sends a `Request` (see the `Request` type in pkg/pending_core.d.ts) to the
- * background and returns its `Reply`; a `{type: "error"}` reply throws its error. */
+ * background and returns its `Reply`; a `{type: "error"}` reply throws its error.
+ * @template {Request} Q
+ * @param {Q} request
+ * @returns {Promise<ReplyTo<Q>>} */
 export async function send(request) {
   const reply = await api.runtime.sendMessage(request);
   if (!reply || typeof reply.type !== 'string') throw { kind: 'other', message: 'the background did not answer' };
@@ -53,7 +72,8 @@ export async function send(request) {
   return reply;
 }
 
-/** Any thrown value as `{kind, status?, message, retryAt?}` (the Rust ApiError shape). */
+/** Any thrown value as `{kind, status?, message, retryAt?}` (the Rust ApiError shape).
+ * @returns {ApiError} */
 export function asApiError(e) {
   if (e && typeof e === 'object' && typeof e.kind === 'string') return e;
   return { kind: 'other', message: String(e?.message ?? e) };
@@ -83,12 +103,15 @@ export function errorText(error) {
   }
 }
 
-/** The API origins the manifest asks host permission for (Firefox lets users revoke them). */
+/** The API origins the manifest asks host permission for (Firefox lets users revoke them).
+ * @returns {string[]} */
 export function manifestOrigins() {
   return (api.runtime.getManifest().host_permissions ?? []).map((p) => p.replace(/\/\*$/, ''));
 }
 
-/** The host-permission pattern for a base URL, when it is one the manifest names. */
+/** The host-permission pattern for a base URL, when it is one the manifest names.
+ * @param {string} baseUrl
+ * @returns {string | null} */
 export function permissionPatternFor(baseUrl) {
   let origin;
   try { origin = new URL(baseUrl).origin; } catch { return null; }
