@@ -23,6 +23,7 @@ use crate::time::parse_iso8601_ms;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
+use tsify::Tsify;
 use std::fmt;
 
 /// What a write does.
@@ -66,6 +67,12 @@ impl fmt::Display for ActionKind {
         f.write_str(self.as_str())
     }
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_ACTION_KIND: &str = r#"
+/** What a write does, as `ActionKind`'s `Serialize` writes it. */
+export type ActionKind = "withdraw" | "accept" | "ignore";
+"#;
 
 impl Serialize for ActionKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -135,6 +142,12 @@ impl CapKind {
         [CapKind::Withdrawals, CapKind::Responses].into_iter().find(|c| c.as_str() == s)
     }
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_CAP_KIND: &str = r#"
+/** A daily cap, as `CapKind`'s `Serialize` writes it: withdrawals, or responses (accept and ignore together). */
+export type CapKind = "withdrawals" | "responses";
+"#;
 
 impl Serialize for CapKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -681,7 +694,7 @@ fn clip(s: &str) -> String {
 /// One entry of `GET /account/{accountId}/quota` (newer API edition), read
 /// permissively: only `feature` must be text; any other field of another kind is
 /// absent. Written with `resetAtMs` for `resetAt`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaEntry {
     /// The feature counted (an open set, as the API spells it).

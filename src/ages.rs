@@ -17,6 +17,7 @@ use crate::client::List;
 use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::time::approximate_age_secs;
 use serde::{Deserialize, Deserializer, Serialize};
+use tsify::Tsify;
 use std::collections::BTreeMap;
 
 /// The schema of a stored [`FirstSeen`].
@@ -345,7 +346,7 @@ impl FirstSeen {
 
 /// The five age bars of the Sent tab's chart, written as [`AgeBucket::as_str`] spells
 /// them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum AgeBucket {
     /// Less than 7 days.
@@ -419,7 +420,7 @@ impl AgeBucket {
 }
 
 /// One bar of the chart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 pub struct Bar {
     /// [`AgeBucket::as_str`].
     pub bucket: AgeBucket,
@@ -430,7 +431,7 @@ pub struct Bar {
 }
 
 /// The chart's data: five bars, and the invitations of unknown age (in no bar).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 pub struct AgeChart {
     /// Youngest first.
     pub bars: Vec<Bar>,

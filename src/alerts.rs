@@ -9,6 +9,7 @@
 use crate::models::{Category, ReceivedInvitation};
 use serde::Serialize;
 use serde_json::Value;
+use tsify::Tsify;
 
 /// The longest notification message, in characters.
 pub const MAX_ALERT_CHARS: usize = 120;
@@ -47,7 +48,7 @@ impl AlertSettings {
 }
 
 /// One invitation of an alert.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertItem {
     /// The invitation.
@@ -59,7 +60,7 @@ pub struct AlertItem {
 }
 
 /// The one notification of a refresh.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 pub struct Alert {
     /// The new invitations, in list order.
     pub items: Vec<AlertItem>,

@@ -24,6 +24,7 @@ use crate::sync::Counts;
 use crate::transport::Transport;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tsify::Tsify;
 use walks::Header;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -62,7 +63,7 @@ pub fn is_blocking(kind: &str) -> bool {
 
 /// The toolbar badge as the controller wants it drawn; the host puts the words of the
 /// title together (translated) from `error` and `blocking`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct Badge {
     /// The badge text: a count, `"!"`, or empty.
     pub text: String,
@@ -70,6 +71,7 @@ pub struct Badge {
     pub color: &'static str,
     /// The error shown in the title: blocking (`"!"`) or not (the count stays).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(type = "ApiError")]
     pub error: Option<StoredError>,
     /// Whether `error` blocks.
     pub blocking: bool,
@@ -726,15 +728,17 @@ fn held(s: Status, now_ms: f64) -> Option<StoredError> {
 }
 
 /// The status as a page shows it ([`status_view`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct StatusView {
     /// `idle` (nothing stored), `syncing`, `ok` or `error`.
+    #[tsify(type = r#""idle" | "syncing" | "ok" | "error""#)]
     pub state: &'static str,
     /// Syncing: the last page reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<StoredProgress>,
     /// Error: what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(type = "ApiError")]
     pub error: Option<StoredError>,
     /// The error blocks (see [`BLOCKING`]): shown as an error with a way out (the
     /// options page, or the permission button), not as a warning.

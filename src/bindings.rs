@@ -7,75 +7,98 @@
 
 use crate::client::MAX_CONNECTIONS_LIMIT;
 use crate::error::Error;
-use crate::json::{FromJson, Json, JsonObject, ToJson};
 use crate::transport::fetch::FetchTransport;
 use js_sys::Promise;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value as Json;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = crate::ts::TYPES;
-
-/// Hands a value to JavaScript as plain JSON data (objects, arrays, strings, numbers):
-/// written by [`ToJson`], parsed by the engine's `JSON.parse`.
-fn to_js(value: &dyn ToJson) -> JsValue {
-    parse_js(&value.to_json())
-}
-
-fn parse_js(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or_else(|_| JsValue::from_str("serialization failed"))
+/// Hands a value to JavaScript as plain JSON-compatible data (objects, not `Map`s;
+/// arrays, strings, numbers), so it survives `runtime.sendMessage` and `storage.local`.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
 fn error_js(e: &Error) -> JsValue {
     to_js(&e.report())
 }
 
-/// A value from JavaScript as parsed JSON (`undefined` reads as `null`).
-fn js_json(what: &str, v: &JsValue) -> Result<Json, JsValue> {
-    let invalid = |m: String| error_js(&Error::InvalidInput([what, ": ", &m].concat()));
+/// A value from JavaScript as `T`; a value that cannot be read throws an `ApiError` of
+/// kind `invalid_input` naming `what` and the path of the problem.
+fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
+    crate::decode::read_value(raw_json(v), "").map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
+}
+
+/// A raw stored or sent value as JSON data: `undefined`, functions and anything that is
+/// not JSON-compatible read as `null`, which every reader takes as absent.
+fn raw_json(v: JsValue) -> Json {
     if v.is_undefined() {
-        return Ok(Json::Null);
+        return Json::Null;
     }
-    let text = js_sys::JSON::stringify(v)
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| invalid("not JSON data".into()))?;
-    crate::json::parse(&text).map_err(|e| invalid(e.describe()))
+    serde_wasm_bindgen::from_value(v).unwrap_or(Json::Null)
 }
 
-/// A value from JavaScript, read with the one reader API bodies use
-/// ([`crate::decode::read_json`]).
-fn from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<T, JsValue> {
-    let json = js_json(what, v)?;
-    crate::decode::read_json(0, &json).map_err(|e| {
-        let message = match e {
-            Error::Decode { path, message, .. } if !path.is_empty() => [path.as_str(), ": ", &message].concat(),
-            Error::Decode { message, .. } => message,
-            other => other.message(),
-        };
-        error_js(&Error::InvalidInput([what, ": ", &message].concat()))
-    })
-}
-
-/// A list from JavaScript, item by item: an item that cannot be read is left out (a
-/// stored snapshot written by an older version, or damaged, still shows the rest).
-fn items_from_js<T: FromJson>(what: &str, v: &JsValue) -> Result<Vec<T>, JsValue> {
-    match js_json(what, v)? {
-        Json::Arr(list) => Ok(crate::decode::read_json_items(&list, &crate::json::Path::Root).0),
+/// A list of API items from JavaScript, item by item: an item that cannot be read is
+/// left out (a stored snapshot written by an older version, or damaged, still shows the
+/// rest).
+fn items_from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<Vec<T>, JsValue> {
+    match raw_json(v) {
+        Json::Array(list) => Ok(list.into_iter().filter(Json::is_object).filter_map(|item| T::deserialize(item).ok()).collect()),
         Json::Null => Ok(Vec::new()),
-        other => Err(error_js(&Error::InvalidInput([what, ": expected a list, found ", other.kind()].concat()))),
+        _ => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list")))),
     }
+}
+
+/// The account tag of raw stored settings.
+fn tag_of(settings: JsValue) -> String {
+    crate::store::Settings::read(&raw_json(settings)).account_tag()
+}
+
+/// What `Views.loadSnapshot` returns: the summary (`null` when there is none), and the
+/// first screen to store (an object), to remove (`null`) or to leave (absent).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoadedSnapshot<'a> {
+    summary: Option<crate::sync::Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_screen: Option<Option<crate::store::StampedFirstScreen<'a>>>,
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_VIEW_TYPES: &str = crate::ts::VIEW_TYPES;
+const TS_BINDINGS: &str = r#"
+/** What `Views.loadSnapshot` returns: the summary (`null` when there is none), and the first screen to store (an object), to remove (`null`) or to leave (absent). */
+export interface LoadedSnapshot { summary: SnapshotSummary | null; firstScreen?: StoredFirstScreen | null; }
+/** The background's host object: what the controller (`App`) needs of the browser. */
+export interface AppHost {
+  /** `storage.local.get(keys)`. */
+  load(keys: string[]): Promise<Record<string, unknown>>;
+  /** `storage.local.set(entries)`. */
+  save(entries: Record<string, unknown>): Promise<void>;
+  /** `storage.local.remove(keys)`. */
+  remove(keys: string[]): Promise<void>;
+  /** Draws the toolbar badge (the host words the title). */
+  badge(badge: Badge): void;
+  /** `permissions.contains({origins: [pattern]})`. */
+  permissionGranted(pattern: string): Promise<boolean>;
+  /** The manifest's API origins. */
+  origins(): string[];
+  /** Makes sure the refresh alarm fires every `minutes`. */
+  schedule(minutes: number): Promise<void>;
+  /** Keeps the worker alive while a sync runs. */
+  keepAlive(on: boolean): void;
+  /** Shows a desktop notification of new received invitations. */
+  notify(alert: Alert): void;
+}
+"#;
 
 fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
     crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(["unknown list '", name, "'"].concat())))
 }
 
-fn rows_from_js(list: crate::view::ListName, items: &JsValue) -> Result<Vec<crate::view::Row>, JsValue> {
+fn rows_from_js(list: crate::view::ListName, items: JsValue) -> Result<Vec<crate::view::Row>, JsValue> {
     use crate::models::{Connection, ReceivedInvitation, SentInvitation};
     use crate::view::{ListName, Row};
     Ok(match list {
@@ -102,7 +125,7 @@ pub struct JsViews {
 impl JsViews {
     /// Sets (or, with `append`, extends) a list's rows from API items; the rows the
     /// query keeps.
-    fn load(&mut self, list: &str, items: &JsValue, append: bool) -> Result<u32, JsValue> {
+    fn load(&mut self, list: &str, items: JsValue, append: bool) -> Result<u32, JsValue> {
         let name = list_name(list)?;
         let rows = rows_from_js(name, items)?;
         let view = self.inner.list_mut(name);
@@ -128,10 +151,10 @@ impl JsViews {
     /// rows until `loadSnapshot`. Returns its summary, or `null`. Never throws.
     #[wasm_bindgen(js_name = showFirstScreen, unchecked_return_type = "SnapshotSummary | null")]
     pub fn show_first_screen(&mut self, raw: JsValue, settings: JsValue) -> JsValue {
-        let tag = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag();
-        let raw = raw_json(&raw);
-        let first = crate::store::read_first_screen(&crate::json::to_serde(&raw), &tag);
-        let summary = self.inner.show_first_screen(first, !matches!(raw, Json::Null));
+        let tag = tag_of(settings);
+        let raw = raw_json(raw);
+        let first = crate::store::read_first_screen(&raw, &tag);
+        let summary = self.inner.show_first_screen(first, !raw.is_null());
         summary.map_or(JsValue::NULL, |s| to_js(&s))
     }
 
@@ -142,10 +165,10 @@ impl JsViews {
     /// stored first screen. Never throws.
     #[wasm_bindgen(js_name = loadSnapshot, unchecked_return_type = "LoadedSnapshot")]
     pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue, first_seen: JsValue) -> JsValue {
-        let tag = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag();
-        let mut snapshot = crate::store::read_snapshot(crate::json::to_serde(&raw_json(&raw)), &tag);
+        let tag = tag_of(settings);
+        let mut snapshot = crate::store::read_snapshot(raw_json(raw), &tag);
         if let Some(s) = snapshot.as_mut() {
-            crate::ages::FirstSeen::read(&crate::json::to_serde(&raw_json(&first_seen)), &tag).apply(s, js_sys::Date::now());
+            crate::ages::FirstSeen::read(&raw_json(first_seen), &tag).apply(s, js_sys::Date::now());
         }
         let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
         let first_screen = match &write {
@@ -153,14 +176,7 @@ impl JsViews {
             crate::view::FirstScreenWrite::Remove => Some(None),
             crate::view::FirstScreenWrite::Store(first) => Some(Some(crate::store::StampedFirstScreen::new(first, &tag))),
         };
-        // A `LoadedSnapshot`: `summary` is `null` when none; `firstScreen` is left out to
-        // keep the stored one.
-        let mut out = String::new();
-        let mut o = JsonObject::new(&mut out);
-        o.field("summary", &summary);
-        o.opt("firstScreen", &first_screen);
-        o.end();
-        parse_js(&out)
+        to_js(&LoadedSnapshot { summary, first_screen })
     }
 
     /// Replaces a list's items (API items, as in a snapshot or a connections page); an
@@ -171,7 +187,7 @@ impl JsViews {
         list: &str,
         #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
     ) -> Result<u32, JsValue> {
-        self.load(list, &items, false)
+        self.load(list, items, false)
     }
 
     /// Appends items to a list (the next page of connections). Returns how many rows
@@ -182,7 +198,7 @@ impl JsViews {
         list: &str,
         #[wasm_bindgen(unchecked_param_type = "Array<SentInvitation | ReceivedInvitation | Connection>")] items: JsValue,
     ) -> Result<u32, JsValue> {
-        self.load(list, &items, true)
+        self.load(list, items, true)
     }
 
     /// Filters and orders a list; returns how many rows the query keeps.
@@ -190,7 +206,7 @@ impl JsViews {
     pub fn set_query(&mut self, list: &str, #[wasm_bindgen(unchecked_param_type = "ViewQuery")] query: JsValue) -> Result<u32, JsValue> {
         let name = list_name(list)?;
         let query: crate::view::ViewQuery =
-            if query.is_undefined() || query.is_null() { Default::default() } else { from_js("query", &query)? };
+            if query.is_undefined() || query.is_null() { Default::default() } else { from_js("query", query)? };
         Ok(to_u32(self.inner.list_mut(name).set_query(query)))
     }
 
@@ -250,28 +266,22 @@ pub fn check_base_url(url: &str) -> Result<String, JsValue> {
 
 // ---- storage, where the key goes, and recovery from a trap ----
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_STORE_TYPES: &str = crate::ts::STORE_TYPES;
-
 /// A raw stored value as JSON: `undefined`, functions and anything `JSON.stringify`
 /// refuses read as `null`.
-fn raw_json(v: &JsValue) -> Json {
-    js_json("stored value", v).unwrap_or(Json::Null)
-}
 
 /// Stored settings (anything: missing, an older schema, malformed), as complete and
 /// valid settings; never throws.
 #[wasm_bindgen(js_name = readSettings, unchecked_return_type = "Settings")]
 pub fn read_settings(raw: JsValue) -> JsValue {
-    to_js(&crate::store::Settings::read(&crate::json::to_serde(&raw_json(&raw))))
+    to_js(&crate::store::Settings::read(&raw_json(raw)))
 }
 
 /// The stored snapshot when it has this schema, is well formed and was fetched with
 /// `settings` (raw stored settings); else `null`. Never throws.
 #[wasm_bindgen(js_name = readSnapshot, unchecked_return_type = "StoredSnapshot | null")]
 pub fn read_snapshot(raw: JsValue, settings: JsValue) -> JsValue {
-    let tag = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag();
-    match crate::store::read_snapshot(crate::json::to_serde(&raw_json(&raw)), &tag) {
+    let tag = tag_of(settings);
+    match crate::store::read_snapshot(raw_json(raw), &tag) {
         Some(s) => to_js(&crate::store::Stamped::new(&s, &tag)),
         None => JsValue::NULL,
     }
@@ -280,7 +290,7 @@ pub fn read_snapshot(raw: JsValue, settings: JsValue) -> JsValue {
 /// The account tag of settings (raw stored settings): which data their syncs fetch.
 #[wasm_bindgen(js_name = accountTag)]
 pub fn account_tag(settings: JsValue) -> String {
-    crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings))).account_tag()
+    tag_of(settings)
 }
 
 /// Which host receives the key for `baseUrl`, whether it is the official API, and the
@@ -291,7 +301,7 @@ pub fn key_destination(
     base_url: &str,
     #[wasm_bindgen(unchecked_param_type = "string[]")] known_origins: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let known_origins: Vec<String> = from_js("knownOrigins", &known_origins)?;
+    let known_origins: Vec<String> = from_js("knownOrigins", known_origins)?;
     crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
 }
 
@@ -328,14 +338,11 @@ pub fn test_arm_trap() {
 /// list sizes: `{received, sent, total}`.
 #[wasm_bindgen(js_name = dailyCost, unchecked_return_type = "{received: number, sent: number, total: number}")]
 pub fn daily_cost(settings: JsValue, sent: u32, received: u32) -> JsValue {
-    let settings = crate::store::Settings::read(&crate::json::to_serde(&raw_json(&settings)));
+    let settings = crate::store::Settings::read(&raw_json(settings));
     to_js(&crate::refresh::daily_cost(&settings.policy(), sent, received))
 }
 
 // ---- the background's controller ----
-
-#[wasm_bindgen(typescript_custom_section)]
-const TS_APP_TYPES: &str = crate::ts::APP_TYPES;
 
 #[wasm_bindgen]
 extern "C" {
@@ -375,13 +382,11 @@ fn names(keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| (*k).to_string()).collect()
 }
 
-/// `{"key": <value>, …}` from JSON texts, as a JavaScript object.
-fn entries_js(entries: &[(&str, String)]) -> JsValue {
+/// `{"key": <value>, …}` as a JavaScript object.
+fn entries_js(entries: &[(&str, Json)]) -> JsValue {
     let obj = js_sys::Object::new();
     for (k, v) in entries {
-        if let Ok(value) = js_sys::JSON::parse(v) {
-            let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &value);
-        }
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &to_js(v));
     }
     obj.into()
 }
@@ -394,13 +399,13 @@ impl crate::app::Host for JsHost {
     async fn load(&self, keys: &[&str]) -> Vec<Json> {
         let got = settle(self.0.load(names(keys))).await.unwrap_or(JsValue::NULL);
         keys.iter()
-            .map(|k| js_sys::Reflect::get(&got, &JsValue::from_str(k)).map_or(Json::Null, |v| raw_json(&v)))
+            .map(|k| js_sys::Reflect::get(&got, &JsValue::from_str(k)).map_or(Json::Null, raw_json))
             .collect()
     }
-    async fn save(&self, entries: &[(&str, String)]) {
+    async fn save(&self, entries: &[(&str, Json)]) {
         settle(self.0.save(entries_js(entries))).await;
     }
-    fn post(&self, entries: &[(&str, String)]) {
+    fn post(&self, entries: &[(&str, Json)]) {
         let _ = self.0.save(entries_js(entries));
     }
     async fn remove(&self, keys: &[&str]) {
@@ -494,7 +499,7 @@ impl JsApp {
     /// A page's `Request`; resolves to its `Reply` (errors as `{type: "error", error}`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Reply>")]
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] message: JsValue) -> Promise {
-        self.spawn(Call::Handle(raw_json(&message)))
+        self.spawn(Call::Handle(raw_json(message)))
     }
 
     /// Every wake of the worker: the badge from storage, then a stopped sync resumes.
@@ -518,7 +523,7 @@ impl JsApp {
     /// The stored settings changed (`storage.onChanged`'s old and new values).
     #[wasm_bindgen(js_name = settingsChanged, unchecked_return_type = "Promise<void>")]
     pub fn settings_changed(&self, before: JsValue, after: JsValue) -> Promise {
-        self.spawn(Call::Settings(raw_json(&before), raw_json(&after)))
+        self.spawn(Call::Settings(raw_json(before), raw_json(after)))
     }
 
     /// The previous instance trapped: records the `internal` error.
@@ -533,32 +538,32 @@ impl JsApp {
 /// Never throws.
 #[wasm_bindgen(js_name = statusView, unchecked_return_type = "StatusView")]
 pub fn status_view(status: JsValue, settings: JsValue) -> JsValue {
-    to_js(&crate::app::status_view(&raw_json(&status), &raw_json(&settings)))
+    to_js(&crate::app::status_view(&raw_json(status), &raw_json(settings)))
 }
-
-#[wasm_bindgen(typescript_custom_section)]
-const TS_STATUS_VIEW: &str = crate::ts::STATUS_VIEW;
 
 /// The stored action queue (raw, under `actions`) as the popup shows it:
 /// `{state: "idle"|"running"|"stopped"|"finished", progress, summary}`. Never throws.
 #[wasm_bindgen(js_name = actionsView, unchecked_return_type = "ActionsView")]
 pub fn actions_view(raw: JsValue) -> JsValue {
-    to_js(&crate::app::actions_view(&crate::json::to_serde(&raw_json(&raw)), js_sys::Date::now()))
+    to_js(&crate::app::actions_view(&raw_json(raw), js_sys::Date::now()))
 }
-
-#[wasm_bindgen(typescript_custom_section)]
-const TS_PROTOCOL_SECTION: &str = crate::protocol::TS_PROTOCOL;
 
 /// What the pages share with the controller: the received-invitation categories, the
 /// error kinds that block, the official API, the connections page size.
 #[wasm_bindgen(unchecked_return_type = "{categories: string[], blocking: string[], defaultBaseUrl: string, connectionsPage: number}")]
 pub fn constants() -> JsValue {
-    let mut out = String::new();
-    let mut o = crate::json::JsonObject::new(&mut out);
-    o.field("categories", &crate::models::CATEGORIES);
-    o.field("blocking", &crate::app::BLOCKING);
-    o.field("defaultBaseUrl", &crate::config::DEFAULT_BASE_URL);
-    o.field("connectionsPage", &MAX_CONNECTIONS_LIMIT);
-    o.end();
-    js_sys::JSON::parse(&out).unwrap_or(JsValue::NULL)
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Constants {
+        categories: &'static [&'static str],
+        blocking: &'static [&'static str],
+        default_base_url: &'static str,
+        connections_page: u32,
+    }
+    to_js(&Constants {
+        categories: crate::models::CATEGORIES,
+        blocking: crate::app::BLOCKING,
+        default_base_url: crate::config::DEFAULT_BASE_URL,
+        connections_page: MAX_CONNECTIONS_LIMIT,
+    })
 }

@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::limiter::RetryPolicy;
 use serde::{Deserialize, Deserializer, Serialize};
+use tsify::Tsify;
 use std::fmt;
 
 /// The production API base URL.
@@ -225,7 +226,7 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
 
 /// Where the API key goes for a base URL: the answer the options page shows before it
 /// saves or tests a base URL, so the key goes only where the user meant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyDestination {
     /// The base URL as it will be stored ([`validate_base_url`]'s result).

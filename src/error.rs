@@ -8,6 +8,7 @@
 //! paging contract. [`Error::kind`] gives a stable string the UI maps to words.
 
 use serde::Serialize;
+use tsify::Tsify;
 use std::fmt;
 
 /// Every failure the client can report.
@@ -260,8 +261,12 @@ impl std::error::Error for Error {}
 
 /// An [`Error`] flattened for JavaScript. Serialized as
 /// `{kind, status?, message, retryAt?}` with JSON-compatible values only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Declared to TypeScript as `ApiError` (stored errors, [`crate::store::StoredError`],
+/// have the same shape and are declared as `ApiError` too).
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[tsify(rename = "ApiError")]
 pub struct ErrorReport {
     /// [`Error::kind`].
     pub kind: &'static str,

@@ -13,7 +13,6 @@
 //! | [`models`] | typed list items, lenient where the API is loose | none |
 //! | [`time`] | relative-time and reset-time parsing | none |
 //! | [`error`] | the one [`Error`] type and its JSON report | none |
-//! | [`json`] | a small, never-panicking JSON reader; typed reading with paths | none |
 //! | [`lenient`] | serde field helpers for the API's and storage's loose spots | none |
 //! | [`decode`] | status + headers + body → page (item by item) or typed error | none |
 //! | [`paginate`] | the stop and guard rules of a list walk | none |

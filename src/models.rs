@@ -53,32 +53,60 @@ impl Profile {
 
 /// A pending invitation the account has sent (`GET /invitations/sent`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "RawSentInvitation")]
 pub struct SentInvitation {
     /// The 19-digit invitation id, as a string.
-    #[serde(deserialize_with = "crate::lenient::required_id")]
     pub invitation_id: String,
     /// `urn:li:invitation:<id>`.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_urn: Option<String>,
     /// The invitee's member id (`ACoAA…`).
-    #[serde(default, deserialize_with = "crate::lenient::id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// `urn:li:fsd_profile:<memberId>`.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_urn: Option<String>,
     /// Relative display time, kept raw (`"2 days ago"`).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
     /// The note sent with the invitation, if the API returns it.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The invitee.
-    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub profile: Profile,
     /// Approximate age in seconds parsed from `sentAt` when the page was fetched.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
+}
+
+/// A [`SentInvitation`] as read (from the API, or stored): the reading rules of each
+/// field. The struct above is what is written, and declared to TypeScript.
+#[derive(Deserialize)]
+#[serde(rename = "SentInvitation", rename_all = "camelCase")]
+struct RawSentInvitation {
+    #[serde(deserialize_with = "crate::lenient::required_id")]
+    invitation_id: String,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    invitation_urn: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::id")]
+    member_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    member_urn: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    sent_at: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    profile: Profile,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    age_secs: Option<u32>,
+}
+
+impl From<RawSentInvitation> for SentInvitation {
+    fn from(r: RawSentInvitation) -> Self {
+        let RawSentInvitation { invitation_id, invitation_urn, member_id, member_urn, sent_at, message, profile, age_secs } = r;
+        SentInvitation { invitation_id, invitation_urn, member_id, member_urn, sent_at, message, profile, age_secs }
+    }
 }
 
 /// The kind of a received invitation. Unknown values keep their raw text.
@@ -177,52 +205,98 @@ impl fmt::Display for Category {
 
 /// A pending invitation the account has received (`GET /invitations/received`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "RawReceivedInvitation")]
 pub struct ReceivedInvitation {
     /// The 19-digit invitation id, as a string.
-    #[serde(deserialize_with = "crate::lenient::required_id")]
     pub invitation_id: String,
     /// `urn:li:invitation:<id>`.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_urn: Option<String>,
     /// The inviter's member id (`ACoAA…`); `None` on organization invitations.
-    #[serde(default, deserialize_with = "crate::lenient::id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// `urn:li:fsd_profile:<memberId>`; `None` when the member id is.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_urn: Option<String>,
     /// Connection, organization, newsletter, event or member-follow.
-    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     #[tsify(type = "Category")]
     pub invitation_category: Category,
     /// LinkedIn's raw type (`GenericInvitationType_CONNECTION`), opaque; needed to respond.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(rename = "linkedInInvitationType")]
     pub linkedin_invitation_type: Option<String>,
     /// The short token needed to respond.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_token: Option<String>,
     /// Relative display time, kept raw (`"2 weeks ago"`).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
     /// The company, on organization (and some newsletter) invitations.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// The newsletter's name, on newsletter invitations (newer API edition).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsletter_name: Option<String>,
     /// The inviter's note as the newer API edition names it (`customMessage`).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
     /// The inviter's note as the older pages name it (`message`).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The inviter.
-    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub profile: Profile,
     /// Approximate age in seconds parsed from `receivedAt` when the page was fetched.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
+}
+
+/// A [`ReceivedInvitation`] as read (from the API, or stored): the reading rules of each
+/// field. The struct above is what is written, and declared to TypeScript.
+#[derive(Deserialize)]
+#[serde(rename = "ReceivedInvitation", rename_all = "camelCase")]
+struct RawReceivedInvitation {
+    #[serde(deserialize_with = "crate::lenient::required_id")]
+    invitation_id: String,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    invitation_urn: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::id")]
+    member_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    member_urn: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    invitation_category: Category,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(rename = "linkedInInvitationType")]
+    linkedin_invitation_type: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    validation_token: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    received_at: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    company_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    newsletter_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    custom_message: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    profile: Profile,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    age_secs: Option<u32>,
+}
+
+impl From<RawReceivedInvitation> for ReceivedInvitation {
+    fn from(r: RawReceivedInvitation) -> Self {
+        let RawReceivedInvitation {
+            invitation_id, invitation_urn, member_id, member_urn, invitation_category, linkedin_invitation_type,
+            validation_token, received_at, company_name, newsletter_name, custom_message, message, profile, age_secs,
+        } = r;
+        ReceivedInvitation {
+            invitation_id, invitation_urn, member_id, member_urn, invitation_category, linkedin_invitation_type,
+            validation_token, received_at, company_name, newsletter_name, custom_message, message, profile, age_secs,
+        }
+    }
 }
 
 impl ReceivedInvitation {
@@ -267,39 +341,70 @@ impl Connection {
 }
 
 /// A LinkedIn account the API key may act for (`GET /accounts`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// The 24-hex account id to pass as `accountId`.
-    #[serde(deserialize_with = "crate::lenient::required_id")]
     pub id: String,
     /// First name.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The vanity slug.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Picture URL.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// `AVAILABLE`, `WARMUP`, `ERROR`, `UNKNOWN`, `IN_USE`, … (an open set).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Whether the account is enabled (newer API edition); `None` when not said.
-    #[serde(default, deserialize_with = "crate::lenient::flag", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the caller holds an API seat for this account.
-    #[serde(default, deserialize_with = "crate::lenient::flag", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_seat_allocated: Option<bool>,
     /// Set by the client from [`Account::attention`] for the UI; never read from the API.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attention: Option<&'static str>,
     /// Set by the client from [`Account::is_usable`] for the UI; never read from the API.
-    #[serde(skip_deserializing)]
     pub usable: bool,
+}
+
+/// An [`Account`] as read from the API: the reading rules of each field. `attention` and
+/// `usable` are never read (the client sets them). The struct above is what is written,
+/// and declared to TypeScript.
+#[derive(Deserialize)]
+#[serde(rename = "Account", rename_all = "camelCase")]
+struct RawAccount {
+    #[serde(deserialize_with = "crate::lenient::required_id")]
+    id: String,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    first_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    last_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    public_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    picture: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    enabled: Option<bool>,
+    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    api_seat_allocated: Option<bool>,
+}
+
+/// Read as a `RawAccount` (by hand, not `#[serde(from)]`: the `&'static str` of
+/// `attention` would tie the derived reader to `'static` input).
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let RawAccount { id, first_name, last_name, public_id, picture, status, enabled, api_seat_allocated } = RawAccount::deserialize(d)?;
+        Ok(Account { id, first_name, last_name, public_id, picture, status, enabled, api_seat_allocated, attention: None, usable: false })
+    }
 }
 
 impl Account {

@@ -6,9 +6,9 @@
 //! which answers with a [`Reply`] (`{type: "done"}`, `{type: "page", …}`,
 //! `{type: "error", error}`). Both are plain JSON data, read and written here only.
 //!
-//! The TypeScript types of both ([`TS_PROTOCOL`]) are checked against these enums by a
-//! native test (every `type` tag, both ways), and `tests/e2e` checks that the extension's
-//! pages send only those tags.
+//! The TypeScript types of both are generated from these enums (`Tsify`: a union of
+//! `{type: <tag>, …}` objects each), and `tests/e2e` checks that the extension's pages
+//! send only those tags.
 
 use crate::actions::{ActionKind, QuotaEntry};
 use crate::client::{SortBy, MAX_CONNECTIONS_LIMIT};
@@ -18,35 +18,11 @@ use crate::models::{Account, Connection};
 use crate::store::StoredError;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
-
-/// The TypeScript declarations of [`Request`] and [`Reply`] (emitted into
-/// `pending_core.d.ts`).
-pub const TS_PROTOCOL: &str = r#"
-/** What a page of the extension asks the background (`runtime.sendMessage`). */
-export type Request =
-  | { type: "refresh"; reason?: "popup" | "button" }
-  | { type: "connections"; startIndex?: number; limit?: number; sortBy?: "recentlyAdded" | "firstName" | "lastName" }
-  | { type: "test"; settings: { apiKey?: string; baseUrl?: string; accountId?: string } }
-  | { type: "testTrap" }
-  | { type: "act"; action: "withdraw" | "accept" | "ignore"; ids: string[] }
-  | { type: "stopActions" }
-  | { type: "allowance"; action: "withdraw" | "accept" | "ignore" };
-/** One entry of the API's `GET /account/{id}/quota`. */
-export interface QuotaEntry { feature: string; window?: string; used?: number; limit?: number; linkedinLimit?: number; remaining?: number; limitReached?: boolean; resetAtMs?: number; }
-/** The background's answer to a `Request`. */
-export type Reply =
-  | { type: "done" }
-  | { type: "page"; items: Connection[]; startIndex: number; nextStartIndex: number; done: boolean; accountId?: string; skipped: Skips }
-  | { type: "accounts"; accounts: Account[] }
-  | { type: "armed" }
-  | { type: "started"; total: number }
-  | { type: "allowance"; remaining: number; cap: number; resetsAtMs: number; quota?: QuotaEntry }
-  | { type: "error"; error: ApiError };
-"#;
+use tsify::Tsify;
 
 /// A page's request to the background: `{type: <tag>, …the variant's members}`, read
 /// leniently where a page may send less (see [`read_request`]).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Tsify)]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Request {
     /// Refresh now: `button` (the user asked: everything) or `popup` (opened: the
@@ -54,6 +30,7 @@ pub enum Request {
     Refresh {
         /// `true` for the refresh button: any `reason` but `"popup"`, or none.
         #[serde(rename = "reason", default = "always", deserialize_with = "button")]
+        #[tsify(type = r#""popup" | "button""#)]
         button: bool,
     },
     /// The next page of connections, on the one connections cursor.
@@ -66,6 +43,7 @@ pub enum Request {
         limit: u32,
         /// Sort order (the API's default when missing or blank).
         #[serde(default, deserialize_with = "sort_by")]
+        #[tsify(type = r#""recentlyAdded" | "firstName" | "lastName""#)]
         sort_by: SortBy,
     },
     /// Test a key, base URL and account (the options page): the accounts the key may use.
@@ -73,6 +51,7 @@ pub enum Request {
         /// The settings from the form (`apiKey`, `baseUrl`, `accountId`); settings that
         /// cannot be read are empty (the test then says the key is missing).
         #[serde(default, deserialize_with = "settings")]
+        #[tsify(type = "{ apiKey?: string; baseUrl?: string; accountId?: string }")]
         settings: ConfigInput,
     },
     /// Test hook: arm a trap in the next page of a sync (accepted only while storage
@@ -83,6 +62,7 @@ pub enum Request {
     Act {
         /// What to do.
         #[serde(rename = "action", deserialize_with = "action")]
+        #[tsify(type = "ActionKind")]
         kind: ActionKind,
         /// The invitations, in the order shown (the texts of the list `ids`, at most
         /// [`crate::queue::MAX_ITEMS`]).
@@ -95,6 +75,7 @@ pub enum Request {
     Allowance {
         /// The action.
         #[serde(rename = "action", deserialize_with = "action")]
+        #[tsify(type = "ActionKind")]
         kind: ActionKind,
     },
 }
@@ -204,7 +185,7 @@ pub fn read_request(value: &Value) -> Result<Request, Error> {
 }
 
 /// The background's answer: `{type: <tag>, …the variant's members}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Reply {
     /// Done (a refresh finished, whatever its outcome: the status says it).
@@ -253,6 +234,7 @@ pub enum Reply {
     /// The request failed.
     Error {
         /// What went wrong, with its kind.
+        #[tsify(type = "ApiError")]
         error: StoredError,
     },
 }
@@ -285,20 +267,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn tags_of(section: &str) -> Vec<String> {
-        section
-            .lines()
-            .filter_map(|l| l.split("type: \"").nth(1))
-            .filter_map(|rest| rest.split('"').next())
-            .map(str::to_string)
-            .collect()
+    /// The `type` tags of a generated union, in order.
+    fn tags_of(decl: &str) -> Vec<&str> {
+        decl.split("{ type: \"").skip(1).filter_map(|rest| rest.split('"').next()).collect()
     }
 
     #[test]
     fn typescript_declares_exactly_the_rust_tags() {
-        let (req, rep) = TS_PROTOCOL.split_once("export type Reply").unwrap();
-        assert_eq!(tags_of(req), Request::TYPES);
-        assert_eq!(tags_of(rep), Reply::TYPES);
+        use tsify::Tsify;
+        assert!(Request::DECL.contains("export type Request = "), "{}", Request::DECL);
+        assert!(Reply::DECL.contains("export type Reply = "), "{}", Reply::DECL);
+        assert_eq!(tags_of(Request::DECL), Request::TYPES);
+        assert_eq!(tags_of(Reply::DECL), Reply::TYPES);
     }
 
     #[test]

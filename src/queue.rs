@@ -41,6 +41,7 @@ use crate::models::{ReceivedInvitation, SentInvitation};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tsify::Tsify;
 
 /// The schema of a stored queue; another version reads as a fresh queue.
 pub const QUEUE_SCHEMA: u32 = 1;
@@ -272,7 +273,7 @@ impl NewItem {
 }
 
 /// Whether a run is going on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum RunState {
     /// No run was ever started.
@@ -298,7 +299,7 @@ impl RunState {
 }
 
 /// Why a run stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// The user pressed Stop.
@@ -333,13 +334,14 @@ impl StopReason {
 }
 
 /// A stopped run's reason, with its details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Stop {
     /// Why.
     pub reason: StopReason,
     /// The cap reached, for [`StopReason::Cap`]; read as absent when it names no cap.
     #[serde(default, deserialize_with = "cap_word", skip_serializing_if = "Option::is_none")]
+    #[tsify(type = "CapKind")]
     pub cap: Option<CapKind>,
     /// When the cap resets or the rate limit ends (epoch ms).
     #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
@@ -479,7 +481,7 @@ pub struct Recorded {
 }
 
 /// A named item of a summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Named {
     /// Who.
@@ -491,7 +493,7 @@ pub struct Named {
 }
 
 /// The tally of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// [`RunState`] at the time.
@@ -522,7 +524,7 @@ pub struct Summary {
 }
 
 /// Progress of the current run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RunProgress {
     /// [`RunState`].
@@ -538,6 +540,7 @@ pub struct RunProgress {
     pub current: Option<String>,
     /// What the run does (when all items share one kind).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(type = "ActionKind")]
     pub kind: Option<ActionKind>,
     /// While a rate limit holds the run: until when (epoch ms), to say so.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -17,6 +17,7 @@
 
 use crate::client::RECEIVED_PAGE_SIZE;
 use serde::Serialize;
+use tsify::Tsify;
 
 /// Opening the popup refreshes received invitations older than this (2 minutes).
 pub const POPUP_MIN_AGE_MS: f64 = 2.0 * 60_000.0;
@@ -176,7 +177,7 @@ pub fn walk_requests(n: u32) -> u32 {
 }
 
 /// What a policy costs in a day without the popup open, at given list sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
 pub struct DailyCost {
     /// Requests of the scheduled refreshes of received invitations.
     pub received: u32,

@@ -22,6 +22,7 @@ use crate::sync::{Snapshot, Summary};
 use crate::view::Row;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tsify::Tsify;
 
 /// The schema version of every stored value. Values of another version are read as
 /// absent (snapshot, status) or migrated field by field (settings).
@@ -45,7 +46,7 @@ fn is_current(raw: &Value, account: &str) -> bool {
 }
 
 /// The settings, always complete and valid enough to act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// [`SCHEMA`].
@@ -192,7 +193,8 @@ pub fn account_tag(api_key: &str, base_url: &str, account_id: Option<&str>) -> S
 }
 
 /// A snapshot as stored: the [`Snapshot`] with its schema and account tag.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[tsify(rename = "StoredSnapshot")]
 pub struct Stamped<'a> {
     /// [`SCHEMA`].
     pub schema: u32,
@@ -255,13 +257,15 @@ pub struct FirstScreen {
 
 /// A first screen as stored: with its schema and the account tag of the snapshot it
 /// was taken from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[tsify(rename = "StoredFirstScreen")]
 pub struct StampedFirstScreen<'a> {
     /// [`SCHEMA`].
     pub schema: u32,
     /// The [`account_tag`] of the snapshot's settings.
     pub account: &'a str,
     /// [`FirstScreen::summary`].
+    #[tsify(type = "SnapshotSummary")]
     pub summary: &'a Summary,
     /// [`FirstScreen::rows`].
     pub rows: &'a [Row],
@@ -290,12 +294,13 @@ pub fn read_first_screen(raw: &Value, account: &str) -> Option<FirstScreen> {
 }
 
 /// Where a sync stands, as the background stores it and the popup shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     /// [`SCHEMA`].
     pub schema: u32,
     /// `syncing`, `ok` or `error`.
+    #[tsify(type = r#""syncing" | "ok" | "error""#)]
     pub state: &'static str,
     /// When the state was reached (epoch ms).
     #[serde(serialize_with = "crate::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
@@ -309,19 +314,22 @@ pub struct Status {
     /// Syncing: what the sync fetches (`received` or `all`), so a stopped worker
     /// resumes the same sync.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(type = r#""received" | "all""#)]
     pub scope: Option<&'static str>,
     /// Syncing: the last page reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<StoredProgress>,
     /// Error: what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(type = "ApiError")]
     pub error: Option<StoredError>,
 }
 
 /// The progress of a running sync.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 pub struct StoredProgress {
     /// `sent`, `received` or `connections`.
+    #[tsify(type = "ListName")]
     pub list: &'static str,
     /// Pages so far.
     pub pages: u32,

@@ -4,6 +4,7 @@ use crate::decode::Skips;
 use crate::models::{Category, ReceivedInvitation, SentInvitation};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
+use tsify::Tsify;
 use std::collections::BTreeMap;
 
 /// Everything pending, as of one sync.
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 /// Read back from storage, its lists are read item by item (an unreadable item is left
 /// out) and its counts are recomputed from them, so stored counts can never disagree
 /// with the stored lists.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", from = "StoredSnapshot")]
 pub struct Snapshot {
     /// When the sync finished, in epoch milliseconds (the received invitations are
@@ -86,23 +87,46 @@ impl From<StoredSnapshot> for Snapshot {
 /// Read back from storage (see [`crate::store::read_first_screen`]): a time and counts
 /// are required; unlike a snapshot's, its counts are read as stored (there are no
 /// lists to count).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", from = "StoredSummary")]
+#[tsify(rename = "SnapshotSummary")]
 pub struct Summary {
     /// When the sync finished, in epoch milliseconds.
-    #[serde(deserialize_with = "required_ms", serialize_with = "crate::lenient::whole_ms")]
+    #[serde(serialize_with = "crate::lenient::whole_ms")]
     pub taken_at_ms: f64,
     /// The account that served the lists, if the server said.
-    #[serde(default, deserialize_with = "crate::lenient::loose_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Items the API sent that could not be read, per list.
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
     pub skipped: Skipped,
     /// Counts of the snapshot's lists.
     pub counts: Counts,
     /// The exact number of connections, when the server gave one.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_count: Option<u64>,
+}
+
+/// A [`Summary`] as read back from storage: the reading rules of each field. The struct
+/// above is what is written, and declared to TypeScript.
+#[derive(Deserialize)]
+#[serde(rename = "Summary", rename_all = "camelCase")]
+struct StoredSummary {
+    #[serde(deserialize_with = "required_ms")]
+    taken_at_ms: f64,
+    #[serde(default, deserialize_with = "crate::lenient::loose_text")]
+    account_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    skipped: Skipped,
+    counts: Counts,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    connection_count: Option<u64>,
+}
+
+impl From<StoredSummary> for Summary {
+    fn from(r: StoredSummary) -> Self {
+        let StoredSummary { taken_at_ms, account_id, skipped, counts, connection_count } = r;
+        Summary { taken_at_ms, account_id, skipped, counts, connection_count }
+    }
 }
 
 impl Snapshot {
@@ -119,32 +143,65 @@ impl Snapshot {
 }
 
 /// Items of each list that could not be read (and were left out of the counts).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(from = "StoredSkipped")]
 pub struct Skipped {
     /// Sent invitations.
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
     pub sent: Skips,
     /// Received invitations.
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
     pub received: Skips,
+}
+
+/// A [`Skipped`] as read back from storage: a part that cannot be read is empty.
+#[derive(Deserialize)]
+#[serde(rename = "Skipped")]
+struct StoredSkipped {
+    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    sent: Skips,
+    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    received: Skips,
+}
+
+impl From<StoredSkipped> for Skipped {
+    fn from(r: StoredSkipped) -> Self {
+        let StoredSkipped { sent, received } = r;
+        Skipped { sent, received }
+    }
 }
 
 /// Counts of a snapshot's lists. Read leniently: a count that is not a whole number
 /// is 0.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", from = "StoredCounts")]
 pub struct Counts {
     /// Pending sent invitations.
-    #[serde(default, deserialize_with = "count_or_zero")]
     pub sent: u32,
     /// Pending received invitations, all categories.
-    #[serde(default, deserialize_with = "count_or_zero")]
     pub received: u32,
     /// Pending received invitations per category: the five documented ones always
     /// (`CONNECTION`, `ORGANIZATION`, `NEWSLETTER`, `EVENT`, `MEMBER_FOLLOW`), plus
     /// `OTHER` for unknown or missing categories when there are any.
-    #[serde(default)]
+    #[tsify(type = "CategoryCounts")]
     pub received_by_category: CategoryCounts,
+}
+
+/// [`Counts`] as read back from storage: a count that is not a whole number is 0.
+#[derive(Deserialize)]
+#[serde(rename = "Counts", rename_all = "camelCase")]
+struct StoredCounts {
+    #[serde(default, deserialize_with = "count_or_zero")]
+    sent: u32,
+    #[serde(default, deserialize_with = "count_or_zero")]
+    received: u32,
+    #[serde(default)]
+    received_by_category: CategoryCounts,
+}
+
+impl From<StoredCounts> for Counts {
+    fn from(r: StoredCounts) -> Self {
+        let StoredCounts { sent, received, received_by_category } = r;
+        Counts { sent, received, received_by_category }
+    }
 }
 
 /// Counts per category key, in key order: a sorted list with the few map methods the
@@ -237,6 +294,12 @@ impl FromIterator<(String, u32)> for CategoryCounts {
     }
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_CATEGORY_COUNTS: &str = r#"
+/** Counts per category key (`CONNECTION` …, `OTHER`): an object, as `CategoryCounts`'s `Serialize` writes it. */
+export type CategoryCounts = Record<string, number>;
+"#;
+
 impl Serialize for CategoryCounts {
     /// An object of the counts, in key order.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -293,21 +356,39 @@ impl Counts {
 }
 
 /// What one sync cost. Read leniently: a number that is not a whole one is 0.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", from = "StoredCost")]
 pub struct Cost {
     /// HTTP requests sent, retries included.
-    #[serde(default, deserialize_with = "count_or_zero")]
     pub requests: u32,
     /// Pages decoded.
-    #[serde(default, deserialize_with = "count_or_zero")]
     pub pages: u32,
     /// Retries after failed attempts.
-    #[serde(default, deserialize_with = "count_or_zero")]
     pub retries: u32,
     /// Wall time from start to finish, waits included.
-    #[serde(default, deserialize_with = "ms_or_zero", serialize_with = "crate::lenient::whole_ms")]
+    #[serde(serialize_with = "crate::lenient::whole_ms")]
     pub duration_ms: f64,
+}
+
+/// [`Cost`] as read back from storage: a number that is not a whole one is 0.
+#[derive(Deserialize)]
+#[serde(rename = "Cost", rename_all = "camelCase")]
+struct StoredCost {
+    #[serde(default, deserialize_with = "count_or_zero")]
+    requests: u32,
+    #[serde(default, deserialize_with = "count_or_zero")]
+    pages: u32,
+    #[serde(default, deserialize_with = "count_or_zero")]
+    retries: u32,
+    #[serde(default, deserialize_with = "ms_or_zero")]
+    duration_ms: f64,
+}
+
+impl From<StoredCost> for Cost {
+    fn from(r: StoredCost) -> Self {
+        let StoredCost { requests, pages, retries, duration_ms } = r;
+        Cost { requests, pages, retries, duration_ms }
+    }
 }
 
 // ---- reading back what JavaScript stored ----------------------------------------------

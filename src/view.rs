@@ -12,50 +12,84 @@ use crate::store::{FirstScreen, FIRST_SCREEN_ROWS};
 use crate::sync::{Counts, Snapshot, Summary, OTHER_CATEGORY};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
+use tsify::Tsify;
 
 /// One rendered row of any list.
 ///
 /// A row handed back from JavaScript (a stored first screen) is read as strictly as an
 /// API item: an id or a text field of the wrong kind makes it unreadable; its link is
 /// checked again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", from = "StoredRow")]
 pub struct Row {
     /// Stable identity (invitation id, or the connection's key).
-    #[serde(default, deserialize_with = "id_or_empty")]
     pub id: String,
     /// Full name; `"(no name)"` never appears: empty when the API sent none.
-    #[serde(default, deserialize_with = "text_or_empty")]
     pub name: String,
     /// The profile link, only when it is a safe `https://www.linkedin.com/` URL.
-    #[serde(default, deserialize_with = "safe_url_text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Headline.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// The API's relative time text, raw.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Approximate age in seconds, when the time text could be parsed.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
     /// Received invitations: the category key (`CONNECTION` …, or `OTHER`).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Organization invitations: the company.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Newsletter invitations: the newsletter's name.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsletter: Option<String>,
     /// The invitation's note.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Whether the row's action (withdraw; accept and ignore) can be sent: the item has
     /// every field the API needs. A row without them offers no action and is left out
     /// of bulk actions. Read back as `true` only from `true`.
-    #[serde(default, deserialize_with = "only_true")]
     pub actionable: bool,
+}
+
+/// A [`Row`] as read back from JavaScript: the reading rules of each field. The struct
+/// above is what is written, and declared to TypeScript.
+#[derive(Deserialize)]
+#[serde(rename = "Row", rename_all = "camelCase")]
+struct StoredRow {
+    #[serde(default, deserialize_with = "id_or_empty")]
+    id: String,
+    #[serde(default, deserialize_with = "text_or_empty")]
+    name: String,
+    #[serde(default, deserialize_with = "safe_url_text")]
+    url: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    headline: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    time: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::count")]
+    age_secs: Option<u32>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    category: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    company: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    newsletter: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "only_true")]
+    actionable: bool,
+}
+
+impl From<StoredRow> for Row {
+    fn from(r: StoredRow) -> Self {
+        let StoredRow { id, name, url, headline, time, age_secs, category, company, newsletter, message, actionable } = r;
+        Row { id, name, url, headline, time, age_secs, category, company, newsletter, message, actionable }
+    }
 }
 
 /// An id (text or a whole number), `""` when missing; anything else is an error.
@@ -100,7 +134,7 @@ pub enum Order {
 /// The user's choices for a list view.
 ///
 /// Read leniently: an unknown order is the server's, a malformed field is no filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Tsify)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ViewQuery {
     /// Case-insensitive text matched against name, headline and company.
@@ -108,15 +142,19 @@ pub struct ViewQuery {
     pub search: String,
     /// Only this category (received invitations); `None` or `""` for all.
     #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[tsify(optional)]
     pub category: Option<String>,
     /// Only items at least this many weeks old (items of unknown age are left out).
     #[serde(deserialize_with = "crate::lenient::count")]
+    #[tsify(optional)]
     pub older_than_weeks: Option<u32>,
     /// Only items of this age bucket (a bar of the Sent tab's chart).
     #[serde(deserialize_with = "bucket")]
+    #[tsify(optional)]
     pub bucket: Option<crate::ages::AgeBucket>,
     /// The order.
     #[serde(deserialize_with = "order")]
+    #[tsify(type = r#""server" | "newest" | "oldest""#)]
     pub order: Order,
 }
 
@@ -536,7 +574,8 @@ impl ListView {
 }
 
 /// The popup's three lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
 pub enum ListName {
     /// Sent invitations (from the snapshot).
     Sent,
@@ -719,7 +758,7 @@ pub fn badge_text(counts: &Counts, categories: &[String]) -> String {
 }
 
 /// How old data is, in the coarsest unit that fits, for "updated 5 min ago" labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
 pub struct Freshness {
     /// `now`, `minutes`, `hours` or `days`.
     pub unit: &'static str,

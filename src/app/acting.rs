@@ -20,13 +20,14 @@ use crate::store::{self, Settings, Stamped, SCHEMA};
 use crate::transport::Transport;
 use serde::Serialize;
 use serde_json::Value;
+use tsify::Tsify;
 use std::rc::Rc;
 
 /// The queue's storage key.
 pub const QUEUE: &str = "actions";
 
 /// The action run as the popup shows it ([`actions_view`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct ActionsView {
     /// `idle`, `running`, `stopped` or `finished`.
     pub state: crate::queue::RunState,
