@@ -654,7 +654,7 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
     } else {
         None
     };
-    let reply = parsed.as_ref().filter(|v| v.is_object()).and_then(|v| WriteReply::deserialize(v).ok());
+    let reply = parsed.as_ref().filter(|v| v.is_object()).and_then(|v| WriteReply::deserialize(v.clone()).ok());
     let Some(reply) = reply else {
         if resp.body.trim().is_empty() {
             // A success status with no body: the status is the answer.

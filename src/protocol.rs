@@ -174,14 +174,14 @@ pub fn read_request(value: &Value) -> Result<Request, Error> {
     // The tag first, so an unknown one is named as such (and a list is never read as a
     // request by position).
     let tag = match members.get("type") {
-        Some(t) => crate::lenient::text(t).map_err(|e| fail(&e.to_string()))?,
+        Some(t) => crate::lenient::text(t.clone()).map_err(|e| fail(&e.to_string()))?,
         None => None,
     };
     let tag = tag.unwrap_or_default();
     if !Request::TYPES.contains(&tag.as_str()) {
         return Err(fail(&["unknown request type '", &clip(&tag), "'"].concat()));
     }
-    Request::deserialize(value).map_err(|e| fail(&e.to_string()))
+    Request::deserialize(value.clone()).map_err(|e| fail(&e.to_string()))
 }
 
 /// The background's answer: `{type: <tag>, …the variant's members}`.

@@ -656,7 +656,7 @@ impl ActionQueue {
     /// [`ActionQueue::recover`] when a worker starts.
     pub fn read(raw: &Value) -> ActionQueue {
         // An object only: serde would read a list as the fields in order.
-        raw.is_object().then(|| ActionQueue::deserialize(raw).ok()).flatten().unwrap_or_default()
+        raw.is_object().then(|| ActionQueue::deserialize(raw.clone()).ok()).flatten().unwrap_or_default()
     }
 
     /// The run's state.

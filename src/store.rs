@@ -107,7 +107,7 @@ impl Settings {
         // Every field reads any value (a damaged one as absent). A value that is not an
         // object is all defaults (serde would read a list field by position).
         let stored = match raw {
-            Value::Object(_) => StoredSettings::deserialize(raw).unwrap_or_default(),
+            Value::Object(_) => StoredSettings::deserialize(raw.clone()).unwrap_or_default(),
             _ => StoredSettings::default(),
         };
         let account_id = stored
@@ -221,7 +221,7 @@ pub fn read_badge_counts(raw: &Value, account: &str) -> Option<crate::sync::Coun
         return None;
     }
     let counts = raw.get("counts").filter(|c| c.is_object())?;
-    crate::sync::Counts::deserialize(counts).ok()
+    crate::sync::Counts::deserialize(counts.clone()).ok()
 }
 
 /// The stored snapshot, when it has this schema, reads as a [`Snapshot`] and was
@@ -286,9 +286,9 @@ pub fn read_first_screen(raw: &Value, account: &str) -> Option<FirstScreen> {
     if !is_current(raw, account) {
         return None;
     }
-    let summary = Summary::deserialize(raw.get("summary").filter(|s| s.is_object())?).ok()?;
+    let summary = Summary::deserialize(raw.get("summary").filter(|s| s.is_object())?.clone()).ok()?;
     let max = FIRST_SCREEN_ROWS.min(summary.counts.sent as usize);
-    let rows = raw.get("rows")?.as_array()?.iter().filter(|row| row.is_object()).filter_map(|row| Row::deserialize(row).ok());
+    let rows = raw.get("rows")?.as_array()?.iter().filter(|row| row.is_object()).filter_map(|row| Row::deserialize(row.clone()).ok());
     let rows = rows.take(max).collect();
     Some(FirstScreen { summary, rows })
 }
@@ -443,7 +443,7 @@ pub fn read_status(raw: &Value) -> Option<Status> {
     if !has_schema(raw) {
         return None;
     }
-    let stored = StoredStatus::deserialize(raw).ok()?;
+    let stored = StoredStatus::deserialize(raw.clone()).ok()?;
     let (state, error) = match stored.state.as_deref()? {
         "syncing" => ("syncing", None),
         "ok" => ("ok", None),

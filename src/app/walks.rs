@@ -119,7 +119,7 @@ impl Header {
         if !raw.is_object() {
             return None;
         }
-        let stored = StoredHeader::deserialize(raw).ok()?;
+        let stored = StoredHeader::deserialize(raw.clone()).ok()?;
         let started_at = stored.started_at.filter(|t| now - *t as f64 <= MAX_AGE_MS && *t as f64 <= now)?;
         if stored.schema != Some(SCHEMA) || stored.account.as_deref() != Some(account) {
             return None;
@@ -169,7 +169,7 @@ pub fn stored_chunk_keys(raw: &Value) -> Vec<String> {
 fn partial<I: DeserializeOwned>(walk: &ListWalk, chunks: &[Value]) -> Option<Partial<I>> {
     let mut items = Vec::new();
     for chunk in chunks {
-        items.extend(Vec::<I>::deserialize(chunk).ok()?);
+        items.extend(Vec::<I>::deserialize(chunk.clone()).ok()?);
     }
     Some(Partial {
         items,
