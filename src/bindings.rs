@@ -19,6 +19,12 @@ use wasm_bindgen_futures::future_to_promise;
 /// Hands a value to JavaScript as plain JSON-compatible data (objects, not `Map`s;
 /// arrays, strings, numbers), so it survives `runtime.sendMessage` and `storage.local`.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value_js(&serde_json::to_value(value).unwrap_or(Json::Null))
+}
+
+/// A JSON value as plain JavaScript data. Every value crosses through here, so each type's
+/// writer is compiled once (for `serde_json::Value`, which the controller stores too).
+fn value_js(value: &Json) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
@@ -386,7 +392,7 @@ fn names(keys: &[&str]) -> Vec<String> {
 fn entries_js(entries: &[(&str, Json)]) -> JsValue {
     let obj = js_sys::Object::new();
     for (k, v) in entries {
-        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &to_js(v));
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &value_js(v));
     }
     obj.into()
 }
