@@ -17,7 +17,8 @@
 //! Every helper works with any `serde` format: `serde_json` for API bodies and tests,
 //! `serde-wasm-bindgen` for values from JavaScript.
 
-use serde::de::{self, Deserializer, IgnoredAny, Visitor};
+use serde::de::{self, Deserializer, Visitor};
+use serde_json::Value;
 use serde::{Deserialize, Serializer};
 use std::fmt;
 
@@ -114,26 +115,15 @@ pub fn required_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
     id(d)?.ok_or_else(|| de::Error::custom("missing id"))
 }
 
-/// A value of any kind, kept only when it is what a reader wants.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Any {
-    Bool(bool),
-    Unsigned(u64),
-    Float(f64),
-    Text(String),
-    Other(IgnoredAny),
-}
-
 /// An optional boolean; `"true"`/`"false"` text too; anything else is absent (for
 /// informational flags whose absence is a safe reading). Never an error.
 ///
 /// # Errors
 /// Only the format's own errors (broken input), never the value's kind.
 pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Option::<Any>::deserialize(d)? {
-        Some(Any::Bool(b)) => Some(b),
-        Some(Any::Text(s)) => match s.trim() {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => Some(b),
+        Value::String(s) => match s.trim() {
             "true" => Some(true),
             "false" => Some(false),
             _ => None,
@@ -152,28 +142,18 @@ where
     D: Deserializer<'de>,
     T: TryFrom<u64>,
 {
-    let n = match Option::<Any>::deserialize(d)? {
-        Some(Any::Unsigned(n)) => Some(n),
-        Some(Any::Float(f)) if f.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&f) => Some(f as u64),
-        Some(Any::Text(s)) => {
+    let n = match Value::deserialize(d)? {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            // JavaScript hands every number over as a float: a whole one counts.
+            n.as_f64().filter(|f| f.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(f)).map(|f| f as u64)
+        }),
+        Value::String(s) => {
             let s = s.trim();
             (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
         }
         _ => None,
     };
     Ok(n.and_then(|n| T::try_from(n).ok()))
-}
-
-/// One element of a list read item by item: the item, or nothing when it could not be
-/// read.
-struct Item<T>(Option<T>);
-
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Item<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Buffered first, so a bad item is skipped whole and the list goes on.
-        let value = serde_json::Value::deserialize(d)?;
-        Ok(Item(T::deserialize(value).ok()))
-    }
 }
 
 /// A list read item by item: an item that cannot be read is left out; a value that is
@@ -187,15 +167,9 @@ where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    #[derive(Deserialize)]
-    #[serde(bound = "T: serde::de::DeserializeOwned")]
-    #[serde(untagged)]
-    enum MaybeList<T> {
-        List(Vec<Item<T>>),
-        Other(IgnoredAny),
-    }
-    Ok(match Option::<MaybeList<T>>::deserialize(d)? {
-        Some(MaybeList::List(items)) => items.into_iter().filter_map(|i| i.0).collect(),
+    // Buffered first, so a bad item is skipped whole and the list goes on.
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => items.into_iter().filter_map(|item| T::deserialize(item).ok()).collect(),
         _ => Vec::new(),
     })
 }
@@ -262,8 +236,8 @@ where
 /// # Errors
 /// Only the format's own errors (broken input), never the value's kind.
 pub fn loose_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<Any>::deserialize(d)? {
-        Some(Any::Text(s)) if !s.trim().is_empty() => Some(s),
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s),
         _ => None,
     })
 }
@@ -279,15 +253,5 @@ where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned + Default,
 {
-    #[derive(Deserialize)]
-    #[serde(bound = "T: serde::de::DeserializeOwned")]
-    #[serde(untagged)]
-    enum Maybe<T> {
-        Read(T),
-        Other(IgnoredAny),
-    }
-    Ok(match Option::<Maybe<T>>::deserialize(d)? {
-        Some(Maybe::Read(t)) => t,
-        _ => T::default(),
-    })
+    Ok(T::deserialize(Value::deserialize(d)?).unwrap_or_default())
 }

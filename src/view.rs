@@ -10,7 +10,6 @@
 use crate::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
 use crate::store::{FirstScreen, FIRST_SCREEN_ROWS};
 use crate::sync::{Counts, Snapshot, Summary, OTHER_CATEGORY};
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
 use tsify::Tsify;
 
@@ -110,13 +109,7 @@ fn safe_url_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
 
 /// `true` only for `true`; anything else is `false`.
 fn only_true<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Other(IgnoredAny),
-    }
-    Ok(matches!(Option::<Flag>::deserialize(d)?, Some(Flag::Bool(true))))
+    Ok(matches!(serde_json::Value::deserialize(d)?, serde_json::Value::Bool(true)))
 }
 
 /// Sort orders of a list view.
