@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value as Json;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use crate::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
 
 /// The largest response body the client reads (5 MB): a page of 25 invitations is a
@@ -268,7 +268,7 @@ impl Body {
 
 /// A body's top-level object, member by member. A duplicate member is read last-wins
 /// (as `JSON.parse` does), never as an error, in linear time.
-type Members = HashMap<String, Box<RawValue>>;
+type Members = BTreeMap<String, Box<RawValue>>;
 
 /// The members of the body's object; a one-element list around it is tolerated. `None`
 /// when the body is not an object (a bare list, a number).
