@@ -267,7 +267,7 @@ impl Body {
 }
 
 /// A body's top-level object, member by member. A duplicate member is read last-wins
-/// (as `JSON.parse` does), never as an error, in linear time.
+/// (as `JSON.parse` does), never as an error, and never in quadratic time.
 type Members = BTreeMap<String, Box<RawValue>>;
 
 /// The members of the body's object; a one-element list around it is tolerated. `None`
