@@ -372,7 +372,10 @@ pub fn list_from_json<T: DeserializeOwned>(status: u16, body: &Body, key: &str) 
 /// # Errors
 /// [`Error::Decode`] with the JSON path of the first failure (`profile.firstName`).
 pub fn read_json<T: DeserializeOwned>(status: u16, body: &Body) -> Result<T, Error> {
-    read_text(body.text(), "").map_err(|e| envelope_error(status, e))
+    // A whole body (a count, a quota) is read or refused whole: serde's message says
+    // what was wrong; only list items carry their path (`read_raw_items`).
+    let value: Json = serde_json::from_str(body.text()).map_err(|e| envelope_error(status, ReadError { path: String::new(), message: serde_message(&e) }))?;
+    T::deserialize(value).map_err(|e| envelope_error(status, ReadError { path: String::new(), message: e.to_string() }))
 }
 
 /// The body of a 2xx response, or the error the response stands for: an error status,
