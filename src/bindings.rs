@@ -52,7 +52,9 @@ fn raw_json(v: JsValue) -> Json {
 /// rest).
 fn items_from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<Vec<T>, JsValue> {
     match raw_json(v) {
-        Json::Array(list) => Ok(list.into_iter().filter(Json::is_object).filter_map(|item| T::deserialize(item).ok()).collect()),
+        Json::Array(list) => {
+            Ok(list.into_iter().filter(Json::is_object).filter_map(|item| crate::decode::read_value(item, "").ok()).collect())
+        }
         Json::Null => Ok(Vec::new()),
         _ => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list")))),
     }

@@ -417,7 +417,8 @@ where
     T: DeserializeOwned,
 {
     let list = Option::<Vec<serde_json::Value>>::deserialize(d)?;
-    Ok(list.unwrap_or_default().into_iter().filter_map(|item| T::deserialize(item).ok()).collect())
+    // Through the one reader API items use, so each item type's reader is compiled once.
+    Ok(list.unwrap_or_default().into_iter().filter_map(|item| crate::decode::read_value(item, "").ok()).collect())
 }
 
 

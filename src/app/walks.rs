@@ -169,7 +169,11 @@ pub fn stored_chunk_keys(raw: &Value) -> Vec<String> {
 fn partial<I: DeserializeOwned>(walk: &ListWalk, chunks: &[Value]) -> Option<Partial<I>> {
     let mut items = Vec::new();
     for chunk in chunks {
-        items.extend(Vec::<I>::deserialize(chunk.clone()).ok()?);
+        // Item by item through the one reader API items use (each type's reader once).
+        let Value::Array(list) = chunk else { return None };
+        for item in list {
+            items.push(crate::decode::read_value(item.clone(), "").ok()?);
+        }
     }
     Some(Partial {
         items,
