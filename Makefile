@@ -18,7 +18,7 @@ help:
 	@echo "make test   - every test: native, then Chrome and Firefox (page and service worker)"
 	@echo "make build  - dist/chrome and dist/firefox (unpacked) and their zips"
 	@echo "make size   - release .wasm size after wasm-opt, raw and gzipped"
-	@echo "make bench  - popup open and search timings on the demo data (bench/results.md)"
+	@echo "make bench  - popup open and search timings on the demo data (bench/results.md); BASELINE=dir beside"
 	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS each (default 60; needs nightly)"
 	@echo "make setup  - install what the build and tests need (idempotent)"
 
@@ -93,9 +93,11 @@ size: wasm
 	@raw=$$(stat -c %s $(PKG)); gz=$$(gzip -9 -c $(PKG) | wc -c); \
 	printf 'pending_core_bg.wasm: %d bytes raw, %d bytes gzipped (%.1f KB)\n' $$raw $$gz $$(echo "$$gz/1024" | bc -l)
 
-# Popup and search timings on the demo data; writes bench/results.md.
+# Popup and search timings on the demo data; writes bench/results.md. BASELINE=<another
+# build's dist/chrome> (or BENCH_BASELINE in the environment) measures that build in the
+# same run, alternating with this one, and writes each figure beside the baseline's.
 bench: build
-	@scripts/with-mock.sh node scripts/bench.mjs
+	@$(if $(BASELINE),BENCH_BASELINE="$(BASELINE)" )scripts/with-mock.sh node scripts/bench.mjs
 
 demo: build
 	@scripts/with-mock.sh node scripts/demo.mjs
