@@ -46,6 +46,11 @@ wasm-test: setup
 build: wasm
 	@node scripts/build-ext.mjs
 
+# dist-test/chrome, dist-test/firefox and their zips, from pkg-test/ (the `test-hooks`
+# build): what `make test-e2e` loads.
+build-test: wasm-test
+	@node scripts/build-ext.mjs --pkg pkg-test --out dist-test
+
 test: setup test-native clippy doc typecheck test-wasm test-e2e lint-ext
 	@echo "make test: all suites passed"
 
