@@ -274,9 +274,6 @@ pub fn check_base_url(url: &str) -> Result<String, JsValue> {
 
 // ---- storage, where the key goes, and recovery from a trap ----
 
-/// A raw stored value as JSON: `undefined`, functions and anything `JSON.stringify`
-/// refuses read as `null`.
-
 /// Stored settings (anything: missing, an older schema, malformed), as complete and
 /// valid settings; never throws.
 #[wasm_bindgen(js_name = readSettings, unchecked_return_type = "Settings")]
