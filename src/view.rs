@@ -91,9 +91,16 @@ impl From<StoredRow> for Row {
     }
 }
 
-/// An id (text or a whole number), `""` when missing; anything else is an error.
+/// A row's id as written (text kept as it is, even blank: it is the row's own key, e.g.
+/// a connection's normalized profile URL; or a whole number), `""` when missing;
+/// anything else is an error.
 fn id_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(crate::lenient::id(d)?.unwrap_or_default())
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Null => Ok(String::new()),
+        serde_json::Value::Number(n) if n.as_u64().is_some() => Ok(n.to_string()),
+        other => Err(serde::de::Error::custom(format!("expected an id (text or a whole number), found {other}"))),
+    }
 }
 
 /// Text, `""` when missing; anything else is an error.

@@ -154,3 +154,15 @@ fn a_profile_url_of_slashes_is_no_identity() {
     assert_ne!(keys[0], keys[1]);
     assert_eq!(pending_core::view::Row::from(&page.items[0]).id, keys[0]);
 }
+
+/// Found by `make fuzz` (view, 2026-12-06): a connection whose only identity is a
+/// profile URL of blanks and a slash (`"\r/"`) has the key `"\r"`; its row, stored in
+/// the first screen and read back, must keep that id, not read it as missing.
+#[test]
+fn a_row_keeps_a_blank_id_through_storage() {
+    let c: pending_core::Connection = serde_json::from_value(serde_json::json!({"profileUrl": "\r/"})).unwrap();
+    let row = pending_core::view::Row::from(&c);
+    assert_eq!(row.id, "\r");
+    let back: pending_core::view::Row = serde_json::from_value(serde_json::to_value(&row).unwrap()).unwrap();
+    assert_eq!(back, row);
+}
