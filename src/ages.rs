@@ -179,7 +179,7 @@ impl IdTimes {
 
 impl<'de> Deserialize<'de> for IdTimes {
     /// Lenient: a value that is not an object is no ids; an entry that is not a whole
-    /// number is left out; of an id given twice, the last wins (as in `JSON.parse`).
+    /// number is left out; of an id given twice, the last wins (as browsers read JSON).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(transparent)]
@@ -574,7 +574,7 @@ mod tests {
                         json!({"schema": 1, "account": 7, "sent": {"y": 5}}), json!([1, "acct", {"y": 5}])] {
             assert!(FirstSeen::read(&garbage, "acct").is_empty(), "{garbage}");
         }
-        // Stored in any order with an id twice: the last time wins (as JSON.parse reads
+        // Stored in any order with an id twice: the last time wins (as browsers read
         // it), written back sorted by id; an id given twice in a sync counts once.
         let messy = r#"{"schema": 1, "account": "acct", "sent": {"z": 3, "b": 1, "z": 7, "a": 2}}"#;
         let mut read = FirstSeen::read(&from_str(messy).unwrap(), "acct");

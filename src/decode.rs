@@ -267,7 +267,7 @@ impl Body {
 }
 
 /// A body's top-level object, member by member. A duplicate member is read last-wins
-/// (as `JSON.parse` does), never as an error, and never in quadratic time.
+/// (as browsers read JSON), never as an error, and never in quadratic time.
 type Members = BTreeMap<String, Box<RawValue>>;
 
 /// The members of the body's object; a one-element list around it is tolerated. `None`
@@ -895,7 +895,7 @@ mod tests {
 
     #[test]
     fn a_duplicate_key_costs_at_most_its_item() {
-        // The last one wins, as in `JSON.parse` (and the page's envelope alike).
+        // The last one wins, as browsers read JSON (and the page's envelope alike).
         let body = r#"{"invitations":[],"startIndex":1,"startIndex":2,"invitations":[{"invitationId":"1"},
             {"invitationId":"2","invitationId":"3"},{"invitationId":"4","sentAt":"x","sentAt":"y"}]}"#;
         let p: Page<SentInvitation> = decode_page(&resp(200, body), NOW).unwrap();
