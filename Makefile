@@ -27,8 +27,8 @@ setup:
 
 # Release build of the JS/WASM package (pkg/) with stable Rust only (no RUSTC_BOOTSTRAP,
 # no -Z flags): the size comes from Cargo.toml's release profile (`opt-level = "z"`,
-# LTO, one codegen unit, `panic = "abort"`) and wasm-opt afterwards (README "Size",
-# "Toolchain"). No cargo feature: the test-only exports (`test-hooks`) are not in it.
+# LTO, one codegen unit, `panic = "abort"`) and wasm-opt afterwards (docs/size.md,
+# docs/TESTING.md "Toolchain"). No cargo feature: the test-only exports (`test-hooks`) are not in it.
 WASM_PACK_BUILD = wasm-pack build . --release --target web --mode no-install --no-pack
 wasm: setup
 	@$(WASM_ENV) $(WASM_PACK_BUILD) --out-dir pkg

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent machine setup: installs what the build and the tests need and skips what is
 # already present. Encodes the recipes verified for Debian 12 machines without rustup's
-# download host (see README "Toolchain"). Prints one line per step.
+# download host (see docs/TESTING.md "Toolchain"). Prints one line per step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -17,8 +17,7 @@ pub const MAX_ALERT_CHARS: usize = 120;
 /// Which categories notify (their API spelling: `CONNECTION`, `ORGANIZATION`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AlertSettings {
-    /// Categories opted in, sorted, each once; empty (the default): no alerts. (A
-    /// sorted vector, not a set: README "Size".)
+    /// Categories opted in, sorted, each once; empty (the default): no alerts.
     pub categories: Vec<String>,
 }
 
@@ -99,7 +98,7 @@ pub fn new_received_alert<'a>(
     if account_changed || settings.categories.is_empty() {
         return None;
     }
-    // Sorted vectors searched by bisection rather than hash sets: README "Size".
+    // Sorted vectors searched by bisection.
     let mut previous: Vec<&str> = previous_ids?.into_iter().collect();
     previous.sort_unstable();
     let mut seen: Vec<&str> = Vec::new();
