@@ -681,14 +681,7 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
 }
 
 fn clip(s: &str) -> String {
-    const MAX: usize = 300;
-    let s = s.trim();
-    if s.chars().count() <= MAX {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(MAX).collect();
-    out.push('…');
-    out
+    crate::decode::clip(s.trim())
 }
 
 /// One entry of `GET /account/{accountId}/quota` (newer API edition), read

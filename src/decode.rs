@@ -576,7 +576,8 @@ fn zod_issue(issue: &Json) -> Option<String> {
     Some(if path.is_empty() { message.to_string() } else { format!("{}: {message}", path.join(".")) })
 }
 
-fn clip(s: &str) -> String {
+/// Server text as an error message keeps it: at most 300 characters, then `…`.
+pub(crate) fn clip(s: &str) -> String {
     if s.chars().count() <= MAX_MESSAGE {
         return s.to_string();
     }
