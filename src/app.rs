@@ -444,7 +444,7 @@ impl<H: Host> App<H> {
         let resume = match &header {
             Some(h) => {
                 let chunks = self.host.load(&h.chunk_keys().iter().map(String::as_str).collect::<Vec<_>>()).await;
-                walks::resume(h, &chunks)
+                walks::resume(h, chunks)
             }
             None => None,
         };

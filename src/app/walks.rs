@@ -166,13 +166,13 @@ pub fn stored_chunk_keys(raw: &Value) -> Vec<String> {
 
 /// A walk's items so far, from its chunks: `None` when a chunk is not a list or holds
 /// an item that cannot be read.
-fn partial<I: DeserializeOwned>(walk: &ListWalk, chunks: &[Value]) -> Option<Partial<I>> {
+fn partial<I: DeserializeOwned>(walk: &ListWalk, chunks: Vec<Value>) -> Option<Partial<I>> {
     let mut items = Vec::new();
     for chunk in chunks {
         // Item by item through the one reader API items use (each type's reader once).
         let Value::Array(list) = chunk else { return None };
         for item in list {
-            items.push(crate::decode::read_value(item.clone(), "").ok()?);
+            items.push(crate::decode::read_value(item, "").ok()?);
         }
     }
     Some(Partial {
@@ -187,9 +187,13 @@ fn partial<I: DeserializeOwned>(walk: &ListWalk, chunks: &[Value]) -> Option<Par
 
 /// The resume state from the header and its chunks (in [`Header::chunk_keys`] order),
 /// or `None` when any chunk is missing or unreadable (the walk then starts over).
-pub fn resume(header: &Header, chunks: &[Value]) -> Option<Resume> {
+pub fn resume(header: &Header, mut chunks: Vec<Value>) -> Option<Resume> {
     let received_chunks = header.received.as_ref().map_or(0, |w| w.chunks) as usize;
-    let (r, s) = (chunks.get(..received_chunks)?, chunks.get(received_chunks..)?);
+    if received_chunks > chunks.len() {
+        return None;
+    }
+    let s = chunks.split_off(received_chunks);
+    let r = chunks;
     Some(Resume {
         received: match &header.received {
             Some(w) => Some(partial::<ReceivedInvitation>(w, r)?),
@@ -272,12 +276,12 @@ mod tests {
         let mut h = Header::new("acc", Scope::All, NOW);
         h.received = Some(ListWalk { next: Some(20), pages: 2, largest_page: 10, chunks: 2, ..ListWalk::default() });
         let good = [json!([{"invitationId": "1"}]), json!([{"invitationId": 2}])];
-        let r = resume(&h, &good).unwrap();
+        let r = resume(&h, good.to_vec()).unwrap();
         let ids: Vec<String> = r.received.unwrap().items.into_iter().map(|i| i.invitation_id).collect();
         assert_eq!(ids, ["1", "2"]);
         assert!(r.sent.is_none());
-        assert!(resume(&h, &[json!([{"invitationId": "1"}]), json!([{"invitationId": true}])]).is_none());
-        assert!(resume(&h, &[json!([{"invitationId": "1"}]), json!({"invitationId": "2"})]).is_none());
-        assert!(resume(&h, &[json!([])]).is_none(), "a chunk missing");
+        assert!(resume(&h, vec![json!([{"invitationId": "1"}]), json!([{"invitationId": true}])]).is_none());
+        assert!(resume(&h, vec![json!([{"invitationId": "1"}]), json!({"invitationId": "2"})]).is_none());
+        assert!(resume(&h, vec![json!([])]).is_none(), "a chunk missing");
     }
 }
