@@ -151,7 +151,7 @@ pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstSeen {
     schema: u32,
-    #[serde(default, deserialize_with = "text_or_empty")]
+    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
     account: String,
     /// Sent invitations: id → first seen (epoch ms).
     #[serde(default)]
@@ -159,11 +159,6 @@ pub struct FirstSeen {
     /// Received invitations: id → first seen (epoch ms).
     #[serde(default)]
     received: IdTimes,
-}
-
-/// Text, `""` when missing or `null`; any other kind of value is an error.
-fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(crate::lenient::text(d)?.unwrap_or_default())
 }
 
 /// Ids and when each was first seen (epoch ms), each id once, written in id order.
@@ -181,11 +176,7 @@ impl<'de> Deserialize<'de> for IdTimes {
     /// Lenient: a value that is not an object is no ids; an entry that is not a whole
     /// number is left out; of an id given twice, the last wins (as browsers read JSON).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(transparent)]
-        struct Ms(#[serde(deserialize_with = "crate::lenient::count")] Option<u64>);
-        let times: BTreeMap<String, Ms> = crate::lenient::forgiving(d)?;
-        Ok(IdTimes(times.into_iter().filter_map(|(id, Ms(t))| Some((id, t?))).collect()))
+        Ok(IdTimes(crate::lenient::count_map(d)?))
     }
 }
 

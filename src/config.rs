@@ -107,7 +107,7 @@ impl Config {
 pub struct ConfigInput {
     #[serde(deserialize_with = "crate::lenient::text")]
     pub base_url: Option<String>,
-    #[serde(deserialize_with = "text_or_empty")]
+    #[serde(deserialize_with = "crate::lenient::text_or_empty")]
     pub api_key: String,
     #[serde(deserialize_with = "crate::lenient::text")]
     pub account_id: Option<String>,
@@ -133,11 +133,6 @@ pub struct ConfigInput {
     pub max_rate_limit_wait_ms: Option<u32>,
     #[serde(deserialize_with = "whole")]
     pub max_pages: Option<u32>,
-}
-
-/// Text, `""` when missing, `null` or blank ([`crate::lenient::text`]).
-fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(crate::lenient::text(d)?.unwrap_or_default())
 }
 
 /// An optional whole number that fits a `u32`, or its digits as text; `null` is

@@ -11,6 +11,11 @@
 //! | [`list`] | a list, item by item | missing, `null`, not a list | never: unreadable items are left out |
 //! | [`loose_text`] | text | missing, `null`, blank, any other kind of value | never |
 //! | [`forgiving`] | a nested `T` | missing, `null`, or unreadable as `T`: `T`'s default | never |
+//! | [`object`] | a nested object as `T` | not an object, or unreadable as `T` | never |
+//! | [`count_map`] | names to [`count`]s | not an object (empty); an entry that is not a count (left out) | never |
+//!
+//! `…_or_empty`/`…_or_zero` variants ([`text_or_empty`], [`count_or_zero`]) give the
+//! default instead of `None`.
 //!
 //! Writing: [`whole_ms`] writes milliseconds as a whole number, as JavaScript reads them.
 //!
@@ -254,4 +259,40 @@ where
     T: serde::de::DeserializeOwned + Default,
 {
     Ok(T::deserialize(Value::deserialize(d)?).unwrap_or_default())
+}
+
+/// [`text`] where absent (missing, `null`, blank) is `""`.
+///
+/// # Errors
+/// As [`text`]: a value that is neither text nor `null`.
+pub fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(text(d)?.unwrap_or_default())
+}
+
+/// A nested object read as `T`; anything else (not an object, or unreadable) is
+/// absent. An object only: serde would read a list as a struct's fields in order.
+///
+/// # Errors
+/// Only the format's own errors (broken input), never the value's kind.
+pub fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let v = Value::deserialize(d)?;
+    Ok(v.is_object().then(|| T::deserialize(v).ok()).flatten())
+}
+
+/// A map of names to [`count`]s: a value that is not an object is empty; an entry that
+/// is not a whole number fitting `T` is left out; of a name given twice, the last wins.
+///
+/// # Errors
+/// Only the format's own errors (broken input), never the value's kind.
+pub fn count_map<'de, D, T>(d: D) -> Result<std::collections::BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    let Value::Object(members) = Value::deserialize(d)? else { return Ok(Default::default()) };
+    Ok(members.into_iter().filter_map(|(k, v)| Some((k, count::<_, T>(v).ok().flatten()?))).collect())
 }

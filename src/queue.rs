@@ -378,10 +378,10 @@ impl Stop {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     /// The account tag.
-    #[serde(default, deserialize_with = "text_or_empty")]
+    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
     pub account: String,
     /// Days since 1970-01-01 (UTC).
-    #[serde(default, deserialize_with = "whole_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     pub day: u64,
     /// Withdrawals handed out that day.
     #[serde(default, deserialize_with = "whole32_or_zero")]
@@ -594,23 +594,23 @@ impl From<StartError> for Error {
 pub struct ActionQueue {
     #[serde(deserialize_with = "schema")]
     schema: u32,
-    #[serde(default, deserialize_with = "text_or_empty")]
+    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
     account: String,
     #[serde(default)]
     settings: ActionSettings,
     state: RunState,
-    #[serde(default, deserialize_with = "stored_stop", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::lenient::object", skip_serializing_if = "Option::is_none")]
     stop: Option<Stop>,
     #[serde(deserialize_with = "stored_items")]
     items: Vec<QueueItem>,
-    #[serde(default, deserialize_with = "whole_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     next_due_ms: u64,
-    #[serde(default, deserialize_with = "whole_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     hold_until_ms: u64,
     /// While the item in flight waits for the client's request pacing (the reads of a
     /// sync just used the window): until when (epoch ms), for the popup to say so; 0
     /// when it does not wait.
-    #[serde(default, deserialize_with = "whole_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     paced_until_ms: u64,
     #[serde(default = "one", deserialize_with = "rng")]
     rng: u32,
@@ -618,7 +618,7 @@ pub struct ActionQueue {
     failures_in_row: u32,
     #[serde(default, deserialize_with = "stored_ledgers")]
     ledgers: Vec<Ledger>,
-    #[serde(default, deserialize_with = "whole_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     started_ms: u64,
     #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
     finished_ms: Option<u64>,
@@ -1126,19 +1126,10 @@ fn saturate(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Text, `""` when missing, `null` or blank; any other kind of value is an error.
-fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(crate::lenient::text(d)?.unwrap_or_default())
-}
-
-/// A whole number; 0 for anything else.
-fn whole_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    Ok(crate::lenient::count::<_, u64>(d)?.unwrap_or(0))
-}
 
 /// A whole number, at most `u32::MAX`; 0 for anything else.
 fn whole32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    whole_or_zero(d).map(saturate)
+    crate::lenient::count_or_zero::<_, u64>(d).map(saturate)
 }
 
 fn one() -> u32 {
@@ -1188,12 +1179,6 @@ fn stored_ledgers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Ledger>, D::Err
     Ok(ledgers)
 }
 
-/// Why the run stopped: absent when it cannot be read.
-fn stored_stop<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stop>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(v.is_object().then(|| Stop::deserialize(v).ok()).flatten())
-}
-
 /// A stop's cap: its name, or absent for another word; any other kind of value is an
 /// error.
 fn cap_word<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CapKind>, D::Error> {
@@ -1205,7 +1190,7 @@ fn cap_word<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CapKind>, D::Error
 #[serde(rename_all = "camelCase")]
 struct StoredItem {
     kind: ActionKind,
-    #[serde(default, deserialize_with = "text_or_empty")]
+    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
     name: String,
     #[serde(deserialize_with = "crate::lenient::required_id")]
     invitation_id: String,

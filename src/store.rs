@@ -370,21 +370,12 @@ struct StoredStatus {
     reason: Option<String>,
     #[serde(deserialize_with = "crate::lenient::loose_text")]
     scope: Option<String>,
-    #[serde(deserialize_with = "object")]
+    #[serde(deserialize_with = "crate::lenient::object")]
     progress: Option<ProgressFields>,
-    #[serde(deserialize_with = "object")]
+    #[serde(deserialize_with = "crate::lenient::object")]
     error: Option<ErrorFields>,
 }
 
-/// A nested object read as `T`; anything else (not an object, or unreadable) is absent.
-fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let members: Option<serde_json::Map<String, Value>> = crate::lenient::forgiving(d)?;
-    Ok(members.and_then(|m| T::deserialize(Value::Object(m)).ok()))
-}
 
 /// A stored [`StoredProgress`] as it may be.
 #[derive(Default, Deserialize)]

@@ -5,7 +5,6 @@ use crate::models::{Category, ReceivedInvitation, SentInvitation};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use tsify::Tsify;
-use std::collections::BTreeMap;
 
 /// Everything pending, as of one sync.
 ///
@@ -189,9 +188,9 @@ pub struct Counts {
 #[derive(Deserialize)]
 #[serde(rename = "Counts", rename_all = "camelCase")]
 struct StoredCounts {
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     sent: u32,
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     received: u32,
     #[serde(default)]
     received_by_category: CategoryCounts,
@@ -311,11 +310,7 @@ impl<'de> Deserialize<'de> for CategoryCounts {
     /// Lenient: a value that is not an object is no counts; a count that is not a whole
     /// number that fits is left out.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(transparent)]
-        struct N(#[serde(deserialize_with = "crate::lenient::count")] Option<u32>);
-        let counts: BTreeMap<String, N> = crate::lenient::forgiving(d)?;
-        Ok(counts.into_iter().filter_map(|(k, N(n))| Some((k, n?))).collect())
+        Ok(crate::lenient::count_map::<_, u32>(d)?.into_iter().collect())
     }
 }
 
@@ -374,11 +369,11 @@ pub struct Cost {
 #[derive(Deserialize)]
 #[serde(rename = "Cost", rename_all = "camelCase")]
 struct StoredCost {
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     requests: u32,
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     pages: u32,
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     retries: u32,
     #[serde(default, deserialize_with = "ms_or_zero")]
     duration_ms: f64,
@@ -392,11 +387,6 @@ impl From<StoredCost> for Cost {
 }
 
 // ---- reading back what JavaScript stored ----------------------------------------------
-
-/// A whole number that fits `u32`, else 0.
-fn count_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(crate::lenient::count::<D, u32>(d)?.unwrap_or(0))
-}
 
 /// Whole milliseconds, else 0.
 fn ms_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {

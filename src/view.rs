@@ -62,7 +62,7 @@ pub struct Row {
 struct StoredRow {
     #[serde(default, deserialize_with = "id_or_empty")]
     id: String,
-    #[serde(default, deserialize_with = "text_or_empty")]
+    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
     name: String,
     #[serde(default, deserialize_with = "safe_url_text")]
     url: Option<String>,
@@ -101,11 +101,6 @@ fn id_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         serde_json::Value::Number(n) if n.as_u64().is_some() => Ok(n.to_string()),
         other => Err(serde::de::Error::custom(format!("expected an id (text or a whole number), found {other}"))),
     }
-}
-
-/// Text, `""` when missing; anything else is an error.
-fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(crate::lenient::text(d)?.unwrap_or_default())
 }
 
 /// Text kept only when it is a safe profile link: a row handed back from JavaScript

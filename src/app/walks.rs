@@ -16,7 +16,7 @@ use crate::models::{ReceivedInvitation, SentInvitation};
 use crate::refresh::Scope;
 use crate::store::SCHEMA;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The header's storage key.
@@ -35,13 +35,13 @@ pub struct ListWalk {
     #[serde(default, deserialize_with = "crate::lenient::count")]
     pub next: Option<u32>,
     /// Pages taken.
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     pub pages: u32,
     /// The largest page so far.
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     pub largest_page: u32,
     /// Chunks stored (`walk.<list>.0` … `walk.<list>.<chunks - 1>`).
-    #[serde(default, deserialize_with = "count_or_zero")]
+    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
     pub chunks: u32,
     /// Unreadable items so far.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -49,11 +49,6 @@ pub struct ListWalk {
     /// The account that served the pages.
     #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-}
-
-/// A whole number that fits a `u32` ([`crate::lenient::count`]), else 0.
-fn count_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(crate::lenient::count(d)?.unwrap_or(0))
 }
 
 impl ListWalk {
