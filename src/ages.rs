@@ -197,8 +197,8 @@ impl FirstSeen {
 
     /// Reads a stored map; another schema, another account or anything malformed is an
     /// empty map for `account` (an entry that is not a whole number is left out).
-    pub fn read(raw: &serde_json::Value, account: &str) -> Self {
-        let read = raw.is_object().then(|| FirstSeen::deserialize(raw.clone()).ok()).flatten();
+    pub fn read(raw: serde_json::Value, account: &str) -> Self {
+        let read = raw.is_object().then(|| FirstSeen::deserialize(raw).ok()).flatten();
         match read {
             Some(f) if f.schema == AGES_SCHEMA && f.account == account => f,
             _ => FirstSeen::new(account),
@@ -556,19 +556,19 @@ mod tests {
         assert_eq!(ages[1].text.as_deref(), Some("first seen 16 days ago"));
         // Stored and read back; another account reads as empty.
         let stored: Value = from_str(&seen.to_json()).unwrap();
-        assert_eq!(FirstSeen::read(&stored, "acct"), seen);
-        assert!(FirstSeen::read(&stored, "other").is_empty());
-        let odd = FirstSeen::read(&json!({"schema": 1, "account": "acct", "sent": {"x": "soon", "y": 5}}), "acct");
+        assert_eq!(FirstSeen::read(stored.clone(), "acct"), seen);
+        assert!(FirstSeen::read(stored.clone(), "other").is_empty());
+        let odd = FirstSeen::read(json!({"schema": 1, "account": "acct", "sent": {"x": "soon", "y": 5}}), "acct");
         assert_eq!((odd.get(List::Sent, "x"), odd.get(List::Sent, "y")), (None, Some(5.0)));
-        assert!(FirstSeen::read(&json!([]), "acct").is_empty());
+        assert!(FirstSeen::read(json!([]), "acct").is_empty());
         for garbage in [json!({"schema": "1", "account": "acct", "sent": {"y": 5}}), json!({"account": "acct", "sent": {"y": 5}}),
                         json!({"schema": 1, "account": 7, "sent": {"y": 5}}), json!([1, "acct", {"y": 5}])] {
-            assert!(FirstSeen::read(&garbage, "acct").is_empty(), "{garbage}");
+            assert!(FirstSeen::read(garbage.clone(), "acct").is_empty(), "{garbage}");
         }
         // Stored in any order with an id twice: the last time wins (as browsers read
         // it), written back sorted by id; an id given twice in a sync counts once.
         let messy = r#"{"schema": 1, "account": "acct", "sent": {"z": 3, "b": 1, "z": 7, "a": 2}}"#;
-        let mut read = FirstSeen::read(&from_str(messy).unwrap(), "acct");
+        let mut read = FirstSeen::read(from_str(messy).unwrap(), "acct");
         assert_eq!(read.get(List::Sent, "z"), Some(7.0));
         assert_eq!(read.len(List::Sent), 3);
         assert!(read.to_json().contains(r#""sent":{"a":2,"b":1,"z":7}"#), "{}", read.to_json());
@@ -582,7 +582,7 @@ mod tests {
         let ids: Vec<String> = (0..20_000u64).map(|i| (7_455_891_636_745_551_899 - i * 7_919).to_string()).collect();
         seen.update(List::Sent, ids.iter().map(String::as_str), T0);
         let stored: Value = from_str(&seen.to_json()).unwrap();
-        let read = FirstSeen::read(&stored, "acct");
+        let read = FirstSeen::read(stored.clone(), "acct");
         assert_eq!(read.len(List::Sent), 20_000);
         assert_eq!(read, seen);
     }
