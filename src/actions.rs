@@ -370,12 +370,12 @@ impl ActionRequest {
             return Err(de::Error::custom("expected an object"));
         };
         let action = match kind {
-            ActionKind::Withdraw => return WithdrawRequest::deserialize(body).map(ActionRequest::Withdraw),
+            ActionKind::Withdraw => return crate::objects::read::<WithdrawRequest>(body).map(ActionRequest::Withdraw).map_err(de::Error::custom),
             ActionKind::Accept => RespondAction::Accept,
             ActionKind::Ignore => RespondAction::Ignore,
         };
         members.insert("action".into(), serde_json::to_value(action)?);
-        RespondRequest::deserialize(body).map(ActionRequest::Respond)
+        crate::objects::read::<RespondRequest>(body).map(ActionRequest::Respond).map_err(de::Error::custom)
     }
 }
 
@@ -585,7 +585,7 @@ impl<'de> Deserialize<'de> for WriteOutcome {
             "unknown" => WriteOutcome::Unknown { reason: message.unwrap_or_default() },
             "failed" => {
                 let error = o.error.filter(Value::is_object).ok_or_else(|| de::Error::custom("error: expected an object"))?;
-                let e = StoredFailure::deserialize(error).map_err(|e| de::Error::custom(format!("error: {e}")))?;
+                let e = crate::objects::read::<StoredFailure>(error).map_err(|e| de::Error::custom(format!("error: {e}")))?;
                 let retry_at = e.retry_at.map(|t| t as f64);
                 let (kind, message) = (e.kind.unwrap_or_default(), e.message.unwrap_or_default());
                 WriteOutcome::Failed(error_from_report(&kind, e.status, message, e.code, retry_at))
@@ -654,7 +654,7 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
     } else {
         None
     };
-    let reply = parsed.as_ref().filter(|v| v.is_object()).and_then(|v| WriteReply::deserialize(v.clone()).ok());
+    let reply = parsed.as_ref().filter(|v| v.is_object()).and_then(|v| crate::objects::read::<WriteReply>(v.clone()).ok());
     let Some(reply) = reply else {
         if resp.body.trim().is_empty() {
             // A success status with no body: the status is the answer.

@@ -198,7 +198,7 @@ impl FirstSeen {
     /// Reads a stored map; another schema, another account or anything malformed is an
     /// empty map for `account` (an entry that is not a whole number is left out).
     pub fn read(raw: serde_json::Value, account: &str) -> Self {
-        let read = raw.is_object().then(|| FirstSeen::deserialize(raw).ok()).flatten();
+        let read = raw.is_object().then(|| crate::objects::read::<FirstSeen>(raw).ok()).flatten();
         match read {
             Some(f) if f.schema == AGES_SCHEMA && f.account == account => f,
             _ => FirstSeen::new(account),

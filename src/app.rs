@@ -22,7 +22,7 @@ use crate::refresh::{plan, Reason, Scope, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
 use crate::sync::Counts;
 use crate::transport::Transport;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use tsify::Tsify;
 use walks::Header;
@@ -280,7 +280,7 @@ impl<H: Host> App<H> {
         }
         // Test timings that cannot be read are no timings (the defaults).
         let mut input = match test_config.clone() {
-            test_config @ Value::Object(_) => ConfigInput::deserialize(test_config).unwrap_or_default(),
+            test_config @ Value::Object(_) => crate::objects::read::<ConfigInput>(test_config).unwrap_or_default(),
             _ => ConfigInput::default(),
         };
         input.api_key.clone_from(&settings.api_key);

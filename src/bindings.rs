@@ -35,7 +35,7 @@ fn error_js(e: &Error) -> JsValue {
 /// A value from JavaScript as `T`; a value that cannot be read throws an `ApiError` of
 /// kind `invalid_input` naming `what` and the path of the problem.
 fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
-    T::deserialize(raw_json(v)).map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
+    crate::objects::read(raw_json(v)).map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
 }
 
 /// A raw stored or sent value as JSON data: `undefined`, functions and anything that is

@@ -104,7 +104,7 @@ struct StoredSkips {
 impl TryFrom<serde_json::Map<String, Json>> for Skips {
     type Error = serde_json::Error;
     fn try_from(m: serde_json::Map<String, Json>) -> Result<Self, Self::Error> {
-        let StoredSkips { count, reasons } = serde_json::from_value(Json::Object(m))?;
+        let StoredSkips { count, reasons } = crate::objects::read(Json::Object(m))?;
         Ok(Skips { count, reasons })
     }
 }
@@ -211,7 +211,7 @@ pub fn serde_message(e: &serde_json::Error) -> String {
 /// # Errors
 /// [`ReadError`] with the path of the first value that could not be read.
 pub fn read_value<T: DeserializeOwned>(value: Json, prefix: &str) -> Result<T, ReadError> {
-    serde_path_to_error::deserialize(value)
+    serde_path_to_error::deserialize(crate::objects::Objects(value))
         .map_err(|e| ReadError { path: join_path(prefix, &e.path().to_string()), message: e.inner().to_string() })
 }
 
@@ -375,7 +375,7 @@ pub fn read_json<T: DeserializeOwned>(status: u16, body: &Body) -> Result<T, Err
     // A whole body (a count, a quota) is read or refused whole: serde's message says
     // what was wrong; only list items carry their path (`read_raw_items`).
     let value: Json = serde_json::from_str(body.text()).map_err(|e| envelope_error(status, ReadError { path: String::new(), message: serde_message(&e) }))?;
-    T::deserialize(value).map_err(|e| envelope_error(status, ReadError { path: String::new(), message: e.to_string() }))
+    crate::objects::read::<T>(value).map_err(|e| envelope_error(status, ReadError { path: String::new(), message: e.to_string() }))
 }
 
 /// The body of a 2xx response, or the error the response stands for: an error status,

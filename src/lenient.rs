@@ -174,7 +174,7 @@ where
 {
     // Buffered first, so a bad item is skipped whole and the list goes on.
     Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items.into_iter().filter_map(|item| T::deserialize(item).ok()).collect(),
+        Value::Array(items) => items.into_iter().filter_map(|item| crate::objects::read::<T>(item).ok()).collect(),
         _ => Vec::new(),
     })
 }
@@ -258,7 +258,7 @@ where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned + Default,
 {
-    Ok(T::deserialize(Value::deserialize(d)?).unwrap_or_default())
+    Ok(crate::objects::read::<T>(Value::deserialize(d)?).unwrap_or_default())
 }
 
 /// [`text`] where absent (missing, `null`, blank) is `""`.
@@ -280,7 +280,7 @@ where
     T: serde::de::DeserializeOwned,
 {
     let v = Value::deserialize(d)?;
-    Ok(v.is_object().then(|| T::deserialize(v).ok()).flatten())
+    Ok(v.is_object().then(|| crate::objects::read::<T>(v).ok()).flatten())
 }
 
 /// A map of names to [`count`]s: a value that is not an object is empty; an entry that

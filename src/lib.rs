@@ -62,6 +62,7 @@ pub mod error;
 pub mod lenient;
 pub mod limiter;
 pub mod models;
+pub mod objects;
 pub mod paginate;
 pub mod protocol;
 pub mod queue;

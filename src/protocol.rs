@@ -130,7 +130,7 @@ fn sort_by<'de, D: Deserializer<'de>>(d: D) -> Result<SortBy, D::Error> {
 
 fn settings<'de, D: Deserializer<'de>>(d: D) -> Result<ConfigInput, D::Error> {
     let value = Value::deserialize(d)?;
-    Ok(if value.is_object() { ConfigInput::deserialize(value).unwrap_or_default() } else { ConfigInput::default() })
+    Ok(if value.is_object() { crate::objects::read::<ConfigInput>(value).unwrap_or_default() } else { ConfigInput::default() })
 }
 
 fn action<'de, D: Deserializer<'de>>(d: D) -> Result<ActionKind, D::Error> {
@@ -181,7 +181,7 @@ pub fn read_request(value: &Value) -> Result<Request, Error> {
     if !Request::TYPES.contains(&tag.as_str()) {
         return Err(fail(&["unknown request type '", &clip(&tag), "'"].concat()));
     }
-    Request::deserialize(value.clone()).map_err(|e| fail(&e.to_string()))
+    crate::objects::read::<Request>(value.clone()).map_err(|e| fail(&e.to_string()))
 }
 
 /// The background's answer: `{type: <tag>, …the variant's members}`.

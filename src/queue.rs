@@ -656,7 +656,7 @@ impl ActionQueue {
     /// [`ActionQueue::recover`] when a worker starts.
     pub fn read(raw: &Value) -> ActionQueue {
         // An object only: serde would read a list as the fields in order.
-        raw.is_object().then(|| ActionQueue::deserialize(raw.clone()).ok()).flatten().unwrap_or_default()
+        raw.is_object().then(|| crate::objects::read::<ActionQueue>(raw.clone()).ok()).flatten().unwrap_or_default()
     }
 
     /// The run's state.
@@ -1158,7 +1158,7 @@ where
 {
     // An object only: serde would read a list as the fields in order.
     let list: Vec<Value> = Vec::deserialize(d)?;
-    Ok(list.into_iter().filter(Value::is_object).filter_map(|v| T::deserialize(v).ok()).collect())
+    Ok(list.into_iter().filter(Value::is_object).filter_map(|v| crate::objects::read::<T>(v).ok()).collect())
 }
 
 /// The run's items: see [`stored_objects`]; at most [`MAX_ITEMS`].

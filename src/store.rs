@@ -107,7 +107,7 @@ impl Settings {
         // Every field reads any value (a damaged one as absent). A value that is not an
         // object is all defaults (serde would read a list field by position).
         let stored = match raw {
-            Value::Object(_) => StoredSettings::deserialize(raw.clone()).unwrap_or_default(),
+            Value::Object(_) => crate::objects::read::<StoredSettings>(raw.clone()).unwrap_or_default(),
             _ => StoredSettings::default(),
         };
         let account_id = stored
@@ -221,7 +221,7 @@ pub fn read_badge_counts(raw: &Value, account: &str) -> Option<crate::sync::Coun
         return None;
     }
     let counts = raw.get("counts").filter(|c| c.is_object())?;
-    crate::sync::Counts::deserialize(counts.clone()).ok()
+    crate::objects::read::<crate::sync::Counts>(counts.clone()).ok()
 }
 
 /// The stored snapshot, when it has this schema, reads as a [`Snapshot`] and was
@@ -231,7 +231,7 @@ pub fn read_snapshot(raw: Value, account: &str) -> Option<Snapshot> {
         return None;
     }
     // `schema` and `account` are unknown fields to the Snapshot decoder, which skips them.
-    Snapshot::deserialize(raw).ok()
+    crate::objects::read::<Snapshot>(raw).ok()
 }
 
 /// How many rows a [`FirstScreen`] holds: more than a tall side panel shows at once.
@@ -286,9 +286,9 @@ pub fn read_first_screen(raw: &Value, account: &str) -> Option<FirstScreen> {
     if !is_current(raw, account) {
         return None;
     }
-    let summary = Summary::deserialize(raw.get("summary").filter(|s| s.is_object())?.clone()).ok()?;
+    let summary = crate::objects::read::<Summary>(raw.get("summary").filter(|s| s.is_object())?.clone()).ok()?;
     let max = FIRST_SCREEN_ROWS.min(summary.counts.sent as usize);
-    let rows = raw.get("rows")?.as_array()?.iter().filter(|row| row.is_object()).filter_map(|row| Row::deserialize(row.clone()).ok());
+    let rows = raw.get("rows")?.as_array()?.iter().filter(|row| row.is_object()).filter_map(|row| crate::objects::read::<Row>(row.clone()).ok());
     let rows = rows.take(max).collect();
     Some(FirstScreen { summary, rows })
 }
@@ -434,7 +434,7 @@ pub fn read_status(raw: &Value) -> Option<Status> {
     if !has_schema(raw) {
         return None;
     }
-    let stored = StoredStatus::deserialize(raw.clone()).ok()?;
+    let stored = crate::objects::read::<StoredStatus>(raw.clone()).ok()?;
     let (state, error) = match stored.state.as_deref()? {
         "syncing" => ("syncing", None),
         "ok" => ("ok", None),

@@ -114,7 +114,7 @@ impl Header {
         if !raw.is_object() {
             return None;
         }
-        let stored = StoredHeader::deserialize(raw.clone()).ok()?;
+        let stored = crate::objects::read::<StoredHeader>(raw.clone()).ok()?;
         let started_at = stored.started_at.filter(|t| now - *t as f64 <= MAX_AGE_MS && *t as f64 <= now)?;
         if stored.schema != Some(SCHEMA) || stored.account.as_deref() != Some(account) {
             return None;
