@@ -632,11 +632,11 @@ impl<H: Host> App<H> {
             Err(e) => return Reply::error(stored_error(&e)),
         };
         match request {
-            Request::Refresh { button } => {
+            Request::Refresh(crate::protocol::RefreshRequest { button }) => {
                 self.refresh(if button { Reason::Button } else { Reason::Popup }).await;
                 Reply::Done
             }
-            Request::Connections { start_index, limit, sort_by } => {
+            Request::Connections(crate::protocol::ConnectionsRequest { start_index, limit, sort_by }) => {
                 let raw = self.host.load(&[keys::SETTINGS, keys::TEST_CLIENT_CONFIG, keys::STATUS]).await;
                 let mut raw = raw.into_iter();
                 let settings = Settings::read(&raw.next().unwrap_or(Json::Null));
@@ -651,7 +651,7 @@ impl<H: Host> App<H> {
                     Err(e) => Reply::error(self.classify(&e, &settings.base_url).await),
                 }
             }
-            Request::Test { settings: input } => {
+            Request::Test(crate::protocol::TestRequest { settings: input }) => {
                 let base = input.base_url.clone().unwrap_or_else(|| crate::config::DEFAULT_BASE_URL.into());
                 let result = match Config::try_from(input) {
                     Ok(config) => Client::new(config, self.host.transport()).accounts().await,
@@ -662,7 +662,7 @@ impl<H: Host> App<H> {
                     Err(e) => Reply::error(self.classify(&e, &base).await),
                 }
             }
-            Request::Act { kind, ids } => match self.act(kind, &ids).await {
+            Request::Act(crate::protocol::ActRequest { kind, ids }) => match self.act(kind, &ids).await {
                 Ok(reply) => reply,
                 Err(e) => Reply::error(stored_error(&e)),
             },
@@ -670,7 +670,7 @@ impl<H: Host> App<H> {
                 self.stop_actions().await;
                 Reply::Done
             }
-            Request::Allowance { kind } => self.allowance(kind).await,
+            Request::Allowance(crate::protocol::AllowanceRequest { kind }) => self.allowance(kind).await,
             Request::TestTrap => {
                 // Only a build with the test hooks (cargo feature `test-hooks`: the
                 // end-to-end tests' package) arms anything; the release says no.

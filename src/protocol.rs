@@ -22,62 +22,90 @@ use tsify::Tsify;
 
 /// A page's request to the background: `{type: <tag>, …the variant's members}`, read
 /// leniently where a page may send less (see [`read_request`]).
-#[derive(Debug, Clone, PartialEq, Deserialize, Tsify)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+///
+/// Read by its tag first, then the variant's members ([`read_request`]); not through
+/// serde's internally tagged enums, which buffer every message into an intermediate
+/// form first (and compile a reader for that form: docs/size.md). The `serde`
+/// attributes here shape the generated TypeScript.
+#[derive(Debug, Clone, PartialEq, Tsify)]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub enum Request {
-    /// Refresh now: `button` (the user asked: everything) or `popup` (opened: the
-    /// refresh policy decides what is stale).
-    Refresh {
-        /// `true` for the refresh button: any `reason` but `"popup"`, or none.
-        #[serde(rename = "reason", default = "always", deserialize_with = "button")]
-        #[tsify(type = r#""popup" | "button""#)]
-        button: bool,
-    },
+    /// Refresh now.
+    Refresh(RefreshRequest),
     /// The next page of connections, on the one connections cursor.
-    Connections {
-        /// Where the page starts (0 when missing or not a whole number).
-        #[serde(default, deserialize_with = "start_index")]
-        start_index: u32,
-        /// Page size, 1–12 (12 when missing or not a whole number).
-        #[serde(default = "max_limit", deserialize_with = "limit")]
-        limit: u32,
-        /// Sort order (the API's default when missing or blank).
-        #[serde(default, deserialize_with = "sort_by")]
-        #[tsify(type = r#""recentlyAdded" | "firstName" | "lastName""#)]
-        sort_by: SortBy,
-    },
+    Connections(ConnectionsRequest),
     /// Test a key, base URL and account (the options page): the accounts the key may use.
-    Test {
-        /// The settings from the form (`apiKey`, `baseUrl`, `accountId`); settings that
-        /// cannot be read are empty (the test then says the key is missing).
-        #[serde(default, deserialize_with = "settings")]
-        #[tsify(type = "{ apiKey?: string; baseUrl?: string; accountId?: string }")]
-        settings: ConfigInput,
-    },
+    Test(TestRequest),
     /// Test hook: arm a trap in the next page of a sync (accepted only while storage
     /// holds `testHooks: true`).
     TestTrap,
     /// The user confirmed an action on these invitations (of the stored snapshot): a
     /// paced, capped run starts.
-    Act {
-        /// What to do.
-        #[serde(rename = "action", deserialize_with = "action")]
-        #[tsify(type = "ActionKind")]
-        kind: ActionKind,
-        /// The invitations, in the order shown (the texts of the list `ids`, at most
-        /// [`crate::queue::MAX_ITEMS`]).
-        #[serde(default, deserialize_with = "ids")]
-        ids: Vec<String>,
-    },
+    Act(ActRequest),
     /// Stop the running action run: nothing more is sent.
     StopActions,
     /// What an action may still do today (for the confirmation).
-    Allowance {
-        /// The action.
-        #[serde(rename = "action", deserialize_with = "action")]
-        #[tsify(type = "ActionKind")]
-        kind: ActionKind,
-    },
+    Allowance(AllowanceRequest),
+}
+
+/// [`Request::Refresh`]'s members.
+#[derive(Debug, Clone, PartialEq, Deserialize, Tsify)]
+pub struct RefreshRequest {
+    /// `true` for the refresh button (everything): any `reason` but `"popup"` (opened:
+    /// the refresh policy decides what is stale), or none.
+    #[serde(rename = "reason", default = "always", deserialize_with = "button")]
+    #[tsify(type = r#""popup" | "button""#, optional)]
+    pub button: bool,
+}
+
+/// [`Request::Connections`]'s members.
+#[derive(Debug, Clone, PartialEq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionsRequest {
+    /// Where the page starts (0 when missing or not a whole number).
+    #[serde(default, deserialize_with = "start_index")]
+    #[tsify(optional)]
+    pub start_index: u32,
+    /// Page size, 1–12 (12 when missing or not a whole number).
+    #[serde(default = "max_limit", deserialize_with = "limit")]
+    #[tsify(optional)]
+    pub limit: u32,
+    /// Sort order (the API's default when missing or blank).
+    #[serde(default, deserialize_with = "sort_by")]
+    #[tsify(type = r#""recentlyAdded" | "firstName" | "lastName""#, optional)]
+    pub sort_by: SortBy,
+}
+
+/// [`Request::Test`]'s members.
+#[derive(Debug, Clone, PartialEq, Deserialize, Tsify)]
+pub struct TestRequest {
+    /// The settings from the form (`apiKey`, `baseUrl`, `accountId`); settings that
+    /// cannot be read are empty (the test then says the key is missing).
+    #[serde(default, deserialize_with = "settings")]
+    #[tsify(type = "{ apiKey?: string; baseUrl?: string; accountId?: string }")]
+    pub settings: ConfigInput,
+}
+
+/// [`Request::Act`]'s members.
+#[derive(Debug, Clone, PartialEq, Deserialize, Tsify)]
+pub struct ActRequest {
+    /// What to do.
+    #[serde(rename = "action", deserialize_with = "action")]
+    #[tsify(type = "ActionKind")]
+    pub kind: ActionKind,
+    /// The invitations, in the order shown (the texts of the list `ids`, at most
+    /// [`crate::queue::MAX_ITEMS`]).
+    #[serde(default, deserialize_with = "ids")]
+    pub ids: Vec<String>,
+}
+
+/// [`Request::Allowance`]'s members.
+#[derive(Debug, Clone, PartialEq, Deserialize, Tsify)]
+pub struct AllowanceRequest {
+    /// The action.
+    #[serde(rename = "action", deserialize_with = "action")]
+    #[tsify(type = "ActionKind")]
+    pub kind: ActionKind,
 }
 
 impl Request {
@@ -88,13 +116,13 @@ impl Request {
     /// The `type` tag of this request.
     pub fn tag(&self) -> &'static str {
         match self {
-            Request::Refresh { .. } => "refresh",
-            Request::Connections { .. } => "connections",
-            Request::Test { .. } => "test",
+            Request::Refresh(_) => "refresh",
+            Request::Connections(_) => "connections",
+            Request::Test(_) => "test",
             Request::TestTrap => "testTrap",
-            Request::Act { .. } => "act",
+            Request::Act(_) => "act",
             Request::StopActions => "stopActions",
-            Request::Allowance { .. } => "allowance",
+            Request::Allowance(_) => "allowance",
         }
     }
 }
@@ -178,10 +206,21 @@ pub fn read_request(value: &Value) -> Result<Request, Error> {
         None => None,
     };
     let tag = tag.unwrap_or_default();
-    if !Request::TYPES.contains(&tag.as_str()) {
-        return Err(fail(&["unknown request type '", &clip(&tag), "'"].concat()));
-    }
-    crate::objects::read::<Request>(value.clone()).map_err(|e| fail(&e.to_string()))
+    Ok(match tag.as_str() {
+        "refresh" => Request::Refresh(variant(value)?),
+        "connections" => Request::Connections(variant(value)?),
+        "test" => Request::Test(variant(value)?),
+        "act" => Request::Act(variant(value)?),
+        "allowance" => Request::Allowance(variant(value)?),
+        "testTrap" => Request::TestTrap,
+        "stopActions" => Request::StopActions,
+        _ => return Err(fail(&["unknown request type '", &clip(&tag), "'"].concat())),
+    })
+}
+
+/// A variant's members, read from the whole message (its `type` is left unread).
+fn variant<T: serde::de::DeserializeOwned>(message: &Value) -> Result<T, Error> {
+    crate::objects::read(message.clone()).map_err(|e| Error::InvalidInput(["message: ", &e.to_string()].concat()))
 }
 
 /// The background's answer: `{type: <tag>, …the variant's members}`.
@@ -342,37 +381,37 @@ mod tests {
     #[test]
     fn requests_are_read_defensively() {
         let read = |v: serde_json::Value| read_request(&v);
-        assert_eq!(read(json!({"type": "refresh", "reason": "popup"})).unwrap(), Request::Refresh { button: false });
-        assert_eq!(read(json!({"type": "refresh"})).unwrap(), Request::Refresh { button: true });
-        assert_eq!(read(json!({"type": "refresh", "reason": null})).unwrap(), Request::Refresh { button: true });
+        assert_eq!(read(json!({"type": "refresh", "reason": "popup"})).unwrap(), Request::Refresh(RefreshRequest { button: false }));
+        assert_eq!(read(json!({"type": "refresh"})).unwrap(), Request::Refresh(RefreshRequest { button: true }));
+        assert_eq!(read(json!({"type": "refresh", "reason": null})).unwrap(), Request::Refresh(RefreshRequest { button: true }));
         assert_eq!(
             read(json!({"type": "connections", "startIndex": 24, "limit": 99})).unwrap(),
-            Request::Connections { start_index: 24, limit: 12, sort_by: SortBy::RecentlyAdded }
+            Request::Connections(ConnectionsRequest { start_index: 24, limit: 12, sort_by: SortBy::RecentlyAdded })
         );
         assert_eq!(
             read(json!({"type": "connections", "startIndex": "36", "limit": 0, "sortBy": "lastName"})).unwrap(),
-            Request::Connections { start_index: 36, limit: 1, sort_by: SortBy::LastName }
+            Request::Connections(ConnectionsRequest { start_index: 36, limit: 1, sort_by: SortBy::LastName })
         );
         assert_eq!(
             read(json!({"type": "connections", "startIndex": -1, "limit": "many", "sortBy": " "})).unwrap(),
-            Request::Connections { start_index: 0, limit: 12, sort_by: SortBy::RecentlyAdded }
+            Request::Connections(ConnectionsRequest { start_index: 0, limit: 12, sort_by: SortBy::RecentlyAdded })
         );
         assert_eq!(
             read(json!({"type": "act", "action": "Accept", "ids": ["1", 2, "3", null]})).unwrap(),
-            Request::Act { kind: ActionKind::Accept, ids: vec!["1".into(), "3".into()] }
+            Request::Act(ActRequest { kind: ActionKind::Accept, ids: vec!["1".into(), "3".into()] })
         );
-        assert_eq!(read(json!({"type": "act", "action": "ignore", "ids": "1"})).unwrap(), Request::Act { kind: ActionKind::Ignore, ids: vec![] });
+        assert_eq!(read(json!({"type": "act", "action": "ignore", "ids": "1"})).unwrap(), Request::Act(ActRequest { kind: ActionKind::Ignore, ids: vec![] }));
         let many: Vec<String> = (0..crate::queue::MAX_ITEMS + 5).map(|i| i.to_string()).collect();
-        let Request::Act { ids, .. } = read(json!({"type": "act", "action": "withdraw", "ids": many})).unwrap() else { panic!() };
+        let Request::Act(ActRequest { ids, .. }) = read(json!({"type": "act", "action": "withdraw", "ids": many})).unwrap() else { panic!() };
         assert_eq!(ids.len(), crate::queue::MAX_ITEMS);
         assert_eq!(read(json!({"type": "stopActions", "extra": 1})).unwrap(), Request::StopActions);
         // The test's settings are typed; unreadable ones are empty (the test says why).
-        let Request::Test { settings } = read(json!({"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://localhost:8787"}})).unwrap() else {
+        let Request::Test(TestRequest { settings }) = read(json!({"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://localhost:8787"}})).unwrap() else {
             panic!()
         };
         assert_eq!((settings.api_key.as_str(), settings.base_url.as_deref()), ("k", Some("http://localhost:8787")));
         for unreadable in [json!({"type": "test"}), json!({"type": "test", "settings": 5}), json!({"type": "test", "settings": {"apiKey": 5}})] {
-            assert_eq!(read(unreadable).unwrap(), Request::Test { settings: ConfigInput::default() });
+            assert_eq!(read(unreadable).unwrap(), Request::Test(TestRequest { settings: ConfigInput::default() }));
         }
         let message = |v: serde_json::Value| read(v).unwrap_err().to_string();
         assert_eq!(message(json!({"type": "nope"})), "invalid input: message: unknown request type 'nope'");

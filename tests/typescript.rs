@@ -51,6 +51,11 @@ fn generated() -> Vec<&'static str> {
         actions::QuotaEntry::DECL,
         refresh::DailyCost::DECL,
         protocol::Request::DECL,
+        protocol::RefreshRequest::DECL,
+        protocol::ConnectionsRequest::DECL,
+        protocol::TestRequest::DECL,
+        protocol::ActRequest::DECL,
+        protocol::AllowanceRequest::DECL,
         protocol::Reply::DECL,
     ]
 }
@@ -157,10 +162,14 @@ fn key_declarations_keep_their_shapes() {
          reason?: string; scope?: \"received\" | \"all\"; progress?: StoredProgress; error?: ApiError; }",
         "export interface StatusView { state: \"idle\" | \"syncing\" | \"ok\" | \"error\"; progress?: StoredProgress; error?: ApiError; blocking: boolean; }",
         "export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }",
-        "export type Request = { type: \"refresh\"; reason?: \"popup\" | \"button\" } \
-         | { type: \"connections\"; startIndex?: number; limit?: number; sortBy?: \"recentlyAdded\" | \"firstName\" | \"lastName\" } \
-         | { type: \"test\"; settings?: { apiKey?: string; baseUrl?: string; accountId?: string } } | { type: \"testTrap\" } \
-         | { type: \"act\"; action: ActionKind; ids?: string[] } | { type: \"stopActions\" } | { type: \"allowance\"; action: ActionKind };",
+        "export type Request = ({ type: \"refresh\" } & RefreshRequest) | ({ type: \"connections\" } & ConnectionsRequest) \
+         | ({ type: \"test\" } & TestRequest) | { type: \"testTrap\" } | ({ type: \"act\" } & ActRequest) \
+         | { type: \"stopActions\" } | ({ type: \"allowance\" } & AllowanceRequest);",
+        "export interface RefreshRequest { reason?: \"popup\" | \"button\"; }",
+        "export interface ConnectionsRequest { startIndex?: number; limit?: number; sortBy?: \"recentlyAdded\" | \"firstName\" | \"lastName\"; }",
+        "export interface TestRequest { settings?: { apiKey?: string; baseUrl?: string; accountId?: string }; }",
+        "export interface ActRequest { action: ActionKind; ids?: string[]; }",
+        "export interface AllowanceRequest { action: ActionKind; }",
         "export type Reply = { type: \"done\" } | { type: \"page\"; items: Connection[]; startIndex: number; nextStartIndex: number; \
          done: boolean; accountId?: string; skipped: Skips } | { type: \"accounts\"; accounts: Account[] } | { type: \"armed\" } \
          | { type: \"started\"; total: number } | { type: \"allowance\"; remaining: number; cap: number; resetsAtMs: number; \
