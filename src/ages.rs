@@ -233,8 +233,9 @@ impl FirstSeen {
         current.dedup();
         let mut added = 0u32;
         let mut kept = 0usize;
-        // Built from ids in order: a linear bulk build.
-        let next: BTreeMap<String, u64> = current
+        // Inserted in key order (`collect` would compile a stable sort: docs/size.md).
+        let mut next = BTreeMap::new();
+        next.extend(current
             .iter()
             .map(|id| {
                 let first = match map.get(id) {
@@ -248,8 +249,7 @@ impl FirstSeen {
                     }
                 };
                 (id.to_string(), first)
-            })
-            .collect();
+            }));
         let pruned = map.0.len().saturating_sub(kept);
         *map = IdTimes(next);
         SeenChange { added, pruned: u32::try_from(pruned).unwrap_or(u32::MAX) }

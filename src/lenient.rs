@@ -294,5 +294,9 @@ where
     T: TryFrom<u64>,
 {
     let Value::Object(members) = Value::deserialize(d)? else { return Ok(Default::default()) };
-    Ok(members.into_iter().filter_map(|(k, v)| Some((k, count::<_, T>(v).ok().flatten()?))).collect())
+    // Inserted one by one (the members come in key order): `collect` would compile a
+    // stable sort for every `T` (docs/size.md).
+    let mut map = std::collections::BTreeMap::new();
+    map.extend(members.into_iter().filter_map(|(k, v)| Some((k, count::<_, T>(v).ok().flatten()?))));
+    Ok(map)
 }
