@@ -211,8 +211,7 @@ pub fn serde_message(e: &serde_json::Error) -> String {
 /// # Errors
 /// [`ReadError`] with the path of the first value that could not be read.
 pub fn read_value<T: DeserializeOwned>(value: Json, prefix: &str) -> Result<T, ReadError> {
-    serde_path_to_error::deserialize(crate::objects::Objects(value))
-        .map_err(|e| ReadError { path: join_path(prefix, &e.path().to_string()), message: e.inner().to_string() })
+    crate::objects::read_with_path(value).map_err(|(path, e)| ReadError { path: join_path(prefix, &path), message: e.to_string() })
 }
 
 /// Reads JSON text as `T`, as [`read_value`] does.
