@@ -12,13 +12,13 @@
 //! [`Transport`]. Native tests drive whole scenarios over a fake host, a fake clock and
 //! a fake transport.
 
-use crate::client::{Client, Progress, SortBy};
+use crate::client::{Client, Progress, Scope, SortBy};
 use crate::config::{Config, ConfigInput};
 use crate::error::Error;
 use serde_json::Value as Json;
 use crate::paginate::Walk;
 use crate::protocol::{Reply, Request};
-use crate::refresh::{plan, Reason, Scope, Stored};
+use crate::refresh::{plan, Reason, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
 use crate::sync::Counts;
 use crate::transport::Transport;

@@ -7,7 +7,6 @@ use crate::error::Error;
 use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
 use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
 use crate::paginate::Walk;
-use crate::refresh::Scope;
 use crate::sync::{Cost, Counts, Snapshot};
 use crate::transport::{HttpRequest, OpToken, Transport};
 use serde::{Deserialize, Serialize};
@@ -38,6 +37,34 @@ impl List {
             List::Sent => "sent",
             List::Received => "received",
             List::Connections => "connections",
+        }
+    }
+}
+
+/// What a sync fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The received invitations only; the stored sent list is kept.
+    Received,
+    /// Received and sent invitations, and the connection count.
+    All,
+}
+
+impl Scope {
+    /// `received` or `all`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Received => "received",
+            Scope::All => "all",
+        }
+    }
+
+    /// Reads `received` / `all`; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "received" => Some(Scope::Received),
+            "all" => Some(Scope::All),
+            _ => None,
         }
     }
 }

@@ -15,7 +15,7 @@
 //!
 //! [`daily_cost`] says what a policy costs at given list sizes, for the options page.
 
-use crate::client::RECEIVED_PAGE_SIZE;
+use crate::client::{Scope, RECEIVED_PAGE_SIZE};
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -26,34 +26,6 @@ pub const DEFAULT_SENT_MAX_AGE_MINUTES: u32 = 60;
 /// The default number of background refreshes of the sent invitations per day.
 pub const DEFAULT_SENT_REFRESHES_PER_DAY: u32 = 2;
 const DAY_MS: f64 = 86_400_000.0;
-
-/// What a sync fetches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// The received invitations only; the stored sent list is kept.
-    Received,
-    /// Received and sent invitations, and the connection count.
-    All,
-}
-
-impl Scope {
-    /// `received` or `all`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Received => "received",
-            Scope::All => "all",
-        }
-    }
-
-    /// Reads `received` / `all`; anything else is `None`.
-    pub fn parse(s: &str) -> Option<Scope> {
-        match s {
-            "received" => Some(Scope::Received),
-            "all" => Some(Scope::All),
-            _ => None,
-        }
-    }
-}
 
 /// What asked for a refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -448,7 +448,7 @@ pub fn read_status(raw: &Value) -> Option<Status> {
         at: stored.at.map(|t| t as f64),
         started_at: stored.started_at.map(|t| t as f64).filter(|_| syncing),
         reason: stored.reason.map(|r| r.trim().to_string()).filter(|r| syncing && short(r)),
-        scope: stored.scope.as_deref().and_then(crate::refresh::Scope::parse).filter(|_| syncing).map(|s| s.as_str()),
+        scope: stored.scope.as_deref().and_then(crate::client::Scope::parse).filter(|_| syncing).map(|s| s.as_str()),
         progress: stored.progress.filter(|_| syncing).and_then(ProgressFields::read),
         error,
     })

@@ -13,7 +13,7 @@
 use crate::client::{Partial, PageRecord, Resume};
 use crate::decode::Skips;
 use crate::models::{ReceivedInvitation, SentInvitation};
-use crate::refresh::Scope;
+use crate::client::Scope;
 use crate::store::SCHEMA;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
