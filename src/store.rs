@@ -2,7 +2,7 @@
 //!
 //! Four values are stored: `settings` (written by the options page), `snapshot` (the
 //! last good sync), `status` (syncing, ok or error) and `firstScreen` (written by the
-//! popup: what it shows first, see [`FirstScreen`]). Each carries `schema`
+//! popup: what it shows first, see [`crate::view::FirstScreen`]). Each carries `schema`
 //! ([`SCHEMA`]). Storage is outside data: an older version of the extension, a user
 //! with the developer tools or an interrupted write may leave anything there, so every
 //! reader here takes the raw stored value and returns a clean one or nothing, and never
@@ -19,7 +19,7 @@
 
 use crate::config::{validate_base_url, DEFAULT_BASE_URL};
 use crate::sync::{Snapshot, Summary};
-use crate::view::Row;
+use crate::view::{FirstScreen, Row, FIRST_SCREEN_ROWS};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
@@ -232,27 +232,6 @@ pub fn read_snapshot(raw: Value, account: &str) -> Option<Snapshot> {
     }
     // `schema` and `account` are unknown fields to the Snapshot decoder, which skips them.
     Snapshot::deserialize(raw).ok()
-}
-
-/// How many rows a [`FirstScreen`] holds: more than a tall side panel shows at once.
-pub const FIRST_SCREEN_ROWS: usize = 40;
-
-/// What the popup shows before the stored snapshot is read: the snapshot's [`Summary`]
-/// and the first rows of the Sent list as the popup opens it
-/// ([`crate::view::ViewQuery::opening`]).
-///
-/// Why: `storage.local` hands a 5,000-invitation snapshot (2.3 MB of JSON) to a page in
-/// 120–260 ms, which is most of the time to first rows. The popup stores this small
-/// value (about 15 KB) whenever what it would show first changes, and on the next open
-/// shows it at once, then the whole snapshot. If a background sync changed the
-/// snapshot since, the first screen is the previous data, with its own "updated …"
-/// time, for the moment it takes to read the new one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FirstScreen {
-    /// The snapshot without its lists.
-    pub summary: Summary,
-    /// The first rows of the Sent list, at most [`FIRST_SCREEN_ROWS`].
-    pub rows: Vec<Row>,
 }
 
 /// A first screen as stored: with its schema and the account tag of the snapshot it
@@ -614,6 +593,71 @@ mod tests {
         for garbage in [json!(null), json!({"schema": 2, "account": tag, "counts": {}}), json!({"schema": 1, "account": tag}), json!({"schema": 1, "account": tag, "counts": "x"})] {
             assert_eq!(read_badge_counts(&garbage, &tag), None, "{garbage}");
         }
+    }
+
+    /// The first screen the popup stores for a snapshot of sent invitations to `names`.
+    fn first_screen(names: &[&str]) -> FirstScreen {
+        let mut snap = snapshot();
+        snap.sent = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                serde_json::from_value(json!({"invitationId": i.to_string(), "sentAt": "2 days ago",
+                    "profile": {"firstName": n, "lastName": "X", "profileUrl": format!("https://www.linkedin.com/in/p{i}")}}))
+                .unwrap()
+            })
+            .collect();
+        snap.counts = Counts::of(&snap.sent, &[]);
+        let crate::view::FirstScreenWrite::Store(first) = crate::view::Views::new().load_snapshot(Some(&snap)).1 else { panic!() };
+        first
+    }
+
+    #[test]
+    fn a_stored_first_screen_reads_back_unchanged_for_its_account_only() {
+        let tag = account_tag("k", MOCK, None);
+        let names: Vec<String> = (0..60).map(|i| format!("P{i}")).collect();
+        let first = first_screen(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(first.rows.len(), FIRST_SCREEN_ROWS);
+        // JSON both ways, as storage.local hands it over.
+        let stored = serde_json::to_string(&StampedFirstScreen::new(&first, &tag)).unwrap();
+        let raw: Value = serde_json::from_str(&stored).unwrap();
+        assert_eq!(read_first_screen(&raw, &tag).as_ref(), Some(&first));
+        assert_eq!(read_first_screen(&raw, "0123456789abcdef"), None, "another account's");
+    }
+
+    #[test]
+    fn a_stored_first_screen_is_read_defensively() {
+        let tag = account_tag("k", MOCK, None);
+        let first = first_screen(&["Ava", "Ben"]);
+        let stored = serde_json::to_value(StampedFirstScreen::new(&first, &tag)).unwrap();
+        let read = |v: &serde_json::Value| read_first_screen(v, &tag);
+        assert_eq!(read(&stored), Some(first.clone()));
+        assert_eq!(stored["schema"], json!(1));
+        assert_eq!(stored["summary"]["counts"]["sent"], json!(2));
+        let mut bad = stored.clone();
+        bad["schema"] = json!(2);
+        assert_eq!(read(&bad), None);
+        let mut bad = stored.clone();
+        bad["account"] = json!("0123456789abcdef");
+        assert_eq!(read(&bad), None);
+        for garbage in [json!(null), json!("x"), json!([]), json!({"schema": 1, "account": tag}), json!({"schema": 1, "account": tag, "summary": {}, "rows": []})] {
+            assert_eq!(read(&garbage), None, "{garbage}");
+        }
+        // Rows are re-checked: no unsafe link, no more rows than the count says, an
+        // unreadable row left out.
+        let mut odd = stored.clone();
+        odd["rows"][0]["url"] = json!("javascript:alert(1)");
+        odd["rows"][1]["name"] = json!(42);
+        let r = read(&odd).unwrap();
+        assert_eq!((r.rows.len(), r.rows[0].url.clone()), (1, None));
+        let mut odd = stored.clone();
+        odd["rows"][0] = json!(["1", "Ava"]);
+        odd["rows"][1]["actionable"] = json!("true");
+        let r = read(&odd).unwrap();
+        assert_eq!((r.rows.len(), r.rows[0].actionable), (1, false), "a row that is not an object is left out; only `true` is true");
+        let mut long = stored;
+        long["summary"]["counts"]["sent"] = json!(1);
+        assert_eq!(read(&long).unwrap().rows.len(), 1);
     }
 
     #[test]
