@@ -772,4 +772,6 @@ impl<T: Transport, I: serde::de::DeserializeOwned + serde::Serialize + Aged + Ke
 
 
 #[cfg(test)]
+pub(crate) mod fake;
+#[cfg(test)]
 mod tests;

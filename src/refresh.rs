@@ -260,4 +260,51 @@ mod tests {
         assert_eq!(Reason::parse("alarm"), Reason::Alarm);
         assert_eq!(Reason::parse("whatever"), Reason::Button);
     }
+
+    /// A quiet day on a fake clock, at 5,000 sent and 40 received invitations: every
+    /// 15-minute alarm asks the refresh policy what to fetch and syncs that.
+    #[test]
+    fn a_quiet_day_costs_what_the_policy_says() {
+        use crate::client::fake::{block_on, config, serve, Api, Fake};
+        use crate::client::Client;
+        use crate::sync::Snapshot;
+    use crate::transport::Transport;
+        let policy = Policy::default();
+        let client = Client::new(config(), Fake::new(serve(Api { sent: 5_000, received: 40, eol: false, count: None })));
+        let t0 = client.transport().now_ms();
+        let mut snapshot: Option<Snapshot> = None;
+        let mut per_hour = vec![0u32; 24];
+        for alarm in 1..=96u32 {
+            // Wait for the next alarm (the sync itself took some of the 15 minutes).
+            let at = t0 + f64::from(alarm) * 15.0 * 60_000.0;
+            let now = client.transport().now_ms();
+            client.transport().now.set(now.max(at));
+            let stored = snapshot.as_ref().map_or(Stored::default(), |s| Stored {
+                received_at_ms: Some(s.taken_at_ms),
+                sent_at_ms: Some(s.sent_taken_at_ms),
+                last_ok: true,
+                hold_until_ms: None,
+            });
+            let now = client.transport().now_ms();
+            let Some(scope) = plan(Reason::Alarm, &policy, &stored, now) else { continue };
+            let before = client.counters().requests;
+            snapshot = Some(block_on(client.sync_scoped(scope, snapshot.take(), &mut |_| {})).unwrap());
+            let hour = ((now - t0) / 3_600_000.0) as usize;
+            if let Some(h) = per_hour.get_mut(hour.min(23)) {
+                *h += client.counters().requests - before;
+            }
+        }
+        let day: u32 = per_hour.iter().sum();
+        // The first alarm has no snapshot (everything); then received every alarm and the
+        // sent list twice a day, exactly as the policy's own cost model says.
+        let model = daily_cost(&policy, 5_000, 40);
+        assert_eq!(day, model.total, "{per_hour:?}");
+        // Hours without a sent walk: 4 alarms × ⌈40/10 + 1⌉ (the last hour also gets the
+        // alarm at 24:00).
+        let quiet: Vec<u32> = per_hour.iter().copied().filter(|h| *h < 100).collect();
+        assert_eq!(quiet.len(), 22);
+        assert!(quiet.iter().take(21).all(|h| *h == 4 * 5), "{per_hour:?}");
+        // Against the old behaviour (every alarm walks everything): 96 × 507 a day.
+        assert!(day * 30 < 96 * 507, "{day}");
+    }
 }
