@@ -6,45 +6,13 @@
 //! invitations: Ana Müller, …"). There is no previous list to compare with on the first
 //! sync or after an account change, so those never notify.
 
-use crate::models::{Category, ReceivedInvitation};
+use crate::models::ReceivedInvitation;
+use crate::store::AlertSettings;
 use serde::Serialize;
-use serde_json::Value;
 use tsify::Tsify;
 
 /// The longest notification message, in characters.
 pub const MAX_ALERT_CHARS: usize = 120;
-
-/// Which categories notify (their API spelling: `CONNECTION`, `ORGANIZATION`, …).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AlertSettings {
-    /// Categories opted in, sorted, each once; empty (the default): no alerts.
-    pub categories: Vec<String>,
-}
-
-impl AlertSettings {
-    /// Reads `alertCategories` (a list of category names) from stored options; anything
-    /// else is no alerts. Unknown names are kept (a category LinkedIn adds later).
-    pub fn read(raw: &Value) -> AlertSettings {
-        let mut categories: Vec<String> = match raw.get("alertCategories") {
-            Some(Value::Array(list)) => list
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.trim().to_ascii_uppercase())
-                .filter(|s| !s.is_empty() && s.len() <= 64)
-                .take(32)
-                .collect(),
-            _ => Vec::new(),
-        };
-        categories.sort_unstable();
-        categories.dedup();
-        AlertSettings { categories }
-    }
-
-    /// Whether `category` notifies.
-    pub fn wants(&self, category: &Category) -> bool {
-        !matches!(category, Category::Missing) && self.categories.iter().any(|c| c == category.as_str())
-    }
-}
 
 /// One invitation of an alert.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]

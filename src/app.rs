@@ -536,7 +536,7 @@ impl<H: Host> App<H> {
                         (keys::STATUS, text(&status("ok", now))),
                     ])
                     .await;
-                let alerts = crate::alerts::AlertSettings::read(&settings_raw);
+                let alerts = crate::store::AlertSettings::read(&settings_raw);
                 let previous = previous_received.as_ref().map(|ids| ids.iter().map(String::as_str));
                 if let Some(alert) = crate::alerts::new_received_alert(previous, &snapshot.received, &alerts, false) {
                     self.host.notify(&alert);

@@ -27,7 +27,7 @@
 //! a cancel before sending) puts an item back to pending.
 //!
 //! **Pacing.** One write at a time, at least [`ActionSettings::gap_ms`] (default 5 s,
-//! never below [`MIN_GAP_MS`]) plus a random jitter apart, counted from when each
+//! never below [`crate::store::MIN_GAP_MS`]) plus a random jitter apart, counted from when each
 //! write was handed out, and at least the gap after its answer was recorded. A 429 holds the run until the server's time, then the same
 //! item is tried again; a hold longer than [`MAX_HOLD_MS`] stops the run instead.
 //!
@@ -38,6 +38,7 @@
 use crate::actions::{stored_word, ActionKind, ActionRequest, CapKind, MissingField, WriteOutcome};
 use crate::error::Error;
 use crate::models::{ReceivedInvitation, SentInvitation};
+use crate::store::ActionSettings;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -45,22 +46,6 @@ use tsify::Tsify;
 
 /// The schema of a stored queue; another version reads as a fresh queue.
 pub const QUEUE_SCHEMA: u32 = 1;
-/// The default gap between two writes.
-pub const DEFAULT_GAP_MS: u32 = 5_000;
-/// The shortest gap a setting may give: the API allows 15 writes a minute per account.
-pub const MIN_GAP_MS: u32 = 4_000;
-/// The longest gap a setting may give.
-pub const MAX_GAP_MS: u32 = 10 * 60_000;
-/// The default random jitter added to each gap (0 to this).
-pub const DEFAULT_JITTER_MS: u32 = 2_000;
-/// The largest jitter a setting may give.
-pub const MAX_JITTER_MS: u32 = 60_000;
-/// Default daily cap of withdrawals.
-pub const DEFAULT_WITHDRAW_CAP: u32 = 50;
-/// Default daily cap of responses (accept and ignore together).
-pub const DEFAULT_RESPOND_CAP: u32 = 100;
-/// The largest daily cap a setting may give.
-pub const MAX_CAP: u32 = 1_000;
 /// A 429 whose hold ends later than this from now stops the run instead of waiting.
 pub const MAX_HOLD_MS: u64 = 10 * 60_000;
 /// The wait after a 429 that gave no retry time.
@@ -87,74 +72,6 @@ fn ms(now_ms: f64) -> u64 {
         now_ms as u64
     } else {
         0
-    }
-}
-
-/// Pacing and caps of the writes, always within their bounds. Stored in the queue as
-/// `{gapMs, jitterMs, withdrawCap, respondCap}`, read back as [`ActionSettings::read`]
-/// reads the options (field by field, clamped).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActionSettings {
-    /// Gap between two writes, [`MIN_GAP_MS`] to [`MAX_GAP_MS`].
-    pub gap_ms: u32,
-    /// Random extra gap, 0 to this, at most [`MAX_JITTER_MS`].
-    pub jitter_ms: u32,
-    /// Withdrawals a day, 0 to [`MAX_CAP`].
-    pub withdraw_cap: u32,
-    /// Responses (accept and ignore) a day, 0 to [`MAX_CAP`].
-    pub respond_cap: u32,
-}
-
-impl Default for ActionSettings {
-    fn default() -> Self {
-        ActionSettings {
-            gap_ms: DEFAULT_GAP_MS,
-            jitter_ms: DEFAULT_JITTER_MS,
-            withdraw_cap: DEFAULT_WITHDRAW_CAP,
-            respond_cap: DEFAULT_RESPOND_CAP,
-        }
-    }
-}
-
-impl ActionSettings {
-    /// The same settings, each brought within its bounds (a gap below 4 s becomes 4 s).
-    pub fn clamped(self) -> Self {
-        ActionSettings {
-            gap_ms: self.gap_ms.clamp(MIN_GAP_MS, MAX_GAP_MS),
-            jitter_ms: self.jitter_ms.min(MAX_JITTER_MS),
-            withdraw_cap: self.withdraw_cap.min(MAX_CAP),
-            respond_cap: self.respond_cap.min(MAX_CAP),
-        }
-    }
-
-    /// Reads the settings from stored options, field by field: `actionGapMs`,
-    /// `actionJitterMs`, `withdrawCap`, `respondCap` (whole numbers); a missing or
-    /// malformed field takes its default, and every value is clamped.
-    pub fn read(raw: &Value) -> ActionSettings {
-        ActionSettings::read_keys(raw, ["actionGapMs", "actionJitterMs", "withdrawCap", "respondCap"])
-    }
-
-    /// [`ActionSettings::read`] under the names `keys` (gap, jitter, withdrawal cap,
-    /// response cap); anything but an object is the defaults.
-    fn read_keys(raw: &Value, [gap, jitter, withdraw, respond]: [&str; 4]) -> ActionSettings {
-        let d = ActionSettings::default();
-        let n = |key: &str, dflt: u32| raw.get(key).and_then(whole).map_or(dflt, saturate);
-        ActionSettings {
-            gap_ms: n(gap, d.gap_ms),
-            jitter_ms: n(jitter, d.jitter_ms),
-            withdraw_cap: n(withdraw, d.withdraw_cap),
-            respond_cap: n(respond, d.respond_cap),
-        }
-        .clamped()
-    }
-
-    /// The cap of `cap`.
-    pub fn cap(&self, cap: CapKind) -> u32 {
-        match cap {
-            CapKind::Withdrawals => self.withdraw_cap,
-            CapKind::Responses => self.respond_cap,
-        }
     }
 }
 
@@ -1116,11 +1033,6 @@ pub fn remove_from_snapshot(snapshot: &mut crate::sync::Snapshot, recorded: &Rec
 
 // ---- reading a stored queue ---------------------------------------------------------
 
-/// A whole number (or its digits as text), as [`crate::lenient::count`] reads it.
-fn whole(v: &Value) -> Option<u64> {
-    crate::lenient::count::<_, u64>(v).ok().flatten()
-}
-
 /// A count that does not fit a `u32` is its largest.
 fn saturate(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -1231,15 +1143,6 @@ impl TryFrom<StoredItem> for QueueItem {
             rate_limits: i.rate_limits,
             at_ms: i.at_ms,
         })
-    }
-}
-
-/// The stored settings (`{gapMs, jitterMs, withdrawCap, respondCap}`), field by field;
-/// anything that cannot be read takes its default.
-impl<'de> Deserialize<'de> for ActionSettings {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = Value::deserialize(d)?;
-        Ok(ActionSettings::read_keys(&raw, ["gapMs", "jitterMs", "withdrawCap", "respondCap"]))
     }
 }
 

@@ -5,10 +5,10 @@
 //! 501 requests, 17 minutes at 30 reads a minute). So:
 //!
 //! * the scheduled refresh (the alarm) and browser start fetch the **received**
-//!   invitations only, plus the sent ones at most [`Policy::sent_refreshes_per_day`]
+//!   invitations only, plus the sent ones at most [`Policy::sent_refreshes_per_day`](crate::store::Policy::sent_refreshes_per_day)
 //!   times a day;
 //! * opening the popup or side panel refreshes the sent invitations when their list is
-//!   older than [`Policy::sent_max_age_minutes`] (default an hour), else the received
+//!   older than [`Policy::sent_max_age_minutes`](crate::store::Policy::sent_max_age_minutes) (default an hour), else the received
 //!   ones when they are older than [`POPUP_MIN_AGE_MS`];
 //! * the refresh button, a first install and another account fetch everything;
 //! * connections are paged on demand, never here.
@@ -16,15 +16,12 @@
 //! [`daily_cost`] says what a policy costs at given list sizes, for the options page.
 
 use crate::client::{Scope, RECEIVED_PAGE_SIZE};
+use crate::store::Policy;
 use serde::Serialize;
 use tsify::Tsify;
 
 /// Opening the popup refreshes received invitations older than this (2 minutes).
 pub const POPUP_MIN_AGE_MS: f64 = 2.0 * 60_000.0;
-/// The default age after which opening the popup refreshes the sent invitations.
-pub const DEFAULT_SENT_MAX_AGE_MINUTES: u32 = 60;
-/// The default number of background refreshes of the sent invitations per day.
-pub const DEFAULT_SENT_REFRESHES_PER_DAY: u32 = 2;
 const DAY_MS: f64 = 86_400_000.0;
 
 /// What asked for a refresh.
@@ -67,27 +64,6 @@ impl Reason {
             "popup" => Reason::Popup,
             "settings" => Reason::Settings,
             _ => Reason::Button,
-        }
-    }
-}
-
-/// The user's refresh settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Policy {
-    /// The alarm's period (minutes).
-    pub refresh_minutes: u32,
-    /// Opening the popup refreshes sent invitations older than this (minutes).
-    pub sent_max_age_minutes: u32,
-    /// Background refreshes of the sent invitations per day (0: only on demand).
-    pub sent_refreshes_per_day: u32,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            refresh_minutes: 15,
-            sent_max_age_minutes: DEFAULT_SENT_MAX_AGE_MINUTES,
-            sent_refreshes_per_day: DEFAULT_SENT_REFRESHES_PER_DAY,
         }
     }
 }

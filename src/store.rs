@@ -17,10 +17,12 @@
 //! - a first screen is shown only under the same conditions as a snapshot, and its rows
 //!   are read as rows handed back from JavaScript are (links re-checked).
 
+use crate::actions::CapKind;
 use crate::config::{validate_base_url, DEFAULT_BASE_URL};
+use crate::models::Category;
 use crate::sync::{Snapshot, Summary};
 use crate::view::{FirstScreen, Row, FIRST_SCREEN_ROWS};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
 
@@ -129,16 +131,16 @@ impl Settings {
         let whole = |n: Option<u64>, min: u64, max: u64, default: u32| {
             n.filter(|n| (min..=max).contains(n)).and_then(|n| u32::try_from(n).ok()).unwrap_or(default)
         };
-        let actions = crate::queue::ActionSettings::read(raw);
-        let alerts = crate::alerts::AlertSettings::read(raw);
+        let actions = ActionSettings::read(raw);
+        let alerts = AlertSettings::read(raw);
         Settings {
             schema: SCHEMA,
             action_gap_ms: actions.gap_ms,
             withdraw_cap: actions.withdraw_cap,
             respond_cap: actions.respond_cap,
             alert_categories: alerts.categories.into_iter().collect(),
-            sent_max_age_minutes: whole(stored.sent_max_age_minutes, 5, 1_440, crate::refresh::DEFAULT_SENT_MAX_AGE_MINUTES),
-            sent_refreshes_per_day: whole(stored.sent_refreshes_per_day, 0, 24, crate::refresh::DEFAULT_SENT_REFRESHES_PER_DAY),
+            sent_max_age_minutes: whole(stored.sent_max_age_minutes, 5, 1_440, DEFAULT_SENT_MAX_AGE_MINUTES),
+            sent_refreshes_per_day: whole(stored.sent_refreshes_per_day, 0, 24, DEFAULT_SENT_REFRESHES_PER_DAY),
             api_key: stored.api_key.as_deref().map_or("", str::trim).to_string(),
             account_id: account_id.to_string(),
             base_url: stored
@@ -152,8 +154,8 @@ impl Settings {
     }
 
     /// The refresh policy these settings ask for.
-    pub fn policy(&self) -> crate::refresh::Policy {
-        crate::refresh::Policy {
+    pub fn policy(&self) -> Policy {
+        Policy {
             refresh_minutes: self.refresh_minutes,
             sent_max_age_minutes: self.sent_max_age_minutes,
             sent_refreshes_per_day: self.sent_refreshes_per_day,
@@ -163,6 +165,169 @@ impl Settings {
     /// The [`account_tag`] of these settings: what their syncs fetch.
     pub fn account_tag(&self) -> String {
         account_tag(&self.api_key, &self.base_url, Some(&self.account_id))
+    }
+}
+
+// ---- the refresh policy's settings --------------------------------------------
+
+/// The default age after which opening the popup refreshes the sent invitations.
+pub const DEFAULT_SENT_MAX_AGE_MINUTES: u32 = 60;
+/// The default number of background refreshes of the sent invitations per day.
+pub const DEFAULT_SENT_REFRESHES_PER_DAY: u32 = 2;
+
+/// The user's refresh settings, as the refresh policy (`crate::refresh`) reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// The alarm's period (minutes).
+    pub refresh_minutes: u32,
+    /// Opening the popup refreshes sent invitations older than this (minutes).
+    pub sent_max_age_minutes: u32,
+    /// Background refreshes of the sent invitations per day (0: only on demand).
+    pub sent_refreshes_per_day: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            refresh_minutes: DEFAULT_REFRESH_MINUTES,
+            sent_max_age_minutes: DEFAULT_SENT_MAX_AGE_MINUTES,
+            sent_refreshes_per_day: DEFAULT_SENT_REFRESHES_PER_DAY,
+        }
+    }
+}
+
+// ---- the action queue's settings ----------------------------------------------
+
+/// The default gap between two writes.
+pub const DEFAULT_GAP_MS: u32 = 5_000;
+/// The shortest gap a setting may give: the API allows 15 writes a minute per account.
+pub const MIN_GAP_MS: u32 = 4_000;
+/// The longest gap a setting may give.
+pub const MAX_GAP_MS: u32 = 10 * 60_000;
+/// The default random jitter added to each gap (0 to this).
+pub const DEFAULT_JITTER_MS: u32 = 2_000;
+/// The largest jitter a setting may give.
+pub const MAX_JITTER_MS: u32 = 60_000;
+/// Default daily cap of withdrawals.
+pub const DEFAULT_WITHDRAW_CAP: u32 = 50;
+/// Default daily cap of responses (accept and ignore together).
+pub const DEFAULT_RESPOND_CAP: u32 = 100;
+/// The largest daily cap a setting may give.
+pub const MAX_CAP: u32 = 1_000;
+
+/// Pacing and caps of the writes, always within their bounds. Stored in the queue as
+/// `{gapMs, jitterMs, withdrawCap, respondCap}`, read back as [`ActionSettings::read`]
+/// reads the options (field by field, clamped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionSettings {
+    /// Gap between two writes, [`MIN_GAP_MS`] to [`MAX_GAP_MS`].
+    pub gap_ms: u32,
+    /// Random extra gap, 0 to this, at most [`MAX_JITTER_MS`].
+    pub jitter_ms: u32,
+    /// Withdrawals a day, 0 to [`MAX_CAP`].
+    pub withdraw_cap: u32,
+    /// Responses (accept and ignore) a day, 0 to [`MAX_CAP`].
+    pub respond_cap: u32,
+}
+
+impl Default for ActionSettings {
+    fn default() -> Self {
+        ActionSettings {
+            gap_ms: DEFAULT_GAP_MS,
+            jitter_ms: DEFAULT_JITTER_MS,
+            withdraw_cap: DEFAULT_WITHDRAW_CAP,
+            respond_cap: DEFAULT_RESPOND_CAP,
+        }
+    }
+}
+
+impl ActionSettings {
+    /// The same settings, each brought within its bounds (a gap below 4 s becomes 4 s).
+    pub fn clamped(self) -> Self {
+        ActionSettings {
+            gap_ms: self.gap_ms.clamp(MIN_GAP_MS, MAX_GAP_MS),
+            jitter_ms: self.jitter_ms.min(MAX_JITTER_MS),
+            withdraw_cap: self.withdraw_cap.min(MAX_CAP),
+            respond_cap: self.respond_cap.min(MAX_CAP),
+        }
+    }
+
+    /// Reads the settings from stored options, field by field: `actionGapMs`,
+    /// `actionJitterMs`, `withdrawCap`, `respondCap` (whole numbers); a missing or
+    /// malformed field takes its default, and every value is clamped.
+    pub fn read(raw: &Value) -> ActionSettings {
+        ActionSettings::read_keys(raw, ["actionGapMs", "actionJitterMs", "withdrawCap", "respondCap"])
+    }
+
+    /// [`ActionSettings::read`] under the names `keys` (gap, jitter, withdrawal cap,
+    /// response cap); anything but an object is the defaults.
+    fn read_keys(raw: &Value, [gap, jitter, withdraw, respond]: [&str; 4]) -> ActionSettings {
+        let d = ActionSettings::default();
+        let n = |key: &str, dflt: u32| raw.get(key).and_then(whole).map_or(dflt, |n| u32::try_from(n).unwrap_or(u32::MAX));
+        ActionSettings {
+            gap_ms: n(gap, d.gap_ms),
+            jitter_ms: n(jitter, d.jitter_ms),
+            withdraw_cap: n(withdraw, d.withdraw_cap),
+            respond_cap: n(respond, d.respond_cap),
+        }
+        .clamped()
+    }
+
+    /// The cap of `cap`.
+    pub fn cap(&self, cap: CapKind) -> u32 {
+        match cap {
+            CapKind::Withdrawals => self.withdraw_cap,
+            CapKind::Responses => self.respond_cap,
+        }
+    }
+}
+
+/// The stored settings (`{gapMs, jitterMs, withdrawCap, respondCap}`), field by field;
+/// anything that cannot be read takes its default.
+impl<'de> Deserialize<'de> for ActionSettings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Value::deserialize(d)?;
+        Ok(ActionSettings::read_keys(&raw, ["gapMs", "jitterMs", "withdrawCap", "respondCap"]))
+    }
+}
+
+/// A whole number (or its digits as text), as [`crate::lenient::count`] reads it.
+fn whole(v: &Value) -> Option<u64> {
+    crate::lenient::count::<_, u64>(v).ok().flatten()
+}
+
+// ---- the alerts' settings -----------------------------------------------------
+
+/// Which categories notify (their API spelling: `CONNECTION`, `ORGANIZATION`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AlertSettings {
+    /// Categories opted in, sorted, each once; empty (the default): no alerts.
+    pub categories: Vec<String>,
+}
+
+impl AlertSettings {
+    /// Reads `alertCategories` (a list of category names) from stored options; anything
+    /// else is no alerts. Unknown names are kept (a category LinkedIn adds later).
+    pub fn read(raw: &Value) -> AlertSettings {
+        let mut categories: Vec<String> = match raw.get("alertCategories") {
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| s.trim().to_ascii_uppercase())
+                .filter(|s| !s.is_empty() && s.len() <= 64)
+                .take(32)
+                .collect(),
+            _ => Vec::new(),
+        };
+        categories.sort_unstable();
+        categories.dedup();
+        AlertSettings { categories }
+    }
+
+    /// Whether `category` notifies.
+    pub fn wants(&self, category: &Category) -> bool {
+        !matches!(category, Category::Missing) && self.categories.iter().any(|c| c == category.as_str())
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::actions::{RespondAction, WithdrawRequest};
+use crate::store::{DEFAULT_RESPOND_CAP, DEFAULT_WITHDRAW_CAP, MAX_CAP, MIN_GAP_MS};
 use serde_json::{from_value, json};
 
 /// A queue as stored (its JSON text), read back.
