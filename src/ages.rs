@@ -13,9 +13,9 @@
 //!
 //! The age used to sort and filter is the best lower bound of the two.
 
-use crate::client::List;
-use crate::models::{ReceivedInvitation, SentInvitation};
-use crate::time::approximate_age_secs;
+use crate::api::client::List;
+use crate::api::models::{ReceivedInvitation, SentInvitation};
+use crate::api::time::approximate_age_secs;
 use serde::{Deserialize, Deserializer, Serialize};
 use tsify::Tsify;
 use std::collections::BTreeMap;
@@ -151,7 +151,7 @@ pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstSeen {
     schema: u32,
-    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text_or_empty")]
     account: String,
     /// Sent invitations: id → first seen (epoch ms).
     #[serde(default)]
@@ -176,7 +176,7 @@ impl<'de> Deserialize<'de> for IdTimes {
     /// Lenient: a value that is not an object is no ids; an entry that is not a whole
     /// number is left out; of an id given twice, the last wins (as browsers read JSON).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(IdTimes(crate::lenient::count_map(d)?))
+        Ok(IdTimes(crate::api::lenient::count_map(d)?))
     }
 }
 
@@ -311,7 +311,7 @@ impl FirstSeen {
     /// and `ageSecs` (which the filters, the order and the chart use) whole days since
     /// then; elsewhere both stay as the API said. (Whole days keep the popup's stored
     /// first screen unchanged within a day.)
-    pub fn apply(&self, snapshot: &mut crate::sync::Snapshot, now_ms: f64) {
+    pub fn apply(&self, snapshot: &mut crate::api::sync::Snapshot, now_ms: f64) {
         let sent = self.sent_ages(&snapshot.sent, snapshot.sent_taken_at_ms, now_ms);
         for (item, best) in snapshot.sent.iter_mut().zip(sent) {
             if best.source == AgeSource::FirstSeen {

@@ -6,7 +6,7 @@
 //! invitations: Ana Müller, …"). There is no previous list to compare with on the first
 //! sync or after an account change, so those never notify.
 
-use crate::models::ReceivedInvitation;
+use crate::api::models::ReceivedInvitation;
 use crate::store::AlertSettings;
 use serde::Serialize;
 use tsify::Tsify;

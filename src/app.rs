@@ -12,16 +12,16 @@
 //! [`Transport`]. Native tests drive whole scenarios over a fake host, a fake clock and
 //! a fake transport.
 
-use crate::client::{Client, Progress, Scope, SortBy};
-use crate::config::{Config, ConfigInput};
-use crate::error::Error;
+use crate::api::client::{Client, Progress, Scope, SortBy};
+use crate::api::config::{Config, ConfigInput};
+use crate::api::error::Error;
 use serde_json::Value as Json;
-use crate::paginate::Walk;
+use crate::api::paginate::Walk;
 use crate::protocol::{Reply, Request};
 use crate::refresh::{plan, Reason, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
-use crate::sync::Counts;
-use crate::transport::Transport;
+use crate::api::sync::Counts;
+use crate::api::transport::Transport;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
@@ -140,7 +140,7 @@ fn error_status(mut error: StoredError, at: f64) -> Status {
     if error.kind == "rate_limited" && error.retry_at.is_none() {
         // Refused without a time to come back: a minute, as the client waits (and the
         // status can say until when).
-        error.retry_at = Some(at + f64::from(crate::limiter::RetryPolicy::default().default_rate_limit_wait_ms));
+        error.retry_at = Some(at + f64::from(crate::api::limiter::RetryPolicy::default().default_rate_limit_wait_ms));
     }
     Status { error: Some(error), ..status("error", at) }
 }
@@ -297,7 +297,7 @@ impl<H: Host> App<H> {
     async fn classify(&self, error: &Error, base_url: &str) -> StoredError {
         if let Error::Network(_) = error {
             let origins = self.host.manifest_origins();
-            if let Some(pattern) = crate::config::key_destination(base_url, &origins).ok().and_then(|d| d.permission) {
+            if let Some(pattern) = crate::api::config::key_destination(base_url, &origins).ok().and_then(|d| d.permission) {
                 if !self.host.permission_granted(&pattern).await {
                     return StoredError {
                         kind: "permission".into(),
@@ -492,9 +492,9 @@ impl<H: Host> App<H> {
                     // status: one write, so a stopped worker resumes from the next page.
                     let mut h = header.borrow_mut();
                     let walk = match p.list {
-                        crate::client::List::Received => h.received.get_or_insert_with(Default::default),
-                        crate::client::List::Sent => h.sent.get_or_insert_with(Default::default),
-                        crate::client::List::Connections => return self.host.post(&[status]),
+                        crate::api::client::List::Received => h.received.get_or_insert_with(Default::default),
+                        crate::api::client::List::Sent => h.sent.get_or_insert_with(Default::default),
+                        crate::api::client::List::Connections => return self.host.post(&[status]),
                     };
                     match &p.record {
                         Some(record) => {
@@ -652,7 +652,7 @@ impl<H: Host> App<H> {
                 }
             }
             Request::Test { settings: input } => {
-                let base = input.base_url.clone().unwrap_or_else(|| crate::config::DEFAULT_BASE_URL.into());
+                let base = input.base_url.clone().unwrap_or_else(|| crate::api::config::DEFAULT_BASE_URL.into());
                 let result = match Config::try_from(input) {
                     Ok(config) => Client::new(config, self.host.transport()).accounts().await,
                     Err(e) => Err(e),

@@ -5,9 +5,9 @@
 //! `runtime.sendMessage` and `storage.local` unchanged. Every failure rejects (or, for
 //! a function that throws, throws) a plain `{kind, status?, message, retryAt?}` object.
 
-use crate::client::MAX_CONNECTIONS_LIMIT;
-use crate::error::Error;
-use crate::transport::fetch::FetchTransport;
+use crate::api::client::MAX_CONNECTIONS_LIMIT;
+use crate::api::error::Error;
+use crate::api::transport::fetch::FetchTransport;
 use js_sys::Promise;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -53,7 +53,7 @@ fn raw_json(v: JsValue) -> Json {
 fn items_from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<Vec<T>, JsValue> {
     match raw_json(v) {
         Json::Array(list) => {
-            Ok(list.into_iter().filter(Json::is_object).filter_map(|item| crate::decode::read_value(item, "").ok()).collect())
+            Ok(list.into_iter().filter(Json::is_object).filter_map(|item| crate::api::decode::read_value(item, "").ok()).collect())
         }
         Json::Null => Ok(Vec::new()),
         _ => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list")))),
@@ -70,7 +70,7 @@ fn tag_of(settings: JsValue) -> String {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LoadedSnapshot<'a> {
-    summary: Option<crate::sync::Summary>,
+    summary: Option<crate::api::sync::Summary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     first_screen: Option<Option<crate::store::StampedFirstScreen<'a>>>,
 }
@@ -107,7 +107,7 @@ fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
 }
 
 fn rows_from_js(list: crate::view::ListName, items: JsValue) -> Result<Vec<crate::view::Row>, JsValue> {
-    use crate::models::{Connection, ReceivedInvitation, SentInvitation};
+    use crate::api::models::{Connection, ReceivedInvitation, SentInvitation};
     use crate::view::{ListName, Row};
     Ok(match list {
         ListName::Sent => items_from_js::<SentInvitation>("items", items)?.iter().map(Row::from).collect(),
@@ -269,7 +269,7 @@ pub fn freshness(taken_at_ms: f64, now_ms: f64) -> JsValue {
 /// normalized; throws an `ApiError` of kind `invalid_input` saying what is wrong.
 #[wasm_bindgen(js_name = checkBaseUrl)]
 pub fn check_base_url(url: &str) -> Result<String, JsValue> {
-    crate::config::validate_base_url(url).map_err(|e| error_js(&e))
+    crate::api::config::validate_base_url(url).map_err(|e| error_js(&e))
 }
 
 // ---- storage, where the key goes, and recovery from a trap ----
@@ -307,7 +307,7 @@ pub fn key_destination(
     #[wasm_bindgen(unchecked_param_type = "string[]")] known_origins: JsValue,
 ) -> Result<JsValue, JsValue> {
     let known_origins: Vec<String> = from_js("knownOrigins", known_origins)?;
-    crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
+    crate::api::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
 }
 
 /// After a trap (`WebAssembly.RuntimeError`), asks for a fresh instance: the next call
@@ -566,9 +566,9 @@ pub fn constants() -> JsValue {
         connections_page: u32,
     }
     to_js(&Constants {
-        categories: crate::models::CATEGORIES,
+        categories: crate::api::models::CATEGORIES,
         blocking: crate::app::BLOCKING,
-        default_base_url: crate::config::DEFAULT_BASE_URL,
+        default_base_url: crate::api::config::DEFAULT_BASE_URL,
         connections_page: MAX_CONNECTIONS_LIMIT,
     })
 }

@@ -10,11 +10,11 @@
 //! `{type: <tag>, …}` objects each), and `tests/e2e` checks that the extension's pages
 //! send only those tags.
 
-use crate::actions::{ActionKind, QuotaEntry};
-use crate::client::{SortBy, MAX_CONNECTIONS_LIMIT};
-use crate::config::ConfigInput;
-use crate::error::Error;
-use crate::models::{Account, Connection};
+use crate::api::actions::{ActionKind, QuotaEntry};
+use crate::api::client::{SortBy, MAX_CONNECTIONS_LIMIT};
+use crate::api::config::ConfigInput;
+use crate::api::error::Error;
+use crate::api::models::{Account, Connection};
 use crate::store::StoredError;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -108,19 +108,19 @@ fn max_limit() -> u32 {
 }
 
 fn button<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(crate::lenient::text(d)?.as_deref() != Some("popup"))
+    Ok(crate::api::lenient::text(d)?.as_deref() != Some("popup"))
 }
 
 fn start_index<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(crate::lenient::count(d)?.unwrap_or(0))
+    Ok(crate::api::lenient::count(d)?.unwrap_or(0))
 }
 
 fn limit<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(crate::lenient::count(d)?.unwrap_or(MAX_CONNECTIONS_LIMIT).clamp(1, MAX_CONNECTIONS_LIMIT))
+    Ok(crate::api::lenient::count(d)?.unwrap_or(MAX_CONNECTIONS_LIMIT).clamp(1, MAX_CONNECTIONS_LIMIT))
 }
 
 fn sort_by<'de, D: Deserializer<'de>>(d: D) -> Result<SortBy, D::Error> {
-    match crate::lenient::text(d)?.as_deref() {
+    match crate::api::lenient::text(d)?.as_deref() {
         None | Some("recentlyAdded") => Ok(SortBy::RecentlyAdded),
         Some("firstName") => Ok(SortBy::FirstName),
         Some("lastName") => Ok(SortBy::LastName),
@@ -134,12 +134,12 @@ fn settings<'de, D: Deserializer<'de>>(d: D) -> Result<ConfigInput, D::Error> {
 }
 
 fn action<'de, D: Deserializer<'de>>(d: D) -> Result<ActionKind, D::Error> {
-    let text = crate::lenient::text(d)?.unwrap_or_default();
+    let text = crate::api::lenient::text(d)?.unwrap_or_default();
     ActionKind::parse(&text).ok_or_else(|| serde::de::Error::custom(["unknown action '", &clip(&text), "'"].concat()))
 }
 
 fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let mut ids: Vec<String> = crate::lenient::list(d)?;
+    let mut ids: Vec<String> = crate::api::lenient::list(d)?;
     ids.truncate(crate::queue::MAX_ITEMS);
     Ok(ids)
 }
@@ -174,7 +174,7 @@ pub fn read_request(value: &Value) -> Result<Request, Error> {
     // The tag first, so an unknown one is named as such (and a list is never read as a
     // request by position).
     let tag = match members.get("type") {
-        Some(t) => crate::lenient::text(t.clone()).map_err(|e| fail(&e.to_string()))?,
+        Some(t) => crate::api::lenient::text(t.clone()).map_err(|e| fail(&e.to_string()))?,
         None => None,
     };
     let tag = tag.unwrap_or_default();
@@ -205,7 +205,7 @@ pub enum Reply {
         account_id: Option<String>,
         /// This page's connections that could not be read (not in `items`: said in
         /// words, so the loaded count never silently falls short of the total).
-        skipped: crate::decode::Skips,
+        skipped: crate::api::decode::Skips,
     },
     /// The accounts a key may use.
     Accounts {
@@ -316,7 +316,7 @@ mod tests {
             next_start_index: 24,
             done: false,
             account_id: Some("acc".into()),
-            skipped: crate::decode::Skips { count: 1, reasons: vec!["r".into()] },
+            skipped: crate::api::decode::Skips { count: 1, reasons: vec!["r".into()] },
         };
         assert_eq!(
             serde_json::to_value(&page).unwrap(),

@@ -35,9 +35,9 @@
 //! per account in the stored queue, across runs; reaching a cap stops the run and says
 //! when it resets (the next 00:00 UTC, when LinkedIn's own daily quotas reset too).
 
-use crate::actions::{stored_word, ActionKind, ActionRequest, CapKind, MissingField, WriteOutcome};
-use crate::error::Error;
-use crate::models::{ReceivedInvitation, SentInvitation};
+use crate::api::actions::{stored_word, ActionKind, ActionRequest, CapKind, MissingField, WriteOutcome};
+use crate::api::error::Error;
+use crate::api::models::{ReceivedInvitation, SentInvitation};
 use crate::store::ActionSettings;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -170,12 +170,12 @@ impl NewItem {
             kind: ActionKind::Withdraw,
             name: display_name(item.profile.full_name(), &[item.profile.public_identifier.as_deref()], &item.invitation_id),
             invitation_id: item.invitation_id.clone(),
-            request: crate::actions::WithdrawRequest::from_sent(item, account_id).map(ActionRequest::Withdraw),
+            request: crate::api::actions::WithdrawRequest::from_sent(item, account_id).map(ActionRequest::Withdraw),
         }
     }
 
     /// An accept or ignore of `item`, for `account_id` (or the client's account).
-    pub fn respond(item: &ReceivedInvitation, action: crate::actions::RespondAction, account_id: Option<&str>) -> NewItem {
+    pub fn respond(item: &ReceivedInvitation, action: crate::api::actions::RespondAction, account_id: Option<&str>) -> NewItem {
         NewItem {
             kind: action.kind(),
             name: display_name(
@@ -184,7 +184,7 @@ impl NewItem {
                 &item.invitation_id,
             ),
             invitation_id: item.invitation_id.clone(),
-            request: crate::actions::RespondRequest::from_received(item, action, account_id).map(ActionRequest::Respond),
+            request: crate::api::actions::RespondRequest::from_received(item, action, account_id).map(ActionRequest::Respond),
         }
     }
 }
@@ -261,10 +261,10 @@ pub struct Stop {
     #[tsify(type = "CapKind")]
     pub cap: Option<CapKind>,
     /// When the cap resets or the rate limit ends (epoch ms).
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     pub until_ms: Option<u64>,
     /// The API's message, where one explains it.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -295,10 +295,10 @@ impl Stop {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     /// The account tag.
-    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text_or_empty")]
     pub account: String,
     /// Days since 1970-01-01 (UTC).
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     pub day: u64,
     /// Withdrawals handed out that day.
     #[serde(default, deserialize_with = "whole32_or_zero")]
@@ -511,23 +511,23 @@ impl From<StartError> for Error {
 pub struct ActionQueue {
     #[serde(deserialize_with = "schema")]
     schema: u32,
-    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text_or_empty")]
     account: String,
     #[serde(default)]
     settings: ActionSettings,
     state: RunState,
-    #[serde(default, deserialize_with = "crate::lenient::object", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::object", skip_serializing_if = "Option::is_none")]
     stop: Option<Stop>,
     #[serde(deserialize_with = "stored_items")]
     items: Vec<QueueItem>,
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     next_due_ms: u64,
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     hold_until_ms: u64,
     /// While the item in flight waits for the client's request pacing (the reads of a
     /// sync just used the window): until when (epoch ms), for the popup to say so; 0
     /// when it does not wait.
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     paced_until_ms: u64,
     #[serde(default = "one", deserialize_with = "rng")]
     rng: u32,
@@ -535,9 +535,9 @@ pub struct ActionQueue {
     failures_in_row: u32,
     #[serde(default, deserialize_with = "stored_ledgers")]
     ledgers: Vec<Ledger>,
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     started_ms: u64,
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     finished_ms: Option<u64>,
 }
 
@@ -1016,7 +1016,7 @@ impl ActionQueue {
 /// lists, counts and badge follow each success without a re-sync. Returns whether the
 /// snapshot changed (`false` for an unknown list or id, or a [`Recorded`] that removes
 /// nothing).
-pub fn remove_from_snapshot(snapshot: &mut crate::sync::Snapshot, recorded: &Recorded) -> bool {
+pub fn remove_from_snapshot(snapshot: &mut crate::api::sync::Snapshot, recorded: &Recorded) -> bool {
     let Some(id) = recorded.remove.as_deref() else { return false };
     let before = (snapshot.sent.len(), snapshot.received.len());
     match recorded.list {
@@ -1027,7 +1027,7 @@ pub fn remove_from_snapshot(snapshot: &mut crate::sync::Snapshot, recorded: &Rec
     if before == (snapshot.sent.len(), snapshot.received.len()) {
         return false;
     }
-    snapshot.counts = crate::sync::Counts::of(&snapshot.sent, &snapshot.received);
+    snapshot.counts = crate::api::sync::Counts::of(&snapshot.sent, &snapshot.received);
     true
 }
 
@@ -1041,7 +1041,7 @@ fn saturate(n: u64) -> u32 {
 
 /// A whole number, at most `u32::MAX`; 0 for anything else.
 fn whole32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    crate::lenient::count_or_zero::<_, u64>(d).map(saturate)
+    crate::api::lenient::count_or_zero::<_, u64>(d).map(saturate)
 }
 
 fn one() -> u32 {
@@ -1094,7 +1094,7 @@ fn stored_ledgers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Ledger>, D::Err
 /// A stop's cap: its name, or absent for another word; any other kind of value is an
 /// error.
 fn cap_word<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CapKind>, D::Error> {
-    Ok(crate::lenient::text(d)?.as_deref().and_then(CapKind::parse))
+    Ok(crate::api::lenient::text(d)?.as_deref().and_then(CapKind::parse))
 }
 
 /// A stored item before its request is read (the request's kind is the item's).
@@ -1102,20 +1102,20 @@ fn cap_word<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CapKind>, D::Error
 #[serde(rename_all = "camelCase")]
 struct StoredItem {
     kind: ActionKind,
-    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text_or_empty")]
     name: String,
-    #[serde(deserialize_with = "crate::lenient::required_id")]
+    #[serde(deserialize_with = "crate::api::lenient::required_id")]
     invitation_id: String,
     #[serde(default)]
     request: Option<Value>,
     state: ItemState,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     message: Option<String>,
     #[serde(default, deserialize_with = "whole32_or_zero")]
     attempts: u32,
     #[serde(default, deserialize_with = "whole32_or_zero")]
     rate_limits: u32,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     at_ms: Option<u64>,
 }
 

@@ -15,7 +15,7 @@
 //!
 //! [`daily_cost`] says what a policy costs at given list sizes, for the options page.
 
-use crate::client::{Scope, RECEIVED_PAGE_SIZE};
+use crate::api::client::{Scope, RECEIVED_PAGE_SIZE};
 use crate::store::Policy;
 use serde::Serialize;
 use tsify::Tsify;
@@ -241,10 +241,10 @@ mod tests {
     /// 15-minute alarm asks the refresh policy what to fetch and syncs that.
     #[test]
     fn a_quiet_day_costs_what_the_policy_says() {
-        use crate::client::fake::{block_on, config, serve, Api, Fake};
-        use crate::client::Client;
-        use crate::sync::Snapshot;
-    use crate::transport::Transport;
+        use crate::api::client::fake::{block_on, config, serve, Api, Fake};
+        use crate::api::client::Client;
+        use crate::api::sync::Snapshot;
+    use crate::api::transport::Transport;
         let policy = Policy::default();
         let client = Client::new(config(), Fake::new(serve(Api { sent: 5_000, received: 40, eol: false, count: None })));
         let t0 = client.transport().now_ms();

@@ -17,10 +17,10 @@
 //! - a first screen is shown only under the same conditions as a snapshot, and its rows
 //!   are read as rows handed back from JavaScript are (links re-checked).
 
-use crate::actions::CapKind;
-use crate::config::{validate_base_url, DEFAULT_BASE_URL};
-use crate::models::Category;
-use crate::sync::{Snapshot, Summary};
+use crate::api::actions::CapKind;
+use crate::api::config::{validate_base_url, DEFAULT_BASE_URL};
+use crate::api::models::Category;
+use crate::api::sync::{Snapshot, Summary};
 use crate::view::{FirstScreen, Row, FIRST_SCREEN_ROWS};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -87,19 +87,19 @@ fn short(s: &str) -> bool {
 #[derive(Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct StoredSettings {
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     api_key: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     account_id: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     base_url: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     refresh_minutes: Option<u64>,
-    #[serde(deserialize_with = "crate::lenient::list")]
+    #[serde(deserialize_with = "crate::api::lenient::list")]
     badge_categories: Vec<String>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     sent_max_age_minutes: Option<u64>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     sent_refreshes_per_day: Option<u64>,
 }
 
@@ -292,9 +292,9 @@ impl<'de> Deserialize<'de> for ActionSettings {
     }
 }
 
-/// A whole number (or its digits as text), as [`crate::lenient::count`] reads it.
+/// A whole number (or its digits as text), as [`crate::api::lenient::count`] reads it.
 fn whole(v: &Value) -> Option<u64> {
-    crate::lenient::count::<_, u64>(v).ok().flatten()
+    crate::api::lenient::count::<_, u64>(v).ok().flatten()
 }
 
 // ---- the alerts' settings -----------------------------------------------------
@@ -381,12 +381,12 @@ impl<'a> Stamped<'a> {
 /// hundred bytes, where the snapshot of a heavy account is megabytes), when they have
 /// this schema and belong to `account`; else `None`. What a waking worker draws the
 /// badge from before anything else.
-pub fn read_badge_counts(raw: &Value, account: &str) -> Option<crate::sync::Counts> {
+pub fn read_badge_counts(raw: &Value, account: &str) -> Option<crate::api::sync::Counts> {
     if !is_current(raw, account) {
         return None;
     }
     let counts = raw.get("counts").filter(|c| c.is_object())?;
-    crate::sync::Counts::deserialize(counts.clone()).ok()
+    crate::api::sync::Counts::deserialize(counts.clone()).ok()
 }
 
 /// The stored snapshot, when it has this schema, reads as a [`Snapshot`] and was
@@ -447,10 +447,10 @@ pub struct Status {
     #[tsify(type = r#""syncing" | "ok" | "error""#)]
     pub state: &'static str,
     /// When the state was reached (epoch ms).
-    #[serde(serialize_with = "crate::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::api::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
     pub at: Option<f64>,
     /// Syncing: when the sync started (epoch ms).
-    #[serde(serialize_with = "crate::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::api::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
     /// Syncing: what started it (`popup`, `alarm`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -495,7 +495,7 @@ pub struct StoredError {
     /// The message (at most 1 000 characters).
     pub message: String,
     /// When a retry is allowed (epoch ms).
-    #[serde(serialize_with = "crate::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::api::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<f64>,
 }
 
@@ -504,19 +504,19 @@ pub struct StoredError {
 #[derive(Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct StoredStatus {
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     state: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     at: Option<u64>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     started_at: Option<u64>,
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     reason: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     scope: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::object")]
+    #[serde(deserialize_with = "crate::api::lenient::object")]
     progress: Option<ProgressFields>,
-    #[serde(deserialize_with = "crate::lenient::object")]
+    #[serde(deserialize_with = "crate::api::lenient::object")]
     error: Option<ErrorFields>,
 }
 
@@ -525,11 +525,11 @@ struct StoredStatus {
 #[derive(Default, Deserialize)]
 #[serde(default)]
 struct ProgressFields {
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     list: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     pages: Option<u32>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     items: Option<u32>,
 }
 
@@ -537,13 +537,13 @@ struct ProgressFields {
 #[derive(Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct ErrorFields {
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     kind: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     status: Option<u16>,
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     message: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     retry_at: Option<u64>,
 }
 
@@ -592,7 +592,7 @@ pub fn read_status(raw: &Value) -> Option<Status> {
         at: stored.at.map(|t| t as f64),
         started_at: stored.started_at.map(|t| t as f64).filter(|_| syncing),
         reason: stored.reason.map(|r| r.trim().to_string()).filter(|r| syncing && short(r)),
-        scope: stored.scope.as_deref().and_then(crate::client::Scope::parse).filter(|_| syncing).map(|s| s.as_str()),
+        scope: stored.scope.as_deref().and_then(crate::api::client::Scope::parse).filter(|_| syncing).map(|s| s.as_str()),
         progress: stored.progress.filter(|_| syncing).and_then(ProgressFields::read),
         error,
     })
@@ -623,7 +623,7 @@ pub fn settings_change(before: &Value, after: &Value) -> SettingsChange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::{Cost, Counts};
+    use crate::api::sync::{Cost, Counts};
     use serde_json::json;
 
     const MOCK: &str = "http://127.0.0.1:8787/linkedin";

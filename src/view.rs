@@ -7,8 +7,8 @@
 //! field of a row is plain text for `textContent`, and [`Row::url`] is set only for a
 //! safe `https://www.linkedin.com/` profile URL.
 
-use crate::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
-use crate::sync::{Counts, Snapshot, Summary, OTHER_CATEGORY};
+use crate::api::models::{linkedin_profile_url, Category, Connection, ReceivedInvitation, SentInvitation};
+use crate::api::sync::{Counts, Snapshot, Summary, OTHER_CATEGORY};
 use serde::{Deserialize, Deserializer, Serialize};
 use tsify::Tsify;
 
@@ -61,23 +61,23 @@ pub struct Row {
 struct StoredRow {
     #[serde(default, deserialize_with = "id_or_empty")]
     id: String,
-    #[serde(default, deserialize_with = "crate::lenient::text_or_empty")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text_or_empty")]
     name: String,
     #[serde(default, deserialize_with = "safe_url_text")]
     url: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     headline: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     time: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     age_secs: Option<u32>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     category: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     company: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     newsletter: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     message: Option<String>,
     #[serde(default, deserialize_with = "only_true")]
     actionable: bool,
@@ -105,7 +105,7 @@ fn id_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 /// Text kept only when it is a safe profile link: a row handed back from JavaScript
 /// links only what is safe.
 fn safe_url_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(crate::lenient::text(d)?.as_deref().and_then(linkedin_profile_url))
+    Ok(crate::api::lenient::text(d)?.as_deref().and_then(linkedin_profile_url))
 }
 
 /// `true` only for `true`; anything else is `false`.
@@ -135,11 +135,11 @@ pub struct ViewQuery {
     #[serde(deserialize_with = "loose_text_or_empty")]
     pub search: String,
     /// Only this category (received invitations); `None` or `""` for all.
-    #[serde(deserialize_with = "crate::lenient::loose_text")]
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
     #[tsify(optional)]
     pub category: Option<String>,
     /// Only items at least this many weeks old (items of unknown age are left out).
-    #[serde(deserialize_with = "crate::lenient::count")]
+    #[serde(deserialize_with = "crate::api::lenient::count")]
     #[tsify(optional)]
     pub older_than_weeks: Option<u32>,
     /// Only items of this age bucket (a bar of the Sent tab's chart).
@@ -154,17 +154,17 @@ pub struct ViewQuery {
 
 /// Text, `""` when missing, blank or of another kind.
 fn loose_text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(crate::lenient::loose_text(d)?.unwrap_or_default())
+    Ok(crate::api::lenient::loose_text(d)?.unwrap_or_default())
 }
 
 /// An age bucket's name ([`crate::ages::AgeBucket::as_str`]); anything else is none.
 fn bucket<'de, D: Deserializer<'de>>(d: D) -> Result<Option<crate::ages::AgeBucket>, D::Error> {
-    Ok(crate::lenient::loose_text(d)?.as_deref().and_then(crate::ages::AgeBucket::parse))
+    Ok(crate::api::lenient::loose_text(d)?.as_deref().and_then(crate::ages::AgeBucket::parse))
 }
 
 /// `"newest"` or `"oldest"`; anything else is the server's order.
 fn order<'de, D: Deserializer<'de>>(d: D) -> Result<Order, D::Error> {
-    Ok(match crate::lenient::loose_text(d)?.as_deref() {
+    Ok(match crate::api::lenient::loose_text(d)?.as_deref() {
         Some("newest") => Order::Newest,
         Some("oldest") => Order::Oldest,
         _ => Order::Server,
@@ -204,7 +204,7 @@ impl From<&SentInvitation> for Row {
             company: None,
             newsletter: None,
             message: s.message.clone(),
-            actionable: crate::actions::WithdrawRequest::from_sent(s, None).is_ok(),
+            actionable: crate::api::actions::WithdrawRequest::from_sent(s, None).is_ok(),
         }
     }
 }
@@ -222,7 +222,7 @@ impl From<&ReceivedInvitation> for Row {
             company: r.company_name.clone(),
             newsletter: r.newsletter_name.clone(),
             message: r.note().map(str::to_string),
-            actionable: crate::actions::RespondRequest::from_received(r, crate::actions::RespondAction::Accept, None).is_ok(),
+            actionable: crate::api::actions::RespondRequest::from_received(r, crate::api::actions::RespondAction::Accept, None).is_ok(),
         }
     }
 }
@@ -230,7 +230,7 @@ impl From<&ReceivedInvitation> for Row {
 impl From<&Connection> for Row {
     fn from(c: &Connection) -> Row {
         Row {
-            id: crate::models::Keyed::key(c),
+            id: crate::api::models::Keyed::key(c),
             name: c.full_name(),
             url: safe_url(&c.profile_url),
             headline: c.headline.clone(),
@@ -804,7 +804,7 @@ mod tests {
             "profile": {"firstName": first, "lastName": "X", "headline": headline, "profileUrl": format!("https://www.linkedin.com/in/{id}")}
         }))
         .unwrap();
-        crate::models::Aged::stamp_age(&mut s, 1e12);
+        crate::api::models::Aged::stamp_age(&mut s, 1e12);
         s
     }
 
@@ -1227,7 +1227,7 @@ mod tests {
             sent,
             received: vec![],
             connection_count: Some(3754),
-            cost: crate::sync::Cost { requests: 1, pages: 1, retries: 0, duration_ms: 1.0 },
+            cost: crate::api::sync::Cost { requests: 1, pages: 1, retries: 0, duration_ms: 1.0 },
         }
     }
 

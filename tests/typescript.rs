@@ -6,7 +6,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
-use pending_core::{actions, ages, alerts, app, config, decode, error, models, protocol, queue, refresh, store, sync, view};
+use pending_core::api::{actions, config, decode, error, models, sync};
+use pending_core::{ages, alerts, app, protocol, queue, refresh, store, view};
 use tsify::Tsify;
 
 /// Every generated declaration.

@@ -10,15 +10,15 @@
 //! badge follow at once, without a sync.
 
 use super::{keys, text, App, Host, StoredCounts};
-use crate::actions::ActionKind;
-use crate::client::Client;
-use crate::error::Error;
+use crate::api::actions::ActionKind;
+use crate::api::client::Client;
+use crate::api::error::Error;
 use serde_json::Value as Json;
 use crate::protocol::Reply;
 use crate::queue::{remove_from_snapshot, ActionQueue, NewItem, Step};
 use crate::store::ActionSettings;
 use crate::store::{self, Settings, Stamped, SCHEMA};
-use crate::transport::Transport;
+use crate::api::transport::Transport;
 use serde::Serialize;
 use serde_json::Value;
 use tsify::Tsify;
@@ -79,7 +79,7 @@ impl<H: Host> App<H> {
                 ids.iter().filter_map(|id| snapshot.sent.iter().find(|s| &s.invitation_id == id)).map(|s| NewItem::withdraw(s, account)).collect()
             }
             ActionKind::Accept | ActionKind::Ignore => {
-                let action = if kind == ActionKind::Accept { crate::actions::RespondAction::Accept } else { crate::actions::RespondAction::Ignore };
+                let action = if kind == ActionKind::Accept { crate::api::actions::RespondAction::Accept } else { crate::api::actions::RespondAction::Ignore };
                 ids.iter()
                     .filter_map(|id| snapshot.received.iter().find(|r| &r.invitation_id == id))
                     .map(|r| NewItem::respond(r, action, account))

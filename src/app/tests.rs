@@ -2,8 +2,8 @@
 //! alarm), a fake clock and a fake API.
 
 use super::*;
-use crate::decode::{RateHeaders, RawResponse};
-use crate::transport::{HttpRequest, OpToken};
+use crate::api::decode::{RateHeaders, RawResponse};
+use crate::api::transport::{HttpRequest, OpToken};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::pin::pin;
@@ -535,9 +535,9 @@ fn the_status_view_decides_blocking_and_no_key() {
 
 #[test]
 fn categories_are_defined_once() {
-    let known: Vec<&str> = crate::models::Category::KNOWN.iter().map(|c| c.as_str()).collect();
-    assert_eq!(crate::models::CATEGORIES[..5], known[..]);
-    assert_eq!(crate::models::CATEGORIES[5], crate::sync::OTHER_CATEGORY);
+    let known: Vec<&str> = crate::api::models::Category::KNOWN.iter().map(|c| c.as_str()).collect();
+    assert_eq!(crate::api::models::CATEGORIES[..5], known[..]);
+    assert_eq!(crate::api::models::CATEGORIES[5], crate::api::sync::OTHER_CATEGORY);
 }
 
 /// Runs `f` until it pends (the worker is stopped there) and drops it.

@@ -10,10 +10,10 @@
 //! chunk missing or unreadable) is discarded and the walk starts over. The keys are
 //! removed when the sync ends.
 
-use crate::client::{Partial, PageRecord, Resume};
-use crate::decode::Skips;
-use crate::models::{ReceivedInvitation, SentInvitation};
-use crate::client::Scope;
+use crate::api::client::{Partial, PageRecord, Resume};
+use crate::api::decode::Skips;
+use crate::api::models::{ReceivedInvitation, SentInvitation};
+use crate::api::client::Scope;
 use crate::store::SCHEMA;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -32,22 +32,22 @@ pub const MAX_AGE_MS: f64 = 60.0 * 60_000.0;
 #[serde(rename_all = "camelCase")]
 pub struct ListWalk {
     /// Where the next page starts; `None` once the walk is over (written as `null`).
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     pub next: Option<u32>,
     /// Pages taken.
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     pub pages: u32,
     /// The largest page so far.
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     pub largest_page: u32,
     /// Chunks stored (`walk.<list>.0` … `walk.<list>.<chunks - 1>`).
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     pub chunks: u32,
     /// Unreadable items so far.
-    #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    #[serde(default, deserialize_with = "crate::api::lenient::or_default")]
     pub skipped: Skips,
     /// The account that served the pages.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
@@ -88,13 +88,13 @@ pub struct Header {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StoredHeader {
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     schema: Option<u32>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     account: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     scope: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     started_at: Option<u64>,
     #[serde(default)]
     received: Option<ListWalk>,
@@ -152,7 +152,7 @@ pub fn stored_chunk_keys(raw: &Value) -> Vec<String> {
     let mut keys = Vec::new();
     for list in ["received", "sent"] {
         let chunks = raw.get(list).and_then(|w| w.get("chunks"));
-        let chunks: u64 = chunks.and_then(|c| crate::lenient::count(c).ok().flatten()).unwrap_or(0);
+        let chunks: u64 = chunks.and_then(|c| crate::api::lenient::count(c).ok().flatten()).unwrap_or(0);
         // A damaged header could name millions: a walk of 30,000 items has 3,000 pages.
         keys.extend((0..chunks.min(10_000) as u32).map(|i| chunk_key(list, i)));
     }
@@ -167,7 +167,7 @@ fn partial<I: DeserializeOwned>(walk: &ListWalk, chunks: Vec<Value>) -> Option<P
         // Item by item through the one reader API items use (each type's reader once).
         let Value::Array(list) = chunk else { return None };
         for item in list {
-            items.push(crate::decode::read_value(item, "").ok()?);
+            items.push(crate::api::decode::read_value(item, "").ok()?);
         }
     }
     Some(Partial {

@@ -2,7 +2,7 @@
 //! and the summaries.
 
 use super::*;
-use crate::actions::{RespondAction, WithdrawRequest};
+use crate::api::actions::{RespondAction, WithdrawRequest};
 use crate::store::{DEFAULT_RESPOND_CAP, DEFAULT_WITHDRAW_CAP, MAX_CAP, MIN_GAP_MS};
 use serde_json::{from_value, json};
 
@@ -441,16 +441,16 @@ fn a_success_leaves_the_snapshot_and_its_counts() {
     }))
     .unwrap();
     let sent: Vec<SentInvitation> = (0..3).map(sent_item).collect();
-    let mut snap = crate::sync::Snapshot {
+    let mut snap = crate::api::sync::Snapshot {
         taken_at_ms: T0,
         sent_taken_at_ms: T0,
         account_id: None,
         skipped: Default::default(),
-        counts: crate::sync::Counts::of(&sent, std::slice::from_ref(&received)),
+        counts: crate::api::sync::Counts::of(&sent, std::slice::from_ref(&received)),
         sent: sent.clone(),
         received: vec![received.clone()],
         connection_count: None,
-        cost: crate::sync::Cost { requests: 0, pages: 0, retries: 0, duration_ms: 0.0 },
+        cost: crate::api::sync::Cost { requests: 0, pages: 0, retries: 0, duration_ms: 0.0 },
     };
     let mut q = ActionQueue::new();
     let items = vec![NewItem::withdraw(&sent[1], None), NewItem::respond(&received, RespondAction::Accept, None)];

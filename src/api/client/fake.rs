@@ -3,10 +3,10 @@
 //! Shared by the client's tests and by the tests of the layers above that drive a
 //! client (the refresh policy's quiet day).
 
-use crate::config::Config;
-use crate::decode::{RateHeaders, RawResponse};
-use crate::error::Error;
-use crate::transport::{HttpRequest, OpToken, Transport};
+use crate::api::config::Config;
+use crate::api::decode::{RateHeaders, RawResponse};
+use crate::api::error::Error;
+use crate::api::transport::{HttpRequest, OpToken, Transport};
 use serde_json::json;
 use std::cell::{Cell, RefCell};
 use std::future::Future;

@@ -7,7 +7,7 @@
 //! (a number where a name belongs) is a decode error naming its path, not a guess.
 //!
 //! Items serialize back to the API's camelCase names, plus `ageSecs`, the approximate
-//! age parsed from the relative time (see [`crate::time::approximate_age_secs`]).
+//! age parsed from the relative time (see [`crate::api::time::approximate_age_secs`]).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use tsify::Tsify;
@@ -19,20 +19,20 @@ use std::fmt;
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     /// First name.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Headline; often missing on non-connection invitations.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// Profile URL as sent (with or without a trailing slash). Untrusted: see
     /// [`crate::linkedin_profile_url`] before linking it.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// The vanity slug (`johndoe`).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub public_identifier: Option<String>,
 }
 
@@ -84,21 +84,21 @@ pub struct SentInvitation {
 #[derive(Deserialize)]
 #[serde(rename = "SentInvitation", rename_all = "camelCase")]
 struct RawSentInvitation {
-    #[serde(deserialize_with = "crate::lenient::required_id")]
+    #[serde(deserialize_with = "crate::api::lenient::required_id")]
     invitation_id: String,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     invitation_urn: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::id")]
+    #[serde(default, deserialize_with = "crate::api::lenient::id")]
     member_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     member_urn: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     sent_at: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     message: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    #[serde(default, deserialize_with = "crate::api::lenient::or_default")]
     profile: Profile,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     age_secs: Option<u32>,
 }
 
@@ -136,7 +136,7 @@ export type Category = "CONNECTION" | "ORGANIZATION" | "NEWSLETTER" | "EVENT" | 
 "#;
 
 /// The badge's and the popup's categories, in display order: the five documented ones
-/// and [`crate::sync::OTHER_CATEGORY`] (anything else).
+/// and [`crate::api::sync::OTHER_CATEGORY`] (anything else).
 pub const CATEGORIES: &[&str] = &["CONNECTION", "ORGANIZATION", "NEWSLETTER", "EVENT", "MEMBER_FOLLOW", "OTHER"];
 
 impl Category {
@@ -255,34 +255,34 @@ pub struct ReceivedInvitation {
 #[derive(Deserialize)]
 #[serde(rename = "ReceivedInvitation", rename_all = "camelCase")]
 struct RawReceivedInvitation {
-    #[serde(deserialize_with = "crate::lenient::required_id")]
+    #[serde(deserialize_with = "crate::api::lenient::required_id")]
     invitation_id: String,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     invitation_urn: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::id")]
+    #[serde(default, deserialize_with = "crate::api::lenient::id")]
     member_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     member_urn: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    #[serde(default, deserialize_with = "crate::api::lenient::or_default")]
     invitation_category: Category,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     #[serde(rename = "linkedInInvitationType")]
     linkedin_invitation_type: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     validation_token: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     received_at: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     company_name: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     newsletter_name: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     custom_message: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     message: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::or_default")]
+    #[serde(default, deserialize_with = "crate::api::lenient::or_default")]
     profile: Profile,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     age_secs: Option<u32>,
 }
 
@@ -311,25 +311,25 @@ impl ReceivedInvitation {
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// First name.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The vanity slug; the connection's identity.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub vanity_name: Option<String>,
     /// Headline.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// Display text, kept raw (`"Connected on Feb 15, 2024"`).
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub connected_date: Option<String>,
     /// Profile URL as sent. Untrusted: see [`crate::linkedin_profile_url`].
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// Approximate age in seconds parsed from `connectedDate`.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
 }
 
@@ -380,21 +380,21 @@ pub struct Account {
 #[derive(Deserialize)]
 #[serde(rename = "Account", rename_all = "camelCase")]
 struct RawAccount {
-    #[serde(deserialize_with = "crate::lenient::required_id")]
+    #[serde(deserialize_with = "crate::api::lenient::required_id")]
     id: String,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     first_name: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     last_name: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     public_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     picture: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     status: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    #[serde(default, deserialize_with = "crate::api::lenient::flag")]
     enabled: Option<bool>,
-    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    #[serde(default, deserialize_with = "crate::api::lenient::flag")]
     api_seat_allocated: Option<bool>,
 }
 
@@ -481,19 +481,19 @@ pub trait Aged {
 
 impl Aged for SentInvitation {
     fn stamp_age(&mut self, now_ms: f64) {
-        self.age_secs = self.sent_at.as_deref().and_then(|t| crate::time::approximate_age_secs(t, now_ms));
+        self.age_secs = self.sent_at.as_deref().and_then(|t| crate::api::time::approximate_age_secs(t, now_ms));
     }
 }
 
 impl Aged for ReceivedInvitation {
     fn stamp_age(&mut self, now_ms: f64) {
-        self.age_secs = self.received_at.as_deref().and_then(|t| crate::time::approximate_age_secs(t, now_ms));
+        self.age_secs = self.received_at.as_deref().and_then(|t| crate::api::time::approximate_age_secs(t, now_ms));
     }
 }
 
 impl Aged for Connection {
     fn stamp_age(&mut self, now_ms: f64) {
-        self.age_secs = self.connected_date.as_deref().and_then(|t| crate::time::approximate_age_secs(t, now_ms));
+        self.age_secs = self.connected_date.as_deref().and_then(|t| crate::api::time::approximate_age_secs(t, now_ms));
     }
 }
 

@@ -9,9 +9,9 @@
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
 
-use crate::config::ApiKey;
-use crate::decode::RawResponse;
-use crate::error::Error;
+use crate::api::config::ApiKey;
+use crate::api::decode::RawResponse;
+use crate::api::error::Error;
 use std::fmt;
 
 /// A GET request to the API.

@@ -1,7 +1,7 @@
 //! Client configuration, validated before any request is sent.
 
-use crate::error::Error;
-use crate::limiter::RetryPolicy;
+use crate::api::error::Error;
+use crate::api::limiter::RetryPolicy;
 use serde::{Deserialize, Deserializer, Serialize};
 use tsify::Tsify;
 use std::fmt;
@@ -105,11 +105,11 @@ impl Config {
 #[serde(default, rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ConfigInput {
-    #[serde(deserialize_with = "crate::lenient::text")]
+    #[serde(deserialize_with = "crate::api::lenient::text")]
     pub base_url: Option<String>,
-    #[serde(deserialize_with = "crate::lenient::text_or_empty")]
+    #[serde(deserialize_with = "crate::api::lenient::text_or_empty")]
     pub api_key: String,
-    #[serde(deserialize_with = "crate::lenient::text")]
+    #[serde(deserialize_with = "crate::api::lenient::text")]
     pub account_id: Option<String>,
     #[serde(deserialize_with = "whole")]
     pub max_requests: Option<u32>,
@@ -139,7 +139,7 @@ pub struct ConfigInput {
 /// absent; anything else is an error (a setting is never guessed).
 fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let Some(value) = Option::<serde_json::Value>::deserialize(d)? else { return Ok(None) };
-    if let Some(n) = crate::lenient::count::<_, u32>(&value).ok().flatten() {
+    if let Some(n) = crate::api::lenient::count::<_, u32>(&value).ok().flatten() {
         return Ok(Some(n));
     }
     let found = match value {

@@ -1,14 +1,14 @@
 //! The typed client: endpoints, pacing, retries and list walks over a [`Transport`].
 
-use crate::actions::{classify_write, ActionRequest, Quota, RespondRequest, WithdrawRequest, WriteOutcome};
-use crate::config::Config;
-use crate::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
-use crate::error::Error;
-use crate::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
-use crate::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
-use crate::paginate::Walk;
-use crate::sync::{Cost, Counts, Snapshot};
-use crate::transport::{HttpRequest, OpToken, Transport};
+use crate::api::actions::{classify_write, ActionRequest, Quota, RespondRequest, WithdrawRequest, WriteOutcome};
+use crate::api::config::Config;
+use crate::api::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
+use crate::api::error::Error;
+use crate::api::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
+use crate::api::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
+use crate::api::paginate::Walk;
+use crate::api::sync::{Cost, Counts, Snapshot};
+use crate::api::transport::{HttpRequest, OpToken, Transport};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
@@ -453,7 +453,7 @@ impl<T: Transport> Client<T> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct CountBody {
-            #[serde(default, deserialize_with = "crate::lenient::count")]
+            #[serde(default, deserialize_with = "crate::api::lenient::count")]
             connection_count: Option<u64>,
         }
         let url = self.url("/analytics/connections/count", &[]);
@@ -527,7 +527,7 @@ impl<T: Transport> Client<T> {
         }
         let url = [self.config.base_url.as_str(), "/account/", id, "/quota"].concat();
         match self.get(self.transport.begin(), url).await {
-            Ok(answer) => self.read(crate::decode::read_json(answer.status, &answer.json)).map(Some),
+            Ok(answer) => self.read(crate::api::decode::read_json(answer.status, &answer.json)).map(Some),
             Err(Error::Api { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
@@ -602,7 +602,7 @@ impl<T: Transport> Client<T> {
             }
         };
         let after = self.counters();
-        let skipped = crate::sync::Skipped { sent: sent_skipped, received: received.skipped };
+        let skipped = crate::api::sync::Skipped { sent: sent_skipped, received: received.skipped };
         Ok(Snapshot {
             taken_at_ms: self.transport.now_ms(),
             sent_taken_at_ms,
@@ -626,7 +626,7 @@ impl<T: Transport> Client<T> {
 #[derive(Debug)]
 struct Answer {
     status: u16,
-    json: crate::decode::Body,
+    json: crate::api::decode::Body,
     now_ms: f64,
 }
 

@@ -11,14 +11,14 @@
 //! a body that is not JSON, larger than [`MAX_BODY_BYTES`], or whose list is not a list
 //! — is an [`Error::Decode`] for the whole page.
 
-use crate::error::Error;
+use crate::api::error::Error;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use crate::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
+use crate::api::time::{parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
 
 /// The largest response body the client reads (5 MB): a page of 25 invitations is a
 /// few kilobytes, so anything larger is a typed error, not a reason to run out of memory.
@@ -95,7 +95,7 @@ pub struct Skips {
 /// What a stored [`Skips`] may hold: an object only (a list is not read by position).
 #[derive(Deserialize)]
 struct StoredSkips {
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     count: u32,
     #[serde(default, deserialize_with = "reasons")]
     reasons: Vec<String>,
@@ -111,7 +111,7 @@ impl TryFrom<serde_json::Map<String, Json>> for Skips {
 
 /// At most [`MAX_SKIP_REASONS`] reasons, of text; anything else reads as none.
 fn reasons<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let mut list: Vec<String> = crate::lenient::list(d)?;
+    let mut list: Vec<String> = crate::api::lenient::list(d)?;
     list.truncate(MAX_SKIP_REASONS);
     Ok(list)
 }
@@ -320,16 +320,16 @@ pub fn page_from_json<T: DeserializeOwned>(status: u16, body: &Body) -> Result<P
         })?,
     };
     let (items, skipped) = read_raw_items(&list, key);
-    // The informational members, read as `crate::lenient` reads them: a value of
+    // The informational members, read as `crate::api::lenient` reads them: a value of
     // another kind is absent.
     let info = |k: &str| member::<Json>(&m, k).unwrap_or_default();
     Ok(Page {
         items,
         raw_len: list.len(),
         skipped,
-        echoed_start: crate::lenient::count(info("startIndex")).ok().flatten(),
-        account_id: crate::lenient::text(info("accountId")).ok().flatten(),
-        end_of_list: crate::lenient::flag(info("endOfList")).ok().flatten(),
+        echoed_start: crate::api::lenient::count(info("startIndex")).ok().flatten(),
+        account_id: crate::api::lenient::text(info("accountId")).ok().flatten(),
+        end_of_list: crate::api::lenient::flag(info("endOfList")).ok().flatten(),
     })
 }
 
@@ -635,7 +635,7 @@ fn reason_phrase(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{Account, Connection, ReceivedInvitation, SentInvitation};
+    use crate::api::models::{Account, Connection, ReceivedInvitation, SentInvitation};
 
     fn resp(status: u16, body: &str) -> RawResponse {
         RawResponse { status, headers: RateHeaders::default(), body: body.into() }
@@ -646,7 +646,7 @@ mod tests {
     #[test]
     fn decodes_every_example_body() {
         let sent: Page<SentInvitation> =
-            decode_page(&resp(200, include_str!("../tests/fixtures/invitations-sent.page0.json")), NOW).unwrap();
+            decode_page(&resp(200, include_str!("../../tests/fixtures/invitations-sent.page0.json")), NOW).unwrap();
         assert_eq!(sent.items.len(), 1, "trust the array, not count: 10");
         assert_eq!(sent.items[0].invitation_id, "7897046780350316544");
         assert_eq!(sent.items[0].profile.profile_url.as_deref(), Some("https://www.linkedin.com/in/johndoe"));
@@ -654,7 +654,7 @@ mod tests {
         assert_eq!(sent.account_id.as_deref(), Some("696ce9e780e0483585e4e553"));
 
         let recv: Page<ReceivedInvitation> =
-            decode_page(&resp(200, include_str!("../tests/fixtures/invitations-received.page0.json")), NOW).unwrap();
+            decode_page(&resp(200, include_str!("../../tests/fixtures/invitations-received.page0.json")), NOW).unwrap();
         let cats: Vec<&str> = recv.items.iter().map(|i| i.invitation_category.as_str()).collect();
         assert_eq!(cats, ["ORGANIZATION", "CONNECTION", "NEWSLETTER"]);
         assert_eq!(recv.items[0].company_name.as_deref(), Some("ZenX8Studio"));
@@ -662,11 +662,11 @@ mod tests {
         assert!(recv.items[1].message.as_deref().unwrap().starts_with("Hi, we met"));
 
         let conns: Page<Connection> =
-            decode_page(&resp(200, include_str!("../tests/fixtures/connections.page0.json")), NOW).unwrap();
+            decode_page(&resp(200, include_str!("../../tests/fixtures/connections.page0.json")), NOW).unwrap();
         assert_eq!(conns.items.len(), 2);
         assert_eq!(conns.items[1].vanity_name.as_deref(), Some("janesmith"));
 
-        let accounts: Vec<Account> = decode(&resp(200, include_str!("../tests/fixtures/accounts.json")), NOW).unwrap();
+        let accounts: Vec<Account> = decode(&resp(200, include_str!("../../tests/fixtures/accounts.json")), NOW).unwrap();
         assert_eq!(accounts[0].id, "60d21b4667d0d8992e610c85");
         assert_eq!(accounts[0].api_seat_allocated, Some(true));
     }
@@ -674,7 +674,7 @@ mod tests {
     #[test]
     fn decodes_the_newer_edition_examples() {
         let recv: Page<ReceivedInvitation> =
-            decode_page(&resp(200, include_str!("../tests/fixtures/invitations-received.newer.json")), NOW).unwrap();
+            decode_page(&resp(200, include_str!("../../tests/fixtures/invitations-received.newer.json")), NOW).unwrap();
         assert_eq!(recv.end_of_list, Some(false));
         assert_eq!(recv.items.len(), 3, "trust the array, not count: 10");
         let newsletter = &recv.items[1];
@@ -691,18 +691,18 @@ mod tests {
         assert_eq!(old_note.note(), Some("Hi"));
 
         let conns: Page<Connection> =
-            decode_page(&resp(200, include_str!("../tests/fixtures/connections.newer.json")), NOW).unwrap();
+            decode_page(&resp(200, include_str!("../../tests/fixtures/connections.newer.json")), NOW).unwrap();
         assert_eq!((conns.items.len(), conns.end_of_list), (2, Some(false)));
         let old: Page<Connection> =
-            decode_page(&resp(200, include_str!("../tests/fixtures/connections.page0.json")), NOW).unwrap();
+            decode_page(&resp(200, include_str!("../../tests/fixtures/connections.page0.json")), NOW).unwrap();
         assert_eq!(old.end_of_list, None, "the older edition says nothing");
 
-        let accounts: Vec<Account> = decode(&resp(200, include_str!("../tests/fixtures/accounts.newer.json")), NOW).unwrap();
+        let accounts: Vec<Account> = decode(&resp(200, include_str!("../../tests/fixtures/accounts.newer.json")), NOW).unwrap();
         assert_eq!((accounts[0].enabled, accounts[0].attention()), (Some(true), None));
         assert_eq!((accounts[1].picture.as_deref(), accounts[1].attention()), (None, Some("no_seat")));
 
         let e = decode_page::<ReceivedInvitation>(
-            &resp(502, include_str!("../tests/fixtures/invitations-unavailable.newer.json")),
+            &resp(502, include_str!("../../tests/fixtures/invitations-unavailable.newer.json")),
             NOW,
         )
         .unwrap_err();
@@ -728,7 +728,7 @@ mod tests {
 
     #[test]
     fn every_documented_error_body_maps_to_status_and_message() {
-        let fixtures: serde_json::Value = serde_json::from_str(include_str!("../tests/fixtures/errors.json")).unwrap();
+        let fixtures: serde_json::Value = serde_json::from_str(include_str!("../../tests/fixtures/errors.json")).unwrap();
         let mut got = Vec::new();
         for ex in fixtures["examples"].as_array().unwrap() {
             let status = ex["status"].as_u64().unwrap() as u16;

@@ -5,7 +5,7 @@
 //! must not be retried. Nothing here sleeps or reads a clock, so native tests drive it
 //! with a fake one.
 
-use crate::error::Error;
+use crate::api::error::Error;
 use std::collections::VecDeque;
 
 /// A sliding-window limiter: at most `max_requests` in any `window_ms`, plus an optional

@@ -30,9 +30,9 @@
 //!   offsets), so they never make a page look short or empty;
 //! * items repeated across pages (the list shifted during the walk) are dropped.
 
-use crate::decode::Page;
-use crate::error::{Error, PaginationError};
-use crate::models::Keyed;
+use crate::api::decode::Page;
+use crate::api::error::{Error, PaginationError};
+use crate::api::models::Keyed;
 
 /// Empty `endOfList: false` pages in a row after which a walk gives up.
 pub const MAX_EMPTY_PAGES: u32 = 3;

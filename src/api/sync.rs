@@ -1,7 +1,7 @@
 //! The snapshot a sync produces, and the counts derived from its lists.
 
-use crate::decode::Skips;
-use crate::models::{Category, ReceivedInvitation, SentInvitation};
+use crate::api::decode::Skips;
+use crate::api::models::{Category, ReceivedInvitation, SentInvitation};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use tsify::Tsify;
@@ -16,11 +16,11 @@ use tsify::Tsify;
 pub struct Snapshot {
     /// When the sync finished, in epoch milliseconds (the received invitations are
     /// this fresh).
-    #[serde(serialize_with = "crate::lenient::whole_ms")]
+    #[serde(serialize_with = "crate::api::lenient::whole_ms")]
     pub taken_at_ms: f64,
     /// When the sent invitations were fetched (a sync of the received ones only keeps
     /// the sent list of the one before).
-    #[serde(serialize_with = "crate::lenient::whole_ms")]
+    #[serde(serialize_with = "crate::api::lenient::whole_ms")]
     pub sent_taken_at_ms: f64,
     /// The account that served the lists, if the server said.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,19 +49,19 @@ pub struct Snapshot {
 struct StoredSnapshot {
     #[serde(deserialize_with = "required_ms")]
     taken_at_ms: f64,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     sent_taken_at_ms: Option<u64>,
-    #[serde(default, deserialize_with = "crate::lenient::loose_text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::loose_text")]
     account_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
     skipped: Skipped,
     #[serde(default, deserialize_with = "items")]
     sent: Vec<SentInvitation>,
     #[serde(default, deserialize_with = "items")]
     received: Vec<ReceivedInvitation>,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     connection_count: Option<u64>,
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
     cost: Cost,
 }
 
@@ -91,7 +91,7 @@ impl From<StoredSnapshot> for Snapshot {
 #[tsify(rename = "SnapshotSummary")]
 pub struct Summary {
     /// When the sync finished, in epoch milliseconds.
-    #[serde(serialize_with = "crate::lenient::whole_ms")]
+    #[serde(serialize_with = "crate::api::lenient::whole_ms")]
     pub taken_at_ms: f64,
     /// The account that served the lists, if the server said.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,12 +112,12 @@ pub struct Summary {
 struct StoredSummary {
     #[serde(deserialize_with = "required_ms")]
     taken_at_ms: f64,
-    #[serde(default, deserialize_with = "crate::lenient::loose_text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::loose_text")]
     account_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
     skipped: Skipped,
     counts: Counts,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     connection_count: Option<u64>,
 }
 
@@ -155,9 +155,9 @@ pub struct Skipped {
 #[derive(Deserialize)]
 #[serde(rename = "Skipped")]
 struct StoredSkipped {
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
     sent: Skips,
-    #[serde(default, deserialize_with = "crate::lenient::forgiving")]
+    #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
     received: Skips,
 }
 
@@ -188,9 +188,9 @@ pub struct Counts {
 #[derive(Deserialize)]
 #[serde(rename = "Counts", rename_all = "camelCase")]
 struct StoredCounts {
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     sent: u32,
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     received: u32,
     #[serde(default)]
     received_by_category: CategoryCounts,
@@ -310,7 +310,7 @@ impl<'de> Deserialize<'de> for CategoryCounts {
     /// Lenient: a value that is not an object is no counts; a count that is not a whole
     /// number that fits is left out.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(crate::lenient::count_map::<_, u32>(d)?.into_iter().collect())
+        Ok(crate::api::lenient::count_map::<_, u32>(d)?.into_iter().collect())
     }
 }
 
@@ -361,7 +361,7 @@ pub struct Cost {
     /// Retries after failed attempts.
     pub retries: u32,
     /// Wall time from start to finish, waits included.
-    #[serde(serialize_with = "crate::lenient::whole_ms")]
+    #[serde(serialize_with = "crate::api::lenient::whole_ms")]
     pub duration_ms: f64,
 }
 
@@ -369,11 +369,11 @@ pub struct Cost {
 #[derive(Deserialize)]
 #[serde(rename = "Cost", rename_all = "camelCase")]
 struct StoredCost {
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     requests: u32,
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     pages: u32,
-    #[serde(default, deserialize_with = "crate::lenient::count_or_zero")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     retries: u32,
     #[serde(default, deserialize_with = "ms_or_zero")]
     duration_ms: f64,
@@ -390,12 +390,12 @@ impl From<StoredCost> for Cost {
 
 /// Whole milliseconds, else 0.
 fn ms_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    Ok(crate::lenient::count::<D, u64>(d)?.map_or(0.0, |n| n as f64))
+    Ok(crate::api::lenient::count::<D, u64>(d)?.map_or(0.0, |n| n as f64))
 }
 
 /// A required time in whole milliseconds.
 fn required_ms<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    crate::lenient::count::<D, u64>(d)?.map(|n| n as f64).ok_or_else(|| serde::de::Error::custom("missing time"))
+    crate::api::lenient::count::<D, u64>(d)?.map(|n| n as f64).ok_or_else(|| serde::de::Error::custom("missing time"))
 }
 
 /// A stored list read item by item: an item that cannot be read is left out; `null`
@@ -408,7 +408,7 @@ where
 {
     let list = Option::<Vec<serde_json::Value>>::deserialize(d)?;
     // Through the one reader API items use, so each item type's reader is compiled once.
-    Ok(list.unwrap_or_default().into_iter().filter_map(|item| crate::decode::read_value(item, "").ok()).collect())
+    Ok(list.unwrap_or_default().into_iter().filter_map(|item| crate::api::decode::read_value(item, "").ok()).collect())
 }
 
 

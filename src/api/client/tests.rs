@@ -3,8 +3,8 @@
 
 use super::fake::*;
 use super::*;
-use crate::decode::RateHeaders;
-use crate::limiter::RetryPolicy;
+use crate::api::decode::RateHeaders;
+use crate::api::limiter::RetryPolicy;
 use serde_json::json;
 
 #[test]
@@ -145,7 +145,7 @@ fn a_long_hold_goes_back_to_the_caller_with_its_time() {
     );
     let e = block_on(client.sent_page(0)).unwrap_err();
     assert_eq!(e.kind(), "rate_limited");
-    assert_eq!(e.retry_at_ms(), crate::time::parse_iso8601_ms("2099-01-01T00:00:00Z"));
+    assert_eq!(e.retry_at_ms(), crate::api::time::parse_iso8601_ms("2099-01-01T00:00:00Z"));
     assert_eq!(client.counters().requests, 1, "no retry during a hold");
 }
 
@@ -377,8 +377,8 @@ fn empty_pages_that_are_not_the_end_are_asked_again_then_given_up() {
 
     let client = Client::new(config(), Fake::new(|_, _| ok(json!({"invitations": [], "endOfList": false}))));
     let e = block_on(client.received().collect_all(None, &mut |_| {})).unwrap_err();
-    assert!(matches!(e, Error::Pagination(crate::error::PaginationError::EmptyPages { start_index: 0, pages: 3 })), "{e:?}");
-    assert_eq!(client.counters().requests, crate::paginate::MAX_EMPTY_PAGES);
+    assert!(matches!(e, Error::Pagination(crate::api::error::PaginationError::EmptyPages { start_index: 0, pages: 3 })), "{e:?}");
+    assert_eq!(client.counters().requests, crate::api::paginate::MAX_EMPTY_PAGES);
 }
 
 #[test]
@@ -430,8 +430,8 @@ fn an_api_key_echoed_by_the_server_is_redacted() {
 
 // ---- writes ---------------------------------------------------------------------------
 
-fn withdraw_request() -> crate::actions::WithdrawRequest {
-    crate::actions::WithdrawRequest {
+fn withdraw_request() -> crate::api::actions::WithdrawRequest {
+    crate::api::actions::WithdrawRequest {
         public_identifier: "johndoe".into(),
         invitation_id: "7897046780350316544".into(),
         member_id: Some("ACoAADPy0Yk".into()),
@@ -441,7 +441,7 @@ fn withdraw_request() -> crate::actions::WithdrawRequest {
 
 #[test]
 fn a_write_is_sent_once_with_its_exact_body() {
-    use crate::actions::WriteOutcome;
+    use crate::api::actions::WriteOutcome;
     let client = Client::new(
         config(),
         Fake::new(|_, _| ok(json!({"success": true, "message": "Successfully withdrew invitation to John Doe"}))),
@@ -461,7 +461,7 @@ fn a_write_is_sent_once_with_its_exact_body() {
 
 #[test]
 fn writes_are_never_retried() {
-    use crate::actions::WriteOutcome;
+    use crate::api::actions::WriteOutcome;
     for answer in [
         Err(Error::Timeout { after_ms: 20_000 }),
         Err(Error::Network("connection reset".into())),
@@ -503,7 +503,7 @@ fn writes_share_the_pacing_of_reads_and_a_429_holds_the_next_request() {
     );
     block_on(client.received_page(0)).unwrap();
     let outcome = block_on(client.withdraw(&withdraw_request()));
-    assert!(matches!(outcome, crate::actions::WriteOutcome::Failed(Error::RateLimited { .. })), "{outcome:?}");
+    assert!(matches!(outcome, crate::api::actions::WriteOutcome::Failed(Error::RateLimited { .. })), "{outcome:?}");
     // The write waited for the 250 ms spacing after the read.
     assert_eq!(*client.transport().sleeps.borrow(), [245.0]);
     block_on(client.received_page(0)).unwrap();
@@ -531,7 +531,7 @@ fn a_read_only_transport_sends_no_write() {
     }
     let client = Client::new(config(), ReadOnly);
     let outcome = block_on(client.withdraw(&withdraw_request()));
-    assert!(matches!(outcome, crate::actions::WriteOutcome::Failed(Error::InvalidInput(_))));
+    assert!(matches!(outcome, crate::api::actions::WriteOutcome::Failed(Error::InvalidInput(_))));
 }
 
 #[test]
@@ -557,7 +557,7 @@ fn progress_and_counters_write_camel_case() {
     let p = Progress { list: List::Received, pages: 2, items: 20, received_counts: None, record: None };
     assert_eq!(serde_json::to_value(&p).unwrap(), json!({"list": "received", "pages": 2, "items": 20}));
     let record = PageRecord { next_start: None, largest_page: 10, items: "[]".into(), skipped: Skips::default(), account_id: None };
-    let counts = crate::sync::Counts::of(&[], &[]);
+    let counts = crate::api::sync::Counts::of(&[], &[]);
     let p = Progress { list: List::Sent, pages: 1, items: 0, received_counts: Some(counts.clone()), record: Some(record) };
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(v["receivedCounts"], serde_json::to_value(&counts).unwrap());

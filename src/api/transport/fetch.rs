@@ -12,8 +12,8 @@
 //! so the error could not say what happened.)
 
 use super::{HttpRequest, OpToken, Transport};
-use crate::decode::{RateHeaders, RawResponse};
-use crate::error::Error;
+use crate::api::decode::{RateHeaders, RawResponse};
+use crate::api::error::Error;
 use gloo_net::http::{Request, RequestBuilder};
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};

@@ -16,10 +16,10 @@
 //! Also here: the answer of `GET /account/{accountId}/quota` ([`Quota`], newer API
 //! edition), read permissively.
 
-use crate::decode::{error_from_response, repair, RawResponse, MAX_BODY_BYTES};
-use crate::error::Error;
-use crate::models::{Category, ReceivedInvitation, SentInvitation};
-use crate::time::parse_iso8601_ms;
+use crate::api::decode::{error_from_response, repair, RawResponse, MAX_BODY_BYTES};
+use crate::api::error::Error;
+use crate::api::models::{Category, ReceivedInvitation, SentInvitation};
+use crate::api::time::parse_iso8601_ms;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
@@ -97,26 +97,26 @@ pub(crate) fn stored_word<'de, D, T>(d: D, parse: impl Fn(&str) -> Option<T>) ->
 where
     D: Deserializer<'de>,
 {
-    let text = crate::lenient::text(d)?.unwrap_or_default();
+    let text = crate::api::lenient::text(d)?.unwrap_or_default();
     parse(&text).ok_or_else(|| de::Error::custom(format!("unknown value \"{text}\"")))
 }
 
 /// Required text: missing, `null` or blank is an error (`missing`), as is any other
 /// kind of value.
 fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    crate::lenient::text(d)?.ok_or_else(|| de::Error::custom("missing"))
+    crate::api::lenient::text(d)?.ok_or_else(|| de::Error::custom("missing"))
 }
 
-/// [`crate::lenient::loose_text`] (another kind of value is absent: an answer of a
+/// [`crate::api::lenient::loose_text`] (another kind of value is absent: an answer of a
 /// write the server says it performed), clipped for display.
 fn clipped_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(crate::lenient::loose_text(d)?.map(|m| clip(&m)))
+    Ok(crate::api::lenient::loose_text(d)?.map(|m| clip(&m)))
 }
 
-/// An optional id (see [`crate::lenient::id`]) where a value of another kind is absent.
+/// An optional id (see [`crate::api::lenient::id`]) where a value of another kind is absent.
 fn loose_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let v = Value::deserialize(d)?;
-    Ok(crate::lenient::id(&v).ok().flatten())
+    Ok(crate::api::lenient::id(&v).ok().flatten())
 }
 
 /// The two daily caps: withdrawals, and responses (accept and ignore together).
@@ -166,13 +166,13 @@ pub struct WithdrawRequest {
     #[serde(rename = "profileId", deserialize_with = "required_text")]
     pub public_identifier: String,
     /// The invitation id (saves the server a lookup, and names the invitation).
-    #[serde(deserialize_with = "crate::lenient::required_id")]
+    #[serde(deserialize_with = "crate::api::lenient::required_id")]
     pub invitation_id: String,
     /// The invitee's `ACoAA…` member id, when the list gave one.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The account to act for; the client's configured account when `None`.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
@@ -206,7 +206,7 @@ pub struct RespondRequest {
     /// Accept or ignore.
     pub action: RespondAction,
     /// The invitation id.
-    #[serde(deserialize_with = "crate::lenient::required_id")]
+    #[serde(deserialize_with = "crate::api::lenient::required_id")]
     pub invitation_id: String,
     /// The invitation's `validationToken`.
     #[serde(deserialize_with = "required_text")]
@@ -222,10 +222,10 @@ pub struct RespondRequest {
     pub last_name: String,
     /// The inviter's `ACoAA…` member id, sent as `profileId`; required for connection
     /// invitations, absent on organization and newsletter ones.
-    #[serde(rename = "profileId", default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "profileId", default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The account to act for; the client's configured account when `None`.
-    #[serde(default, deserialize_with = "crate::lenient::text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 
@@ -386,7 +386,7 @@ impl ActionRequest {
 #[serde(rename_all = "camelCase")]
 pub struct WriteReply {
     /// `success`, when sent.
-    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    #[serde(default, deserialize_with = "crate::api::lenient::flag")]
     pub success: Option<bool>,
     /// `message`, when sent (as text), clipped.
     #[serde(default, deserialize_with = "clipped_text")]
@@ -550,9 +550,9 @@ fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Opt
 /// only for a failed one.
 #[derive(Deserialize)]
 struct StoredOutcome {
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     outcome: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     message: Option<String>,
     #[serde(default)]
     error: Option<Value>,
@@ -562,15 +562,15 @@ struct StoredOutcome {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StoredFailure {
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     kind: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     status: Option<u16>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     message: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::text")]
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
     code: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::count")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
     retry_at: Option<u64>,
 }
 
@@ -681,7 +681,7 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
 }
 
 fn clip(s: &str) -> String {
-    crate::decode::clip(s.trim())
+    crate::api::decode::clip(s.trim())
 }
 
 /// One entry of `GET /account/{accountId}/quota` (newer API edition), read
@@ -694,22 +694,22 @@ pub struct QuotaEntry {
     #[serde(deserialize_with = "required_text")]
     pub feature: String,
     /// `daily` or `weekly` (as sent).
-    #[serde(default, deserialize_with = "crate::lenient::loose_text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::loose_text", skip_serializing_if = "Option::is_none")]
     pub window: Option<String>,
     /// Used in the window.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     pub used: Option<u64>,
     /// The service's limit.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// LinkedIn's own limit.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     pub linkedin_limit: Option<u64>,
     /// Left in the window.
-    #[serde(default, deserialize_with = "crate::lenient::count", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
     /// Whether the limit is reached.
-    #[serde(default, deserialize_with = "crate::lenient::flag", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::api::lenient::flag", skip_serializing_if = "Option::is_none")]
     pub limit_reached: Option<bool>,
     /// When the window resets, epoch milliseconds (`resetAt`, e.g.
     /// `2026-08-28 00:00:00+00:00`), when readable.
@@ -720,7 +720,7 @@ pub struct QuotaEntry {
 
 /// `resetAt`: an ISO 8601 time as epoch milliseconds, absent when unreadable.
 fn reset_at<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(crate::lenient::loose_text(d)?.and_then(|t| parse_iso8601_ms(&t)).filter(|t| *t >= 0.0).map(|t| t as u64))
+    Ok(crate::api::lenient::loose_text(d)?.and_then(|t| parse_iso8601_ms(&t)).filter(|t| *t >= 0.0).map(|t| t as u64))
 }
 
 /// The answer of `GET /account/{accountId}/quota`: entries that cannot be read are
@@ -732,7 +732,7 @@ pub struct Quota {
     #[serde(default, deserialize_with = "loose_id", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// One entry per feature.
-    #[serde(default, deserialize_with = "crate::lenient::list")]
+    #[serde(default, deserialize_with = "crate::api::lenient::list")]
     pub quotas: Vec<QuotaEntry>,
 }
 
@@ -754,7 +754,7 @@ impl Quota {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::RateHeaders;
+    use crate::api::decode::RateHeaders;
     use serde_json::{from_value, json};
 
     fn resp(status: u16, body: &str) -> Result<RawResponse, Error> {
