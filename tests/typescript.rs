@@ -7,7 +7,7 @@
 #![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
 use pending_core::api::{actions, config, decode, error, models, sync};
-use pending_core::{ages, alerts, app, protocol, queue, refresh, store, view};
+use pending_core::{alerts, app, protocol, queue, refresh, store, view};
 use tsify::Tsify;
 
 /// Every generated declaration.
@@ -35,9 +35,9 @@ fn generated() -> Vec<&'static str> {
         view::ViewQuery::DECL,
         view::ListName::DECL,
         view::Freshness::DECL,
-        ages::AgeBucket::DECL,
-        ages::Bar::DECL,
-        ages::AgeChart::DECL,
+        view::AgeBucket::DECL,
+        view::Bar::DECL,
+        view::AgeChart::DECL,
         alerts::Alert::DECL,
         alerts::AlertItem::DECL,
         app::Badge::DECL,

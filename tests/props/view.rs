@@ -266,7 +266,7 @@ impl ViewCase {
             search: q.search.0.clone(),
             category: q.category.as_ref().map(CategoryName::name),
             older_than_weeks: q.older_than_weeks.map(|w| if w % 2 == 0 { w % 10 } else { w }),
-            bucket: q.older_than_weeks.and_then(|w| pending_core::ages::AgeBucket::ALL.get(w as usize % 7).copied()),
+            bucket: q.older_than_weeks.and_then(|w| pending_core::view::AgeBucket::ALL.get(w as usize % 7).copied()),
             order: [Order::Server, Order::Newest, Order::Oldest][usize::from(q.order % 3)],
         }
     }
