@@ -48,7 +48,7 @@ pub mod keys {
     pub const TEST_HOOKS: &str = "testHooks";
     /// The popup's stored first screen (removed with another account's data).
     pub const FIRST_SCREEN: &str = "firstScreen";
-    /// When each invitation was first seen (see [`crate::ages::FirstSeen`]).
+    /// When each invitation was first seen (see [`crate::store::ages::FirstSeen`]).
     pub const FIRST_SEEN: &str = "firstSeen";
 }
 
@@ -524,7 +524,7 @@ impl<H: Host> App<H> {
             Ok(snapshot) => {
                 let now = self.host.now_ms();
                 // First sight of each invitation: ages more precise than the API's labels.
-                let mut seen = crate::ages::FirstSeen::read(self.load_one(keys::FIRST_SEEN).await, &tag);
+                let mut seen = crate::store::ages::FirstSeen::read(self.load_one(keys::FIRST_SEEN).await, &tag);
                 let sent = (scope == Scope::All).then_some(snapshot.sent.as_slice());
                 seen.update_from_sync(sent, Some(&snapshot.received), now);
                 let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts };

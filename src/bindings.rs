@@ -176,7 +176,7 @@ impl JsViews {
         let tag = tag_of(settings);
         let mut snapshot = crate::store::read_snapshot(raw_json(raw), &tag);
         if let Some(s) = snapshot.as_mut() {
-            crate::ages::FirstSeen::read(raw_json(first_seen), &tag).apply(s, js_sys::Date::now());
+            crate::store::ages::FirstSeen::read(raw_json(first_seen), &tag).apply(s, js_sys::Date::now());
         }
         let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
         let first_screen = match &write {

@@ -51,7 +51,6 @@
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 #![cfg_attr(test, allow(clippy::disallowed_methods))]
 
-pub mod ages;
 pub mod api;
 pub mod alerts;
 pub mod app;

@@ -22,6 +22,8 @@ use crate::api::config::{validate_base_url, DEFAULT_BASE_URL};
 use crate::api::models::Category;
 use crate::api::sync::{Snapshot, Summary};
 use crate::view::{FirstScreen, Row, FIRST_SCREEN_ROWS};
+pub mod ages;
+
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
