@@ -39,7 +39,7 @@ impl AgeBucket {
         }
     }
 
-    /// The bucket of an age (a [`BestAge::secs`]); `None` for an unknown age.
+    /// The bucket of an age in seconds (a row's `age_secs`); `None` for an unknown age.
     pub fn of(secs: Option<u32>) -> Option<AgeBucket> {
         let s = secs?;
         AgeBucket::ALL.into_iter().find(|b| b.contains(Some(s)))
@@ -101,7 +101,7 @@ pub struct AgeChart {
     pub unknown: u32,
 }
 
-/// Counts ages (e.g. every [`BestAge::secs`] of the Sent list) per bucket.
+/// Counts ages in seconds (e.g. every row's `age_secs` of the Sent list) per bucket.
 pub fn age_chart(ages: impl IntoIterator<Item = Option<u32>>) -> AgeChart {
     let mut counts = [0u32; 5];
     let mut unknown = 0u32;
