@@ -344,7 +344,7 @@ pub fn test_arm_trap() {
 #[wasm_bindgen(js_name = dailyCost, unchecked_return_type = "{received: number, sent: number, total: number}")]
 pub fn daily_cost(settings: JsValue, sent: u32, received: u32) -> JsValue {
     let settings = crate::store::Settings::read(&raw_json(settings));
-    to_js(&crate::refresh::daily_cost(&settings.policy(), sent, received))
+    to_js(&crate::app::refresh::daily_cost(&settings.policy(), sent, received))
 }
 
 // ---- the background's controller ----
@@ -434,7 +434,7 @@ impl crate::app::Host for JsHost {
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
     }
-    fn notify(&self, alert: &crate::alerts::Alert) {
+    fn notify(&self, alert: &crate::app::alerts::Alert) {
         let _ = self.0.notify(to_js(alert));
     }
     #[cfg(feature = "test-hooks")]
@@ -460,7 +460,7 @@ pub struct JsApp {
 enum Call {
     Handle(Json),
     Wake,
-    Start(crate::refresh::Reason),
+    Start(crate::app::refresh::Reason),
     Alarm,
     Settings(Json, Json),
     Trapped,
@@ -470,7 +470,7 @@ async fn dispatch(app: Rc<crate::app::App<JsHost>>, call: Call) -> JsValue {
     match call {
         Call::Handle(message) => {
             let reply = app.handle(&message).await;
-            if let crate::protocol::Reply::Started { .. } = reply {
+            if let crate::app::protocol::Reply::Started { .. } = reply {
                 // The run goes on after the answer (and after the popup closes).
                 let runner = app.clone();
                 wasm_bindgen_futures::spawn_local(async move { runner.run_actions().await });
@@ -479,7 +479,7 @@ async fn dispatch(app: Rc<crate::app::App<JsHost>>, call: Call) -> JsValue {
         }
         Call::Wake => app.wake().await,
         Call::Start(reason) => app.start(reason).await,
-        Call::Alarm => app.refresh(crate::refresh::Reason::Alarm).await,
+        Call::Alarm => app.refresh(crate::app::refresh::Reason::Alarm).await,
         Call::Settings(before, after) => app.settings_changed(&before, &after).await,
         Call::Trapped => app.trapped().await,
     }
@@ -516,7 +516,7 @@ impl JsApp {
     /// Install (`installed`) or browser start (`startup`): the alarm, then a refresh.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn start(&self, reason: &str) -> Promise {
-        self.spawn(Call::Start(crate::refresh::Reason::parse(reason)))
+        self.spawn(Call::Start(crate::app::refresh::Reason::parse(reason)))
     }
 
     /// The refresh alarm fired.

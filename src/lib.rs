@@ -8,25 +8,17 @@
 //! [`Snapshot`] for the extension to render.
 //!
 //! ## Layers
-//! | module | what it holds | I/O |
-//! |---|---|---|
-//! | [`api::models`] | typed list items, lenient where the API is loose | none |
-//! | [`api::time`] | relative-time and reset-time parsing | none |
-//! | [`api::error`] | the one [`Error`] type and its JSON report | none |
-//! | [`api::lenient`] | serde field helpers for the API's and storage's loose spots | none |
-//! | [`api::decode`] | status + headers + body → page (item by item) or typed error | none |
-//! | [`api::paginate`] | the stop and guard rules of a list walk | none |
-//! | [`api::limiter`] | sliding-window pacing, backoff, retry decisions | none |
-//! | [`api::config`] | validated configuration; the API key's redaction | none |
-//! | [`api::client`] | endpoints, retry loop, [`Pager`], sync | through [`Transport`] |
-//! | [`api::sync`] | the [`Snapshot`] and its counts | none |
-//! | [`refresh`] | when to refresh what; what a day of refreshes costs | none |
-//! | [`store`] | what `storage.local` holds, read back defensively | none |
-//! | [`api::transport`] | the [`Transport`] seam; `fetch` on WebAssembly | fetch |
-//! | [`view`] | rows, search, filters, CSV and badge text; the popup's held lists | none |
-//! | [`protocol`] | the typed [`protocol::Request`] / [`protocol::Reply`] between pages and background | none |
-//! | [`app`] | the background's controller: status, errors, badge, refreshes, cursor | through [`app::Host`] |
-//! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | — |
+//!
+//! Four layers, each a folder of `src/`, and the bindings on top. A layer uses only
+//! the layers below it:
+//!
+//! | layer | what it holds | uses | I/O |
+//! |---|---|---|---|
+//! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | all | the browser |
+//! | [`app`] | the background's controller: status, errors, badge, refreshes, action runs; the refresh policy, the action queue, alerts, the page ↔ background protocol | store, view, api | through [`app::Host`] |
+//! | [`store`] | what `storage.local` holds (settings, snapshot, status, first screen, first-seen times), read back defensively | view, api | none |
+//! | [`view`] | rows, search, filters, orders, CSV, the badge's number, the age chart; the popup's held lists and first screen | api | none |
+//! | [`api`] | the ConnectSafely API: transport, client, decoding, paging, pacing, the write endpoints, the snapshot, models, errors, configuration, lenient readers | — | through [`Transport`] |
 //!
 //! Everything but the fetch transport and the bindings is plain Rust, tested natively
 //! with a fake transport and a fake clock (`cargo test`); the rest is tested in headless
@@ -52,11 +44,7 @@
 #![cfg_attr(test, allow(clippy::disallowed_methods))]
 
 pub mod api;
-pub mod alerts;
 pub mod app;
-pub mod protocol;
-pub mod queue;
-pub mod refresh;
 pub mod store;
 pub mod view;
 

@@ -7,7 +7,8 @@
 #![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
 use pending_core::api::{actions, config, decode, error, models, sync};
-use pending_core::{alerts, app, protocol, queue, refresh, store, view};
+use pending_core::app::{self, alerts, protocol, queue, refresh};
+use pending_core::{store, view};
 use tsify::Tsify;
 
 /// Every generated declaration.

@@ -11,7 +11,7 @@
 //! says so), unknown (the request may have reached the server but no readable answer
 //! came back: "check LinkedIn", never repeated), or failed with a typed [`Error`] —
 //! where only a 429 or a 401 says the write was not performed, and the action queue
-//! ([`crate::queue`]), not the client, decides what follows.
+//! ([`crate::app::queue`]), not the client, decides what follows.
 //!
 //! Also here: the answer of `GET /account/{accountId}/quota` ([`Quota`], newer API
 //! edition), read permissively.

@@ -144,7 +144,7 @@ pub const DEFAULT_SENT_MAX_AGE_MINUTES: u32 = 60;
 /// The default number of background refreshes of the sent invitations per day.
 pub const DEFAULT_SENT_REFRESHES_PER_DAY: u32 = 2;
 
-/// The user's refresh settings, as the refresh policy (`crate::refresh`) reads them.
+/// The user's refresh settings, as the refresh policy (`crate::app::refresh`) reads them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
     /// The alarm's period (minutes).

@@ -2,8 +2,8 @@
 //!
 //! The worker's JavaScript registers the browser's listeners and forwards each event to
 //! one [`App`]: a wake, an install or browser start, the alarm, a settings change, a
-//! message of a page ([`crate::protocol::Request`]). The [`App`] decides everything
-//! else: what a refresh fetches ([`crate::refresh`]), the status and its transitions
+//! message of a page ([`crate::app::protocol::Request`]). The [`App`] decides everything
+//! else: what a refresh fetches ([`crate::app::refresh`]), the status and its transitions
 //! (`syncing` → `ok` | `error`), which errors block (the badge shows "!"), the error
 //! classification (`no_key`, `permission`), the badge, forgetting the data of another
 //! account, cancelling a sync for good, the connections cursor, and where an
@@ -17,8 +17,8 @@ use crate::api::config::{Config, ConfigInput};
 use crate::api::error::Error;
 use serde_json::Value as Json;
 use crate::api::paginate::Walk;
-use crate::protocol::{Reply, Request};
-use crate::refresh::{plan, Reason, Stored};
+use crate::app::protocol::{Reply, Request};
+use crate::app::refresh::{plan, Reason, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
 use crate::api::sync::Counts;
 use crate::api::transport::Transport;
@@ -111,7 +111,7 @@ pub trait Host {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> f64;
     /// Shows a desktop notification of new received invitations (not awaited).
-    fn notify(&self, alert: &crate::alerts::Alert) {
+    fn notify(&self, alert: &crate::app::alerts::Alert) {
         let _ = alert;
     }
     /// Test hook: the next page of a sync traps.
@@ -230,7 +230,7 @@ pub struct App<H: Host> {
     /// The running sync's cancel flag: once set, that sync never writes storage again.
     current: RefCell<Option<Rc<Cell<bool>>>>,
     /// The action queue while a run goes on (the one copy the run and Stop change).
-    queue: RefCell<Option<crate::queue::ActionQueue>>,
+    queue: RefCell<Option<crate::app::queue::ActionQueue>>,
     /// An action run is going on.
     acting: Cell<bool>,
 }
@@ -348,7 +348,7 @@ impl<H: Host> App<H> {
         // An action run a stopped worker left behind goes on (never repeating a write),
         // beside a sync it left behind.
         let actions = async {
-            if crate::queue::ActionQueue::read(&queue).state() == crate::queue::RunState::Running {
+            if crate::app::queue::ActionQueue::read(&queue).state() == crate::app::queue::RunState::Running {
                 self.run_actions().await;
             }
         };
@@ -538,7 +538,7 @@ impl<H: Host> App<H> {
                     .await;
                 let alerts = crate::store::AlertSettings::read(&settings_raw);
                 let previous = previous_received.as_ref().map(|ids| ids.iter().map(String::as_str));
-                if let Some(alert) = crate::alerts::new_received_alert(previous, &snapshot.received, &alerts, false) {
+                if let Some(alert) = crate::app::alerts::new_received_alert(previous, &snapshot.received, &alerts, false) {
                     self.host.notify(&alert);
                 }
             }
@@ -627,7 +627,7 @@ impl<H: Host> App<H> {
 
     /// A page's request (raw, as received); always answers, errors as [`Reply::Error`].
     pub async fn handle(&self, message: &Json) -> Reply {
-        let request = match crate::protocol::read_request(message) {
+        let request = match crate::app::protocol::read_request(message) {
             Ok(r) => r,
             Err(e) => return Reply::error(stored_error(&e)),
         };

@@ -136,7 +136,7 @@ struct FakeHost {
     /// The next transport holds its requests until released.
     hold_next: Cell<bool>,
     traps: Cell<u32>,
-    notified: RefCell<Vec<crate::alerts::Alert>>,
+    notified: RefCell<Vec<crate::app::alerts::Alert>>,
 }
 
 impl Host for FakeHost {
@@ -184,7 +184,7 @@ impl Host for FakeHost {
     fn arm_trap(&self) {
         self.traps.set(self.traps.get() + 1);
     }
-    fn notify(&self, alert: &crate::alerts::Alert) {
+    fn notify(&self, alert: &crate::app::alerts::Alert) {
         self.notified.borrow_mut().push(alert.clone());
     }
 }
@@ -692,9 +692,9 @@ fn a_write_waiting_for_the_pace_a_sync_used_says_until_when() {
     assert!(paced > T0, "the second waits for the window: {}", sends[1]);
     // The popup's view of that stored queue says until when, while it waits.
     let raw = sends[1].clone();
-    let view = crate::app::acting::actions_view(&raw, paced - 1_000.0);
+    let view = crate::app::controller::acting::actions_view(&raw, paced - 1_000.0);
     assert_eq!(view.progress.paced_until_ms, Some(paced as u64));
-    assert_eq!(crate::app::acting::actions_view(&raw, paced).progress.paced_until_ms, None, "not after it");
+    assert_eq!(crate::app::controller::acting::actions_view(&raw, paced).progress.paced_until_ms, None, "not after it");
     // Recorded: the wait is over.
     assert_eq!(queue_json(&app)["pacedUntilMs"], 0);
     assert_eq!(queue_json(&app)["state"], "finished");

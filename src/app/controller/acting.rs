@@ -1,6 +1,6 @@
 //! The controller's action runs: withdraw, accept and ignore, one write at a time.
 //!
-//! A run starts only from a page's [`Request::Act`](crate::protocol::Request::Act),
+//! A run starts only from a page's [`Request::Act`](crate::app::protocol::Request::Act),
 //! which the popup sends after the user confirmed it; nothing here ever starts one by
 //! itself. The run is the persisted [`ActionQueue`] (storage key `actions`): paced
 //! (at least 4 s between writes), capped per day, stopped by the user, a cap, a rejected
@@ -14,8 +14,8 @@ use crate::api::actions::ActionKind;
 use crate::api::client::Client;
 use crate::api::error::Error;
 use serde_json::Value as Json;
-use crate::protocol::Reply;
-use crate::queue::{remove_from_snapshot, ActionQueue, NewItem, Step};
+use crate::app::protocol::Reply;
+use crate::app::queue::{remove_from_snapshot, ActionQueue, NewItem, Step};
 use crate::store::ActionSettings;
 use crate::store::{self, Settings, Stamped, SCHEMA};
 use crate::api::transport::Transport;
@@ -31,11 +31,11 @@ pub const QUEUE: &str = "actions";
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct ActionsView {
     /// `idle`, `running`, `stopped` or `finished`.
-    pub state: crate::queue::RunState,
+    pub state: crate::app::queue::RunState,
     /// "12 of 40", the item in flight, a rate-limit hold.
-    pub progress: crate::queue::RunProgress,
+    pub progress: crate::app::queue::RunProgress,
     /// The tally, with the reasons of failures.
-    pub summary: crate::queue::Summary,
+    pub summary: crate::app::queue::Summary,
 }
 
 /// The stored queue (raw, under [`QUEUE`]) as the popup shows it at `now_ms`.
@@ -211,7 +211,7 @@ impl<H: Host> App<H> {
 
     /// The invitation a write removed leaves the stored snapshot and its counts, and
     /// the badge follows, without a sync.
-    async fn remove_from_stored(&self, tag: &str, recorded: &crate::queue::Recorded) {
+    async fn remove_from_stored(&self, tag: &str, recorded: &crate::app::queue::Recorded) {
         let Some(mut snapshot) = store::read_snapshot(self.load_one(keys::SNAPSHOT).await, tag) else { return };
         if !remove_from_snapshot(&mut snapshot, recorded) {
             return;

@@ -65,7 +65,7 @@ pub enum Request {
         #[tsify(type = "ActionKind")]
         kind: ActionKind,
         /// The invitations, in the order shown (the texts of the list `ids`, at most
-        /// [`crate::queue::MAX_ITEMS`]).
+        /// [`crate::app::queue::MAX_ITEMS`]).
         #[serde(default, deserialize_with = "ids")]
         ids: Vec<String>,
     },
@@ -140,7 +140,7 @@ fn action<'de, D: Deserializer<'de>>(d: D) -> Result<ActionKind, D::Error> {
 
 fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let mut ids: Vec<String> = crate::api::lenient::list(d)?;
-    ids.truncate(crate::queue::MAX_ITEMS);
+    ids.truncate(crate::app::queue::MAX_ITEMS);
     Ok(ids)
 }
 
@@ -362,9 +362,9 @@ mod tests {
             Request::Act { kind: ActionKind::Accept, ids: vec!["1".into(), "3".into()] }
         );
         assert_eq!(read(json!({"type": "act", "action": "ignore", "ids": "1"})).unwrap(), Request::Act { kind: ActionKind::Ignore, ids: vec![] });
-        let many: Vec<String> = (0..crate::queue::MAX_ITEMS + 5).map(|i| i.to_string()).collect();
+        let many: Vec<String> = (0..crate::app::queue::MAX_ITEMS + 5).map(|i| i.to_string()).collect();
         let Request::Act { ids, .. } = read(json!({"type": "act", "action": "withdraw", "ids": many})).unwrap() else { panic!() };
-        assert_eq!(ids.len(), crate::queue::MAX_ITEMS);
+        assert_eq!(ids.len(), crate::app::queue::MAX_ITEMS);
         assert_eq!(read(json!({"type": "stopActions", "extra": 1})).unwrap(), Request::StopActions);
         // The test's settings are typed; unreadable ones are empty (the test says why).
         let Request::Test { settings } = read(json!({"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://localhost:8787"}})).unwrap() else {
