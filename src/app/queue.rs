@@ -27,19 +27,24 @@
 //! a cancel before sending) puts an item back to pending.
 //!
 //! **Pacing.** One write at a time, at least [`ActionSettings::gap_ms`] (default 5 s,
-//! never below [`crate::store::MIN_GAP_MS`]) plus a random jitter apart, counted from when each
-//! write was handed out, and at least the gap after its answer was recorded. A 429 holds the run until the server's time, then the same
-//! item is tried again; a hold longer than [`MAX_HOLD_MS`] stops the run instead.
+//! never below [`crate::store::MIN_GAP_MS`]) plus a random jitter apart, counted from
+//! when each write was handed out, and at least the gap after its answer was recorded.
+//! A 429 holds the run until the server's time, then the same item is tried again; a
+//! hold longer than [`MAX_HOLD_MS`] stops the run instead.
 //!
 //! **Caps.** Withdrawals and responses (accept + ignore) are counted per UTC day and
 //! per account in the stored queue, across runs; reaching a cap stops the run and says
 //! when it resets (the next 00:00 UTC, when LinkedIn's own daily quotas reset too).
+//!
+//! Here: the run, its items and its stored form, starting and stopping it, the day's
+//! counts. Beside it: `queue/step.rs` (what the worker does next, and what an answer
+//! does to the run), `queue/report.rs` (progress and summary) and `queue/stored.rs`
+//! (reading a stored queue back).
 
-use crate::api::actions::{stored_word, ActionKind, ActionRequest, CapKind, MissingField, WriteOutcome};
+use crate::api::actions::{ActionKind, ActionRequest, CapKind, MissingField};
 use crate::api::error::Error;
 use crate::api::models::{ReceivedInvitation, SentInvitation};
 use crate::store::ActionSettings;
-use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
@@ -67,6 +72,7 @@ pub const MAX_NAMED: usize = 50;
 const DAY_MS: u64 = 86_400_000;
 const MAX_LEDGERS: usize = 8;
 
+/// Epoch milliseconds as whole milliseconds; 0 for a clock that is not a time.
 fn ms(now_ms: f64) -> u64 {
     if now_ms.is_finite() && now_ms > 0.0 {
         now_ms as u64
@@ -116,7 +122,7 @@ impl ItemState {
 /// item still to send must have one. An item that cannot be read is left out of its
 /// queue (so never sent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", try_from = "StoredItem")]
+#[serde(rename_all = "camelCase", try_from = "stored::StoredItem")]
 pub struct QueueItem {
     /// What it does.
     pub kind: ActionKind,
@@ -257,7 +263,7 @@ pub struct Stop {
     /// Why.
     pub reason: StopReason,
     /// The cap reached, for [`StopReason::Cap`]; read as absent when it names no cap.
-    #[serde(default, deserialize_with = "cap_word", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "stored::cap_word", skip_serializing_if = "Option::is_none")]
     #[tsify(type = "CapKind")]
     pub cap: Option<CapKind>,
     /// When the cap resets or the rate limit ends (epoch ms).
@@ -301,10 +307,10 @@ pub struct Ledger {
     #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     pub day: u64,
     /// Withdrawals handed out that day.
-    #[serde(default, deserialize_with = "whole32_or_zero")]
+    #[serde(default, deserialize_with = "stored::whole32_or_zero")]
     pub withdrawals: u32,
     /// Responses handed out that day.
-    #[serde(default, deserialize_with = "whole32_or_zero")]
+    #[serde(default, deserialize_with = "stored::whole32_or_zero")]
     pub responses: u32,
 }
 
@@ -322,150 +328,6 @@ impl Ledger {
             CapKind::Responses => &mut self.responses,
         }
     }
-}
-
-/// What the worker does next.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    /// Wait this long, then ask again.
-    Wait {
-        /// Milliseconds.
-        ms: u64,
-    },
-    /// Send this write now (through [`crate::Client::perform`]), then
-    /// [`ActionQueue::record`] its outcome.
-    Send(SendOrder),
-    /// Nothing more to do: the run's summary.
-    Finished(Summary),
-}
-
-impl Step {
-    /// The JSON-compatible form: `{step: "wait", ms}`, `{step: "send", index, kind,
-    /// name, invitationId, request}` or `{step: "finished", summary}`.
-    pub fn report(&self) -> StepReport<'_> {
-        match self {
-            Step::Wait { ms } => StepReport { step: "wait", ms: Some(*ms), send: None, summary: None },
-            Step::Send(order) => StepReport { step: "send", ms: None, send: Some(order), summary: None },
-            Step::Finished(summary) => StepReport { step: "finished", ms: None, send: None, summary: Some(summary) },
-        }
-    }
-}
-
-/// [`Step::report`].
-#[derive(Debug, Clone, Serialize)]
-pub struct StepReport<'a> {
-    /// `wait`, `send` or `finished`.
-    pub step: &'static str,
-    /// For `wait`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ms: Option<u64>,
-    /// For `send`: its fields, flattened (`{step: "send", index, kind, …}`).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub send: Option<&'a SendOrder>,
-    /// For `finished`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<&'a Summary>,
-}
-
-/// A write to send now.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendOrder {
-    /// The item's index, to pass back to [`ActionQueue::record`].
-    pub index: usize,
-    /// What it does.
-    pub kind: ActionKind,
-    /// Who it is about.
-    pub name: String,
-    /// The invitation.
-    pub invitation_id: String,
-    /// The request.
-    pub request: ActionRequest,
-}
-
-/// What [`ActionQueue::record`] did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Recorded {
-    /// Whether the outcome was taken (an item not in flight ignores it).
-    pub accepted: bool,
-    /// The invitation to remove from its list (done or already gone), at once, without
-    /// a re-sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// `"sent"` or `"received"`: the list `remove` belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<&'static str>,
-}
-
-/// A named item of a summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct Named {
-    /// Who.
-    pub name: String,
-    /// The invitation.
-    pub invitation_id: String,
-    /// The reason or message.
-    pub reason: String,
-}
-
-/// The tally of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct Summary {
-    /// [`RunState`] at the time.
-    pub state: RunState,
-    /// Items in the run.
-    pub total: u32,
-    /// Done.
-    pub done: u32,
-    /// Already gone (counted as done, and said so).
-    pub already_gone: u32,
-    /// Failed.
-    pub failed: u32,
-    /// Unknown: check LinkedIn.
-    pub unknown: u32,
-    /// Never sent (the run stopped first).
-    pub not_sent: u32,
-    /// Why the run stopped, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop: Option<Stop>,
-    /// The first [`MAX_NAMED`] failed items with their reasons.
-    pub failures: Vec<Named>,
-    /// The first [`MAX_NAMED`] unknown items.
-    pub unknowns: Vec<Named>,
-    /// The first [`MAX_NAMED`] already-gone items.
-    pub gone: Vec<Named>,
-    /// The summary in words (English): "12 withdrawn, 1 already gone, 2 failed."
-    pub text: String,
-}
-
-/// Progress of the current run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct RunProgress {
-    /// [`RunState`].
-    pub state: RunState,
-    /// Items settled.
-    pub handled: u32,
-    /// Items in the run.
-    pub total: u32,
-    /// "12 of 40".
-    pub text: String,
-    /// The item in flight, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
-    /// What the run does (when all items share one kind).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(type = "ActionKind")]
-    pub kind: Option<ActionKind>,
-    /// While a rate limit holds the run: until when (epoch ms), to say so.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub held_until_ms: Option<u64>,
-    /// While the item in flight waits for the request pacing (reads share it): until
-    /// when (epoch ms), to say so.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub paced_until_ms: Option<u64>,
 }
 
 /// Why a run could not start.
@@ -509,7 +371,7 @@ impl From<StartError> for Error {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionQueue {
-    #[serde(deserialize_with = "schema")]
+    #[serde(deserialize_with = "stored::schema")]
     schema: u32,
     #[serde(default, deserialize_with = "crate::api::lenient::text_or_empty")]
     account: String,
@@ -518,7 +380,7 @@ pub struct ActionQueue {
     state: RunState,
     #[serde(default, deserialize_with = "crate::api::lenient::object", skip_serializing_if = "Option::is_none")]
     stop: Option<Stop>,
-    #[serde(deserialize_with = "stored_items")]
+    #[serde(deserialize_with = "stored::stored_items")]
     items: Vec<QueueItem>,
     #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     next_due_ms: u64,
@@ -529,11 +391,11 @@ pub struct ActionQueue {
     /// when it does not wait.
     #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     paced_until_ms: u64,
-    #[serde(default = "one", deserialize_with = "rng")]
+    #[serde(default = "stored::one", deserialize_with = "stored::rng")]
     rng: u32,
-    #[serde(default, deserialize_with = "whole32_or_zero")]
+    #[serde(default, deserialize_with = "stored::whole32_or_zero")]
     failures_in_row: u32,
-    #[serde(default, deserialize_with = "stored_ledgers")]
+    #[serde(default, deserialize_with = "stored::stored_ledgers")]
     ledgers: Vec<Ledger>,
     #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     started_ms: u64,
@@ -735,276 +597,6 @@ impl ActionQueue {
         (ms(now_ms) / DAY_MS + 1) * DAY_MS
     }
 
-    fn jitter(&mut self) -> u64 {
-        // xorshift32: cheap, and its state fits a JavaScript number.
-        let mut x = self.rng.max(1);
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        self.rng = x;
-        u64::from(x) % (u64::from(self.settings.jitter_ms) + 1)
-    }
-
-    /// What to do next at `now_ms` (epoch ms) for `account` (the account tag of the
-    /// current settings; another one than the run's stops it). Store the queue after
-    /// every call that returns [`Step::Send`]: the item is then in flight.
-    pub fn next_step(&mut self, now_ms: f64, account: &str) -> Step {
-        let now = ms(now_ms);
-        if self.state == RunState::Running && account != self.account {
-            self.halt(Stop::of(StopReason::AccountChanged), now);
-        }
-        if self.state != RunState::Running {
-            return Step::Finished(self.summary());
-        }
-        if let Some(item) = self.items.iter_mut().find(|i| i.state == ItemState::InFlight) {
-            let at = item.at_ms.unwrap_or(now).min(now);
-            item.at_ms = Some(at);
-            let due = at + IN_FLIGHT_EXPIRY_MS;
-            if now < due {
-                return Step::Wait { ms: due - now };
-            }
-            item.state = ItemState::Unknown;
-            item.message = Some("no answer was recorded for this action; check LinkedIn".into());
-            item.at_ms = Some(now);
-            self.failures_in_row += 1;
-            if self.failures_in_row >= MAX_FAILURES_IN_ROW {
-                self.halt(Stop::of(StopReason::RepeatedFailures), now);
-                return Step::Finished(self.summary());
-            }
-        }
-        let Some(index) = self.items.iter().position(|i| i.state == ItemState::Pending) else {
-            self.state = RunState::Finished;
-            self.finished_ms = Some(now);
-            return Step::Finished(self.summary());
-        };
-        let kind = self.items.get(index).map_or(ActionKind::Withdraw, |i| i.kind);
-        let cap = kind.cap();
-        let limit = self.settings.cap(cap);
-        if self.used_today(cap, now) >= limit {
-            let stop =
-                Stop { reason: StopReason::Cap, cap: Some(cap), until_ms: Some(Self::cap_resets_at_ms(now_ms)), message: None };
-            self.halt(stop, now);
-            return Step::Finished(self.summary());
-        }
-        // A wall clock set back must not stretch a wait beyond one gap or one hold.
-        let longest_gap = u64::from(self.settings.gap_ms) + u64::from(self.settings.jitter_ms);
-        if self.next_due_ms > now + longest_gap {
-            self.next_due_ms = now + u64::from(self.settings.gap_ms);
-        }
-        if self.hold_until_ms > now + MAX_HOLD_MS {
-            self.hold_until_ms = now + MAX_HOLD_MS;
-        }
-        let due = self.next_due_ms.max(self.hold_until_ms);
-        if due > now {
-            return Step::Wait { ms: due - now };
-        }
-        let jitter = self.jitter();
-        self.next_due_ms = now + u64::from(self.settings.gap_ms) + jitter;
-        self.count_today(cap, now);
-        let Some(item) = self.items.get_mut(index) else {
-            return Step::Finished(self.summary());
-        };
-        let Some(request) = item.request.clone() else {
-            // Unreachable: items without a request start failed.
-            item.state = ItemState::Failed;
-            return Step::Wait { ms: 0 };
-        };
-        item.state = ItemState::InFlight;
-        item.attempts += 1;
-        item.at_ms = Some(now);
-        Step::Send(SendOrder { index, kind, name: item.name.clone(), invitation_id: item.invitation_id.clone(), request })
-    }
-
-    fn refund(&mut self, cap: CapKind, sent_at: Option<u64>, now: u64) {
-        let day = sent_at.unwrap_or(now) / DAY_MS;
-        let account = self.account.clone();
-        if let Some(l) = self.ledgers.iter_mut().find(|l| l.account == account && l.day == day) {
-            let c = l.count_mut(cap);
-            *c = c.saturating_sub(1);
-        }
-    }
-
-    /// Records the outcome of the item handed out as `index`. Only an item in flight
-    /// takes an outcome (a late answer for an item already taken as unknown is taken
-    /// when it says done or already gone).
-    pub fn record(&mut self, index: usize, outcome: &WriteOutcome, now_ms: f64) -> Recorded {
-        let now = ms(now_ms);
-        self.paced_until_ms = 0;
-        let ignored = Recorded { accepted: false, remove: None, list: None };
-        let Some(item) = self.items.get(index) else { return ignored };
-        let late = item.state == ItemState::Unknown && outcome.removes_item();
-        if item.state != ItemState::InFlight && !late {
-            return ignored;
-        }
-        let (cap, sent_at, kind) = (item.kind.cap(), item.at_ms, item.kind);
-        let mut stop = None;
-        let mut refund = false;
-        let (state, message) = match outcome {
-            WriteOutcome::Done { message } => (ItemState::Done, message.clone()),
-            WriteOutcome::AlreadyGone { message } => (ItemState::AlreadyGone, Some(message.clone())),
-            WriteOutcome::Unknown { reason } => (ItemState::Unknown, Some(reason.clone())),
-            WriteOutcome::Failed(e) => match e {
-                Error::Cancelled => {
-                    refund = true;
-                    (ItemState::Pending, None)
-                }
-                Error::RateLimited { retry_at_ms, message, .. } => {
-                    refund = true;
-                    let until = retry_at_ms.map_or(now + DEFAULT_RATE_LIMIT_WAIT_MS, ms) + RATE_LIMIT_MARGIN_MS;
-                    let rate_limits = item.rate_limits + 1;
-                    if until > now + MAX_HOLD_MS || rate_limits >= MAX_RATE_LIMITS_PER_ITEM {
-                        stop = Some(Stop {
-                            reason: StopReason::RateLimited,
-                            cap: None,
-                            until_ms: Some(until),
-                            message: Some(message.clone()),
-                        });
-                    } else {
-                        self.hold_until_ms = self.hold_until_ms.max(until);
-                    }
-                    (ItemState::Pending, Some(["rate limited: ", message.as_str()].concat()))
-                }
-                Error::Api { status: 401, .. } => {
-                    refund = true;
-                    stop = Some(Stop::of(StopReason::Unauthorized));
-                    (ItemState::Pending, None)
-                }
-                Error::Api { status: 403, message, .. } => {
-                    refund = true;
-                    stop = Some(Stop { message: Some(message.clone()), ..Stop::of(StopReason::Forbidden) });
-                    (ItemState::Pending, None)
-                }
-                Error::InvalidInput(m) => {
-                    refund = true;
-                    (ItemState::Failed, Some(m.clone()))
-                }
-                other => (ItemState::Failed, Some(other.message())),
-            },
-        };
-        if refund {
-            self.refund(cap, sent_at, now);
-        }
-        if !matches!(outcome, WriteOutcome::Failed(Error::Cancelled)) {
-            // The gap also counts from the answer: a write held up in the client's own
-            // pacing (behind a sync's reads) is not followed by the next one at once.
-            self.next_due_ms = self.next_due_ms.max(now + u64::from(self.settings.gap_ms));
-        }
-        let was_rate_limited = matches!(outcome, WriteOutcome::Failed(Error::RateLimited { .. }));
-        if let Some(item) = self.items.get_mut(index) {
-            item.state = state;
-            item.message = message;
-            item.at_ms = Some(now);
-            if was_rate_limited {
-                item.rate_limits += 1;
-            }
-            if state == ItemState::Pending {
-                item.attempts = item.attempts.saturating_sub(1);
-            }
-        }
-        match state {
-            ItemState::Done | ItemState::AlreadyGone => self.failures_in_row = 0,
-            ItemState::Failed | ItemState::Unknown if !late => self.failures_in_row += 1,
-            _ => {}
-        }
-        if let Some(stop) = stop {
-            self.halt(stop, now);
-        } else if self.failures_in_row >= MAX_FAILURES_IN_ROW {
-            self.halt(Stop::of(StopReason::RepeatedFailures), now);
-        }
-        let removed = matches!(state, ItemState::Done | ItemState::AlreadyGone);
-        Recorded {
-            accepted: true,
-            remove: removed.then(|| self.items.get(index).map(|i| i.invitation_id.clone())).flatten(),
-            list: removed.then_some(if kind == ActionKind::Withdraw { "sent" } else { "received" }),
-        }
-    }
-
-    /// The progress of the run: "12 of 40".
-    pub fn progress(&self) -> RunProgress {
-        self.progress_at(0.0)
-    }
-
-    /// [`ActionQueue::progress`], saying whether a rate limit holds the run at `now_ms`.
-    pub fn progress_at(&self, now_ms: f64) -> RunProgress {
-        let total = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
-        let handled = u32::try_from(self.items.iter().filter(|i| i.state.is_settled()).count()).unwrap_or(u32::MAX);
-        let first = self.items.first().map(|i| i.kind);
-        RunProgress {
-            state: self.state,
-            handled,
-            total,
-            text: format!("{handled} of {total}"),
-            current: self.items.iter().find(|i| i.state == ItemState::InFlight).map(|i| i.name.clone()),
-            kind: first.filter(|k| self.items.iter().all(|i| i.kind == *k)),
-            held_until_ms: (self.state == RunState::Running && self.hold_until_ms > ms(now_ms) && now_ms > 0.0)
-                .then_some(self.hold_until_ms),
-            paced_until_ms: (self.state == RunState::Running
-                && self.paced_until_ms > ms(now_ms)
-                && now_ms > 0.0
-                && self.items.iter().any(|i| i.state == ItemState::InFlight))
-            .then_some(self.paced_until_ms),
-        }
-    }
-
-    /// The tally of the current (or last) run.
-    pub fn summary(&self) -> Summary {
-        let count = |s: ItemState| u32::try_from(self.items.iter().filter(|i| i.state == s).count()).unwrap_or(u32::MAX);
-        let named = |s: ItemState| -> Vec<Named> {
-            self.items
-                .iter()
-                .filter(|i| i.state == s)
-                .take(MAX_NAMED)
-                .map(|i| Named {
-                    name: i.name.clone(),
-                    invitation_id: i.invitation_id.clone(),
-                    reason: i.message.clone().unwrap_or_default(),
-                })
-                .collect()
-        };
-        let (done, already_gone, failed, unknown) =
-            (count(ItemState::Done), count(ItemState::AlreadyGone), count(ItemState::Failed), count(ItemState::Unknown));
-        let not_sent = count(ItemState::Pending) + count(ItemState::InFlight);
-        let kind = self.items.first().map(|i| i.kind).filter(|k| self.items.iter().all(|i| i.kind == *k));
-        let verb = match kind {
-            Some(ActionKind::Withdraw) => "withdrawn",
-            Some(ActionKind::Accept) => "accepted",
-            Some(ActionKind::Ignore) => "ignored",
-            None => "done",
-        };
-        let mut parts = vec![format!("{done} {verb}")];
-        if already_gone > 0 {
-            parts.push(format!("{already_gone} already gone"));
-        }
-        if failed > 0 {
-            parts.push(format!("{failed} failed"));
-        }
-        if unknown > 0 {
-            parts.push(format!("{unknown} unknown (check LinkedIn)"));
-        }
-        if not_sent > 0 {
-            parts.push(format!("{not_sent} not sent"));
-        }
-        let mut text = [parts.join(", ").as_str(), "."].concat();
-        if let Some(stop) = &self.stop {
-            text.push(' ');
-            text.push_str(&stop.text());
-        }
-        Summary {
-            state: self.state,
-            total: u32::try_from(self.items.len()).unwrap_or(u32::MAX),
-            done,
-            already_gone,
-            failed,
-            unknown,
-            not_sent,
-            stop: self.stop.clone(),
-            failures: named(ItemState::Failed),
-            unknowns: named(ItemState::Unknown),
-            gone: named(ItemState::AlreadyGone),
-            text,
-        }
-    }
-
     /// The queue as JSON text, to store.
     pub fn to_json(&self) -> String {
         // Writing plain data to text cannot fail.
@@ -1031,142 +623,12 @@ pub fn remove_from_snapshot(snapshot: &mut crate::api::sync::Snapshot, recorded:
     true
 }
 
-// ---- reading a stored queue ---------------------------------------------------------
+mod report;
+mod step;
+mod stored;
 
-/// A count that does not fit a `u32` is its largest.
-fn saturate(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-
-/// A whole number, at most `u32::MAX`; 0 for anything else.
-fn whole32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    crate::api::lenient::count_or_zero::<_, u64>(d).map(saturate)
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// The random state: never 0 (xorshift would stay 0).
-fn rng<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(whole32_or_zero(d)?.max(1))
-}
-
-/// The schema: the number [`QUEUE_SCHEMA`] (not its text); anything else is an error.
-fn schema<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Number(n) if n.as_f64() == Some(f64::from(QUEUE_SCHEMA)) => Ok(QUEUE_SCHEMA),
-        _ => Err(de::Error::custom("another schema")),
-    }
-}
-
-/// The objects of a stored list that read as `T`, in order; anything else in it is
-/// left out. Not a list (or missing, or `null`) is an error.
-fn stored_objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    // An object only: serde would read a list as the fields in order.
-    let list: Vec<Value> = Vec::deserialize(d)?;
-    Ok(list.into_iter().filter(Value::is_object).filter_map(|v| T::deserialize(v).ok()).collect())
-}
-
-/// The run's items: see [`stored_objects`]; at most [`MAX_ITEMS`].
-fn stored_items<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<QueueItem>, D::Error> {
-    let mut items: Vec<QueueItem> = stored_objects(d)?;
-    items.truncate(MAX_ITEMS);
-    Ok(items)
-}
-
-/// The day's counts: see [`stored_objects`], but anything that is not a list is none;
-/// at most [`MAX_LEDGERS`].
-fn stored_ledgers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Ledger>, D::Error> {
-    let mut ledgers: Vec<Ledger> = match Value::deserialize(d)? {
-        list @ Value::Array(_) => stored_objects(list).unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    ledgers.truncate(MAX_LEDGERS);
-    Ok(ledgers)
-}
-
-/// A stop's cap: its name, or absent for another word; any other kind of value is an
-/// error.
-fn cap_word<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CapKind>, D::Error> {
-    Ok(crate::api::lenient::text(d)?.as_deref().and_then(CapKind::parse))
-}
-
-/// A stored item before its request is read (the request's kind is the item's).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StoredItem {
-    kind: ActionKind,
-    #[serde(default, deserialize_with = "crate::api::lenient::text_or_empty")]
-    name: String,
-    #[serde(deserialize_with = "crate::api::lenient::required_id")]
-    invitation_id: String,
-    #[serde(default)]
-    request: Option<Value>,
-    state: ItemState,
-    #[serde(default, deserialize_with = "crate::api::lenient::text")]
-    message: Option<String>,
-    #[serde(default, deserialize_with = "whole32_or_zero")]
-    attempts: u32,
-    #[serde(default, deserialize_with = "whole32_or_zero")]
-    rate_limits: u32,
-    #[serde(default, deserialize_with = "crate::api::lenient::count")]
-    at_ms: Option<u64>,
-}
-
-impl TryFrom<StoredItem> for QueueItem {
-    type Error = String;
-
-    /// The item, with its request read as its kind's; an item still to send must have
-    /// one.
-    fn try_from(i: StoredItem) -> Result<Self, String> {
-        let request = match i.request {
-            Some(r) => Some(ActionRequest::read(i.kind, r).map_err(|e| format!("request: {e}"))?),
-            None => None,
-        };
-        if request.is_none() && !i.state.is_settled() {
-            return Err("request: missing".into());
-        }
-        Ok(QueueItem {
-            kind: i.kind,
-            name: i.name,
-            invitation_id: i.invitation_id,
-            request,
-            state: i.state,
-            message: i.message,
-            attempts: i.attempts,
-            rate_limits: i.rate_limits,
-            at_ms: i.at_ms,
-        })
-    }
-}
-
-/// A stored item's state, read back exactly (anything else is an error).
-impl<'de> Deserialize<'de> for ItemState {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        stored_word(d, ItemState::parse)
-    }
-}
-
-/// A stored run's state, read back exactly (anything else is an error).
-impl<'de> Deserialize<'de> for RunState {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        stored_word(d, RunState::parse)
-    }
-}
-
-/// A stored stop's reason, read back exactly (anything else is an error).
-impl<'de> Deserialize<'de> for StopReason {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        stored_word(d, StopReason::parse)
-    }
-}
-
+pub use report::{Named, RunProgress, Summary};
+pub use step::{Recorded, SendOrder, Step, StepReport};
 
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! and the summaries.
 
 use super::*;
-use crate::api::actions::{RespondAction, WithdrawRequest};
+use crate::api::actions::{RespondAction, WithdrawRequest, WriteOutcome};
 use crate::store::{DEFAULT_RESPOND_CAP, DEFAULT_WITHDRAW_CAP, MAX_CAP, MIN_GAP_MS};
 use serde_json::{from_value, json};
 
