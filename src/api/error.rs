@@ -262,7 +262,7 @@ impl std::error::Error for Error {}
 /// An [`Error`] flattened for JavaScript. Serialized as
 /// `{kind, status?, message, retryAt?}` with JSON-compatible values only.
 ///
-/// Declared to TypeScript as `ApiError` (stored errors, [`crate::store::StoredError`],
+/// Declared to TypeScript as `ApiError` (stored errors, the store layer's `StoredError`,
 /// have the same shape and are declared as `ApiError` too).
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]

@@ -84,9 +84,9 @@ impl Walk {
     }
 
     /// A walk that goes on where an interrupted one stopped (its state persisted after
-    /// every page, see [`crate::app`]): the next offset, the pages taken, the largest
-    /// page seen (the short-page rule of lists without a documented page size) and the
-    /// keys of the items already held (so none is taken twice).
+    /// every page by the app layer's controller): the next offset, the pages taken, the
+    /// largest page seen (the short-page rule of lists without a documented page size)
+    /// and the keys of the items already held (so none is taken twice).
     pub fn resume(
         next_start: u32,
         pages: u32,

@@ -83,7 +83,7 @@ impl From<StoredSnapshot> for Snapshot {
 
 /// A snapshot without its lists (and its cost): what the popup shows above the lists.
 ///
-/// Read back from storage (see [`crate::store::read_first_screen`]): a time and counts
+/// Read back from storage (the store layer's `read_first_screen`): a time and counts
 /// are required; unlike a snapshot's, its counts are read as stored (there are no
 /// lists to count).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
