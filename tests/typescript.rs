@@ -93,7 +93,8 @@ fn referenced(decl: &str) -> Vec<String> {
             word.push(c);
         } else if !word.is_empty() {
             let w = std::mem::take(&mut word);
-            if w.starts_with(|c: char| c.is_ascii_uppercase()) && w != "Record" {
+            // TypeScript's own utility types are not ours to declare.
+            if w.starts_with(|c: char| c.is_ascii_uppercase()) && !["Record", "Partial"].contains(&w.as_str()) {
                 out.push(w);
             }
         }
@@ -161,7 +162,7 @@ fn key_declarations_keep_their_shapes() {
         "export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }",
         "export type Request = { type: \"refresh\"; reason?: \"popup\" | \"button\" } \
          | { type: \"connections\"; startIndex?: number; limit?: number; sortBy?: \"recentlyAdded\" | \"firstName\" | \"lastName\" } \
-         | { type: \"test\"; settings?: { apiKey?: string; baseUrl?: string; accountId?: string } } | { type: \"testTrap\" } \
+         | { type: \"test\"; settings?: Partial<Settings> } | { type: \"testTrap\" } \
          | { type: \"act\"; action: ActionKind; ids?: string[] } | { type: \"stopActions\" } | { type: \"allowance\"; action: ActionKind };",
         "export type Reply = { type: \"done\" } | { type: \"page\"; items: Connection[]; startIndex: number; nextStartIndex: number; \
          done: boolean; accountId?: string; skipped: Skips } | { type: \"accounts\"; accounts: Account[] } | { type: \"armed\" } \

@@ -264,7 +264,12 @@ pub fn key_destination(base_url: &str, known: &[String]) -> Result<KeyDestinatio
     Ok(KeyDestination { base_url, origin, host, official, permission })
 }
 
-fn validate_account_id(id: Option<&str>) -> Result<Option<String>, Error> {
+/// Checks an account id: absent or blank is none (the API picks the key's default
+/// account); otherwise at most 64 letters, digits, `-` and `_`, trimmed.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for any other text.
+pub fn validate_account_id(id: Option<&str>) -> Result<Option<String>, Error> {
     match id.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) if s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {

@@ -651,15 +651,15 @@ impl<H: Host> App<H> {
                     Err(e) => Reply::error(self.classify(&e, &settings.base_url).await),
                 }
             }
-            Request::Test { settings: input } => {
-                let base = input.base_url.clone().unwrap_or_else(|| crate::api::config::DEFAULT_BASE_URL.into());
-                let result = match Config::try_from(input) {
+            Request::Test { settings } => {
+                let account = Some(settings.account_id.as_str()).filter(|a| !a.is_empty());
+                let result = match Config::new(&settings.base_url, &settings.api_key, account) {
                     Ok(config) => Client::new(config, self.host.transport()).accounts().await,
                     Err(e) => Err(e),
                 };
                 match result {
                     Ok(accounts) => Reply::Accounts { accounts },
-                    Err(e) => Reply::error(self.classify(&e, &base).await),
+                    Err(e) => Reply::error(self.classify(&e, &settings.base_url).await),
                 }
             }
             Request::Act { kind, ids } => match self.act(kind, &ids).await {

@@ -12,10 +12,9 @@
 
 use crate::api::actions::{ActionKind, QuotaEntry};
 use crate::api::client::{SortBy, MAX_CONNECTIONS_LIMIT};
-use crate::api::config::ConfigInput;
 use crate::api::error::Error;
 use crate::api::models::{Account, Connection};
-use crate::store::StoredError;
+use crate::store::{Settings, StoredError};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
@@ -46,13 +45,15 @@ pub enum Request {
         #[tsify(type = r#""recentlyAdded" | "firstName" | "lastName""#)]
         sort_by: SortBy,
     },
-    /// Test a key, base URL and account (the options page): the accounts the key may use.
+    /// Test the settings of the options form (its key, base URL and account): the
+    /// accounts the key may use.
     Test {
-        /// The settings from the form (`apiKey`, `baseUrl`, `accountId`); settings that
-        /// cannot be read are empty (the test then says the key is missing).
-        #[serde(default, deserialize_with = "settings")]
-        #[tsify(type = "{ apiKey?: string; baseUrl?: string; accountId?: string }")]
-        settings: ConfigInput,
+        /// The form's settings, as [`Settings::read_given`] reads them: a missing or
+        /// malformed field takes its default (no key: the test says the key is missing),
+        /// an unusable base URL or account id makes the request an error.
+        #[serde(default = "no_settings", deserialize_with = "settings")]
+        #[tsify(type = "Partial<Settings>")]
+        settings: Settings,
     },
     /// Test hook: arm a trap in the next page of a sync (accepted only while storage
     /// holds `testHooks: true`).
@@ -128,9 +129,12 @@ fn sort_by<'de, D: Deserializer<'de>>(d: D) -> Result<SortBy, D::Error> {
     }
 }
 
-fn settings<'de, D: Deserializer<'de>>(d: D) -> Result<ConfigInput, D::Error> {
-    let value = Value::deserialize(d)?;
-    Ok(if value.is_object() { ConfigInput::deserialize(value).unwrap_or_default() } else { ConfigInput::default() })
+fn no_settings() -> Settings {
+    Settings::read(&Value::Null)
+}
+
+fn settings<'de, D: Deserializer<'de>>(d: D) -> Result<Settings, D::Error> {
+    Settings::read_given(&Value::deserialize(d)?).map_err(|e| serde::de::Error::custom(e.message()))
 }
 
 fn action<'de, D: Deserializer<'de>>(d: D) -> Result<ActionKind, D::Error> {
@@ -366,14 +370,19 @@ mod tests {
         let Request::Act { ids, .. } = read(json!({"type": "act", "action": "withdraw", "ids": many})).unwrap() else { panic!() };
         assert_eq!(ids.len(), crate::app::queue::MAX_ITEMS);
         assert_eq!(read(json!({"type": "stopActions", "extra": 1})).unwrap(), Request::StopActions);
-        // The test's settings are typed; unreadable ones are empty (the test says why).
-        let Request::Test { settings } = read(json!({"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://localhost:8787"}})).unwrap() else {
-            panic!()
-        };
-        assert_eq!((settings.api_key.as_str(), settings.base_url.as_deref()), ("k", Some("http://localhost:8787")));
+        // The test carries the settings, read as stored ones are; unreadable ones are the
+        // defaults, without a key (the test says why); an unusable base URL or account
+        // id is named, never replaced by the official API or the default account.
+        let form = json!({"schema": 1, "apiKey": " k ", "baseUrl": "http://localhost:8787/", "accountId": "acc-1", "refreshMinutes": 30});
+        let Request::Test { settings } = read(json!({"type": "test", "settings": form})).unwrap() else { panic!() };
+        assert_eq!(settings, Settings::read(&form));
+        assert_eq!((settings.api_key.as_str(), settings.base_url.as_str(), settings.account_id.as_str()), ("k", "http://localhost:8787", "acc-1"));
         for unreadable in [json!({"type": "test"}), json!({"type": "test", "settings": 5}), json!({"type": "test", "settings": {"apiKey": 5}})] {
-            assert_eq!(read(unreadable).unwrap(), Request::Test { settings: ConfigInput::default() });
+            assert_eq!(read(unreadable).unwrap(), Request::Test { settings: Settings::read(&json!({})) });
         }
+        let error = |settings: serde_json::Value| read(json!({"type": "test", "settings": settings})).unwrap_err().to_string();
+        assert!(error(json!({"apiKey": "k", "baseUrl": "http://evil.example/linkedin"})).contains("https"));
+        assert!(error(json!({"apiKey": "k", "accountId": "a&b"})).contains("account id"));
         let message = |v: serde_json::Value| read(v).unwrap_err().to_string();
         assert_eq!(message(json!({"type": "nope"})), "invalid input: message: unknown request type 'nope'");
         assert_eq!(message(json!({})), "invalid input: message: unknown request type ''");

@@ -8,7 +8,8 @@
 
 use super::{short, MAX_SHORT_TEXT, SCHEMA};
 use crate::api::actions::CapKind;
-use crate::api::config::{validate_base_url, DEFAULT_BASE_URL};
+use crate::api::config::{validate_account_id, validate_base_url, DEFAULT_BASE_URL};
+use crate::api::error::Error;
 use crate::api::models::Category;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -120,6 +121,23 @@ impl Settings {
             refresh_minutes,
             badge_categories,
         }
+    }
+
+    /// Settings a page hands over to use at once rather than store (the options page
+    /// tests its form before saving it): read as [`Settings::read`] reads stored ones,
+    /// except that a base URL or account id that is given but unusable is an error, not
+    /// the default. A test then says what is wrong with what was typed, instead of
+    /// quietly testing other settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the unusable base URL or account id.
+    pub fn read_given(raw: &Value) -> Result<Settings, Error> {
+        let given = |key: &str| raw.get(key).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
+        if let Some(url) = given("baseUrl") {
+            validate_base_url(url)?;
+        }
+        validate_account_id(given("accountId"))?;
+        Ok(Settings::read(raw))
     }
 
     /// The refresh policy these settings ask for.
