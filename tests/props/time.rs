@@ -1,4 +1,4 @@
-//! Every public time parser of `src/time.rs`, on any text and on well-formed times.
+//! Every public time parser of `src/api/time.rs`, on any text and on well-formed times.
 //!
 //! Properties: nothing panics; every time is finite; ISO-8601 instants stay within
 //! years 0000–9999; surrounding blanks do not matter; the dispatching parsers pick the
