@@ -8,9 +8,10 @@
 //! ```
 #![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
-use pending_core::decode::{RateHeaders, RawResponse};
-use pending_core::refresh::{daily_cost, plan, Policy, Reason, Stored};
-use pending_core::transport::OpToken;
+use pending_core::api::decode::{RateHeaders, RawResponse};
+use pending_core::app::refresh::{daily_cost, plan, Reason, Stored};
+use pending_core::store::Policy;
+use pending_core::api::transport::OpToken;
 use pending_core::{Client, Config, Error, HttpRequest, Snapshot, Transport};
 use std::cell::Cell;
 use std::future::Future;

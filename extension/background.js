@@ -2,7 +2,7 @@
 // Background (Chrome: module service worker; Firefox: event page). Thin by design: it
 // registers every listener synchronously on the first turn and hands each event, and
 // every page's message (a typed `Request`), to the one controller in Rust (`App`, see
-// src/app.rs). The controller decides everything (what to fetch, the status, which
+// src/app/controller.rs). The controller decides everything (what to fetch, the status, which
 // errors block, the badge, forgetting another account's data, resuming a stopped
 // sync); this file only gives it the browser: storage, the badge, permissions, the
 // alarm and the keep-alive (`host` below), and recovers from a WebAssembly trap.

@@ -42,7 +42,7 @@ const SENT = 5000;
 const CONNECTIONS = 30000;
 // What the user types on opening the popup (a last name: about one row in twenty).
 const QUERY = 'andersen';
-const FIRST_SCREEN_ROWS = 40; // src/store.rs: what the popup holds before the snapshot
+const FIRST_SCREEN_ROWS = 40; // src/view/popup.rs: what the popup holds before the snapshot
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
 const ms = (x) => x.toFixed(1);

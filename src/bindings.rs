@@ -5,9 +5,9 @@
 //! `runtime.sendMessage` and `storage.local` unchanged. Every failure rejects (or, for
 //! a function that throws, throws) a plain `{kind, status?, message, retryAt?}` object.
 
-use crate::client::MAX_CONNECTIONS_LIMIT;
-use crate::error::Error;
-use crate::transport::fetch::FetchTransport;
+use crate::api::client::MAX_CONNECTIONS_LIMIT;
+use crate::api::error::Error;
+use crate::api::transport::fetch::FetchTransport;
 use js_sys::Promise;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -35,7 +35,7 @@ fn error_js(e: &Error) -> JsValue {
 /// A value from JavaScript as `T`; a value that cannot be read throws an `ApiError` of
 /// kind `invalid_input` naming `what` and the path of the problem.
 fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
-    crate::objects::read(raw_json(v)).map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
+    crate::api::objects::read(raw_json(v)).map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
 }
 
 /// A raw stored or sent value as JSON data: `undefined`, functions and anything that is
@@ -53,7 +53,7 @@ fn raw_json(v: JsValue) -> Json {
 fn items_from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<Vec<T>, JsValue> {
     match raw_json(v) {
         Json::Array(list) => {
-            Ok(list.into_iter().filter(Json::is_object).filter_map(|item| crate::decode::read_value(item, "").ok()).collect())
+            Ok(list.into_iter().filter(Json::is_object).filter_map(|item| crate::api::decode::read_value(item, "").ok()).collect())
         }
         Json::Null => Ok(Vec::new()),
         _ => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list")))),
@@ -70,7 +70,7 @@ fn tag_of(settings: JsValue) -> String {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LoadedSnapshot<'a> {
-    summary: Option<crate::sync::Summary>,
+    summary: Option<crate::api::sync::Summary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     first_screen: Option<Option<crate::store::StampedFirstScreen<'a>>>,
 }
@@ -107,7 +107,7 @@ fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
 }
 
 fn rows_from_js(list: crate::view::ListName, items: JsValue) -> Result<Vec<crate::view::Row>, JsValue> {
-    use crate::models::{Connection, ReceivedInvitation, SentInvitation};
+    use crate::api::models::{Connection, ReceivedInvitation, SentInvitation};
     use crate::view::{ListName, Row};
     Ok(match list {
         ListName::Sent => items_from_js::<SentInvitation>("items", items)?.iter().map(Row::from).collect(),
@@ -176,7 +176,7 @@ impl JsViews {
         let tag = tag_of(settings);
         let mut snapshot = crate::store::read_snapshot(raw_json(raw), &tag);
         if let Some(s) = snapshot.as_mut() {
-            crate::ages::FirstSeen::read(raw_json(first_seen), &tag).apply(s, js_sys::Date::now());
+            crate::store::ages::FirstSeen::read(raw_json(first_seen), &tag).apply(s, js_sys::Date::now());
         }
         let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
         let first_screen = match &write {
@@ -269,7 +269,7 @@ pub fn freshness(taken_at_ms: f64, now_ms: f64) -> JsValue {
 /// normalized; throws an `ApiError` of kind `invalid_input` saying what is wrong.
 #[wasm_bindgen(js_name = checkBaseUrl)]
 pub fn check_base_url(url: &str) -> Result<String, JsValue> {
-    crate::config::validate_base_url(url).map_err(|e| error_js(&e))
+    crate::api::config::validate_base_url(url).map_err(|e| error_js(&e))
 }
 
 // ---- storage, where the key goes, and recovery from a trap ----
@@ -307,7 +307,7 @@ pub fn key_destination(
     #[wasm_bindgen(unchecked_param_type = "string[]")] known_origins: JsValue,
 ) -> Result<JsValue, JsValue> {
     let known_origins: Vec<String> = from_js("knownOrigins", known_origins)?;
-    crate::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
+    crate::api::config::key_destination(base_url, &known_origins).map(|d| to_js(&d)).map_err(|e| error_js(&e))
 }
 
 /// After a trap (`WebAssembly.RuntimeError`), asks for a fresh instance: the next call
@@ -344,7 +344,7 @@ pub fn test_arm_trap() {
 #[wasm_bindgen(js_name = dailyCost, unchecked_return_type = "{received: number, sent: number, total: number}")]
 pub fn daily_cost(settings: JsValue, sent: u32, received: u32) -> JsValue {
     let settings = crate::store::Settings::read(&raw_json(settings));
-    to_js(&crate::refresh::daily_cost(&settings.policy(), sent, received))
+    to_js(&crate::app::refresh::daily_cost(&settings.policy(), sent, received))
 }
 
 // ---- the background's controller ----
@@ -434,7 +434,7 @@ impl crate::app::Host for JsHost {
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
     }
-    fn notify(&self, alert: &crate::alerts::Alert) {
+    fn notify(&self, alert: &crate::app::alerts::Alert) {
         let _ = self.0.notify(to_js(alert));
     }
     #[cfg(feature = "test-hooks")]
@@ -460,7 +460,7 @@ pub struct JsApp {
 enum Call {
     Handle(Json),
     Wake,
-    Start(crate::refresh::Reason),
+    Start(crate::app::refresh::Reason),
     Alarm,
     Settings(Json, Json),
     Trapped,
@@ -470,7 +470,7 @@ async fn dispatch(app: Rc<crate::app::App<JsHost>>, call: Call) -> JsValue {
     match call {
         Call::Handle(message) => {
             let reply = app.handle(&message).await;
-            if let crate::protocol::Reply::Started { .. } = reply {
+            if let crate::app::protocol::Reply::Started { .. } = reply {
                 // The run goes on after the answer (and after the popup closes).
                 let runner = app.clone();
                 wasm_bindgen_futures::spawn_local(async move { runner.run_actions().await });
@@ -479,7 +479,7 @@ async fn dispatch(app: Rc<crate::app::App<JsHost>>, call: Call) -> JsValue {
         }
         Call::Wake => app.wake().await,
         Call::Start(reason) => app.start(reason).await,
-        Call::Alarm => app.refresh(crate::refresh::Reason::Alarm).await,
+        Call::Alarm => app.refresh(crate::app::refresh::Reason::Alarm).await,
         Call::Settings(before, after) => app.settings_changed(&before, &after).await,
         Call::Trapped => app.trapped().await,
     }
@@ -516,7 +516,7 @@ impl JsApp {
     /// Install (`installed`) or browser start (`startup`): the alarm, then a refresh.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn start(&self, reason: &str) -> Promise {
-        self.spawn(Call::Start(crate::refresh::Reason::parse(reason)))
+        self.spawn(Call::Start(crate::app::refresh::Reason::parse(reason)))
     }
 
     /// The refresh alarm fired.
@@ -566,9 +566,9 @@ pub fn constants() -> JsValue {
         connections_page: u32,
     }
     to_js(&Constants {
-        categories: crate::models::CATEGORIES,
+        categories: crate::api::models::CATEGORIES,
         blocking: crate::app::BLOCKING,
-        default_base_url: crate::config::DEFAULT_BASE_URL,
+        default_base_url: crate::api::config::DEFAULT_BASE_URL,
         connections_page: MAX_CONNECTIONS_LIMIT,
     })
 }

@@ -5,8 +5,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
-use pending_core::decode::{RateHeaders, RawResponse};
-use pending_core::transport::OpToken;
+use pending_core::api::decode::{RateHeaders, RawResponse};
+use pending_core::api::transport::OpToken;
 use pending_core::{Client, Config, Error, HttpRequest, Transport};
 use std::cell::{Cell, RefCell};
 use std::future::Future;

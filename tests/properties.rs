@@ -46,7 +46,7 @@ fn with<T: for<'a> Arbitrary<'a> + std::fmt::Debug>(data: &[u8], check: impl FnO
     }
 }
 
-fn check_every_decoder(resp: &pending_core::decode::RawResponse) {
+fn check_every_decoder(resp: &pending_core::api::decode::RawResponse) {
     check_page::<SentInvitation>(resp);
     check_page::<ReceivedInvitation>(resp);
     check_page::<Connection>(resp);

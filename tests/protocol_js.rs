@@ -1,10 +1,10 @@
 //! The extension's pages send the background only requests the protocol declares
-//! (`pending_core::protocol::Request`), and the background does not read messages
+//! (`pending_core::app::protocol::Request`), and the background does not read messages
 //! itself: it hands each to the controller.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
-use pending_core::protocol::Request;
+use pending_core::app::protocol::Request;
 
 fn sources() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/extension");

@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::disallowed_types, clippy::disallowed_methods, clippy::disallowed_macros)] // size rules bind the crate, not its tests
 
-use pending_core::decode::{decode, RateHeaders, RawResponse};
-use pending_core::time::{approximate_age_secs, parse_iso8601_ms, parse_reset_ms};
+use pending_core::api::decode::{decode, RateHeaders, RawResponse};
+use pending_core::api::time::{approximate_age_secs, parse_iso8601_ms, parse_reset_ms};
 use pending_core::Account;
 
 fn ok(body: String) -> RawResponse {
@@ -66,7 +66,7 @@ fn the_badge_counts_each_category_once_and_never_overflows() {
 /// made the wait NaN (which `setTimeout` reads as 0: an immediate retry).
 #[test]
 fn a_nan_jitter_gives_the_shortest_backoff_not_nan() {
-    use pending_core::limiter::{backoff_ms, retry_delay_ms, RetryPolicy};
+    use pending_core::api::limiter::{backoff_ms, retry_delay_ms, RetryPolicy};
     let p = RetryPolicy::default();
     assert_eq!(backoff_ms(&p, 0, f64::NAN), 500.0);
     let network = pending_core::Error::Network("offline".into());
@@ -108,7 +108,7 @@ fn csv_guards_formulas_behind_blanks_and_full_width_signs() {
 /// characters inside the path were accepted too. None belongs in a plain URL.
 #[test]
 fn base_urls_with_blanks_or_control_characters_are_refused() {
-    use pending_core::config::validate_base_url;
+    use pending_core::api::config::validate_base_url;
     for bad in ["https://api.example.com/linkedin\t/", "https://api.example.com/link\nedin", "https://api.example.com/\u{0}a", "https://api.example.com/a\u{A0}b"] {
         assert!(validate_base_url(bad).is_err(), "{bad:?}");
     }
@@ -130,10 +130,10 @@ fn an_iso_date_needs_four_two_and_two_digits() {
 /// minimum interval (measured from the last request) was never applied.
 #[test]
 fn the_minimum_interval_holds_with_a_zero_window() {
-    let mut limiter = pending_core::limiter::RateLimiter::new(1, 0, 34_560);
+    let mut limiter = pending_core::api::limiter::RateLimiter::new(1, 0, 34_560);
     limiter.record(1_000.0);
     assert_eq!(limiter.delay_ms(1_257.0), 34_303.0);
-    let mut limiter = pending_core::limiter::RateLimiter::new(5, 100, 250);
+    let mut limiter = pending_core::api::limiter::RateLimiter::new(5, 100, 250);
     limiter.record(0.0);
     limiter.record(250.0);
     assert_eq!(limiter.delay_ms(400.0), 100.0);
@@ -145,8 +145,8 @@ fn the_minimum_interval_holds_with_a_zero_window() {
 /// and date, like a missing one.
 #[test]
 fn a_profile_url_of_slashes_is_no_identity() {
-    use pending_core::models::Keyed;
-    use pending_core::{decode::decode_page, Connection};
+    use pending_core::api::models::Keyed;
+    use pending_core::{api::decode::decode_page, Connection};
     let body = r#"{"connections":[{"firstName":"Ann","profileUrl":"/"},{"firstName":"Bob","profileUrl":"//"}]}"#;
     let page = decode_page::<Connection>(&ok(body.to_string()), 0.0).unwrap();
     let keys: Vec<String> = page.items.iter().map(Keyed::key).collect();

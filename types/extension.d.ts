@@ -15,7 +15,7 @@ type ExtensionApi = typeof chrome & {
 };
 
 /** The `type` of the `Reply` the background answers each `Request` with (besides
- * `error`, which `send` throws): src/app.rs `App::handle`. */
+ * `error`, which `send` throws): src/app/controller.rs `App::handle`. */
 interface ReplyTypes {
   refresh: 'done';
   connections: 'page';

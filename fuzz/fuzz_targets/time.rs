@@ -1,5 +1,5 @@
 #![no_main]
-//! Every public parser of `src/time.rs` on the bytes as text, and on a well-formed (or
+//! Every public parser of `src/api/time.rs` on the bytes as text, and on a well-formed (or
 //! just out-of-range) time built from the same bytes, against an independent calendar.
 use libfuzzer_sys::fuzz_target;
 use pending_core_fuzz::props::from_bytes;

@@ -299,7 +299,7 @@ pub async fn unavailable_persistently_is_a_typed_error() {
     let (e, requests, _) = failing("eol=1&received=23&fault=unavailable&on=received", |_| {}).await;
     assert_eq!(e.kind(), "unavailable");
     assert_eq!(e.status(), Some(502));
-    assert_eq!(requests, pending_core::limiter::RetryPolicy::default().max_unavailable_retries + 1, "bounded retries");
+    assert_eq!(requests, pending_core::api::limiter::RetryPolicy::default().max_unavailable_retries + 1, "bounded retries");
 }
 
 /// The per-account pacing as the server sees it: a 1,000-item received walk against a
@@ -311,8 +311,8 @@ pub async fn pacing_as_the_server_counts_arrivals() {
     const WINDOW_MS: u32 = 2_000;
     let s = Scenario::new(&format!("eol=1&received=1000&acctlimit=30&acctwindow={WINDOW_MS}"));
     let c = s.client_with(|c| {
-        c.max_requests = pending_core::config::READS_PER_MINUTE;
-        c.window_ms = WINDOW_MS + pending_core::config::ARRIVAL_MARGIN_MS;
+        c.max_requests = pending_core::api::config::READS_PER_MINUTE;
+        c.window_ms = WINDOW_MS + pending_core::api::config::ARRIVAL_MARGIN_MS;
         c.min_interval_ms = 0;
     });
     let snap = c.sync(&mut |_| {}).await.expect("sync");

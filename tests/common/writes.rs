@@ -4,8 +4,9 @@
 
 use super::{sleep_ms, Scenario, MOCK};
 use gloo_net::http::Request;
-use pending_core::actions::{RespondAction, RespondRequest, WithdrawRequest, WriteOutcome};
-use pending_core::queue::{ActionQueue, ActionSettings, NewItem, Step};
+use pending_core::api::actions::{RespondAction, RespondRequest, WithdrawRequest, WriteOutcome};
+use pending_core::app::queue::{ActionQueue, NewItem, Step};
+use pending_core::store::ActionSettings;
 use pending_core::{Error, ReceivedInvitation};
 use serde::Deserialize;
 use serde_json::{json, Value};

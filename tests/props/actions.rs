@@ -15,12 +15,11 @@
 //!   leaves it.
 
 use arbitrary::Arbitrary;
-use pending_core::actions::{classify_write, ActionKind, RespondAction, WriteOutcome};
-use pending_core::ages::{best_age, AgeRange, AgeSource};
-use pending_core::decode::RawResponse;
-use pending_core::queue::{
-    ActionQueue, ActionSettings, NewItem, Step, IN_FLIGHT_EXPIRY_MS, MAX_GAP_MS, MAX_HOLD_MS, MAX_JITTER_MS, MIN_GAP_MS,
-};
+use pending_core::api::actions::{classify_write, ActionKind, RespondAction, WriteOutcome};
+use pending_core::store::ages::{best_age, AgeRange, AgeSource};
+use pending_core::api::decode::RawResponse;
+use pending_core::app::queue::{ActionQueue, NewItem, Step, IN_FLIGHT_EXPIRY_MS, MAX_HOLD_MS};
+use pending_core::store::{ActionSettings, MAX_GAP_MS, MAX_JITTER_MS, MIN_GAP_MS};
 use pending_core::{Error, ReceivedInvitation, SentInvitation};
 use std::collections::HashMap;
 

@@ -10,7 +10,7 @@
 
 use super::text::Text;
 use arbitrary::Arbitrary;
-use pending_core::config::validate_base_url;
+use pending_core::api::config::validate_base_url;
 use pending_core::{linkedin_profile_url, ApiKey, Config, ConfigInput, DEFAULT_BASE_URL};
 
 /// The characters a profile link may hold after `https://www.linkedin.com/`.

@@ -8,8 +8,8 @@
 
 use super::text::Text;
 use arbitrary::{Arbitrary, Result, Unstructured};
-use pending_core::decode::{decode, decode_page, error_from_response, RateHeaders, RawResponse};
-use pending_core::time::{parse_reset_ms, parse_retry_after_ms};
+use pending_core::api::decode::{decode, decode_page, error_from_response, RateHeaders, RawResponse};
+use pending_core::api::time::{parse_reset_ms, parse_retry_after_ms};
 use pending_core::{Account, Connection, Error, Page, ReceivedInvitation, SentInvitation};
 use serde_json::{Map, Value};
 use std::fmt::Debug;
@@ -443,7 +443,7 @@ fn mutate(v: &mut Value, u: &mut Unstructured<'_>, depth: u32) -> Result<()> {
 }
 
 /// A JSON text with lone and paired surrogate escapes, escaped backslashes and nesting
-/// spliced in: what the pre-pass ([`pending_core::decode::repair`]) must get right.
+/// spliced in: what the pre-pass ([`pending_core::api::decode::repair`]) must get right.
 #[derive(Debug, Clone)]
 pub struct SurrogateText(pub String);
 
@@ -467,10 +467,10 @@ impl<'a> Arbitrary<'a> for SurrogateText {
 /// The pre-pass on any text: it never panics; it changes nothing but lone surrogate
 /// escapes (each becomes `\ufffd`), so text without one comes back as it is; it is
 /// idempotent; what it leaves never fails serde_json for a surrogate; and it refuses
-/// exactly the texts nested deeper than [`pending_core::decode::MAX_DEPTH`] outside
+/// exactly the texts nested deeper than [`pending_core::api::decode::MAX_DEPTH`] outside
 /// strings.
 pub fn check_repair(text: &str) {
-    use pending_core::decode::{repair, Repair};
+    use pending_core::api::decode::{repair, Repair};
     match repair(text) {
         Ok(fixed) => {
             assert_eq!(repair(&fixed).as_deref(), Ok(&*fixed), "idempotent");
@@ -483,6 +483,6 @@ pub fn check_repair(text: &str) {
                 assert_eq!(&*fixed, text, "valid JSON (paired surrogates only) is left alone");
             }
         }
-        Err(Repair::TooDeep) => assert!(text.matches(['[', '{']).count() > pending_core::decode::MAX_DEPTH),
+        Err(Repair::TooDeep) => assert!(text.matches(['[', '{']).count() > pending_core::api::decode::MAX_DEPTH),
     }
 }

@@ -18,7 +18,7 @@
 //!   errors while attempts remain, and waits at most the policy's longest wait.
 
 use arbitrary::Arbitrary;
-use pending_core::limiter::{backoff_ms, retry_delay_ms, RateLimiter, RetryPolicy};
+use pending_core::api::limiter::{backoff_ms, retry_delay_ms, RateLimiter, RetryPolicy};
 use pending_core::{Error, PaginationError};
 
 /// A limiter, a policy and what happens to them.

@@ -1,4 +1,4 @@
-//! Every public time parser of `src/time.rs`, on any text and on well-formed times.
+//! Every public time parser of `src/api/time.rs`, on any text and on well-formed times.
 //!
 //! Properties: nothing panics; every time is finite; ISO-8601 instants stay within
 //! years 0000–9999; surrounding blanks do not matter; the dispatching parsers pick the
@@ -6,7 +6,7 @@
 //! parser agrees with an independent calendar (or refuses exactly the invalid ones).
 
 use arbitrary::Arbitrary;
-use pending_core::time::{approximate_age_secs, parse_http_date_ms, parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
+use pending_core::api::time::{approximate_age_secs, parse_http_date_ms, parse_iso8601_ms, parse_reset_ms, parse_retry_after_ms};
 
 const MS_PER_DAY: i64 = 86_400_000;
 

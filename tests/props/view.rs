@@ -11,7 +11,7 @@
 use super::csv::{check_csv, RowCase};
 use super::text::{Field, Text};
 use arbitrary::Arbitrary;
-use pending_core::decode::{RateHeaders, RawResponse};
+use pending_core::api::decode::{RateHeaders, RawResponse};
 use pending_core::view::{apply, badge_text, freshness, Order, Row, ViewQuery};
 use pending_core::{linkedin_profile_url, Connection, Counts, Page, ReceivedInvitation, SentInvitation};
 use serde_json::{Map, Value};
@@ -185,7 +185,7 @@ impl ViewCase {
         let mut sent_items: Vec<SentInvitation> = Vec::new();
         let mut received_items: Vec<ReceivedInvitation> = Vec::new();
 
-        let sent = pending_core::decode::decode_page::<SentInvitation>(&page_of(self.items.iter().map(ItemCase::sent).collect()), 0.0);
+        let sent = pending_core::api::decode::decode_page::<SentInvitation>(&page_of(self.items.iter().map(ItemCase::sent).collect()), 0.0);
         if let Ok(Page { items, .. }) = sent {
             let whole = items.len() == self.items.len();
             for (i, item) in items.iter().enumerate() {
@@ -198,7 +198,7 @@ impl ViewCase {
         }
 
         let received =
-            pending_core::decode::decode_page::<ReceivedInvitation>(&page_of(self.items.iter().map(ItemCase::received).collect()), 0.0);
+            pending_core::api::decode::decode_page::<ReceivedInvitation>(&page_of(self.items.iter().map(ItemCase::received).collect()), 0.0);
         if let Ok(Page { items, .. }) = received {
             let whole = items.len() == self.items.len();
             for (i, item) in items.iter().enumerate() {
@@ -215,7 +215,7 @@ impl ViewCase {
         }
 
         let connections =
-            pending_core::decode::decode_page::<Connection>(&page_of(self.items.iter().map(ItemCase::connection).collect()), 0.0);
+            pending_core::api::decode::decode_page::<Connection>(&page_of(self.items.iter().map(ItemCase::connection).collect()), 0.0);
         if let Ok(Page { items, .. }) = connections {
             let whole = items.len() == self.items.len();
             for (i, item) in items.iter().enumerate() {
@@ -266,7 +266,7 @@ impl ViewCase {
             search: q.search.0.clone(),
             category: q.category.as_ref().map(CategoryName::name),
             older_than_weeks: q.older_than_weeks.map(|w| if w % 2 == 0 { w % 10 } else { w }),
-            bucket: q.older_than_weeks.and_then(|w| pending_core::ages::AgeBucket::ALL.get(w as usize % 7).copied()),
+            bucket: q.older_than_weeks.and_then(|w| pending_core::view::AgeBucket::ALL.get(w as usize % 7).copied()),
             order: [Order::Server, Order::Newest, Order::Oldest][usize::from(q.order % 3)],
         }
     }

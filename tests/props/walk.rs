@@ -25,8 +25,8 @@
 //! number is above the cap.
 
 use arbitrary::Arbitrary;
-use pending_core::models::Keyed;
-use pending_core::paginate::{Walk, MAX_EMPTY_PAGES};
+use pending_core::api::models::Keyed;
+use pending_core::api::paginate::{Walk, MAX_EMPTY_PAGES};
 use pending_core::{Error, Page, PaginationError};
 use std::collections::HashSet;
 

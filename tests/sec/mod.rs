@@ -6,7 +6,7 @@ use super::common::{get, memory_host, parse_js, stored, Scenario};
 use gloo_net::http::Request;
 use pending_core::bindings::{account_tag, JsApp, JsHostObject};
 use wasm_bindgen::JsCast;
-use pending_core::transport::fetch::REDIRECT_MESSAGE;
+use pending_core::api::transport::fetch::REDIRECT_MESSAGE;
 use pending_core::{Error, FetchTransport, Transport};
 use serde_json::Value;
 use wasm_bindgen_futures::JsFuture;

@@ -1,0 +1,320 @@
+//! What a write's answer means ([`WriteOutcome`]): done, already gone, unknown (it may
+//! have reached LinkedIn: never repeated) or failed with a typed error; and the
+//! outcome's report as it is stored with an action run and read back.
+
+use crate::api::decode::{error_from_response, repair, RawResponse, MAX_BODY_BYTES};
+use crate::api::error::Error;
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// [`crate::api::lenient::loose_text`] (another kind of value is absent: an answer of a
+/// write the server says it performed), clipped for display.
+fn clipped_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(crate::api::lenient::loose_text(d)?.map(|m| clip(&m)))
+}
+
+/// The 200 body of either write, `{success, message, accountId}`, every field optional.
+/// Permissive: a field of another type is read as absent, not as a failure of a write
+/// the server says it performed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteReply {
+    /// `success`, when sent.
+    #[serde(default, deserialize_with = "crate::api::lenient::flag")]
+    pub success: Option<bool>,
+    /// `message`, when sent (as text), clipped.
+    #[serde(default, deserialize_with = "clipped_text")]
+    pub message: Option<String>,
+    /// `accountId`, when sent.
+    #[serde(default, deserialize_with = "super::loose_id")]
+    pub account_id: Option<String>,
+}
+
+/// What became of one write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteOutcome {
+    /// The API says it was done.
+    Done {
+        /// The API's message ("Successfully withdrew invitation to John Doe").
+        message: Option<String>,
+    },
+    /// There was nothing left to do: the API says no such pending invitation exists
+    /// (withdrawn, accepted or ignored elsewhere). Counted as done, and said so.
+    AlreadyGone {
+        /// The API's message.
+        message: String,
+    },
+    /// The request may have reached the server, but no readable answer came back
+    /// (timeout, network failure, cancel or worker stop while in flight, an unreadable
+    /// success). It must not be repeated: the user checks on LinkedIn.
+    Unknown {
+        /// Why the outcome is unknown.
+        reason: String,
+    },
+    /// The API answered with an error, or the request was never sent
+    /// ([`Error::InvalidInput`], or [`Error::Cancelled`] during the pacing wait).
+    Failed(Error),
+}
+
+impl WriteOutcome {
+    /// `"done"`, `"already_gone"`, `"unknown"` or `"failed"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WriteOutcome::Done { .. } => "done",
+            WriteOutcome::AlreadyGone { .. } => "already_gone",
+            WriteOutcome::Unknown { .. } => "unknown",
+            WriteOutcome::Failed(_) => "failed",
+        }
+    }
+
+    /// Whether the invitation is no longer pending (done or already gone): the row
+    /// leaves its list.
+    pub fn removes_item(&self) -> bool {
+        matches!(self, WriteOutcome::Done { .. } | WriteOutcome::AlreadyGone { .. })
+    }
+
+    /// The outcome with `secret` scrubbed from every text.
+    pub fn redact(self, secret: &str) -> WriteOutcome {
+        if secret.is_empty() {
+            return self;
+        }
+        let clean = |m: String| if m.contains(secret) { m.replace(secret, "***") } else { m };
+        match self {
+            WriteOutcome::Done { message } => WriteOutcome::Done { message: message.map(clean) },
+            WriteOutcome::AlreadyGone { message } => WriteOutcome::AlreadyGone { message: clean(message) },
+            WriteOutcome::Unknown { reason } => WriteOutcome::Unknown { reason: clean(reason) },
+            WriteOutcome::Failed(e) => WriteOutcome::Failed(e.redact(secret)),
+        }
+    }
+
+    /// The JSON-compatible report: `{outcome: "done"|"already_gone"|"unknown"|"failed",
+    /// message?, error?: {kind, status?, message, retryAt?}}`; read back by
+    /// [`WriteOutcome`]'s `Deserialize`.
+    pub fn report(&self) -> OutcomeReport {
+        let (message, error) = match self {
+            WriteOutcome::Done { message } => (message.clone(), None),
+            WriteOutcome::AlreadyGone { message } => (Some(message.clone()), None),
+            WriteOutcome::Unknown { reason } => (Some(reason.clone()), None),
+            WriteOutcome::Failed(e) => (None, Some(FailureReport::of(e))),
+        };
+        OutcomeReport { outcome: self.kind(), message, error }
+    }
+}
+
+/// [`WriteOutcome::report`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeReport {
+    /// [`WriteOutcome::kind`].
+    pub outcome: &'static str,
+    /// The API's message (done, already gone) or the reason (unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The error of a failed write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<FailureReport>,
+}
+
+/// An [`Error`] as it crosses to JavaScript and back: the error's kind, status, retry
+/// time, its `Display` text (`text`, for people) and the server's own message
+/// (`message`, without the `HTTP 400:` prefix, so reading it back does not double it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailureReport {
+    /// [`Error::kind`].
+    pub kind: &'static str,
+    /// [`Error::status`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The inner message.
+    pub message: String,
+    /// The error's `Display` text.
+    pub text: String,
+    /// The API's machine-readable `code`, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// [`Error::retry_at_ms`], whole epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<u64>,
+}
+
+impl FailureReport {
+    fn of(e: &Error) -> FailureReport {
+        let message = match e {
+            Error::InvalidInput(m) | Error::Network(m) => m.clone(),
+            Error::Api { message, .. } | Error::RateLimited { message, .. } | Error::Decode { message, .. } => message.clone(),
+            other => other.message(),
+        };
+        FailureReport {
+            kind: e.kind(),
+            status: e.status(),
+            message,
+            text: e.message(),
+            code: match e {
+                Error::Api { code, .. } => code.clone(),
+                _ => None,
+            },
+            retry_at: e.retry_at_ms().filter(|t| t.is_finite() && *t > 0.0).map(|t| t.round() as u64),
+        }
+    }
+}
+
+/// Rebuilds an error from its report (kind, status, inner message, retry time), as
+/// far as the queue's decisions need it.
+fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Option<String>, retry_at_ms: Option<f64>) -> Error {
+    match kind {
+        "rate_limited" => Error::RateLimited { status: status.unwrap_or(429), message, retry_at_ms },
+        "cancelled" => Error::Cancelled,
+        "network" => Error::Network(message),
+        "timeout" => Error::Timeout { after_ms: 0 },
+        "decode" => Error::Decode { status: status.unwrap_or(200), path: String::new(), message },
+        "unavailable" => {
+            let code = code
+                .filter(|c| c.to_ascii_uppercase().ends_with("_UNAVAILABLE"))
+                .unwrap_or_else(|| "LINKEDIN_UNAVAILABLE".into());
+            Error::Api { status: status.unwrap_or(502), message, code: Some(code) }
+        }
+        _ => match status {
+            Some(status) => Error::Api { status, message, code },
+            None => Error::InvalidInput(message),
+        },
+    }
+}
+
+/// A [`WriteOutcome::report`] as read back: `outcome` and `message`; `error` is read
+/// only for a failed one.
+#[derive(Deserialize)]
+struct StoredOutcome {
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    outcome: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    message: Option<String>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+/// A [`FailureReport`] as read back.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredFailure {
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
+    status: Option<u16>,
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    code: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
+    retry_at: Option<u64>,
+}
+
+/// Reads a [`WriteOutcome::report`] back.
+impl<'de> Deserialize<'de> for WriteOutcome {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let o = StoredOutcome::deserialize(d)?;
+        let message = o.message;
+        Ok(match o.outcome.as_deref().unwrap_or_default() {
+            "done" => WriteOutcome::Done { message },
+            "already_gone" => WriteOutcome::AlreadyGone { message: message.unwrap_or_default() },
+            "unknown" => WriteOutcome::Unknown { reason: message.unwrap_or_default() },
+            "failed" => {
+                let error = o.error.filter(Value::is_object).ok_or_else(|| de::Error::custom("error: expected an object"))?;
+                let e = crate::api::objects::read::<StoredFailure>(error).map_err(|e| de::Error::custom(format!("error: {e}")))?;
+                let retry_at = e.retry_at.map(|t| t as f64);
+                let (kind, message) = (e.kind.unwrap_or_default(), e.message.unwrap_or_default());
+                WriteOutcome::Failed(error_from_report(&kind, e.status, message, e.code, retry_at))
+            }
+            _ => return Err(de::Error::custom("outcome: expected done, already_gone, unknown or failed")),
+        })
+    }
+}
+
+/// Whether an API message or code says there is no pending invitation to act on
+/// (withdrawn, accepted or ignored already): the documented 400 "no pending invitation
+/// found", and the wordings a server may use for the same.
+pub fn says_already_gone(message: &str, code: Option<&str>) -> bool {
+    // ASCII folding is enough: the phrases are ASCII (and Unicode case tables would
+    // ship in the WebAssembly for nothing).
+    let m = message.to_ascii_lowercase();
+    let phrases = [
+        "no pending invitation",
+        "no pending",
+        "not pending",
+        "no longer pending",
+        "invitation not found",
+        "already withdrawn",
+        "already accepted",
+        "already ignored",
+        "already responded",
+        "already been",
+    ];
+    let code = code.map(str::to_ascii_uppercase).unwrap_or_default();
+    phrases.iter().any(|p| m.contains(p))
+        || code.contains("NO_PENDING")
+        || code.contains("ALREADY")
+        || (code.contains("INVITATION") && code.contains("NOT_FOUND"))
+}
+
+const UNKNOWN_ADVICE: &str = "the request may have reached LinkedIn: check LinkedIn before trying again";
+
+/// What a write's transport result means. `result` is the answer (any status) or the
+/// transport's error after the request was handed to it.
+pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteOutcome {
+    let resp = match result {
+        Ok(resp) => resp,
+        // Handed to the network, no answer read: it may have arrived.
+        Err(e @ (Error::Timeout { .. } | Error::Network(_) | Error::Cancelled)) => {
+            let what = match e {
+                Error::Cancelled => "stopped while the request was in flight".to_string(),
+                other => other.message(),
+            };
+            return WriteOutcome::Unknown { reason: [what.as_str(), "; ", UNKNOWN_ADVICE].concat() };
+        }
+        Err(e) => return WriteOutcome::Failed(e),
+    };
+    if !(200..300).contains(&resp.status) {
+        let e = error_from_response(&resp, now_ms);
+        if let Error::Api { status: 400 | 404 | 409 | 410, message, code } = &e {
+            if says_already_gone(message, code.as_deref()) {
+                return WriteOutcome::AlreadyGone { message: message.clone() };
+            }
+        }
+        return WriteOutcome::Failed(e);
+    }
+    // As every body is read: lone surrogates repaired, nesting bounded, a byte-order
+    // mark skipped.
+    let parsed: Option<Value> = if resp.body.len() <= MAX_BODY_BYTES {
+        repair(&resp.body).ok().and_then(|text| serde_json::from_str(text.trim_start_matches('\u{feff}')).ok())
+    } else {
+        None
+    };
+    let reply = parsed.as_ref().filter(|v| v.is_object()).and_then(|v| crate::api::objects::read::<WriteReply>(v.clone()).ok());
+    let Some(reply) = reply else {
+        if resp.body.trim().is_empty() {
+            // A success status with no body: the status is the answer.
+            return WriteOutcome::Done { message: None };
+        }
+        return WriteOutcome::Unknown {
+            reason: format!("HTTP {} with an answer that could not be read; {UNKNOWN_ADVICE}", resp.status),
+        };
+    };
+    if reply.success == Some(false) {
+        let member = |key: &str| parsed.as_ref().and_then(|v| v.get(key)).and_then(Value::as_str);
+        let code = member("code").map(str::trim).filter(|c| !c.is_empty()).map(clip);
+        let message = reply
+            .message
+            .clone()
+            .or_else(|| member("error").map(clip))
+            .unwrap_or_else(|| "the API reported failure".into());
+        if says_already_gone(&message, code.as_deref()) {
+            return WriteOutcome::AlreadyGone { message };
+        }
+        return WriteOutcome::Failed(Error::Api { status: resp.status, message, code });
+    }
+    WriteOutcome::Done { message: reply.message }
+}
+
+fn clip(s: &str) -> String {
+    crate::api::decode::clip(s.trim())
+}
