@@ -118,7 +118,7 @@ export function localize(root = document) {
  * @returns {Promise<ReplyTo<Q>>} */
 export async function send(request) {
   const reply = await api.runtime.sendMessage(request);
-  if (!reply || typeof reply.type !== 'string') throw { kind: 'other', message: 'the background did not answer' };
+  if (!reply || typeof reply.type !== 'string') throw { kind: 'no_reply', message: 'the background did not answer' };
   if (reply.type === 'error') throw reply.error;
   return reply;
 }
@@ -150,6 +150,7 @@ export function errorText(error) {
     case 'permission': return t('errPermission');
     case 'invalid_input': return t('errInvalidInput', e.message);
     case 'internal': return t('errInternal');
+    case 'no_reply': return t('errNoReply');
     default: return t('errOther', e.message);
   }
 }
