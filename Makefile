@@ -14,7 +14,7 @@ PKG = pkg/pending_core_bg.wasm
 .PHONY: help setup build build-test wasm wasm-test test test-native clippy typecheck test-wasm test-e2e lint-ext doc size bench demo fuzz clean
 
 help:
-	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots)"
+	@echo "make demo   - the extension in Chromium on the built-in demo data (headless: screenshots, English and German)"
 	@echo "make test   - every test: native, then Chrome and Firefox (page and service worker)"
 	@echo "make build  - dist/chrome and dist/firefox (unpacked) and their zips"
 	@echo "make size   - release .wasm size after wasm-opt, raw and gzipped"

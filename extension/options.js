@@ -7,7 +7,7 @@
 // same button confirms.
 
 import { keyDestination, readSettings, readSnapshot, dailyCost } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, getSettings, coreReady, manifestOrigins, shared } from './shared.js';
+import { api, t, plural, formatNumber, localize, send, errorText, getSettings, coreReady, manifestOrigins, shared } from './shared.js';
 
 /** @typedef {import('./pkg/pending_core.js').Account} Account */
 /** @typedef {import('./pkg/pending_core.js').KeyDestination} KeyDestination */
@@ -112,7 +112,7 @@ async function loadAccounts(settings, quiet) {
     const { accounts } = await send({ type: 'test', settings });
     setAccounts(accounts, $('accountId').value || settings.accountId);
     const usable = accounts.filter((a) => a.usable).length;
-    if (!quiet) say(usable === 1 ? t('optTestOkOne') : t('optTestOk', usable));
+    if (!quiet) say(plural('optTestOk', usable));
   } catch (e) {
     say(errorText(e), true);
   }
@@ -137,12 +137,12 @@ async function main() {
   const s = await getSettings();
   $('apiKey').value = s.apiKey;
   $('baseUrl').value = s.baseUrl;
-  $('refreshMinutes').replaceChildren(...REFRESH_CHOICES.map((m) => option(String(m), t('optMinutes', m))));
+  $('refreshMinutes').replaceChildren(...REFRESH_CHOICES.map((m) => option(String(m), t('optMinutes', formatNumber(m)))));
   $('refreshMinutes').value = String(s.refreshMinutes);
   $('sentMaxAgeMinutes').replaceChildren(...SENT_AGE_CHOICES.map((m) => option(String(m),
-    m < 60 ? t('optMinutes', m) : t('optHours', m / 60))));
+    m < 60 ? t('optMinutes', formatNumber(m)) : t('optHours', formatNumber(m / 60)))));
   $('sentMaxAgeMinutes').value = String(s.sentMaxAgeMinutes);
-  $('sentRefreshesPerDay').replaceChildren(...SENT_PER_DAY_CHOICES.map((n) => option(String(n), n === 0 ? t('optNever') : String(n))));
+  $('sentRefreshesPerDay').replaceChildren(...SENT_PER_DAY_CHOICES.map((n) => option(String(n), n === 0 ? t('optNever') : formatNumber(n))));
   $('sentRefreshesPerDay').value = String(s.sentRefreshesPerDay);
   // What the settings cost, at the sizes of the stored lists: worked out in Rust.
   const showCost = async () => {
@@ -152,7 +152,7 @@ async function main() {
     const received = current?.counts.received ?? 0;
     const cost = dailyCost({ refreshMinutes: Number($('refreshMinutes').value), sentMaxAgeMinutes: Number($('sentMaxAgeMinutes').value),
       sentRefreshesPerDay: Number($('sentRefreshesPerDay').value) }, sent, received);
-    $('cost').textContent = t('optCost', cost.total.toLocaleString(), sent.toLocaleString(), received.toLocaleString());
+    $('cost').textContent = t('optCost', formatNumber(cost.total), formatNumber(sent), formatNumber(received));
   };
   for (const id of ['refreshMinutes', 'sentMaxAgeMinutes', 'sentRefreshesPerDay']) $(id).addEventListener('change', showCost);
   showCost();

@@ -13,7 +13,9 @@
 // in a list as tall as all the rows together, so the scroll bar is the real one.
 
 import { Views, freshness, readSettings, statusView, actionsView } from './pkg/pending_core.js';
-import { api, t, localize, send, errorText, coreReady, shared, permissionPatternFor } from './shared.js';
+import {
+  api, t, plural, uiLocale, formatNumber, formatDateTime, formatTime, localize, send, errorText, coreReady, shared, permissionPatternFor,
+} from './shared.js';
 
 /** @typedef {import('./pkg/pending_core.js').ActionsView} ActionsView */
 /** @typedef {import('./pkg/pending_core.js').AgeBucket} AgeBucket */
@@ -44,6 +46,10 @@ const $ = (id) => /** @type {any} */ (document.getElementById(id));
 const TABS = ['sent', 'received', 'connections'];
 const OLDER_WEEKS = [0, 1, 2, 3, 4, 8, 12];
 const OVERSCAN = 10;
+// "5 minutes ago", "yesterday"; German "vor 5 Minuten", "gestern".
+const relativeTime = new Intl.RelativeTimeFormat(uiLocale, { numeric: 'auto' });
+/** @type {Record<string, Intl.RelativeTimeFormatUnit>} */
+const FRESHNESS_UNITS = { minutes: 'minute', hours: 'hour', days: 'day' };
 // rows.js: the row builder, and the rows it painted before this module ran.
 const rows = globalThis.pendingRows;
 
@@ -112,7 +118,8 @@ function renderFreshness() {
   let text = t('neverUpdated');
   if (snap?.takenAtMs && state.wasm) {
     const f = freshness(snap.takenAtMs, Date.now());
-    text = { now: t('updatedNow'), minutes: t('updatedMinutes', f.n), hours: t('updatedHours', f.n), days: t('updatedDays', f.n) }[f.unit];
+    const unit = FRESHNESS_UNITS[f.unit];
+    text = unit ? t('updatedAgo', relativeTime.format(-f.n, unit)) : t('updatedNow');
   }
   const stale = Boolean(snap && error);
   if (stale) text += ` ${t('staleMark')}`;
@@ -130,7 +137,8 @@ function renderBanner() {
   banner.setAttribute('role', status?.state === 'error' ? 'alert' : 'status');
   if (status?.state === 'syncing') {
     const p = status.progress;
-    $('banner-text').textContent = p ? t('progress', t(`tab${p.list[0].toUpperCase()}${p.list.slice(1)}`), p.pages) : t('progressStart');
+    const list = p && { sent: t('tabSent'), received: t('tabReceived'), connections: t('tabConnections') }[p.list];
+    $('banner-text').textContent = p ? t('progress', list, formatNumber(p.pages)) : t('progressStart');
     banner.hidden = false;
   } else if (status?.state === 'error') {
     const error = /** @type {ApiError} */ (status.error); // always set in the error state (app::status_view)
@@ -171,21 +179,20 @@ function renderTabs() {
   }
   $('panel-main').setAttribute('aria-labelledby', `tab-${state.tab}`);
   const counts = state.summary?.counts;
-  $('count-sent').textContent = counts ? counts.sent.toLocaleString() : '';
-  $('count-received').textContent = counts ? counts.received.toLocaleString() : '';
+  $('count-sent').textContent = counts ? formatNumber(counts.sent) : '';
+  $('count-received').textContent = counts ? formatNumber(counts.received) : '';
   // Items the API sent that could not be read: said in words, next to the list, never
   // as a blocking error.
   const conn = state.tab === 'connections';
   const skips = conn ? state.connections.skipped : state.summary?.skipped?.[state.tab];
   const skipped = skips?.count ?? 0;
-  const words = conn ? ['skippedConnOne', 'skippedConnMany'] : ['skippedOne', 'skippedMany'];
   $('skipped').hidden = !(skipped > 0);
-  $('skipped').textContent = skipped > 0 ? t(skipped === 1 ? words[0] : words[1], skipped.toLocaleString()) : '';
+  $('skipped').textContent = skipped > 0 ? (conn ? plural('skippedConn', skipped) : plural('skipped', skipped)) : '';
   $('skipped').title = skipped > 0 ? (skips.reasons ?? []).join('\n') : '';
   const c = state.connections;
   const exact = state.summary?.connectionCount;
-  $('count-connections').textContent = exact != null ? exact.toLocaleString()
-    : c.loaded ? `${c.loaded}${c.done ? '' : '+'}` : '';
+  $('count-connections').textContent = exact != null ? formatNumber(exact)
+    : c.loaded ? `${formatNumber(c.loaded)}${c.done ? '' : '+'}` : '';
   const q = state.query[state.tab];
   if ($('search').value !== q.search) $('search').value = q.search;
 }
@@ -197,7 +204,7 @@ function renderCategories() {
   const chips = [['', t('categoryAll'), state.summary?.counts?.received ?? 0]];
   for (const cat of shared.categories) if (cat in by) chips.push([cat, t(`cat${cat}`), by[cat]]);
   box.replaceChildren(...chips.map(([cat, label, n]) => {
-    const b = el('button', null, `${label} ${n}`);
+    const b = el('button', null, `${label} ${formatNumber(n)}`);
     b.type = 'button';
     b.dataset.category = cat;
     b.setAttribute('aria-pressed', String(state.query.received.category === cat));
@@ -373,15 +380,15 @@ function renderList() {
   const waiting = tab === 'connections' ? c.loading : Boolean(state.summary) && !state.loaded;
   empty.hidden = count > 0 || waiting;
   if (!state.summary && tab !== 'connections') empty.textContent = t('neverUpdated');
-  else if (total > 0 && tab === 'connections' && !c.done) empty.textContent = t('emptyFilteredLoaded', total.toLocaleString());
+  else if (total > 0 && tab === 'connections' && !c.done) empty.textContent = t('emptyFilteredLoaded', formatNumber(total));
   else if (total > 0) empty.textContent = t('emptyFiltered');
-  else empty.textContent = t({ sent: 'emptySent', received: 'emptyReceived', connections: 'emptyConnections' }[tab]);
+  else empty.textContent = { sent: t('emptySent'), received: t('emptyReceived'), connections: t('emptyConnections') }[tab];
   // The export holds exactly the filtered rows: it waits for the whole snapshot.
   $('export').disabled = count === 0 || (tab !== 'connections' && !state.loaded);
 
   const exact = state.summary?.connectionCount;
-  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', c.loaded.toLocaleString())
-    : exact != null ? t('loadedOf', c.loaded.toLocaleString(), exact.toLocaleString()) : t('loadedCount', c.loaded.toLocaleString());
+  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', formatNumber(c.loaded))
+    : exact != null ? t('loadedOf', formatNumber(c.loaded), formatNumber(exact)) : t('loadedCount', formatNumber(c.loaded));
   $('load-more').hidden = c.done;
   $('load-more').disabled = c.loading;
 }
@@ -433,10 +440,11 @@ function confirmDialog({ title, body, ok, allowance }) {
 async function allowanceText(kind, n) {
   try {
     const a = await send({ type: 'allowance', action: kind });
-    const resets = new Date(a.resetsAtMs).toLocaleString();
-    let text = t(`allow_${kind === 'withdraw' ? 'withdraw' : 'respond'}`, a.remaining, a.cap, resets);
-    if (a.remaining < n) text += ` ${t('allowShort', a.remaining)}`;
-    if (a.quota?.remaining != null) text += ` ${t('allowQuota', a.quota.remaining)}`;
+    const resets = formatDateTime(a.resetsAtMs);
+    const remaining = formatNumber(a.remaining);
+    let text = t(`allow_${kind === 'withdraw' ? 'withdraw' : 'respond'}`, remaining, formatNumber(a.cap), resets);
+    if (a.remaining < n) text += ` ${t('allowShort', remaining)}`;
+    if (a.quota?.remaining != null) text += ` ${t('allowQuota', formatNumber(a.quota.remaining))}`;
     return text;
   } catch (e) {
     return errorText(e);
@@ -451,9 +459,9 @@ async function confirmAction(kind, ids, name) {
   if (!ids.length || running()) return;
   const one = ids.length === 1 && name != null;
   const yes = await confirmDialog({
-    title: one ? t(`confirm_${kind}_title`, name) : t(`confirm_${kind}_all_title`, ids.length),
-    body: one ? t(`confirm_${kind}_body`, name) : t(`confirm_${kind}_all_body`, ids.length),
-    ok: one ? t(`act_${kind}`) : t(`act_${kind}_n`, ids.length),
+    title: one ? t(`confirm_${kind}_title`, name) : plural(`confirm_${kind}_all_title`, ids.length),
+    body: one ? t(`confirm_${kind}_body`, name) : plural(`confirm_${kind}_all_body`, ids.length),
+    ok: one ? t(`act_${kind}`) : t(`act_${kind}_n`, formatNumber(ids.length)),
     allowance: allowanceText(kind, ids.length),
   });
   if (!yes) return;
@@ -491,9 +499,9 @@ function renderChart() {
   box.replaceChildren(...chart.bars.map((bar) => {
     const b = el('button', null);
     b.type = 'button';
-    const label = t(`age_${bar.bucket}`) || bar.label;
+    const label = t(`age_${bar.bucket}`);
     // The visible text ("125 This week") starts the accessible name.
-    b.setAttribute('aria-label', t('ageBar', bar.count.toLocaleString(), label));
+    b.setAttribute('aria-label', t('ageBar', formatNumber(bar.count), label));
     b.setAttribute('aria-pressed', String(state.query.sent.bucket === bar.bucket));
     const svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('viewBox', '0 0 20 28');
@@ -506,7 +514,7 @@ function renderChart() {
     rect.setAttribute('y', String(28 - h));
     rect.setAttribute('height', String(h));
     svg.append(rect);
-    b.append(svg, el('span', null, bar.count.toLocaleString()), ' ', el('span', null, label));
+    b.append(svg, el('span', null, formatNumber(bar.count)), ' ', el('span', null, label));
     b.addEventListener('click', () => {
       state.query.sent.bucket = state.query.sent.bucket === bar.bucket ? '' : bar.bucket;
       applyQuery();
@@ -521,9 +529,9 @@ function renderBulk() {
   // Rows without the fields the API needs (no profile…) offer no action, nor in bulk.
   const sent = state.tab === 'sent' ? views.actionableCount('sent') : 0;
   const received = state.tab === 'received' ? views.actionableCount('received') : 0;
-  $('bulk-withdraw').textContent = sent ? t('act_withdraw_all', sent.toLocaleString()) : '';
-  $('bulk-accept').textContent = received ? t('act_accept_all', received.toLocaleString()) : '';
-  $('bulk-ignore').textContent = received ? t('act_ignore_all', received.toLocaleString()) : '';
+  $('bulk-withdraw').textContent = sent ? t('act_withdraw_all', formatNumber(sent)) : '';
+  $('bulk-accept').textContent = received ? t('act_accept_all', formatNumber(received)) : '';
+  $('bulk-ignore').textContent = received ? t('act_ignore_all', formatNumber(received)) : '';
   for (const id of /** @type {const} */ (['bulk-withdraw', 'bulk-accept', 'bulk-ignore'])) $(id).disabled = running();
 }
 
@@ -541,10 +549,10 @@ function renderRun() {
   $('run-close').hidden = running();
   if (running()) {
     const p = run.progress;
-    let text = t(`running_${p.kind ?? 'mixed'}`, p.text);
+    let text = t(`running_${p.kind ?? 'mixed'}`, t('runProgress', formatNumber(p.handled), formatNumber(p.total)));
     if (p.current) text += ` — ${p.current}`;
-    if (p.heldUntilMs) text += ` ${t('runHeld', new Date(p.heldUntilMs).toLocaleTimeString())}`;
-    if (p.pacedUntilMs) text += ` ${t('runPaced', new Date(p.pacedUntilMs).toLocaleTimeString())}`;
+    if (p.heldUntilMs) text += ` ${t('runHeld', formatTime(p.heldUntilMs))}`;
+    if (p.pacedUntilMs) text += ` ${t('runPaced', formatTime(p.pacedUntilMs))}`;
     $('run-text').textContent = text;
   } else {
     $('run-text').textContent = run.summary.text;
@@ -674,7 +682,7 @@ function wire() {
   // The <option> values of popup.html are the ViewQuery orders.
   $('order').addEventListener('change', (e) => { state.query.sent.order = /** @type {SentQuery['order']} */ (/** @type {HTMLSelectElement} */ (e.target).value); applyQuery(); renderList(); });
   $('older').replaceChildren(...OLDER_WEEKS.map((w) => {
-    const o = el('option', null, w === 1 ? t('olderThanOne') : w ? t('olderThan', w) : t('olderAny'));
+    const o = el('option', null, w ? plural('olderThan', w) : t('olderAny'));
     o.value = String(w);
     return o;
   }));

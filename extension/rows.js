@@ -21,6 +21,16 @@
   const api = globalThis.browser ?? globalThis.chrome;
   /** @type {(key: string, ...subs: unknown[]) => string} */
   const t = (key, ...subs) => api.i18n.getMessage(key, subs.map(String)) || key;
+  // Counts in the UI language, as shared.js formatNumber writes them.
+  /** @type {(n: number) => string} */
+  const formatNumber = (() => {
+    try {
+      const numbers = new Intl.NumberFormat(api.i18n.getUILanguage());
+      return (n) => numbers.format(n);
+    } catch {
+      return (n) => n.toLocaleString();
+    }
+  })();
   const CACHE = 'pending.firstScreen';
   const PROFILE = 'https://www.linkedin.com/';
   /** @type {Record<string, string>} */
@@ -176,8 +186,8 @@
       const counts = first?.counts;
       if (!Array.isArray(first?.rows) || !Number.isSafeInteger(counts?.sent) || first.rows.length > counts.sent) return;
       // Both are in popup.html (a missing one would throw, caught below: nothing painted).
-      /** @type {HTMLElement} */ (document.getElementById('count-sent')).textContent = counts.sent.toLocaleString();
-      if (Number.isSafeInteger(counts.received)) /** @type {HTMLElement} */ (document.getElementById('count-received')).textContent = counts.received.toLocaleString();
+      /** @type {HTMLElement} */ (document.getElementById('count-sent')).textContent = formatNumber(counts.sent);
+      if (Number.isSafeInteger(counts.received)) /** @type {HTMLElement} */ (document.getElementById('count-received')).textContent = formatNumber(counts.received);
       const height = parseFloat(getComputedStyle(list).getPropertyValue('--row-h')) || 60;
       list.style.height = `${counts.sent * height}px`;
       first.rows.forEach((row, pos) => {

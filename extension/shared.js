@@ -42,6 +42,7 @@ export async function getSettings() {
 }
 
 /** A translated string from _locales; `subs` fill its $PLACEHOLDERS$ in order.
+ * Every key used here must be in every locale (tests/locales.rs checks it).
  * @param {string} key
  * @param {...unknown} subs
  * @returns {string} */
@@ -49,9 +50,59 @@ export function t(key, ...subs) {
   return api.i18n.getMessage(key, subs.map(String)) || key;
 }
 
-/** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-placeholder].
+/** The browser's UI language (which also picks the _locales file): numbers, dates and
+ * relative times are written as it writes them, through `Intl` ("2.000" in German, also
+ * where the words fall back to English). `undefined` (JavaScript's default) if the
+ * browser names a language `Intl` cannot read. */
+export const uiLocale = (() => {
+  try {
+    return Intl.getCanonicalLocales(api.i18n.getUILanguage())[0];
+  } catch {
+    return undefined;
+  }
+})();
+const numbers = new Intl.NumberFormat(uiLocale);
+const dateTimes = new Intl.DateTimeFormat(uiLocale, { dateStyle: 'medium', timeStyle: 'short' });
+const times = new Intl.DateTimeFormat(uiLocale, { timeStyle: 'short' });
+/** The language the words are in: the `lang` message of the _locales file the browser
+ * picked ("en" when the UI language has no locale of its own). Plural forms follow it. */
+export const wordsLocale = (() => {
+  try {
+    return Intl.getCanonicalLocales(t('lang'))[0];
+  } catch {
+    return 'en';
+  }
+})();
+const plurals = new Intl.PluralRules(wordsLocale);
+
+/** A count as the UI language writes it ("2,000"; German "2.000").
+ * @param {number} n */
+export const formatNumber = (n) => numbers.format(n);
+/** An instant (epoch ms) as a date and time of the UI language.
+ * @param {number} ms */
+export const formatDateTime = (ms) => dateTimes.format(ms);
+/** An instant (epoch ms) as a time of day of the UI language.
+ * @param {number} ms */
+export const formatTime = (ms) => times.format(ms);
+
+/** The message of `key` for the count `n`: `key_one` or `key_other` as the plural
+ * rules of the words' language pick (en and de have just these two), with `n`
+ * formatted as the first placeholder and `subs` after it. A form a locale file lacks
+ * takes `key_other`.
+ * @param {string} key
+ * @param {number} n
+ * @param {...unknown} subs
+ * @returns {string} */
+export function plural(key, n, ...subs) {
+  const words = [formatNumber(n), ...subs].map(String);
+  return api.i18n.getMessage(`${key}_${plurals.select(n)}`, words) || t(`${key}_other`, ...words);
+}
+
+/** Fills [data-i18n] text, [data-i18n-label] aria-labels, [data-i18n-placeholder] and
+ * [data-i18n-title], and gives the page the words' language (screen readers, hyphens).
  * The selectors guarantee each attribute, hence the `string` casts. */
 export function localize(root = document) {
+  document.documentElement.lang = wordsLocale;
   /** @param {string} selector */
   const all = (selector) => /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(selector));
   for (const el of all('[data-i18n]')) el.textContent = t(/** @type {string} */ (el.dataset.i18n));
@@ -67,7 +118,7 @@ export function localize(root = document) {
  * @returns {Promise<ReplyTo<Q>>} */
 export async function send(request) {
   const reply = await api.runtime.sendMessage(request);
-  if (!reply || typeof reply.type !== 'string') throw { kind: 'other', message: 'the background did not answer' };
+  if (!reply || typeof reply.type !== 'string') throw { kind: 'no_reply', message: 'the background did not answer' };
   if (reply.type === 'error') throw reply.error;
   return reply;
 }
@@ -88,7 +139,7 @@ export function errorText(error) {
     case 'forbidden': return t('errForbidden');
     case 'no_account': return t('errNoAccount');
     case 'rate_limited':
-      return e.retryAt ? t('errRateLimited', new Date(e.retryAt).toLocaleString()) : t('errRateLimitedNoTime');
+      return e.retryAt ? t('errRateLimited', formatDateTime(e.retryAt)) : t('errRateLimitedNoTime');
     case 'network': return t('errOffline');
     case 'timeout': return t('errTimeout');
     case 'server': case 'http': case 'api': return t('errServer', e.status ?? '?');
@@ -99,6 +150,7 @@ export function errorText(error) {
     case 'permission': return t('errPermission');
     case 'invalid_input': return t('errInvalidInput', e.message);
     case 'internal': return t('errInternal');
+    case 'no_reply': return t('errNoReply');
     default: return t('errOther', e.message);
   }
 }

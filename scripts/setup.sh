@@ -98,7 +98,9 @@ if command -v wasm-pack >/dev/null; then say "wasm-pack: present"; else
   cargo install -q wasm-pack --locked 2>/dev/null || cargo install -q wasm-pack; fi
 
 # --- 3. Browsers and drivers ---------------------------------------------------------
-apt_install chromium chromium-driver firefox-esr
+# chromium-l10n: Chromium's UI languages besides en-US; without it a browser asked for
+# German (make demo's German screenshots) falls back to English.
+apt_install chromium chromium-driver chromium-l10n firefox-esr
 say "browsers: $(chromium --version 2>/dev/null | head -1); $(firefox-esr --version 2>/dev/null | head -1)"
 if command -v geckodriver >/dev/null; then say "geckodriver: present"; else
   say "cargo install geckodriver (about 1.5 minutes)"

@@ -12,15 +12,24 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
  * directory PENDING_DIST names. `make demo` and `make bench` load the release dist/. */
 export const E2E_DIST = path.resolve(root, process.env.PENDING_DIST ?? 'dist-test');
 
-export async function launchExtension({ headless = true, dir = path.join(root, 'dist', 'chrome') } = {}) {
+/** Chromium with the extension in `dir` loaded, its UI in `lang` (default en-US, whatever
+ * the machine's locale: the tests read English words). On Linux the UI language comes
+ * from the environment (LANGUAGE), and only for languages whose resources are installed
+ * (Debian's chromium-l10n, which `make setup` installs); `--lang` alone switches the
+ * extension's messages but not `chrome.i18n.getUILanguage()` nor `Intl`. */
+export async function launchExtension({ headless = true, dir = path.join(root, 'dist', 'chrome'), lang = 'en-US' } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pending-profile-'));
+  const env = { ...process.env, LANGUAGE: lang.replace('-', '_') };
+  delete env.LC_ALL;
+  delete env.LC_MESSAGES;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless,
+    env,
     acceptDownloads: true,
     viewport: { width: 420, height: 640 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      `--lang=${lang}`, '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 30_000 });
   const extensionId = worker.url().split('/')[2];
@@ -35,23 +44,40 @@ export async function launchExtension({ headless = true, dir = path.join(root, '
   };
 }
 
-/** Fills the options page as a user would and saves. */
-export async function configureThroughOptions(context, extensionId, { apiKey, baseUrl, refreshMinutes, badgeCategories }) {
+/** The words of a locale as the extension writes them: `msg(key, ...subs)` is
+ * `chrome.i18n.getMessage(key, subs)` read from extension/_locales/<lang>/messages.json,
+ * to find the pages' controls by their words in that language.
+ * @param {string} [lang] */
+export function messages(lang = 'en') {
+  const all = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', lang.split('-')[0], 'messages.json'), 'utf8'));
+  return (key, ...subs) => {
+    const m = all[key];
+    if (!m) throw new Error(`no message ${key} in ${lang}`);
+    const named = Object.fromEntries(Object.entries(m.placeholders ?? {}).map(([name, p]) => [name.toLowerCase(), p.content]));
+    return m.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (_, name) => (named[name.toLowerCase()] ?? '')
+      .replace(/\$(\d)/g, (_, d) => String(subs[Number(d) - 1] ?? '')));
+  };
+}
+
+/** Fills the options page as a user would and saves; `lang`: the UI language the
+ * browser was launched in (launchExtension), whose words the controls are found by. */
+export async function configureThroughOptions(context, extensionId, { apiKey, baseUrl, refreshMinutes, badgeCategories, lang = 'en' }) {
+  const msg = messages(lang);
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/options.html`);
-  await page.getByLabel('API key', { exact: true }).fill(apiKey);
+  await page.getByLabel(msg('optApiKey'), { exact: true }).fill(apiKey);
   if (baseUrl) {
     if (!(await page.locator('#advanced').evaluate((d) => d.open))) await page.click('#advanced summary');
-    await page.getByLabel('API base URL').fill(baseUrl);
+    await page.getByLabel(msg('optBaseUrl')).fill(baseUrl);
   }
-  if (refreshMinutes) await page.getByLabel('Refresh every').selectOption(String(refreshMinutes));
+  if (refreshMinutes) await page.getByLabel(msg('optRefresh')).selectOption(String(refreshMinutes));
   if (badgeCategories) {
     for (const box of await page.locator('#badgeCategories input').all()) {
       await box.setChecked(badgeCategories.includes(await box.getAttribute('value')));
     }
   }
-  await confirmedClick(page, 'Save');
-  await page.getByText('Saved.').waitFor();
+  await confirmedClick(page, msg('optSave'), lang);
+  await page.getByText(msg('optSaved'), { exact: true }).waitFor();
   await page.close();
 }
 
@@ -60,12 +86,12 @@ const OFFICIAL = 'https://api.connectsafely.ai/linkedin';
 /** Clicks a button of the options page as a user who means it: for a base URL other than
  * the official API, the first click only warns (naming the host that would receive the
  * key) and a second click on the same button confirms. */
-export async function confirmedClick(page, name) {
+export async function confirmedClick(page, name, lang = 'en') {
   const button = page.getByRole('button', { name, exact: true });
   const url = (await page.locator('#baseUrl').inputValue()).trim().replace(/\/+$/, '');
   await button.click();
   if (url === '' || url === OFFICIAL) return;
-  await page.locator('#result', { hasText: `Your API key will be sent to ${new URL(url).host}, which is not the official ConnectSafely API.` }).waitFor();
+  await page.locator('#result', { hasText: messages(lang)('optKeyWarning', new URL(url).host, name) }).waitFor();
   await button.click();
 }
 
