@@ -18,7 +18,7 @@
 //!
 //! Every typed value of the crate is read through [`read`] (stored values, values from
 //! JavaScript) or [`read_with_path`] (outside data, through
-//! [`crate::decode::read_value`]), both over [`Objects`], so each type's reader is
+//! [`crate::api::decode::read_value`]), both over [`Objects`], so each type's reader is
 //! compiled once.
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, Visitor};
