@@ -86,7 +86,7 @@ const state = {
     received: { search: '', category: '' },
     connections: { search: '' },
   }),
-  connections: /** @type {ConnectionsState} */ ({ next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0, skipped: { count: 0, reasons: [] } }),
+  connections: /** @type {ConnectionsState} */ ({ next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0, skipped: { count: 0, paths: [] } }),
   // The rendered rows of the current tab by position; `stale` after a change of its
   // data or query; `active` is the row reached with Tab (roving tabindex).
   list: {
@@ -188,7 +188,7 @@ function renderTabs() {
   const skipped = skips?.count ?? 0;
   $('skipped').hidden = !(skipped > 0);
   $('skipped').textContent = skipped > 0 ? (conn ? plural('skippedConn', skipped) : plural('skipped', skipped)) : '';
-  $('skipped').title = skipped > 0 ? (skips.reasons ?? []).join('\n') : '';
+  $('skipped').title = skipped > 0 ? (skips.paths ?? []).map((path) => t('skippedPath', path)).join('\n') : '';
   const c = state.connections;
   const exact = state.summary?.connectionCount;
   $('count-connections').textContent = exact != null ? formatNumber(exact)
@@ -600,7 +600,7 @@ async function loadConnections() {
     c.done = page.done;
     c.skipped = {
       count: c.skipped.count + (page.skipped?.count ?? 0),
-      reasons: [...c.skipped.reasons, ...(page.skipped?.reasons ?? [])].slice(0, 5),
+      paths: [...c.skipped.paths, ...(page.skipped?.paths ?? [])].slice(0, 5),
     };
     if (state.tab === 'connections') invalidateRows();
   } catch (e) {
@@ -619,7 +619,7 @@ async function loadConnections() {
 /** Forgets the loaded connections; they load again when the Connections tab shows.
  * @param {SortBy} sortBy */
 function resetConnections(sortBy) {
-  state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0, skipped: { count: 0, reasons: [] } };
+  state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0, skipped: { count: 0, paths: [] } };
   views.setItems('connections', []);
   if (state.tab === 'connections') {
     invalidateRows({ toTop: true });

@@ -165,6 +165,7 @@ fn key_declarations_keep_their_shapes() {
          reason?: string; scope?: \"received\" | \"all\"; progress?: StoredProgress; error?: ApiError; }",
         "export interface StatusView { state: \"idle\" | \"syncing\" | \"ok\" | \"error\"; progress?: StoredProgress; error?: ApiError; blocking: boolean; }",
         "export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }",
+        "export interface Skips { count: number; paths: string[]; }",
         "export type Request = ({ type: \"refresh\" } & RefreshRequest) | ({ type: \"connections\" } & ConnectionsRequest) \
          | ({ type: \"test\" } & TestRequest) | { type: \"testTrap\" } | ({ type: \"act\" } & ActRequest) \
          | { type: \"stopActions\" } | ({ type: \"allowance\" } & AllowanceRequest);",

@@ -358,12 +358,12 @@ mod tests {
             next_start_index: 24,
             done: false,
             account_id: Some("acc".into()),
-            skipped: crate::api::decode::Skips { count: 1, reasons: vec!["r".into()] },
+            skipped: crate::api::decode::Skips { count: 1, paths: vec!["r".into()] },
         };
         assert_eq!(
             serde_json::to_value(&page).unwrap(),
             json!({"type": "page", "items": [], "startIndex": 12, "nextStartIndex": 24, "done": false, "accountId": "acc",
-                   "skipped": {"count": 1, "reasons": ["r"]}})
+                   "skipped": {"count": 1, "paths": ["r"]}})
         );
         let page = Reply::Page { items: vec![], start_index: 0, next_start_index: 0, done: true, account_id: None, skipped: Default::default() };
         assert!(serde_json::to_value(&page).unwrap().get("accountId").is_none());
