@@ -234,7 +234,7 @@ impl JsViews {
         Ok(to_js(&self.inner.list(list_name(list)?).slice(start as usize, end as usize)))
     }
 
-    /// The age chart of a list (all its rows): `{bars: [{bucket, label, count}], unknown}`.
+    /// The age chart of a list (all its rows): `{bars: [{bucket, count}], unknown}`.
     #[wasm_bindgen(js_name = ageChart, unchecked_return_type = "AgeChart")]
     pub fn age_chart(&self, list: &str) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.inner.list(list_name(list)?).age_chart()))

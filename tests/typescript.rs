@@ -166,6 +166,7 @@ fn key_declarations_keep_their_shapes() {
         "export interface StatusView { state: \"idle\" | \"syncing\" | \"ok\" | \"error\"; progress?: StoredProgress; error?: ApiError; blocking: boolean; }",
         "export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }",
         "export interface Skips { count: number; paths: string[]; }",
+        "export interface Bar { bucket: AgeBucket; count: number; }",
         "export type Request = ({ type: \"refresh\" } & RefreshRequest) | ({ type: \"connections\" } & ConnectionsRequest) \
          | ({ type: \"test\" } & TestRequest) | { type: \"testTrap\" } | ({ type: \"act\" } & ActRequest) \
          | { type: \"stopActions\" } | ({ type: \"allowance\" } & AllowanceRequest);",
