@@ -86,9 +86,11 @@ const PASS_THROUGH: &[(&str, &str, &str)] = &[
     // t() itself, in shared.js and in rows.js (a classic script): its callers are checked.
     ("shared.js", "getMessage", "key"),
     ("rows.js", "getMessage", "key"),
-    // plural(): its callers are checked, with both forms.
+    // plural(), in shared.js and in rows.js: its callers are checked, with both forms.
     ("shared.js", "getMessage", "`${key}_${plurals.select(n)}`"),
     ("shared.js", "t", "`${key}_other`"),
+    ("rows.js", "getMessage", "`${key}_${plurals.select(n)}`"),
+    ("rows.js", "t", "`${key}_other`"),
     // localize(): the data-i18n* attributes of the HTML, checked below.
     ("shared.js", "t", "(el.dataset.i18n)"),
     ("shared.js", "t", "(el.dataset.i18nLabel)"),

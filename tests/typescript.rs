@@ -157,7 +157,7 @@ fn key_declarations_keep_their_shapes() {
         "export interface StoredSnapshot extends Snapshot { schema: number; account: string; }",
         "export interface StoredFirstScreen { schema: number; account: string; summary: SnapshotSummary; rows: Row[]; }",
         "export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; \
-         category?: string; company?: string; newsletter?: string; message?: string; actionable: boolean; }",
+         firstSeenDays?: number; category?: string; company?: string; newsletter?: string; message?: string; actionable: boolean; }",
         "export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; bucket?: AgeBucket; \
          order?: \"server\" | \"newest\" | \"oldest\"; }",
         "export type ListName = \"sent\" | \"received\" | \"connections\";",

@@ -67,7 +67,7 @@ pub fn check_age(text: &str, label_back_ms: u32, seen_back_ms: Option<u64>) {
         assert!(r.max_secs.is_none_or(|m| secs < m), "{best:?} above {r:?}");
     }
     if best.source == AgeSource::FirstSeen {
-        assert!(best.text.is_some() && best.days.is_some());
+        assert!(best.days.is_some_and(|d| best.secs.is_some_and(|s| d == s / 86_400)), "{best:?}");
     }
     if range.is_none() && seen.is_none() {
         assert_eq!(best.secs, None);
