@@ -165,6 +165,7 @@ fn key_declarations_keep_their_shapes() {
          reason?: string; scope?: \"received\" | \"all\"; progress?: StoredProgress; error?: ApiError; }",
         "export interface StatusView { state: \"idle\" | \"syncing\" | \"ok\" | \"error\"; progress?: StoredProgress; error?: ApiError; blocking: boolean; }",
         "export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }",
+        "export interface Alert { items: AlertItem[]; count: number; names: string[]; more: boolean; }",
         "export interface Skips { count: number; paths: string[]; }",
         "export interface Bar { bucket: AgeBucket; count: number; }",
         "export type Request = ({ type: \"refresh\" } & RefreshRequest) | ({ type: \"connections\" } & ConnectionsRequest) \
