@@ -61,6 +61,12 @@ const CAP_WORDS: &[&str] = &["withdraw", "respond"];
 const AGE_BUCKETS: &[&str] = &["this_week", "one_to_two_weeks", "two_to_four_weeks", "one_to_three_months", "older"];
 /// `Account::attention`: what the options page says next to an account that is not ready.
 const ACCOUNT_ATTENTION: &[&str] = &["disabled", "no_seat", "warmup", "error", "unknown", "in_use", "other"];
+/// `Invalid` (serde snake_case): what is wrong with an input that was never sent
+/// (shared.js errorText, for an `invalid_input` error's `reason`).
+const INVALID: &[&str] = &[
+    "api_key_empty", "api_key_characters", "base_url_scheme", "base_url_port", "base_url_shape", "base_url_http", "account_id",
+    "limits", "no_key", "no_snapshot", "no_writes", "busy", "nothing_to_do", "missing_field", "request", "argument",
+];
 
 /// The keys the scripts build at run time: the template as written in the call (between
 /// the backticks), the codes that fill its one `${…}`, and where those come from.
@@ -75,6 +81,7 @@ const DYNAMIC: &[(&str, &[&str], Source)] = &[
     ("confirm_${kind}_all_title", ACTION_KINDS, Source::RustEnum("ActionKind")),
     ("confirm_${kind}_all_body", ACTION_KINDS, Source::RustEnum("ActionKind")),
     ("running_${p.kind ?? 'mixed'}", RUN_KINDS, Source::Script),
+    ("inv_${e.reason}", INVALID, Source::RustEnum("Invalid")),
     ("allow_${kind === 'withdraw' ? 'withdraw' : 'respond'}", CAP_WORDS, Source::Script),
     ("age_${bar.bucket}", AGE_BUCKETS, Source::RustEnum("AgeBucket")),
     ("acct_${a.attention}", ACCOUNT_ATTENTION, Source::RustFnSome("attention")),
@@ -99,8 +106,9 @@ const PASS_THROUGH: &[(&str, &str, &str)] = &[
 ];
 
 /// Error kinds (`Error::kind`) that shared.js errorText words with its default case
-/// (`errOther` and the error's message) on purpose: a cancelled request is never shown.
-const ERROR_KINDS_BY_DEFAULT: &[&str] = &["cancelled"];
+/// (`errOther` and the error's message) on purpose: none (every kind Rust sends has its
+/// own words; the default is for errors of the browser's own).
+const ERROR_KINDS_BY_DEFAULT: &[&str] = &[];
 
 // ---------------------------------------------------------------------------------
 // The locale files

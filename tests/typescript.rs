@@ -20,6 +20,7 @@ fn generated() -> Vec<&'static str> {
         models::Connection::DECL,
         models::Account::DECL,
         error::ErrorReport::DECL,
+        error::Invalid::DECL,
         decode::Skips::DECL,
         sync::Skipped::DECL,
         sync::Counts::DECL,
@@ -141,7 +142,10 @@ fn values_are_declared_as_json_compatible_data() {
 #[test]
 fn key_declarations_keep_their_shapes() {
     let expected = [
-        "export interface ApiError { kind: string; status?: number; message: string; retryAt?: number; }",
+        "export interface ApiError { kind: string; status?: number; message: string; retryAt?: number; reason?: Invalid; apiMessage?: string; }",
+        "export type Invalid = \"api_key_empty\" | \"api_key_characters\" | \"base_url_scheme\" | \"base_url_port\" | \"base_url_shape\" \
+         | \"base_url_http\" | \"account_id\" | \"limits\" | \"no_key\" | \"no_snapshot\" | \"no_writes\" | \"busy\" | \"nothing_to_do\" \
+         | \"missing_field\" | \"request\" | \"argument\";",
         "export interface SentInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; \
          sentAt?: string; message?: string; profile: Profile; ageSecs?: number; }",
         "export interface ReceivedInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; \
@@ -190,7 +194,21 @@ fn key_declarations_keep_their_shapes() {
 #[test]
 fn stored_errors_have_the_shape_of_api_errors() {
     // `store::StoredError` is declared as `ApiError` wherever it is written.
-    let stored = store::StoredError { kind: "network".into(), status: Some(500), message: "m".into(), retry_at: Some(7.0) };
-    let report = error::ErrorReport { kind: "network", status: Some(500), message: "m".into(), retry_at: Some(7) };
+    let stored = store::StoredError {
+        kind: "invalid_input".into(),
+        status: Some(500),
+        message: "m".into(),
+        retry_at: Some(7.0),
+        reason: Some(error::Invalid::NoKey),
+        api_message: Some("a".into()),
+    };
+    let report = error::ErrorReport {
+        kind: "invalid_input",
+        status: Some(500),
+        message: "m".into(),
+        retry_at: Some(7),
+        reason: Some(error::Invalid::NoKey),
+        api_message: Some("a".into()),
+    };
     assert_eq!(serde_json::to_value(stored).unwrap(), serde_json::to_value(report).unwrap());
 }

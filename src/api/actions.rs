@@ -247,7 +247,8 @@ impl std::error::Error for MissingField {}
 
 impl From<MissingField> for Error {
     fn from(m: MissingField) -> Error {
-        Error::InvalidInput(m.message())
+        // The detail is the field's API name: the pages name it.
+        Error::invalid(crate::api::error::Invalid::MissingField, m.field)
     }
 }
 

@@ -416,11 +416,7 @@ pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Body, Error> {
         if m.get("success").is_some_and(|v| v.get() == "false") {
             let value: serde_json::Value = serde_json::from_str(body.text()).unwrap_or_default();
             let (message, code, _) = body_message(&value);
-            return Err(Error::Api {
-                status: resp.status,
-                message: message.unwrap_or_else(|| "the API reported failure".into()),
-                code,
-            });
+            return Err(Error::Api { status: resp.status, message: message.unwrap_or_default(), code });
         }
     }
     Ok(body)

@@ -42,7 +42,7 @@
 //! (reading a stored queue back).
 
 use crate::api::actions::{ActionKind, ActionRequest, CapKind, MissingField};
-use crate::api::error::Error;
+use crate::api::error::{Error, Invalid};
 use crate::api::models::{ReceivedInvitation, SentInvitation};
 use crate::store::ActionSettings;
 use serde::{Deserialize, Serialize};
@@ -340,24 +340,24 @@ pub enum StartError {
 }
 
 impl StartError {
-    /// What it says to a person.
-    pub fn as_str(self) -> &'static str {
+    /// Its code, as the pages word it: [`Invalid::Busy`] or [`Invalid::NothingToDo`].
+    pub fn reason(self) -> Invalid {
         match self {
-            StartError::Busy => "a run is in progress",
-            StartError::Empty => "nothing to do",
+            StartError::Busy => Invalid::Busy,
+            StartError::Empty => Invalid::NothingToDo,
         }
     }
 }
 
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.reason().as_str())
     }
 }
 
 impl From<StartError> for Error {
     fn from(e: StartError) -> Error {
-        Error::InvalidInput(e.as_str().to_string())
+        Error::invalid(e.reason(), "")
     }
 }
 

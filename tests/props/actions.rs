@@ -128,7 +128,7 @@ impl Answer {
             Answer::Unauthorized => api(401),
             Answer::Forbidden => api(403),
             Answer::Cancelled => WriteOutcome::Failed(Error::Cancelled),
-            Answer::Invalid => WriteOutcome::Failed(Error::InvalidInput("cannot".into())),
+            Answer::Invalid => WriteOutcome::Failed(Error::invalid(pending_core::api::error::Invalid::NoWrites, "cannot")),
         }
     }
 

@@ -3,7 +3,7 @@
 //! outcome's report as it is stored with an action run and read back.
 
 use crate::api::decode::{error_from_response, repair, RawResponse, MAX_BODY_BYTES};
-use crate::api::error::Error;
+use crate::api::error::{Error, Invalid};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -115,9 +115,10 @@ pub struct OutcomeReport {
     pub error: Option<FailureReport>,
 }
 
-/// An [`Error`] as it crosses to JavaScript and back: the error's kind, status, retry
-/// time, its `Display` text (`text`, for people) and the server's own message
-/// (`message`, without the `HTTP 400:` prefix, so reading it back does not double it).
+/// An [`Error`] as it is stored and read back: the error's kind, status, retry time,
+/// the code of an invalid input, its `Display` text (`text`, for developers) and the
+/// server's own message (`message`, without the `HTTP 400:` prefix, so reading it back
+/// does not double it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailureReport {
@@ -133,6 +134,9 @@ pub struct FailureReport {
     /// The API's machine-readable `code`, when it gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// [`Error::invalid_reason`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Invalid>,
     /// [`Error::retry_at_ms`], whole epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
@@ -141,7 +145,7 @@ pub struct FailureReport {
 impl FailureReport {
     fn of(e: &Error) -> FailureReport {
         let message = match e {
-            Error::InvalidInput(m) | Error::Network(m) => m.clone(),
+            Error::InvalidInput { detail: m, .. } | Error::Network(m) => m.clone(),
             Error::Api { message, .. } | Error::RateLimited { message, .. } | Error::Decode { message, .. } => message.clone(),
             other => other.message(),
         };
@@ -155,14 +159,17 @@ impl FailureReport {
                 _ => None,
             },
             retry_at: e.retry_at_ms().filter(|t| t.is_finite() && *t > 0.0).map(|t| t.round() as u64),
+            reason: e.invalid_reason(),
         }
     }
 }
 
-/// Rebuilds an error from its report (kind, status, inner message, retry time), as
-/// far as the queue's decisions need it.
-fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Option<String>, retry_at_ms: Option<f64>) -> Error {
-    match kind {
+/// Rebuilds an error from its report (kind, status, inner message, retry time, the code
+/// of an invalid input), as far as the queue's decisions need it.
+fn error_from_report(e: StoredFailure) -> Error {
+    let retry_at_ms = e.retry_at.map(|t| t as f64);
+    let (status, code, message) = (e.status, e.code, e.message.unwrap_or_default());
+    match e.kind.as_deref().unwrap_or_default() {
         "rate_limited" => Error::RateLimited { status: status.unwrap_or(429), message, retry_at_ms },
         "cancelled" => Error::Cancelled,
         "network" => Error::Network(message),
@@ -176,7 +183,7 @@ fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Opt
         }
         _ => match status {
             Some(status) => Error::Api { status, message, code },
-            None => Error::InvalidInput(message),
+            None => Error::invalid(e.reason.as_deref().and_then(Invalid::parse).unwrap_or(Invalid::Argument), message),
         },
     }
 }
@@ -207,6 +214,8 @@ struct StoredFailure {
     code: Option<String>,
     #[serde(default, deserialize_with = "crate::api::lenient::count")]
     retry_at: Option<u64>,
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    reason: Option<String>,
 }
 
 /// Reads a [`WriteOutcome::report`] back.
@@ -221,9 +230,7 @@ impl<'de> Deserialize<'de> for WriteOutcome {
             "failed" => {
                 let error = o.error.filter(Value::is_object).ok_or_else(|| de::Error::custom("error: expected an object"))?;
                 let e = crate::api::objects::read::<StoredFailure>(error).map_err(|e| de::Error::custom(format!("error: {e}")))?;
-                let retry_at = e.retry_at.map(|t| t as f64);
-                let (kind, message) = (e.kind.unwrap_or_default(), e.message.unwrap_or_default());
-                WriteOutcome::Failed(error_from_report(&kind, e.status, message, e.code, retry_at))
+                WriteOutcome::Failed(error_from_report(e))
             }
             _ => return Err(de::Error::custom("outcome: expected done, already_gone, unknown or failed")),
         })
@@ -302,11 +309,8 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
     if reply.success == Some(false) {
         let member = |key: &str| parsed.as_ref().and_then(|v| v.get(key)).and_then(Value::as_str);
         let code = member("code").map(str::trim).filter(|c| !c.is_empty()).map(clip);
-        let message = reply
-            .message
-            .clone()
-            .or_else(|| member("error").map(clip))
-            .unwrap_or_else(|| "the API reported failure".into());
+        // No words of the server's own: none (developers' text says the status's).
+        let message = reply.message.clone().or_else(|| member("error").map(clip)).unwrap_or_default();
         if says_already_gone(&message, code.as_deref()) {
             return WriteOutcome::AlreadyGone { message };
         }

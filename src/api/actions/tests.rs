@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::api::decode::{RateHeaders, RawResponse};
+use crate::api::error::Invalid;
 use serde_json::{from_value, json};
 
 fn resp(status: u16, body: &str) -> Result<RawResponse, Error> {
@@ -128,7 +129,11 @@ fn answers_become_outcomes() {
     }
     let html = classify_write(resp(200, "<html>Please sign in</html>"), NOW);
     assert_eq!(html.kind(), "unknown");
-    assert_eq!(classify_write(Err(Error::InvalidInput("x".into())), NOW).kind(), "failed");
+    let invalid = classify_write(Err(Error::invalid(Invalid::NoWrites, "")), NOW);
+    assert_eq!(invalid.kind(), "failed");
+    // A refusal without words of the server's own has none (the pages word its status).
+    let bare = classify_write(resp(200, r#"{"success": false}"#), NOW);
+    assert!(matches!(&bare, WriteOutcome::Failed(e @ Error::Api { status: 200, .. }) if e.api_message().is_none()), "{bare:?}");
 }
 
 #[test]
@@ -147,7 +152,8 @@ fn outcomes_round_trip_through_json() {
         WriteOutcome::Failed(Error::Api { status: 400, message: "bad".into(), code: Some("validation_error".into()) }),
         WriteOutcome::Failed(Error::RateLimited { status: 429, message: "slow".into(), retry_at_ms: Some(1.5e12) }),
         WriteOutcome::Failed(Error::Cancelled),
-        WriteOutcome::Failed(Error::InvalidInput("cannot withdraw".into())),
+        WriteOutcome::Failed(Error::invalid(Invalid::MissingField, "publicIdentifier")),
+        WriteOutcome::Failed(Error::invalid(Invalid::NoWrites, "")),
     ];
     for o in outcomes {
         let text = serde_json::to_string(&o.report()).unwrap();

@@ -531,7 +531,10 @@ fn a_read_only_transport_sends_no_write() {
     }
     let client = Client::new(config(), ReadOnly);
     let outcome = block_on(client.withdraw(&withdraw_request()));
-    assert!(matches!(outcome, crate::api::actions::WriteOutcome::Failed(Error::InvalidInput(_))));
+    assert!(matches!(
+        outcome,
+        crate::api::actions::WriteOutcome::Failed(Error::InvalidInput { reason: crate::api::error::Invalid::NoWrites, .. })
+    ));
 }
 
 #[test]
@@ -549,7 +552,10 @@ fn quota_reads_or_is_absent() {
     let q = block_on(client.quota("696ce9e780e0483585e4e553")).unwrap().unwrap();
     assert_eq!(q.quotas[0].remaining, Some(4));
     assert_eq!(block_on(client.quota("60d21b4667d0d8992e610c85")).unwrap(), None);
-    assert!(matches!(block_on(client.quota("../x")), Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        block_on(client.quota("../x")),
+        Err(Error::InvalidInput { reason: crate::api::error::Invalid::AccountId, .. })
+    ));
 }
 
 #[test]

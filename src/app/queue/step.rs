@@ -224,7 +224,7 @@ impl ActionQueue {
                     stop = Some(Stop { message: Some(message.clone()), ..Stop::of(StopReason::Forbidden) });
                     (ItemState::Pending, None)
                 }
-                Error::InvalidInput(m) => {
+                Error::InvalidInput { detail: m, .. } => {
                     refund = true;
                     (ItemState::Failed, Some(m.clone()))
                 }
