@@ -67,6 +67,16 @@ const INVALID: &[&str] = &[
     "api_key_empty", "api_key_characters", "base_url_scheme", "base_url_port", "base_url_shape", "base_url_http", "account_id",
     "limits", "no_key", "no_snapshot", "no_writes", "busy", "nothing_to_do", "missing_field", "request", "argument",
 ];
+/// `ItemReason` (serde snake_case): why an item of an action run failed, is unknown or
+/// already gone (popup.js renderRun).
+const ITEM_REASONS: &[&str] = &[
+    "already_gone", "network", "timeout", "cancelled", "unreadable", "worker_stopped", "no_answer", "missing_field", "not_sent",
+    "refused", "server", "unavailable", "rate_limited",
+];
+/// `StopReason` (serde snake_case): why a run stopped (popup.js stopText).
+const STOP_REASONS: &[&str] = &["user", "cap", "unauthorized", "forbidden", "rate_limited", "account_changed", "repeated_failures"];
+/// `CapKind` as it serializes: the daily limit a run reached (popup.js stopText).
+const CAPS: &[&str] = &["withdrawals", "responses"];
 
 /// The keys the scripts build at run time: the template as written in the call (between
 /// the backticks), the codes that fill its one `${…}`, and where those come from.
@@ -81,7 +91,11 @@ const DYNAMIC: &[(&str, &[&str], Source)] = &[
     ("confirm_${kind}_all_title", ACTION_KINDS, Source::RustEnum("ActionKind")),
     ("confirm_${kind}_all_body", ACTION_KINDS, Source::RustEnum("ActionKind")),
     ("running_${p.kind ?? 'mixed'}", RUN_KINDS, Source::Script),
+    ("done_${s.kind ?? 'mixed'}", RUN_KINDS, Source::Script),
     ("inv_${e.reason}", INVALID, Source::RustEnum("Invalid")),
+    ("reason_${f.reason}", ITEM_REASONS, Source::RustEnum("ItemReason")),
+    ("stop_${stop.reason}", STOP_REASONS, Source::RustEnum("StopReason")),
+    ("cap_${stop.cap}", CAPS, Source::RustEnum("CapKind")),
     ("allow_${kind === 'withdraw' ? 'withdraw' : 'respond'}", CAP_WORDS, Source::Script),
     ("age_${bar.bucket}", AGE_BUCKETS, Source::RustEnum("AgeBucket")),
     ("acct_${a.attention}", ACCOUNT_ATTENTION, Source::RustFnSome("attention")),

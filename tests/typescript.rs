@@ -52,6 +52,7 @@ fn generated() -> Vec<&'static str> {
         queue::Named::DECL,
         queue::Summary::DECL,
         actions::QuotaEntry::DECL,
+        actions::ItemReason::DECL,
         refresh::DailyCost::DECL,
         protocol::Request::DECL,
         protocol::RefreshRequest::DECL,
@@ -169,6 +170,12 @@ fn key_declarations_keep_their_shapes() {
          reason?: string; scope?: \"received\" | \"all\"; progress?: StoredProgress; error?: ApiError; }",
         "export interface StatusView { state: \"idle\" | \"syncing\" | \"ok\" | \"error\"; progress?: StoredProgress; error?: ApiError; blocking: boolean; }",
         "export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }",
+        "export interface Summary { state: RunState; kind?: ActionKind; total: number; done: number; alreadyGone: number; failed: number; \
+         unknown: number; notSent: number; stop?: Stop; failures: Named[]; unknowns: Named[]; gone: Named[]; }",
+        "export interface Named { name: string; invitationId: string; reason?: ItemReason; status?: number; detail?: string; }",
+        "export interface Stop { reason: StopReason; cap?: CapKind; untilMs?: number; message?: string; }",
+        "export interface RunProgress { state: RunState; handled: number; total: number; current?: string; kind?: ActionKind; \
+         heldUntilMs?: number; pacedUntilMs?: number; }",
         "export interface Alert { items: AlertItem[]; count: number; names: string[]; more: boolean; }",
         "export interface Skips { count: number; paths: string[]; }",
         "export interface Bar { bucket: AgeBucket; count: number; }",

@@ -375,7 +375,7 @@ impl ActionRequest {
 mod outcome;
 mod quota;
 
-pub use outcome::{classify_write, says_already_gone, FailureReport, OutcomeReport, WriteOutcome, WriteReply};
+pub use outcome::{classify_write, says_already_gone, FailureReport, OutcomeReport, ItemReason, WriteOutcome, WriteReply};
 pub use quota::{Quota, QuotaEntry};
 
 #[cfg(test)]

@@ -118,7 +118,7 @@ impl Answer {
         match self {
             Answer::Done => WriteOutcome::Done { message: Some("ok".into()) },
             Answer::Gone => WriteOutcome::AlreadyGone { message: "No pending invitation".into() },
-            Answer::Unknown => WriteOutcome::Unknown { reason: "no response".into() },
+            Answer::Unknown => WriteOutcome::Unknown { reason: pending_core::api::actions::ItemReason::Timeout, status: None },
             Answer::Server => api(500),
             Answer::RateLimited { in_ms, given } => WriteOutcome::Failed(Error::RateLimited {
                 status: 429,
