@@ -700,10 +700,11 @@ pub async fn protocol_through_the_controller() {
     assert_eq!(get(&get(&bad, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
     let sort = ask(r#"{"type": "connections", "startIndex": 0, "limit": 12, "sortBy": "bogus"}"#).await.unwrap();
     assert_eq!(get(&get(&sort, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
-    // Settings the client cannot use: the API's own words, typed.
+    // Settings the client cannot use: typed, with the code the options page words.
     let http = ask(r#"{"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://evil.example/linkedin"}}"#).await.unwrap();
     assert_eq!(get(&http, "type").as_string().as_deref(), Some("error"));
-    assert!(get(&get(&http, "error"), "message").as_string().unwrap().contains("https"));
+    assert_eq!(get(&get(&http, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
+    assert_eq!(get(&get(&http, "error"), "reason").as_string().as_deref(), Some("base_url_http"));
 
     // A rejected key: the typed error is stored, the badge blocks, the snapshot stays.
     let denied = Scenario::new("sent=1&fault=401");
@@ -715,6 +716,7 @@ pub async fn protocol_through_the_controller() {
     assert_eq!(get(&error, "kind").as_string().as_deref(), Some("unauthorized"));
     assert_eq!(get(&error, "status").as_f64(), Some(401.0));
     assert!(get(&error, "message").as_string().unwrap().contains("Invalid credentials"));
+    assert!(get(&error, "apiMessage").as_string().unwrap().contains("Invalid credentials"), "the server's own words");
     assert_eq!(get(&last_badge(&host), "text").as_string().as_deref(), Some("!"));
     assert_eq!(get(&last_badge(&host), "blocking").as_bool(), Some(true));
 }
