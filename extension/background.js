@@ -8,7 +8,7 @@
 // alarm and the keep-alive (`host` below), and recovers from a WebAssembly trap.
 
 import { App, resetCore } from './pkg/pending_core.js';
-import { api, coreReady, t, errorText, asApiError, manifestOrigins } from './shared.js';
+import { api, coreReady, t, plural, errorText, asApiError, manifestOrigins } from './shared.js';
 
 /** @typedef {import('./pkg/pending_core.js').AppHost} AppHost */
 /** @typedef {import('./pkg/pending_core.js').Badge} Badge */
@@ -44,11 +44,16 @@ const host = {
   save: (entries) => api.storage.local.set(entries),
   remove: (keys) => api.storage.local.remove(keys),
   badge: (badge) => { drawBadge(badge).catch(logFailure('badge')); },
-  // New received invitations (opt-in, worded in Rust); without the permission, nothing.
+  // New received invitations (opt-in; Rust picks them and clips the names); without
+  // the permission, nothing.
   notify(alert) {
     if (!api.notifications?.create) return;
+    const names = alert.names.map((name) => name || t('alertSomeone')).join(', ');
     api.notifications.create('new-invitations', {
-      type: 'basic', iconUrl: api.runtime.getURL('icons/icon-128.png'), title: alert.title, message: alert.message,
+      type: 'basic',
+      iconUrl: api.runtime.getURL('icons/icon-128.png'),
+      title: plural('alertTitle', alert.count),
+      message: alert.more ? t('alertNamesMore', names) : names,
     }).catch(logFailure('notification'));
   },
   permissionGranted: (pattern) => api.permissions.contains({ origins: [pattern] }),

@@ -25,6 +25,8 @@ import {
 /** @typedef {import('./pkg/pending_core.js').Row} Row */
 /** @typedef {import('./pkg/pending_core.js').Settings} Settings */
 /** @typedef {import('./pkg/pending_core.js').Skips} Skips */
+/** @typedef {import('./pkg/pending_core.js').Stop} Stop */
+/** @typedef {import('./pkg/pending_core.js').Summary} Summary */
 /** @typedef {import('./pkg/pending_core.js').SnapshotSummary} SnapshotSummary */
 /** @typedef {import('./pkg/pending_core.js').StatusView} StatusView */
 /** @typedef {import('./pkg/pending_core.js').ViewQuery} ViewQuery */
@@ -86,7 +88,7 @@ const state = {
     received: { search: '', category: '' },
     connections: { search: '' },
   }),
-  connections: /** @type {ConnectionsState} */ ({ next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0, skipped: { count: 0, reasons: [] } }),
+  connections: /** @type {ConnectionsState} */ ({ next: 0, done: false, loading: false, error: null, sortBy: 'recentlyAdded', loaded: 0, skipped: { count: 0, paths: [] } }),
   // The rendered rows of the current tab by position; `stale` after a change of its
   // data or query; `active` is the row reached with Tab (roving tabindex).
   list: {
@@ -188,7 +190,7 @@ function renderTabs() {
   const skipped = skips?.count ?? 0;
   $('skipped').hidden = !(skipped > 0);
   $('skipped').textContent = skipped > 0 ? (conn ? plural('skippedConn', skipped) : plural('skipped', skipped)) : '';
-  $('skipped').title = skipped > 0 ? (skips.reasons ?? []).join('\n') : '';
+  $('skipped').title = skipped > 0 ? (skips.paths ?? []).map((path) => t('skippedPath', path)).join('\n') : '';
   const c = state.connections;
   const exact = state.summary?.connectionCount;
   $('count-connections').textContent = exact != null ? formatNumber(exact)
@@ -555,11 +557,35 @@ function renderRun() {
     if (p.pacedUntilMs) text += ` ${t('runPaced', formatTime(p.pacedUntilMs))}`;
     $('run-text').textContent = text;
   } else {
-    $('run-text').textContent = run.summary.text;
+    $('run-text').textContent = summaryText(run.summary);
     for (const f of [...run.summary.failures, ...run.summary.unknowns]) {
-      details.append(el('li', null, `${f.name}: ${f.reason}`));
+      const name = f.name || t('unnamedInvitation', f.invitationId);
+      // The reason's code with its HTTP status and the API's own words (or a field's name).
+      details.append(el('li', null, f.reason ? `${name}: ${t(`reason_${f.reason}`, f.status ?? '', f.detail ?? '').trim()}` : name));
     }
   }
+}
+
+/** A finished or stopped run's tally in words: "12 withdrawn, 1 already gone, 2 failed.
+ * Stopped." (Rust counts; the words are the locale's.)
+ * @param {Summary} s */
+function summaryText(s) {
+  const parts = [t(`done_${s.kind ?? 'mixed'}`, formatNumber(s.done))];
+  if (s.alreadyGone) parts.push(t('runGone', formatNumber(s.alreadyGone)));
+  if (s.failed) parts.push(t('runFailed', formatNumber(s.failed)));
+  if (s.unknown) parts.push(t('runUnknown', formatNumber(s.unknown)));
+  if (s.notSent) parts.push(t('runNotSent', formatNumber(s.notSent)));
+  const text = `${parts.join(', ')}.`;
+  return s.stop ? `${text} ${stopText(s.stop)}` : text;
+}
+
+/** Why a run stopped, in words: which daily limit and when it resets, how long a rate
+ * limit holds, the API's own words where it gave any.
+ * @param {Stop} stop */
+function stopText(stop) {
+  const cap = stop.cap ? t(`cap_${stop.cap}`) : t('capActions');
+  const when = stop.untilMs ? formatDateTime(stop.untilMs) : '';
+  return t(`stop_${stop.reason}`, cap, when, stop.message ?? '').trim();
 }
 
 // ---------- refresh ----------
@@ -600,7 +626,7 @@ async function loadConnections() {
     c.done = page.done;
     c.skipped = {
       count: c.skipped.count + (page.skipped?.count ?? 0),
-      reasons: [...c.skipped.reasons, ...(page.skipped?.reasons ?? [])].slice(0, 5),
+      paths: [...c.skipped.paths, ...(page.skipped?.paths ?? [])].slice(0, 5),
     };
     if (state.tab === 'connections') invalidateRows();
   } catch (e) {
@@ -619,7 +645,7 @@ async function loadConnections() {
 /** Forgets the loaded connections; they load again when the Connections tab shows.
  * @param {SortBy} sortBy */
 function resetConnections(sortBy) {
-  state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0, skipped: { count: 0, reasons: [] } };
+  state.connections = { next: 0, done: false, loading: false, error: null, sortBy, loaded: 0, skipped: { count: 0, paths: [] } };
   views.setItems('connections', []);
   if (state.tab === 'connections') {
     invalidateRows({ toTop: true });

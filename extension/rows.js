@@ -31,6 +31,24 @@
       return (n) => n.toLocaleString();
     }
   })();
+  /** @type {Intl.PluralRules | undefined} */
+  let plurals;
+  /** The message of `key` for the count `n`, as shared.js plural() picks it.
+   * @type {(key: string, n: number) => string} */
+  const plural = (key, n) => {
+    if (!plurals) {
+      try { plurals = new Intl.PluralRules(t('lang')); } catch { plurals = new Intl.PluralRules('en'); }
+    }
+    return api.i18n.getMessage(`${key}_${plurals.select(n)}`, [formatNumber(n)]) || t(`${key}_other`, formatNumber(n));
+  };
+  /** A row's age as shown: "first seen 19 days ago" where Rust found first sight the
+   * better age (its whole days), else the API's own time text.
+   * @type {(row: Row) => string | undefined} */
+  const age = (row) => {
+    const days = row.firstSeenDays;
+    if (days == null) return row.time;
+    return days === 0 ? t('firstSeenToday') : plural('firstSeen', days);
+  };
   const CACHE = 'pending.firstScreen';
   const PROFILE = 'https://www.linkedin.com/';
   /** @type {Record<string, string>} */
@@ -91,7 +109,8 @@
     // `make bench` times the first row's paint with the Element Timing API.
     if (pos === 0) name.setAttribute('elementtiming', 'first-row');
     head.append(name);
-    if (row.time) head.append(el('span', 'time', row.time));
+    const time = age(row);
+    if (time) head.append(el('span', 'time', time));
     // Acting on an invitation always goes through the confirmation (popup.js confirmAction).
     // A row without the fields the API needs (Rust says which) offers no action.
     const kinds = row.actionable ? { sent: ['withdraw'], received: ['accept', 'ignore'] }[tab] : null;

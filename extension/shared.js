@@ -130,7 +130,10 @@ export function asApiError(e) {
   return { kind: 'other', message: String(e?.message ?? e) };
 }
 
-/** The words a user sees for an error. */
+/** The words a user sees for an error: its kind (and, for an invalid input, its
+ * `reason`) worded from _locales; its `message` is for developers and never shown,
+ * except for errors of the browser's own (kind `other`).
+ * @returns {string} */
 export function errorText(error) {
   const e = asApiError(error);
   switch (e.kind) {
@@ -143,12 +146,13 @@ export function errorText(error) {
     case 'network': return t('errOffline');
     case 'timeout': return t('errTimeout');
     case 'server': case 'http': case 'api': return t('errServer', e.status ?? '?');
-    case 'bad_request': return t('errOther', e.message);
+    case 'bad_request': return t('errBadRequest', e.status ?? 400, e.apiMessage ?? '').trim();
     case 'decode': return t('errDecode');
     case 'pagination': return t('errPagination');
     case 'unavailable': return t('errUnavailable');
     case 'permission': return t('errPermission');
-    case 'invalid_input': return t('errInvalidInput', e.message);
+    case 'invalid_input': return e.reason ? t(`inv_${e.reason}`) : t('errInvalidInput');
+    case 'cancelled': return t('errCancelled');
     case 'internal': return t('errInternal');
     case 'no_reply': return t('errNoReply');
     default: return t('errOther', e.message);

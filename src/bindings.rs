@@ -6,7 +6,7 @@
 //! a function that throws, throws) a plain `{kind, status?, message, retryAt?}` object.
 
 use crate::api::client::MAX_CONNECTIONS_LIMIT;
-use crate::api::error::Error;
+use crate::api::error::{Error, Invalid};
 use crate::api::transport::fetch::FetchTransport;
 use js_sys::Promise;
 use serde::de::DeserializeOwned;
@@ -35,7 +35,7 @@ fn error_js(e: &Error) -> JsValue {
 /// A value from JavaScript as `T`; a value that cannot be read throws an `ApiError` of
 /// kind `invalid_input` naming `what` and the path of the problem.
 fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
-    crate::api::objects::read(raw_json(v)).map_err(|e| error_js(&Error::InvalidInput(format!("{what}: {e}"))))
+    crate::api::objects::read(raw_json(v)).map_err(|e| error_js(&Error::invalid(Invalid::Argument, format!("{what}: {e}"))))
 }
 
 /// A raw stored or sent value as JSON data: `undefined`, functions and anything that is
@@ -56,7 +56,7 @@ fn items_from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<Vec<T>, 
             Ok(list.into_iter().filter(Json::is_object).filter_map(|item| crate::api::decode::read_value(item, "").ok()).collect())
         }
         Json::Null => Ok(Vec::new()),
-        _ => Err(error_js(&Error::InvalidInput(format!("{what}: expected a list")))),
+        _ => Err(error_js(&Error::invalid(Invalid::Argument, format!("{what}: expected a list")))),
     }
 }
 
@@ -103,7 +103,7 @@ export interface AppHost {
 "#;
 
 fn list_name(name: &str) -> Result<crate::view::ListName, JsValue> {
-    crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::InvalidInput(["unknown list '", name, "'"].concat())))
+    crate::view::ListName::parse(name).ok_or_else(|| error_js(&Error::invalid(Invalid::Argument, ["unknown list '", name, "'"].concat())))
 }
 
 fn rows_from_js(list: crate::view::ListName, items: JsValue) -> Result<Vec<crate::view::Row>, JsValue> {
@@ -234,7 +234,7 @@ impl JsViews {
         Ok(to_js(&self.inner.list(list_name(list)?).slice(start as usize, end as usize)))
     }
 
-    /// The age chart of a list (all its rows): `{bars: [{bucket, label, count}], unknown}`.
+    /// The age chart of a list (all its rows): `{bars: [{bucket, count}], unknown}`.
     #[wasm_bindgen(js_name = ageChart, unchecked_return_type = "AgeChart")]
     pub fn age_chart(&self, list: &str) -> Result<JsValue, JsValue> {
         Ok(to_js(&self.inner.list(list_name(list)?).age_chart()))

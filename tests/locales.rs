@@ -61,6 +61,22 @@ const CAP_WORDS: &[&str] = &["withdraw", "respond"];
 const AGE_BUCKETS: &[&str] = &["this_week", "one_to_two_weeks", "two_to_four_weeks", "one_to_three_months", "older"];
 /// `Account::attention`: what the options page says next to an account that is not ready.
 const ACCOUNT_ATTENTION: &[&str] = &["disabled", "no_seat", "warmup", "error", "unknown", "in_use", "other"];
+/// `Invalid` (serde snake_case): what is wrong with an input that was never sent
+/// (shared.js errorText, for an `invalid_input` error's `reason`).
+const INVALID: &[&str] = &[
+    "api_key_empty", "api_key_characters", "base_url_scheme", "base_url_port", "base_url_shape", "base_url_http", "account_id",
+    "limits", "no_key", "no_snapshot", "no_writes", "busy", "nothing_to_do", "missing_field", "request", "argument",
+];
+/// `ItemReason` (serde snake_case): why an item of an action run failed, is unknown or
+/// already gone (popup.js renderRun).
+const ITEM_REASONS: &[&str] = &[
+    "already_gone", "network", "timeout", "cancelled", "unreadable", "worker_stopped", "no_answer", "missing_field", "not_sent",
+    "refused", "server", "unavailable", "rate_limited",
+];
+/// `StopReason` (serde snake_case): why a run stopped (popup.js stopText).
+const STOP_REASONS: &[&str] = &["user", "cap", "unauthorized", "forbidden", "rate_limited", "account_changed", "repeated_failures"];
+/// `CapKind` as it serializes: the daily limit a run reached (popup.js stopText).
+const CAPS: &[&str] = &["withdrawals", "responses"];
 
 /// The keys the scripts build at run time: the template as written in the call (between
 /// the backticks), the codes that fill its one `${…}`, and where those come from.
@@ -75,6 +91,11 @@ const DYNAMIC: &[(&str, &[&str], Source)] = &[
     ("confirm_${kind}_all_title", ACTION_KINDS, Source::RustEnum("ActionKind")),
     ("confirm_${kind}_all_body", ACTION_KINDS, Source::RustEnum("ActionKind")),
     ("running_${p.kind ?? 'mixed'}", RUN_KINDS, Source::Script),
+    ("done_${s.kind ?? 'mixed'}", RUN_KINDS, Source::Script),
+    ("inv_${e.reason}", INVALID, Source::RustEnum("Invalid")),
+    ("reason_${f.reason}", ITEM_REASONS, Source::RustEnum("ItemReason")),
+    ("stop_${stop.reason}", STOP_REASONS, Source::RustEnum("StopReason")),
+    ("cap_${stop.cap}", CAPS, Source::RustEnum("CapKind")),
     ("allow_${kind === 'withdraw' ? 'withdraw' : 'respond'}", CAP_WORDS, Source::Script),
     ("age_${bar.bucket}", AGE_BUCKETS, Source::RustEnum("AgeBucket")),
     ("acct_${a.attention}", ACCOUNT_ATTENTION, Source::RustFnSome("attention")),
@@ -86,9 +107,11 @@ const PASS_THROUGH: &[(&str, &str, &str)] = &[
     // t() itself, in shared.js and in rows.js (a classic script): its callers are checked.
     ("shared.js", "getMessage", "key"),
     ("rows.js", "getMessage", "key"),
-    // plural(): its callers are checked, with both forms.
+    // plural(), in shared.js and in rows.js: its callers are checked, with both forms.
     ("shared.js", "getMessage", "`${key}_${plurals.select(n)}`"),
     ("shared.js", "t", "`${key}_other`"),
+    ("rows.js", "getMessage", "`${key}_${plurals.select(n)}`"),
+    ("rows.js", "t", "`${key}_other`"),
     // localize(): the data-i18n* attributes of the HTML, checked below.
     ("shared.js", "t", "(el.dataset.i18n)"),
     ("shared.js", "t", "(el.dataset.i18nLabel)"),
@@ -97,8 +120,9 @@ const PASS_THROUGH: &[(&str, &str, &str)] = &[
 ];
 
 /// Error kinds (`Error::kind`) that shared.js errorText words with its default case
-/// (`errOther` and the error's message) on purpose: a cancelled request is never shown.
-const ERROR_KINDS_BY_DEFAULT: &[&str] = &["cancelled"];
+/// (`errOther` and the error's message) on purpose: none (every kind Rust sends has its
+/// own words; the default is for errors of the browser's own).
+const ERROR_KINDS_BY_DEFAULT: &[&str] = &[];
 
 // ---------------------------------------------------------------------------------
 // The locale files

@@ -86,6 +86,7 @@ fn csv_guards_formulas_behind_blanks_and_full_width_signs() {
         headline: None,
         time: None,
         age_secs: None,
+        first_seen_days: None,
         category: None,
         company: None,
         newsletter: None,

@@ -20,6 +20,7 @@ fn generated() -> Vec<&'static str> {
         models::Connection::DECL,
         models::Account::DECL,
         error::ErrorReport::DECL,
+        error::Invalid::DECL,
         decode::Skips::DECL,
         sync::Skipped::DECL,
         sync::Counts::DECL,
@@ -51,6 +52,7 @@ fn generated() -> Vec<&'static str> {
         queue::Named::DECL,
         queue::Summary::DECL,
         actions::QuotaEntry::DECL,
+        actions::ItemReason::DECL,
         refresh::DailyCost::DECL,
         protocol::Request::DECL,
         protocol::RefreshRequest::DECL,
@@ -141,7 +143,10 @@ fn values_are_declared_as_json_compatible_data() {
 #[test]
 fn key_declarations_keep_their_shapes() {
     let expected = [
-        "export interface ApiError { kind: string; status?: number; message: string; retryAt?: number; }",
+        "export interface ApiError { kind: string; status?: number; message: string; retryAt?: number; reason?: Invalid; apiMessage?: string; }",
+        "export type Invalid = \"api_key_empty\" | \"api_key_characters\" | \"base_url_scheme\" | \"base_url_port\" | \"base_url_shape\" \
+         | \"base_url_http\" | \"account_id\" | \"limits\" | \"no_key\" | \"no_snapshot\" | \"no_writes\" | \"busy\" | \"nothing_to_do\" \
+         | \"missing_field\" | \"request\" | \"argument\";",
         "export interface SentInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; \
          sentAt?: string; message?: string; profile: Profile; ageSecs?: number; }",
         "export interface ReceivedInvitation { invitationId: string; invitationUrn?: string; memberId?: string; memberUrn?: string; \
@@ -157,7 +162,7 @@ fn key_declarations_keep_their_shapes() {
         "export interface StoredSnapshot extends Snapshot { schema: number; account: string; }",
         "export interface StoredFirstScreen { schema: number; account: string; summary: SnapshotSummary; rows: Row[]; }",
         "export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; \
-         category?: string; company?: string; newsletter?: string; message?: string; actionable: boolean; }",
+         firstSeenDays?: number; category?: string; company?: string; newsletter?: string; message?: string; actionable: boolean; }",
         "export interface ViewQuery { search?: string; category?: string; olderThanWeeks?: number; bucket?: AgeBucket; \
          order?: \"server\" | \"newest\" | \"oldest\"; }",
         "export type ListName = \"sent\" | \"received\" | \"connections\";",
@@ -165,6 +170,15 @@ fn key_declarations_keep_their_shapes() {
          reason?: string; scope?: \"received\" | \"all\"; progress?: StoredProgress; error?: ApiError; }",
         "export interface StatusView { state: \"idle\" | \"syncing\" | \"ok\" | \"error\"; progress?: StoredProgress; error?: ApiError; blocking: boolean; }",
         "export interface ActionsView { state: RunState; progress: RunProgress; summary: Summary; }",
+        "export interface Summary { state: RunState; kind?: ActionKind; total: number; done: number; alreadyGone: number; failed: number; \
+         unknown: number; notSent: number; stop?: Stop; failures: Named[]; unknowns: Named[]; gone: Named[]; }",
+        "export interface Named { name: string; invitationId: string; reason?: ItemReason; status?: number; detail?: string; }",
+        "export interface Stop { reason: StopReason; cap?: CapKind; untilMs?: number; message?: string; }",
+        "export interface RunProgress { state: RunState; handled: number; total: number; current?: string; kind?: ActionKind; \
+         heldUntilMs?: number; pacedUntilMs?: number; }",
+        "export interface Alert { items: AlertItem[]; count: number; names: string[]; more: boolean; }",
+        "export interface Skips { count: number; paths: string[]; }",
+        "export interface Bar { bucket: AgeBucket; count: number; }",
         "export type Request = ({ type: \"refresh\" } & RefreshRequest) | ({ type: \"connections\" } & ConnectionsRequest) \
          | ({ type: \"test\" } & TestRequest) | { type: \"testTrap\" } | ({ type: \"act\" } & ActRequest) \
          | { type: \"stopActions\" } | ({ type: \"allowance\" } & AllowanceRequest);",
@@ -187,7 +201,21 @@ fn key_declarations_keep_their_shapes() {
 #[test]
 fn stored_errors_have_the_shape_of_api_errors() {
     // `store::StoredError` is declared as `ApiError` wherever it is written.
-    let stored = store::StoredError { kind: "network".into(), status: Some(500), message: "m".into(), retry_at: Some(7.0) };
-    let report = error::ErrorReport { kind: "network", status: Some(500), message: "m".into(), retry_at: Some(7) };
+    let stored = store::StoredError {
+        kind: "invalid_input".into(),
+        status: Some(500),
+        message: "m".into(),
+        retry_at: Some(7.0),
+        reason: Some(error::Invalid::NoKey),
+        api_message: Some("a".into()),
+    };
+    let report = error::ErrorReport {
+        kind: "invalid_input",
+        status: Some(500),
+        message: "m".into(),
+        retry_at: Some(7),
+        reason: Some(error::Invalid::NoKey),
+        api_message: Some("a".into()),
+    };
     assert_eq!(serde_json::to_value(stored).unwrap(), serde_json::to_value(report).unwrap());
 }

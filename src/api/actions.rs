@@ -247,7 +247,8 @@ impl std::error::Error for MissingField {}
 
 impl From<MissingField> for Error {
     fn from(m: MissingField) -> Error {
-        Error::InvalidInput(m.message())
+        // The detail is the field's API name: the pages name it.
+        Error::invalid(crate::api::error::Invalid::MissingField, m.field)
     }
 }
 
@@ -374,7 +375,7 @@ impl ActionRequest {
 mod outcome;
 mod quota;
 
-pub use outcome::{classify_write, says_already_gone, FailureReport, OutcomeReport, WriteOutcome, WriteReply};
+pub use outcome::{classify_write, says_already_gone, FailureReport, OutcomeReport, ItemReason, WriteOutcome, WriteReply};
 pub use quota::{Quota, QuotaEntry};
 
 #[cfg(test)]

@@ -523,7 +523,7 @@ impl<T: Transport> Client<T> {
     pub async fn quota(&self, account_id: &str) -> Result<Option<Quota>, Error> {
         let id = account_id.trim();
         if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(Error::InvalidInput(["not an account id: ", &id.chars().take(64).collect::<String>()].concat()));
+            return Err(Error::invalid(crate::api::error::Invalid::AccountId, id.chars().take(64).collect::<String>()));
         }
         let url = [self.config.base_url.as_str(), "/account/", id, "/quota"].concat();
         match self.get(self.transport.begin(), url).await {

@@ -1,6 +1,6 @@
 //! Client configuration, validated before any request is sent.
 
-use crate::api::error::Error;
+use crate::api::error::{Error, Invalid};
 use crate::api::limiter::RetryPolicy;
 use serde::{Deserialize, Deserializer, Serialize};
 use tsify::Tsify;
@@ -34,10 +34,10 @@ impl ApiKey {
     pub fn new(key: &str) -> Result<Self, Error> {
         let key = key.trim();
         if key.is_empty() {
-            return Err(Error::InvalidInput("the API key is empty".into()));
+            return Err(Error::invalid(Invalid::ApiKeyEmpty, ""));
         }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::InvalidInput("the API key contains spaces or characters a key cannot have".into()));
+            return Err(Error::invalid(Invalid::ApiKeyCharacters, ""));
         }
         Ok(ApiKey(key.to_string()))
     }
@@ -180,7 +180,7 @@ impl TryFrom<ConfigInput> for Config {
         set(&mut r.default_rate_limit_wait_ms, i.default_rate_limit_wait_ms);
         set(&mut r.max_rate_limit_wait_ms, i.max_rate_limit_wait_ms);
         if c.timeout_ms == 0 || c.max_requests == 0 || c.window_ms == 0 {
-            return Err(Error::InvalidInput("timeoutMs, maxRequests and windowMs must be above 0".into()));
+            return Err(Error::invalid(Invalid::Limits, "timeoutMs, maxRequests and windowMs must be above 0"));
         }
         Ok(c)
     }
@@ -194,28 +194,28 @@ impl TryFrom<ConfigInput> for Config {
 /// [`Error::InvalidInput`] saying what is wrong.
 pub fn validate_base_url(url: &str) -> Result<String, Error> {
     let url = url.trim().trim_end_matches('/');
-    let bad = |why: &str| Err(Error::InvalidInput(["API base URL ", why].concat()));
+    let bad = |why: Invalid| Err(Error::invalid(why, ""));
     let (scheme, rest) = match url.split_once("://") {
         Some(x) => x,
-        None => return bad("must start with https://"),
+        None => return bad(Invalid::BaseUrlScheme),
     };
     let host_port = rest.split('/').next().unwrap_or("");
     let host = match host_port.rsplit_once(':') {
         Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
-        Some(_) => return bad("has an invalid port"),
+        Some(_) => return bad(Invalid::BaseUrlPort),
         None => host_port,
     };
     if host.is_empty()
         || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
         || rest.chars().any(|c| matches!(c, '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control())
     {
-        return bad("is not a plain http(s) URL");
+        return bad(Invalid::BaseUrlShape);
     }
     match scheme.to_ascii_lowercase().as_str() {
         "https" => Ok(url.to_string()),
         "http" if host == "localhost" || host == "127.0.0.1" => Ok(url.to_string()),
-        "http" => bad("must use https:// (http:// is allowed only for localhost)"),
-        _ => bad("must start with https://"),
+        "http" => bad(Invalid::BaseUrlHttp),
+        _ => bad(Invalid::BaseUrlScheme),
     }
 }
 
@@ -275,7 +275,7 @@ pub fn validate_account_id(id: Option<&str>) -> Result<Option<String>, Error> {
         Some(s) if s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
             Ok(Some(s.to_string()))
         }
-        Some(_) => Err(Error::InvalidInput("the account id may hold only letters, digits, '-' and '_'".into())),
+        Some(_) => Err(Error::invalid(Invalid::AccountId, "")),
     }
 }
 

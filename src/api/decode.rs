@@ -81,15 +81,16 @@ pub struct RawResponse {
     pub body: String,
 }
 
-/// Items of a list that could not be read: how many, and the first few reasons with
-/// their JSON paths (`invitations[3].profile.firstName: invalid type: …`).
+/// Items of a list that could not be read: how many, and the JSON paths of the first
+/// few values that could not be read (`invitations[3].profile.firstName`), which the
+/// pages name (what was wrong, in serde's words, is for developers and not kept).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, tsify::Tsify)]
 #[serde(try_from = "serde_json::Map<String, Json>")]
 pub struct Skips {
     /// Items skipped.
     pub count: u32,
-    /// The first [`MAX_SKIP_REASONS`] reasons.
-    pub reasons: Vec<String>,
+    /// The paths of the first [`MAX_SKIP_REASONS`] skipped items' unreadable values.
+    pub paths: Vec<String>,
 }
 
 /// What a stored [`Skips`] may hold: an object only (a list is not read by position).
@@ -97,39 +98,39 @@ pub struct Skips {
 struct StoredSkips {
     #[serde(default, deserialize_with = "crate::api::lenient::count_or_zero")]
     count: u32,
-    #[serde(default, deserialize_with = "reasons")]
-    reasons: Vec<String>,
+    #[serde(default, deserialize_with = "paths")]
+    paths: Vec<String>,
 }
 
 impl TryFrom<serde_json::Map<String, Json>> for Skips {
     type Error = serde_json::Error;
     fn try_from(m: serde_json::Map<String, Json>) -> Result<Self, Self::Error> {
-        let StoredSkips { count, reasons } = crate::api::objects::read(Json::Object(m))?;
-        Ok(Skips { count, reasons })
+        let StoredSkips { count, paths } = crate::api::objects::read(Json::Object(m))?;
+        Ok(Skips { count, paths })
     }
 }
 
-/// At most [`MAX_SKIP_REASONS`] reasons, of text; anything else reads as none.
-fn reasons<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+/// At most [`MAX_SKIP_REASONS`] paths, of text; anything else reads as none.
+fn paths<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let mut list: Vec<String> = crate::api::lenient::list(d)?;
     list.truncate(MAX_SKIP_REASONS);
     Ok(list)
 }
 
 impl Skips {
-    /// Counts one more skipped item, for `reason` (`path: what was wrong`).
-    pub fn add(&mut self, reason: impl std::fmt::Display) {
+    /// Counts one more skipped item, for the value at `path` that could not be read.
+    pub fn add(&mut self, path: String) {
         self.count = self.count.saturating_add(1);
-        if self.reasons.len() < MAX_SKIP_REASONS {
-            self.reasons.push(reason.to_string());
+        if self.paths.len() < MAX_SKIP_REASONS {
+            self.paths.push(path);
         }
     }
 
     /// Adds another list's skips (e.g. the next page's) to these.
     pub fn merge(&mut self, other: Skips) {
         self.count = self.count.saturating_add(other.count);
-        let room = MAX_SKIP_REASONS.saturating_sub(self.reasons.len());
-        self.reasons.extend(other.reasons.into_iter().take(room));
+        let room = MAX_SKIP_REASONS.saturating_sub(self.paths.len());
+        self.paths.extend(other.paths.into_iter().take(room));
     }
 
     /// Whether nothing was skipped.
@@ -234,13 +235,12 @@ pub fn read_raw_items<T: DeserializeOwned>(list: &[Box<RawValue>], prefix: &str)
         let path = format!("{prefix}[{i}]");
         // serde reads a struct from a list by position too: an item is an object.
         if !element.get().starts_with('{') {
-            let found: String = element.get().chars().take(20).collect();
-            skipped.add(ReadError { path, message: format!("expected an object, found {found}") });
+            skipped.add(path);
             continue;
         }
         match read_text::<T>(element.get(), &path) {
             Ok(item) => items.push(item),
-            Err(e) => skipped.add(e),
+            Err(e) => skipped.add(e.path),
         }
     }
     (items, skipped)
@@ -416,11 +416,7 @@ pub fn parse_success(resp: &RawResponse, now_ms: f64) -> Result<Body, Error> {
         if m.get("success").is_some_and(|v| v.get() == "false") {
             let value: serde_json::Value = serde_json::from_str(body.text()).unwrap_or_default();
             let (message, code, _) = body_message(&value);
-            return Err(Error::Api {
-                status: resp.status,
-                message: message.unwrap_or_else(|| "the API reported failure".into()),
-                code,
-            });
+            return Err(Error::Api { status: resp.status, message: message.unwrap_or_default(), code });
         }
     }
     Ok(body)

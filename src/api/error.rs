@@ -16,7 +16,12 @@ use std::fmt;
 #[non_exhaustive]
 pub enum Error {
     /// The request was never sent: a configuration value or argument is invalid.
-    InvalidInput(String),
+    InvalidInput {
+        /// What is invalid, as a code the pages word.
+        reason: Invalid,
+        /// For developers (logs, `Display`): what exactly, never shown to a user.
+        detail: String,
+    },
     /// The request got no HTTP response (offline, DNS, connection refused, a missing
     /// host permission, a CORS refusal).
     Network(String),
@@ -57,6 +62,100 @@ pub enum Error {
     },
     /// The server broke the paging contract; the walk stopped instead of looping.
     Pagination(PaginationError),
+}
+
+/// What is invalid about an input that was never sent: a stable code the pages word
+/// (`inv_<code>` in `extension/_locales`), serialized in snake_case ([`Invalid::as_str`],
+/// written by hand: one spelling of each code in the WebAssembly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum Invalid {
+    /// The API key is empty.
+    ApiKeyEmpty,
+    /// The API key holds spaces or characters a key cannot have.
+    ApiKeyCharacters,
+    /// The API base URL does not start with `https://`.
+    BaseUrlScheme,
+    /// The API base URL has a port that is not a number.
+    BaseUrlPort,
+    /// The API base URL is not a plain http(s) URL (credentials, a query, blanks…).
+    BaseUrlShape,
+    /// The API base URL uses `http://` for a host other than localhost.
+    BaseUrlHttp,
+    /// The account id holds other characters than letters, digits, `-` and `_`.
+    AccountId,
+    /// A timeout or rate limit setting is 0.
+    Limits,
+    /// No API key is set.
+    NoKey,
+    /// There is no stored data of this account yet: refresh first.
+    NoSnapshot,
+    /// This transport cannot send writes.
+    NoWrites,
+    /// An action run is in progress.
+    Busy,
+    /// An action run was asked for without any item.
+    NothingToDo,
+    /// The invitation lacks a field the API needs to act on it.
+    MissingField,
+    /// A page sent a request the background cannot read (a bug of the page).
+    Request,
+    /// A page passed a value the crate cannot read (a bug of the page).
+    Argument,
+}
+
+impl Invalid {
+    const ALL: [Invalid; 16] = [
+        Invalid::ApiKeyEmpty,
+        Invalid::ApiKeyCharacters,
+        Invalid::BaseUrlScheme,
+        Invalid::BaseUrlPort,
+        Invalid::BaseUrlShape,
+        Invalid::BaseUrlHttp,
+        Invalid::AccountId,
+        Invalid::Limits,
+        Invalid::NoKey,
+        Invalid::NoSnapshot,
+        Invalid::NoWrites,
+        Invalid::Busy,
+        Invalid::NothingToDo,
+        Invalid::MissingField,
+        Invalid::Request,
+        Invalid::Argument,
+    ];
+
+    /// The code as serialized: `api_key_empty`, `no_snapshot`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Invalid::ApiKeyEmpty => "api_key_empty",
+            Invalid::ApiKeyCharacters => "api_key_characters",
+            Invalid::BaseUrlScheme => "base_url_scheme",
+            Invalid::BaseUrlPort => "base_url_port",
+            Invalid::BaseUrlShape => "base_url_shape",
+            Invalid::BaseUrlHttp => "base_url_http",
+            Invalid::AccountId => "account_id",
+            Invalid::Limits => "limits",
+            Invalid::NoKey => "no_key",
+            Invalid::NoSnapshot => "no_snapshot",
+            Invalid::NoWrites => "no_writes",
+            Invalid::Busy => "busy",
+            Invalid::NothingToDo => "nothing_to_do",
+            Invalid::MissingField => "missing_field",
+            Invalid::Request => "request",
+            Invalid::Argument => "argument",
+        }
+    }
+
+    /// Reads [`Invalid::as_str`]'s spelling (exactly).
+    pub fn parse(s: &str) -> Option<Invalid> {
+        Invalid::ALL.into_iter().find(|i| i.as_str() == s)
+    }
+}
+
+impl Serialize for Invalid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// How a list walk can fail to make progress.
@@ -109,7 +208,7 @@ impl Error {
             return "unavailable";
         }
         match self {
-            Error::InvalidInput(_) => "invalid_input",
+            Error::InvalidInput { .. } => "invalid_input",
             Error::Network(_) => "network",
             Error::Timeout { .. } => "timeout",
             Error::Cancelled => "cancelled",
@@ -180,32 +279,86 @@ impl Error {
             Error::RateLimited { status, message, retry_at_ms } => Error::RateLimited { status, message: clean(message), retry_at_ms },
             Error::Decode { status, path, message } => Error::Decode { status, path, message: clean(message) },
             Error::Network(m) => Error::Network(clean(m)),
-            Error::InvalidInput(m) => Error::InvalidInput(clean(m)),
+            Error::InvalidInput { reason, detail } => Error::InvalidInput { reason, detail: clean(detail) },
             other => other,
         }
     }
 
-    /// The JSON-compatible report handed to JavaScript: `{kind, status?, message, retryAt?}`.
+    /// An [`Error::InvalidInput`]: `reason`, with `detail` for developers.
+    pub fn invalid(reason: Invalid, detail: impl Into<String>) -> Error {
+        Error::InvalidInput { reason, detail: detail.into() }
+    }
+
+    /// What is invalid, for [`Error::InvalidInput`].
+    pub fn invalid_reason(&self) -> Option<Invalid> {
+        match self {
+            Error::InvalidInput { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    /// The server's own words, when it gave any: the message of an error body (outside
+    /// data, shown as it is). `None` for errors the server did not word.
+    pub fn api_message(&self) -> Option<&str> {
+        match self {
+            Error::Api { message, .. } | Error::RateLimited { message, .. } => Some(message.trim()).filter(|m| !m.is_empty()),
+            _ => None,
+        }
+    }
+
+    /// The JSON-compatible report handed to JavaScript: `{kind, status?, message,
+    /// retryAt?, reason?, apiMessage?}`.
     pub fn report(&self) -> ErrorReport {
         ErrorReport {
             kind: self.kind(),
             status: self.status(),
             message: self.message(),
             retry_at: self.retry_at_ms().filter(|t| t.is_finite() && *t > 0.0).map(|t| t.round() as u64),
+            reason: self.invalid_reason(),
+            api_message: self.api_message().map(str::to_string),
         }
     }
 }
 
+/// The server's words, else the status's (for developers' text).
+fn said(message: &str, status: u16) -> &str {
+    if message.trim().is_empty() {
+        status_text(status)
+    } else {
+        message
+    }
+}
+
+/// The standard reason phrase of an HTTP status, for developers' text when the server
+/// gave no message of its own.
+fn status_text(status: u16) -> &'static str {
+    match status {
+        200..=299 => "the API reported failure",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "unexpected status",
+    }
+}
+
 impl Error {
-    /// The message `Display` writes,.
+    /// The message `Display` writes: for developers and logs, never shown to a user
+    /// (the pages word [`Error::kind`] and the report's codes).
     pub fn message(&self) -> String {
         match self {
-            Error::InvalidInput(m) => ["invalid input: ", m].concat(),
+            Error::InvalidInput { reason, detail } if detail.is_empty() => ["invalid input: ", reason.as_str()].concat(),
+            Error::InvalidInput { detail, .. } => ["invalid input: ", detail].concat(),
             Error::Network(m) => ["network error: ", m].concat(),
             Error::Timeout { after_ms } => ["no response within ", &after_ms.to_string(), " ms"].concat(),
             Error::Cancelled => "cancelled".into(),
-            Error::Api { status, message, .. } => ["HTTP ", &status.to_string(), ": ", message].concat(),
-            Error::RateLimited { message, .. } => ["rate limited: ", message].concat(),
+            Error::Api { status, message, .. } => ["HTTP ", &status.to_string(), ": ", said(message, *status)].concat(),
+            Error::RateLimited { message, status, .. } => ["rate limited: ", said(message, *status)].concat(),
             Error::Decode { path, message, .. } if path.is_empty() => ["unreadable response: ", message].concat(),
             Error::Decode { path, message, .. } => ["unreadable response at ", path, ": ", message].concat(),
             Error::Pagination(p) => ["paging stopped: ", &p.message()].concat(),
@@ -260,7 +413,9 @@ impl fmt::Display for PaginationError {
 impl std::error::Error for Error {}
 
 /// An [`Error`] flattened for JavaScript. Serialized as
-/// `{kind, status?, message, retryAt?}` with JSON-compatible values only.
+/// `{kind, status?, message, retryAt?, reason?, apiMessage?}` with JSON-compatible
+/// values only. The pages word `kind` (and `reason`, `status`, `retryAt`); `message` is
+/// for developers and logs, never shown.
 ///
 /// Declared to TypeScript as `ApiError` (stored errors, the store layer's `StoredError`,
 /// have the same shape and are declared as `ApiError` too).
@@ -273,11 +428,17 @@ pub struct ErrorReport {
     /// [`Error::status`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    /// The error's `Display` text.
+    /// The error's `Display` text, for developers.
     pub message: String,
     /// [`Error::retry_at_ms`], as whole epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
+    /// [`Error::invalid_reason`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Invalid>,
+    /// [`Error::api_message`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_message: Option<String>,
 }
 
 #[cfg(test)]
@@ -303,7 +464,7 @@ mod tests {
         assert!(!Error::Cancelled.is_retryable());
         assert!(!Error::Network("x".into()).reached_server());
         assert!(api(401).reached_server());
-        assert!(!Error::InvalidInput("x".into()).reached_server());
+        assert!(!Error::invalid(Invalid::Argument, "x").reached_server());
     }
 
     #[test]
@@ -321,10 +482,22 @@ mod tests {
         let v = serde_json::to_value(e.report()).unwrap();
         assert_eq!(
             v,
-            serde_json::json!({"kind": "rate_limited", "status": 429, "message": "rate limited: slow down", "retryAt": 1_500_000_000_000u64})
+            serde_json::json!({"kind": "rate_limited", "status": 429, "message": "rate limited: slow down", "retryAt": 1_500_000_000_000u64,
+                               "apiMessage": "slow down"})
         );
         let v = serde_json::to_value(Error::Cancelled.report()).unwrap();
         assert_eq!(v, serde_json::json!({"kind": "cancelled", "message": "cancelled"}));
+        // Invalid input: its code for the pages, its detail for developers.
+        let v = serde_json::to_value(Error::invalid(Invalid::NoSnapshot, "account x").report()).unwrap();
+        assert_eq!(v, serde_json::json!({"kind": "invalid_input", "message": "invalid input: account x", "reason": "no_snapshot"}));
+        // A server without words of its own: none for the pages, the status's for developers.
+        let e = Error::Api { status: 400, message: String::new(), code: None };
+        assert_eq!((e.report().api_message, e.to_string()), (None, "HTTP 400: Bad Request".to_string()));
+        for code in Invalid::ALL {
+            assert_eq!(Invalid::parse(code.as_str()), Some(code));
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+        }
+        assert_eq!(Invalid::parse("other"), None);
     }
 }
 

@@ -77,6 +77,11 @@ pub struct SentInvitation {
     /// Approximate age in seconds parsed from `sentAt` when the page was fetched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
+    /// Whole days since the extension first saw it, where that says the age better
+    /// than `sentAt`: set by [`crate::store::ages::FirstSeen::apply`] for the rows
+    /// ([`crate::view::Row`]'s `firstSeenDays`), never read or written.
+    #[serde(skip)]
+    pub first_seen_days: Option<u32>,
 }
 
 /// A [`SentInvitation`] as read (from the API, or stored): the reading rules of each
@@ -105,7 +110,8 @@ struct RawSentInvitation {
 impl From<RawSentInvitation> for SentInvitation {
     fn from(r: RawSentInvitation) -> Self {
         let RawSentInvitation { invitation_id, invitation_urn, member_id, member_urn, sent_at, message, profile, age_secs } = r;
-        SentInvitation { invitation_id, invitation_urn, member_id, member_urn, sent_at, message, profile, age_secs }
+        let first_seen_days = None;
+        SentInvitation { invitation_id, invitation_urn, member_id, member_urn, sent_at, message, profile, age_secs, first_seen_days }
     }
 }
 
@@ -248,6 +254,11 @@ pub struct ReceivedInvitation {
     /// Approximate age in seconds parsed from `receivedAt` when the page was fetched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
+    /// Whole days since the extension first saw it, where that says the age better
+    /// than `receivedAt`: set by [`crate::store::ages::FirstSeen::apply`] for the rows
+    /// ([`crate::view::Row`]'s `firstSeenDays`), never read or written.
+    #[serde(skip)]
+    pub first_seen_days: Option<u32>,
 }
 
 /// A [`ReceivedInvitation`] as read (from the API, or stored): the reading rules of each
@@ -292,9 +303,11 @@ impl From<RawReceivedInvitation> for ReceivedInvitation {
             invitation_id, invitation_urn, member_id, member_urn, invitation_category, linkedin_invitation_type,
             validation_token, received_at, company_name, newsletter_name, custom_message, message, profile, age_secs,
         } = r;
+        let first_seen_days = None;
         ReceivedInvitation {
             invitation_id, invitation_urn, member_id, member_urn, invitation_category, linkedin_invitation_type,
             validation_token, received_at, company_name, newsletter_name, custom_message, message, profile, age_secs,
+            first_seen_days,
         }
     }
 }

@@ -129,7 +129,14 @@ fn text<T: serde::Serialize + ?Sized>(value: &T) -> Json {
 /// An [`Error`] as stored and shown.
 pub fn stored_error(e: &Error) -> StoredError {
     let r = e.report();
-    StoredError { kind: r.kind.into(), status: r.status, message: r.message, retry_at: r.retry_at.map(|t| t as f64) }
+    StoredError {
+        kind: r.kind.into(),
+        status: r.status,
+        message: r.message,
+        retry_at: r.retry_at.map(|t| t as f64),
+        reason: r.reason,
+        api_message: r.api_message,
+    }
 }
 
 fn status(state: &'static str, at: f64) -> Status {
@@ -299,12 +306,7 @@ impl<H: Host> App<H> {
             let origins = self.host.manifest_origins();
             if let Some(pattern) = crate::api::config::key_destination(base_url, &origins).ok().and_then(|d| d.permission) {
                 if !self.host.permission_granted(&pattern).await {
-                    return StoredError {
-                        kind: "permission".into(),
-                        status: None,
-                        message: "host permission missing".into(),
-                        retry_at: None,
-                    };
+                    return StoredError::of_kind("permission", "host permission missing");
                 }
             }
         }
@@ -415,7 +417,7 @@ impl<H: Host> App<H> {
         let settings = Settings::read(&settings_raw);
         let now = self.host.now_ms();
         if settings.api_key.is_empty() {
-            let e = StoredError { kind: "no_key".into(), status: None, message: "no API key".into(), retry_at: None };
+            let e = StoredError::of_kind("no_key", "no API key");
             self.set_status(token, &error_status(e, now)).await;
             return self.draw_badge(None).await;
         }
@@ -615,12 +617,7 @@ impl<H: Host> App<H> {
     /// After the WebAssembly module trapped (and was re-instantiated, with this new
     /// controller): the typed `internal` error is recorded, the last good snapshot stays.
     pub async fn trapped(&self) {
-        let e = StoredError {
-            kind: "internal".into(),
-            status: None,
-            message: "the WebAssembly module trapped and was restarted".into(),
-            retry_at: None,
-        };
+        let e = StoredError::of_kind("internal", "the WebAssembly module trapped and was restarted");
         self.host.save(&[(keys::STATUS, text(&error_status(e, self.host.now_ms())))]).await;
         self.draw_badge(None).await;
     }
@@ -679,7 +676,7 @@ impl<H: Host> App<H> {
                     self.host.arm_trap();
                     Reply::Armed
                 } else {
-                    Reply::error(stored_error(&Error::InvalidInput("message: unknown request type 'testTrap'".into())))
+                    Reply::error(stored_error(&Error::invalid(crate::api::error::Invalid::Request, "unknown request type 'testTrap'")))
                 }
             }
         }
@@ -752,7 +749,7 @@ pub struct StatusView {
 pub fn status_view(status: &Json, settings: &Json) -> StatusView {
     let idle = StatusView { state: "idle", progress: None, error: None, blocking: false };
     if Settings::read(settings).api_key.is_empty() {
-        let e = StoredError { kind: "no_key".into(), status: None, message: "no API key".into(), retry_at: None };
+        let e = StoredError::of_kind("no_key", "no API key");
         return StatusView { state: "error", error: Some(e), blocking: true, ..idle };
     }
     match store::read_status(status) {

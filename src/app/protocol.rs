@@ -12,7 +12,7 @@
 
 use crate::api::actions::{ActionKind, QuotaEntry};
 use crate::api::client::{SortBy, MAX_CONNECTIONS_LIMIT};
-use crate::api::error::Error;
+use crate::api::error::{Error, Invalid};
 use crate::api::models::{Account, Connection};
 use crate::store::{Settings, StoredError};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -198,7 +198,7 @@ fn kind(v: &Value) -> &'static str {
 /// # Errors
 /// [`Error::InvalidInput`] naming what is wrong.
 pub fn read_request(value: &Value) -> Result<Request, Error> {
-    let fail = |message: &str| Error::InvalidInput(["message: ", message].concat());
+    let fail = |message: &str| Error::invalid(Invalid::Request, message);
     let Some(members) = value.as_object() else {
         return Err(fail(&["expected an object, found ", kind(value)].concat()));
     };
@@ -212,7 +212,14 @@ pub fn read_request(value: &Value) -> Result<Request, Error> {
     Ok(match tag.as_str() {
         "refresh" => Request::Refresh(variant(value)?),
         "connections" => Request::Connections(variant(value)?),
-        "test" => Request::Test(variant(value)?),
+        "test" => {
+            // Settings that cannot be used fail with their own code (a base URL that
+            // must use https://), not as an unreadable request.
+            if let Some(settings) = members.get("settings").filter(|s| s.is_object()) {
+                Settings::read_given(settings)?;
+            }
+            Request::Test(variant(value)?)
+        }
         "act" => Request::Act(variant(value)?),
         "allowance" => Request::Allowance(variant(value)?),
         "testTrap" => Request::TestTrap,
@@ -223,7 +230,7 @@ pub fn read_request(value: &Value) -> Result<Request, Error> {
 
 /// A variant's members, read from the whole message (its `type` is left unread).
 fn variant<T: serde::de::DeserializeOwned>(message: &Value) -> Result<T, Error> {
-    crate::api::objects::read(message.clone()).map_err(|e| Error::InvalidInput(["message: ", &e.to_string()].concat()))
+    crate::api::objects::read(message.clone()).map_err(|e| Error::invalid(Invalid::Request, e.to_string()))
 }
 
 /// The background's answer: `{type: <tag>, …the variant's members}`.
@@ -340,7 +347,7 @@ mod tests {
             Reply::Armed,
             Reply::Started { total: 3 },
             Reply::Allowance { remaining: 50, cap: 50, resets_at_ms: 1, quota: None },
-            Reply::error(StoredError { kind: "network".into(), status: None, message: "offline".into(), retry_at: None }),
+            Reply::error(StoredError::of_kind("network", "offline")),
         ];
         let tags: Vec<&str> = replies.iter().map(Reply::tag).collect();
         assert_eq!(tags, Reply::TYPES);
@@ -358,12 +365,12 @@ mod tests {
             next_start_index: 24,
             done: false,
             account_id: Some("acc".into()),
-            skipped: crate::api::decode::Skips { count: 1, reasons: vec!["r".into()] },
+            skipped: crate::api::decode::Skips { count: 1, paths: vec!["r".into()] },
         };
         assert_eq!(
             serde_json::to_value(&page).unwrap(),
             json!({"type": "page", "items": [], "startIndex": 12, "nextStartIndex": 24, "done": false, "accountId": "acc",
-                   "skipped": {"count": 1, "reasons": ["r"]}})
+                   "skipped": {"count": 1, "paths": ["r"]}})
         );
         let page = Reply::Page { items: vec![], start_index: 0, next_start_index: 0, done: true, account_id: None, skipped: Default::default() };
         assert!(serde_json::to_value(&page).unwrap().get("accountId").is_none());
@@ -372,7 +379,7 @@ mod tests {
             serde_json::to_value(&allowance).unwrap(),
             json!({"type": "allowance", "remaining": 5, "cap": 50, "resetsAtMs": 1_700_000_000_000u64})
         );
-        let error = Reply::error(StoredError { kind: "network".into(), status: None, message: "offline".into(), retry_at: None });
+        let error = Reply::error(StoredError::of_kind("network", "offline"));
         assert_eq!(
             serde_json::to_value(&error).unwrap(),
             json!({"type": "error", "error": {"kind": "network", "message": "offline"}})
@@ -418,17 +425,19 @@ mod tests {
         for unreadable in [json!({"type": "test"}), json!({"type": "test", "settings": 5}), json!({"type": "test", "settings": {"apiKey": 5}})] {
             assert_eq!(read(unreadable).unwrap(), Request::Test(TestRequest { settings: Settings::read(&json!({})) }));
         }
-        let error = |settings: serde_json::Value| read(json!({"type": "test", "settings": settings})).unwrap_err().to_string();
-        assert!(error(json!({"apiKey": "k", "baseUrl": "http://evil.example/linkedin"})).contains("https"));
-        assert!(error(json!({"apiKey": "k", "accountId": "a&b"})).contains("account id"));
+        // With their own codes, which the options page words.
+        let error = |settings: serde_json::Value| read(json!({"type": "test", "settings": settings})).unwrap_err().invalid_reason();
+        assert_eq!(error(json!({"apiKey": "k", "baseUrl": "http://evil.example/linkedin"})), Some(Invalid::BaseUrlHttp));
+        assert_eq!(error(json!({"apiKey": "k", "accountId": "a&b"})), Some(Invalid::AccountId));
+        assert_eq!(read(json!({"type": "nope"})).unwrap_err().invalid_reason(), Some(Invalid::Request));
         let message = |v: serde_json::Value| read(v).unwrap_err().to_string();
-        assert_eq!(message(json!({"type": "nope"})), "invalid input: message: unknown request type 'nope'");
-        assert_eq!(message(json!({})), "invalid input: message: unknown request type ''");
-        assert_eq!(message(json!([])), "invalid input: message: expected an object, found a list");
-        assert_eq!(message(json!(["refresh"])), "invalid input: message: expected an object, found a list");
-        assert_eq!(message(json!({"type": "connections", "sortBy": "x"})), "invalid input: message: unknown sortBy 'x'");
-        assert_eq!(message(json!({"type": "allowance", "action": "delete"})), "invalid input: message: unknown action 'delete'");
-        assert_eq!(message(json!({"type": 7})), "invalid input: message: invalid type: integer `7`, expected text");
+        assert_eq!(message(json!({"type": "nope"})), "invalid input: unknown request type 'nope'");
+        assert_eq!(message(json!({})), "invalid input: unknown request type ''");
+        assert_eq!(message(json!([])), "invalid input: expected an object, found a list");
+        assert_eq!(message(json!(["refresh"])), "invalid input: expected an object, found a list");
+        assert_eq!(message(json!({"type": "connections", "sortBy": "x"})), "invalid input: unknown sortBy 'x'");
+        assert_eq!(message(json!({"type": "allowance", "action": "delete"})), "invalid input: unknown action 'delete'");
+        assert_eq!(message(json!({"type": 7})), "invalid input: invalid type: integer `7`, expected text");
         for bad in [
             json!({"type": "refresh", "reason": 7}),
             json!({"type": "connections", "sortBy": 1}),
@@ -436,7 +445,7 @@ mod tests {
             json!({"type": "allowance", "action": ["withdraw"]}),
             json!(null),
         ] {
-            assert!(matches!(read(bad.clone()), Err(Error::InvalidInput(_))), "{bad}");
+            assert!(matches!(read(bad.clone()), Err(Error::InvalidInput { .. })), "{bad}");
         }
     }
 }

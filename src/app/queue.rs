@@ -41,8 +41,8 @@
 //! does to the run), `queue/report.rs` (progress and summary) and `queue/stored.rs`
 //! (reading a stored queue back).
 
-use crate::api::actions::{ActionKind, ActionRequest, CapKind, MissingField};
-use crate::api::error::Error;
+use crate::api::actions::{ActionKind, ActionRequest, CapKind, ItemReason, MissingField};
+use crate::api::error::{Error, Invalid};
 use crate::api::models::{ReceivedInvitation, SentInvitation};
 use crate::store::ActionSettings;
 use serde::{Deserialize, Serialize};
@@ -136,9 +136,16 @@ pub struct QueueItem {
     pub request: Option<ActionRequest>,
     /// Where it stands.
     pub state: ItemState,
-    /// The API's message, or why it failed or is unknown.
+    /// Why it failed, is unknown or already gone (or waits for a rate limit).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub reason: Option<ItemReason>,
+    /// The HTTP status that goes with the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The API's own words that go with the reason (why it refused, that the invitation
+    /// is gone), or the API name of a missing field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// Times it was handed out.
     pub attempts: u32,
     /// 429s it met.
@@ -161,12 +168,14 @@ pub struct NewItem {
     pub request: Result<ActionRequest, MissingField>,
 }
 
-fn display_name(full: String, fallback: &[Option<&str>], id: &str) -> String {
+/// The name, else the first fallback that is not blank, else `""` (the pages then name
+/// the invitation by its id).
+fn display_name(full: String, fallback: &[Option<&str>]) -> String {
     let full = full.trim().to_string();
     if !full.is_empty() {
         return full;
     }
-    fallback.iter().flatten().map(|s| s.trim()).find(|s| !s.is_empty()).map_or_else(|| ["invitation ", id].concat(), str::to_string)
+    fallback.iter().flatten().map(|s| s.trim()).find(|s| !s.is_empty()).unwrap_or_default().to_string()
 }
 
 impl NewItem {
@@ -174,7 +183,7 @@ impl NewItem {
     pub fn withdraw(item: &SentInvitation, account_id: Option<&str>) -> NewItem {
         NewItem {
             kind: ActionKind::Withdraw,
-            name: display_name(item.profile.full_name(), &[item.profile.public_identifier.as_deref()], &item.invitation_id),
+            name: display_name(item.profile.full_name(), &[item.profile.public_identifier.as_deref()]),
             invitation_id: item.invitation_id.clone(),
             request: crate::api::actions::WithdrawRequest::from_sent(item, account_id).map(ActionRequest::Withdraw),
         }
@@ -184,11 +193,7 @@ impl NewItem {
     pub fn respond(item: &ReceivedInvitation, action: crate::api::actions::RespondAction, account_id: Option<&str>) -> NewItem {
         NewItem {
             kind: action.kind(),
-            name: display_name(
-                item.profile.full_name(),
-                &[item.newsletter_name.as_deref(), item.company_name.as_deref()],
-                &item.invitation_id,
-            ),
+            name: display_name(item.profile.full_name(), &[item.newsletter_name.as_deref(), item.company_name.as_deref()]),
             invitation_id: item.invitation_id.clone(),
             request: crate::api::actions::RespondRequest::from_received(item, action, account_id).map(ActionRequest::Respond),
         }
@@ -269,7 +274,7 @@ pub struct Stop {
     /// When the cap resets or the rate limit ends (epoch ms).
     #[serde(default, deserialize_with = "crate::api::lenient::count", skip_serializing_if = "Option::is_none")]
     pub until_ms: Option<u64>,
-    /// The API's message, where one explains it.
+    /// The API's own words, where they explain it (forbidden, rate limited).
     #[serde(default, deserialize_with = "crate::api::lenient::text", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -277,23 +282,6 @@ pub struct Stop {
 impl Stop {
     fn of(reason: StopReason) -> Stop {
         Stop { reason, cap: None, until_ms: None, message: None }
-    }
-
-    /// The stop in words (English).
-    pub fn text(&self) -> String {
-        match self.reason {
-            StopReason::User => "Stopped.".into(),
-            StopReason::Cap => {
-                ["Daily limit of ", self.cap.map_or("actions", CapKind::as_str), " reached; it resets at 00:00 UTC."].concat()
-            }
-            StopReason::Unauthorized => "Stopped: the API key was refused.".into(),
-            StopReason::Forbidden => {
-                ["Stopped: ", self.message.as_deref().unwrap_or("the API does not allow this action.")].concat()
-            }
-            StopReason::RateLimited => "Stopped: the API asks to wait before more actions.".into(),
-            StopReason::AccountChanged => "Stopped: the account changed.".into(),
-            StopReason::RepeatedFailures => "Stopped after several failures in a row.".into(),
-        }
     }
 }
 
@@ -340,24 +328,24 @@ pub enum StartError {
 }
 
 impl StartError {
-    /// What it says to a person.
-    pub fn as_str(self) -> &'static str {
+    /// Its code, as the pages word it: [`Invalid::Busy`] or [`Invalid::NothingToDo`].
+    pub fn reason(self) -> Invalid {
         match self {
-            StartError::Busy => "a run is in progress",
-            StartError::Empty => "nothing to do",
+            StartError::Busy => Invalid::Busy,
+            StartError::Empty => Invalid::NothingToDo,
         }
     }
 }
 
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.reason().as_str())
     }
 }
 
 impl From<StartError> for Error {
     fn from(e: StartError) -> Error {
-        Error::InvalidInput(e.as_str().to_string())
+        Error::invalid(e.reason(), "")
     }
 }
 
@@ -487,9 +475,9 @@ impl ActionQueue {
                 Ok(_) => continue,
                 Err(at) => seen.insert(at, key),
             }
-            let (request, state, message) = match item.request {
-                Ok(r) => (Some(r), ItemState::Pending, None),
-                Err(m) => (None, ItemState::Failed, Some(m.message())),
+            let (request, state, reason, detail) = match item.request {
+                Ok(r) => (Some(r), ItemState::Pending, None, None),
+                Err(m) => (None, ItemState::Failed, Some(ItemReason::MissingField), Some(m.field.to_string())),
             };
             queued.push(QueueItem {
                 kind: item.kind,
@@ -497,7 +485,9 @@ impl ActionQueue {
                 invitation_id: item.invitation_id,
                 request,
                 state,
-                message,
+                reason,
+                status: None,
+                detail,
                 attempts: 0,
                 rate_limits: 0,
                 at_ms: (state == ItemState::Failed).then_some(now),
@@ -553,7 +543,8 @@ impl ActionQueue {
         let mut n = 0;
         for item in self.items.iter_mut().filter(|i| i.state == ItemState::InFlight) {
             item.state = ItemState::Unknown;
-            item.message = Some("the extension stopped while this was being sent; check LinkedIn".into());
+            item.reason = Some(ItemReason::WorkerStopped);
+            (item.status, item.detail) = (None, None);
             item.at_ms = Some(now);
             n += 1;
         }

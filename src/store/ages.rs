@@ -9,7 +9,8 @@
 //! - first seen *later* than the label's lower end says nothing new: the API's age wins;
 //! - first seen *earlier* than the label allows contradicts it: the API's age wins;
 //! - otherwise first sight narrows the range, and once it does by at least a day the
-//!   age reads "first seen 19 days ago".
+//!   age is the whole days since first sight (the pages word it: "first seen 19 days
+//!   ago").
 //!
 //! The age used to sort and filter is the best lower bound of the two.
 
@@ -83,7 +84,7 @@ impl AgeRange {
 pub enum AgeSource {
     /// The API's label: show it as it is.
     Api,
-    /// First sight: show [`BestAge::text`].
+    /// First sight: show [`BestAge::days`] ("first seen 19 days ago").
     FirstSeen,
     /// Nothing is known.
     None,
@@ -97,10 +98,6 @@ pub struct BestAge {
     pub secs: Option<u32>,
     /// Which to show.
     pub source: AgeSource,
-    /// For [`AgeSource::FirstSeen`]: "first seen 19 days ago" (English; `days` for
-    /// other languages).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
     /// For [`AgeSource::FirstSeen`]: whole days since first sight.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
@@ -111,18 +108,10 @@ pub fn best_age(api: Option<AgeRange>, first_seen_ms: Option<f64>, now_ms: f64) 
     let seen = first_seen_ms
         .filter(|f| f.is_finite() && now_ms.is_finite())
         .map(|f| ((now_ms - f) / 1000.0).max(0.0).min(f64::from(u32::MAX)) as u32);
-    let first_seen = |secs: u32| {
-        let days = secs / DAY;
-        let text = match days {
-            0 => "first seen today".to_string(),
-            1 => "first seen 1 day ago".to_string(),
-            n => format!("first seen {n} days ago"),
-        };
-        BestAge { secs: Some(secs), source: AgeSource::FirstSeen, text: Some(text), days: Some(days) }
-    };
-    let api_only = |secs: u32| BestAge { secs: Some(secs), source: AgeSource::Api, text: None, days: None };
+    let first_seen = |secs: u32| BestAge { secs: Some(secs), source: AgeSource::FirstSeen, days: Some(secs / DAY) };
+    let api_only = |secs: u32| BestAge { secs: Some(secs), source: AgeSource::Api, days: None };
     match (api, seen) {
-        (None, None) => BestAge { secs: None, source: AgeSource::None, text: None, days: None },
+        (None, None) => BestAge { secs: None, source: AgeSource::None, days: None },
         (None, Some(s)) => first_seen(s),
         (Some(r), None) => api_only(r.min_secs),
         (Some(r), Some(s)) => {
@@ -306,23 +295,24 @@ impl FirstSeen {
     }
 
     /// Gives every invitation of `snapshot` its best age at `now_ms`: where first sight
-    /// is more precise than the API's label, the label becomes "first seen 19 days ago"
-    /// and `ageSecs` (which the filters, the order and the chart use) whole days since
-    /// then; elsewhere both stay as the API said. (Whole days keep the popup's stored
-    /// first screen unchanged within a day.)
+    /// is more precise than the API's label, `firstSeenDays` is the whole days since
+    /// then (the pages show "first seen 19 days ago" instead of the label) and `ageSecs`
+    /// (which the filters, the order and the chart use) the same days; elsewhere both
+    /// stay as the API said. (Whole days keep the popup's stored first screen unchanged
+    /// within a day.)
     pub fn apply(&self, snapshot: &mut crate::api::sync::Snapshot, now_ms: f64) {
         let sent = self.sent_ages(&snapshot.sent, snapshot.sent_taken_at_ms, now_ms);
         for (item, best) in snapshot.sent.iter_mut().zip(sent) {
             if best.source == AgeSource::FirstSeen {
                 item.age_secs = best.days.map(|d| d.saturating_mul(DAY)).or(best.secs);
-                item.sent_at = best.text.or(item.sent_at.take());
+                item.first_seen_days = best.days;
             }
         }
         let received = self.received_ages(&snapshot.received, snapshot.taken_at_ms, now_ms);
         for (item, best) in snapshot.received.iter_mut().zip(received) {
             if best.source == AgeSource::FirstSeen {
                 item.age_secs = best.days.map(|d| d.saturating_mul(DAY)).or(best.secs);
-                item.received_at = best.text.or(item.received_at.take());
+                item.first_seen_days = best.days;
             }
         }
     }
@@ -370,10 +360,10 @@ mod tests {
         let at = |days: f64| Some(T0 - days * DAY_MS);
         // "2 weeks ago" (14–20 days), first seen 19 days ago: more precise.
         let b = best_age(Some(range("2 weeks ago")), at(19.0), T0);
-        assert_eq!((b.source, b.text.as_deref(), b.secs), (AgeSource::FirstSeen, Some("first seen 19 days ago"), Some(19 * DAY)));
+        assert_eq!((b.source, b.days, b.secs), (AgeSource::FirstSeen, Some(19), Some(19 * DAY)));
         // First seen 3 days ago: later than the API's age, which wins.
         let b = best_age(Some(range("2 weeks ago")), at(3.0), T0);
-        assert_eq!((b.source, b.secs, b.text), (AgeSource::Api, Some(14 * DAY), None));
+        assert_eq!((b.source, b.secs, b.days), (AgeSource::Api, Some(14 * DAY), None));
         // First seen 30 days ago contradicts "2 weeks ago": the API wins.
         let b = best_age(Some(range("2 weeks ago")), at(30.0), T0);
         assert_eq!((b.source, b.secs), (AgeSource::Api, Some(14 * DAY)));
@@ -382,17 +372,17 @@ mod tests {
         assert_eq!((b.source, b.secs), (AgeSource::Api, Some((14.5 * 86_400.0) as u32)));
         // "1 year ago" and first seen 400 days ago.
         let b = best_age(Some(range("1 year ago")), at(400.0), T0);
-        assert_eq!(b.text.as_deref(), Some("first seen 400 days ago"));
+        assert_eq!((b.source, b.days), (AgeSource::FirstSeen, Some(400)));
         // No label: first sight is all there is; nothing: nothing.
-        assert_eq!(best_age(None, at(1.2), T0).text.as_deref(), Some("first seen 1 day ago"));
-        assert_eq!(best_age(None, at(0.1), T0).text.as_deref(), Some("first seen today"));
+        assert_eq!(best_age(None, at(1.2), T0).days, Some(1));
+        assert_eq!(best_age(None, at(0.1), T0).days, Some(0), "first seen today");
         assert_eq!(best_age(None, None, T0).source, AgeSource::None);
         assert_eq!(best_age(Some(range("2 weeks ago")), Some(f64::NAN), T0).source, AgeSource::Api);
         // As JavaScript reads them.
         let b = best_age(Some(range("2 weeks ago")), at(19.0), T0);
         assert_eq!(
             serde_json::to_value(&b).unwrap(),
-            json!({"secs": 19 * DAY, "source": "first_seen", "text": "first seen 19 days ago", "days": 19})
+            json!({"secs": 19 * DAY, "source": "first_seen", "days": 19})
         );
         assert_eq!(serde_json::to_value(best_age(None, None, T0)).unwrap(), json!({"source": "none"}));
         assert_eq!(serde_json::to_value(range("just now")).unwrap(), json!({"minSecs": 0, "maxSecs": 3_600}));
@@ -430,9 +420,9 @@ mod tests {
         );
         let ages = seen.sent_ages(&day19, now, now);
         // a: first seen 19 days ago, but "2 weeks ago" allows 14–20 days: 19 is more precise.
-        assert_eq!(ages[0].text.as_deref(), Some("first seen 19 days ago"));
+        assert_eq!(ages[0].days, Some(19));
         // c: first seen 16 days ago, inside 14–20: more precise too.
-        assert_eq!(ages[1].text.as_deref(), Some("first seen 16 days ago"));
+        assert_eq!(ages[1].days, Some(16));
         // Stored and read back; another account reads as empty.
         let stored: Value = from_str(&seen.to_json()).unwrap();
         assert_eq!(FirstSeen::read(stored.clone(), "acct"), seen);
@@ -453,6 +443,31 @@ mod tests {
         assert!(read.to_json().contains(r#""sent":{"a":2,"b":1,"z":7}"#), "{}", read.to_json());
         assert_eq!(read.update(List::Sent, ["b", "q", "q", "z"], 9.0), SeenChange { added: 1, pruned: 1 });
         assert_eq!((read.get(List::Sent, "b"), read.get(List::Sent, "q"), read.get(List::Sent, "a")), (Some(1.0), Some(9.0), None));
+    }
+
+    #[test]
+    fn apply_gives_the_days_and_keeps_the_api_label() {
+        let mut seen = FirstSeen::new("acct");
+        seen.update(List::Sent, ["a", "b"], T0);
+        seen.update(List::Received, ["r"], T0 - 3.0 * DAY_MS);
+        let now = T0 + 19.0 * DAY_MS;
+        let mut snapshot: crate::api::sync::Snapshot = crate::api::objects::read(json!({
+            "takenAtMs": now, "sentTakenAtMs": now,
+            "sent": [{"invitationId": "a", "sentAt": "2 weeks ago"}, {"invitationId": "b", "sentAt": "3 days ago"}],
+            "received": [{"invitationId": "r", "receivedAt": "3 weeks ago"}]
+        }))
+        .unwrap();
+        seen.apply(&mut snapshot, now);
+        let a = &snapshot.sent[0];
+        // The label stays the API's (outside data); the days say the better age, for the
+        // pages to word ("first seen 19 days ago").
+        assert_eq!((a.sent_at.as_deref(), a.first_seen_days, a.age_secs), (Some("2 weeks ago"), Some(19), Some(19 * DAY)));
+        let b = &snapshot.sent[1];
+        assert_eq!((b.sent_at.as_deref(), b.first_seen_days), (Some("3 days ago"), None), "the API's age wins");
+        let r = &snapshot.received[0];
+        assert_eq!((r.received_at.as_deref(), r.first_seen_days), (Some("3 weeks ago"), Some(22)));
+        assert_eq!(crate::view::Row::from(a).first_seen_days, Some(19), "the row carries the days");
+        assert_eq!(serde_json::to_value(crate::view::Row::from(a)).unwrap()["firstSeenDays"], 19);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! shape is absent.
 
 use super::{has_schema, short, SCHEMA};
+use crate::api::error::Invalid;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
@@ -53,9 +54,9 @@ pub struct StoredProgress {
     pub items: u32,
 }
 
-/// A stored error: the `{kind, status?, message, retryAt?}` shape of
-/// [`crate::ErrorReport`], plus the kinds the extension adds itself (`no_key`,
-/// `permission`, `internal`).
+/// A stored error: the `{kind, status?, message, retryAt?, reason?, apiMessage?}` shape
+/// of [`crate::ErrorReport`], plus the kinds the extension adds itself (`no_key`,
+/// `permission`, `internal`). The pages word its codes; `message` is for developers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredError {
@@ -64,11 +65,24 @@ pub struct StoredError {
     /// HTTP status, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    /// The message (at most 1 000 characters).
+    /// The message for developers (at most 1 000 characters).
     pub message: String,
     /// When a retry is allowed (epoch ms).
     #[serde(serialize_with = "crate::api::lenient::whole_ms_opt", skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<f64>,
+    /// `invalid_input`: what is invalid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Invalid>,
+    /// The server's own words, when it gave any (at most 1 000 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_message: Option<String>,
+}
+
+impl StoredError {
+    /// An error of `kind` with a message for developers and nothing else.
+    pub fn of_kind(kind: &str, message: &str) -> StoredError {
+        StoredError { kind: kind.into(), status: None, message: message.into(), retry_at: None, reason: None, api_message: None }
+    }
 }
 
 /// A stored status as it may be: every field optional, and a field of the wrong kind
@@ -117,6 +131,10 @@ struct ErrorFields {
     message: Option<String>,
     #[serde(deserialize_with = "crate::api::lenient::count")]
     retry_at: Option<u64>,
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
+    reason: Option<String>,
+    #[serde(deserialize_with = "crate::api::lenient::loose_text")]
+    api_message: Option<String>,
 }
 
 impl ErrorFields {
@@ -128,6 +146,9 @@ impl ErrorFields {
             status: self.status,
             message: self.message.as_deref().map_or("", str::trim).chars().take(MAX_MESSAGE).collect(),
             retry_at: self.retry_at.map(|t| t as f64),
+            // A code of another version reads as none (the pages word the kind alone).
+            reason: self.reason.as_deref().and_then(Invalid::parse),
+            api_message: self.api_message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(|m| m.chars().take(MAX_MESSAGE).collect()),
         })
     }
 }

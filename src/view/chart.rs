@@ -67,27 +67,13 @@ impl AgeBucket {
     pub fn parse(s: &str) -> Option<AgeBucket> {
         AgeBucket::ALL.into_iter().find(|b| b.as_str() == s.trim())
     }
-
-    /// The bar's label (English): "This week", "1–2 weeks", "2–4 weeks", "1–3 months",
-    /// "Older".
-    pub fn label(self) -> &'static str {
-        match self {
-            AgeBucket::ThisWeek => "This week",
-            AgeBucket::OneToTwoWeeks => "1–2 weeks",
-            AgeBucket::TwoToFourWeeks => "2–4 weeks",
-            AgeBucket::OneToThreeMonths => "1–3 months",
-            AgeBucket::Older => "Older",
-        }
-    }
 }
 
 /// One bar of the chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 pub struct Bar {
-    /// [`AgeBucket::as_str`].
+    /// [`AgeBucket::as_str`] (the pages word it: `age_<bucket>`).
     pub bucket: AgeBucket,
-    /// [`AgeBucket::label`].
-    pub label: &'static str,
     /// Invitations in it.
     pub count: u32,
 }
@@ -119,7 +105,7 @@ pub fn age_chart(ages: impl IntoIterator<Item = Option<u32>>) -> AgeChart {
         bars: AgeBucket::ALL
             .into_iter()
             .zip(counts)
-            .map(|(bucket, count)| Bar { bucket, label: bucket.label(), count })
+            .map(|(bucket, count)| Bar { bucket, count })
             .collect(),
         unknown,
     }
@@ -143,7 +129,7 @@ mod tests {
         assert!(!AgeBucket::Older.contains(None));
         assert_eq!(AgeBucket::parse("one_to_three_months"), Some(AgeBucket::OneToThreeMonths));
         let v = serde_json::to_value(&chart).unwrap();
-        assert_eq!(v["bars"][3], json!({"bucket": "one_to_three_months", "label": "1–3 months", "count": 2}));
+        assert_eq!(v["bars"][3], json!({"bucket": "one_to_three_months", "count": 2}));
         assert_eq!(v["unknown"], json!(1));
     }
 }

@@ -33,6 +33,10 @@ pub struct Row {
     /// Approximate age in seconds, when the time text could be parsed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_secs: Option<u32>,
+    /// Whole days since the extension first saw the invitation, where that says its age
+    /// better than `time`: the pages show "first seen 19 days ago" instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen_days: Option<u32>,
     /// Received invitations: the category key (`CONNECTION` …, or `OTHER`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -68,6 +72,8 @@ struct StoredRow {
     time: Option<String>,
     #[serde(default, deserialize_with = "crate::api::lenient::count")]
     age_secs: Option<u32>,
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
+    first_seen_days: Option<u32>,
     #[serde(default, deserialize_with = "crate::api::lenient::text")]
     category: Option<String>,
     #[serde(default, deserialize_with = "crate::api::lenient::text")]
@@ -82,8 +88,9 @@ struct StoredRow {
 
 impl From<StoredRow> for Row {
     fn from(r: StoredRow) -> Self {
-        let StoredRow { id, name, url, headline, time, age_secs, category, company, newsletter, message, actionable } = r;
-        Row { id, name, url, headline, time, age_secs, category, company, newsletter, message, actionable }
+        let StoredRow { id, name, url, headline, time, age_secs, first_seen_days, category, company, newsletter, message, actionable } =
+            r;
+        Row { id, name, url, headline, time, age_secs, first_seen_days, category, company, newsletter, message, actionable }
     }
 }
 
@@ -131,6 +138,7 @@ impl From<&SentInvitation> for Row {
             headline: s.profile.headline.clone(),
             time: s.sent_at.clone(),
             age_secs: s.age_secs,
+            first_seen_days: s.first_seen_days,
             category: None,
             company: None,
             newsletter: None,
@@ -149,6 +157,7 @@ impl From<&ReceivedInvitation> for Row {
             headline: r.profile.headline.clone(),
             time: r.received_at.clone(),
             age_secs: r.age_secs,
+            first_seen_days: r.first_seen_days,
             category: Some(category_key(&r.invitation_category).to_string()),
             company: r.company_name.clone(),
             newsletter: r.newsletter_name.clone(),
@@ -167,6 +176,7 @@ impl From<&Connection> for Row {
             headline: c.headline.clone(),
             time: c.connected_date.clone(),
             age_secs: c.age_secs,
+            first_seen_days: None,
             category: None,
             company: None,
             newsletter: None,

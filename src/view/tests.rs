@@ -109,6 +109,7 @@ fn csv_quotes_and_guards_formulas() {
         headline: Some("=HYPERLINK(\"http://evil\")".into()),
         time: Some("2 days ago".into()),
         age_secs: None,
+        first_seen_days: None,
         category: Some("CONNECTION".into()),
         company: None,
         newsletter: Some("Weekly".into()),
@@ -126,7 +127,7 @@ fn csv_quotes_and_guards_formulas() {
 
 /// The CSV text of one row whose name is `name`, without the header.
 fn name_cell(name: &str) -> String {
-    let row = Row { id: "1".into(), name: name.into(), url: None, headline: None, time: None, age_secs: None, category: None, company: None, newsletter: None, message: None, actionable: false };
+    let row = Row { id: "1".into(), name: name.into(), url: None, headline: None, time: None, age_secs: None, first_seen_days: None, category: None, company: None, newsletter: None, message: None, actionable: false };
     let csv = to_csv(&[row]);
     let line = csv.split_once("\r\n").unwrap().1;
     line.split_once(",\"\",").map(|(first, _)| first.to_string()).unwrap()
@@ -156,6 +157,7 @@ fn every_csv_cell_is_quoted() {
         headline: Some("CTO".into()),
         time: None,
         age_secs: Some(3),
+        first_seen_days: None,
         category: Some("EVENT".into()),
         company: Some("Acme, Inc.".into()),
         newsletter: None,
@@ -258,6 +260,7 @@ fn many(n: usize) -> Vec<Row> {
             headline: (i % 5 != 0).then(|| TITLES[i % TITLES.len()].to_string()),
             time: Some("2 weeks ago".into()),
             age_secs: (i % 7 != 0).then(|| ((i * 7919) % 90) as u32 * 86_400),
+            first_seen_days: None,
             category: Some(CATS[i % CATS.len()].to_string()),
             company: (i % 6 == 1).then(|| "Blue Harbor".to_string()),
             newsletter: (i % 6 == 2).then(|| "Quartz Weekly".to_string()),

@@ -343,8 +343,8 @@ pub async fn messy_data_keeps_every_readable_item() {
         assert_eq!(snap.counts.received, 25 - bad.received);
         assert_eq!((snap.skipped.sent.count, snap.skipped.received.count), (bad.sent, bad.received));
         assert_eq!(
-            snap.skipped.sent.reasons,
-            ["invitations[3].profile.firstName: invalid type: integer `12345`, expected text", "invitations[5].invitationId: missing id"]
+            snap.skipped.sent.paths,
+            ["invitations[3].profile.firstName", "invitations[5].invitationId"]
         );
         let names: Vec<String> = snap.sent.iter().map(|i| i.profile.full_name()).collect();
         assert!(names.iter().any(|n| n == "Zoë \u{fffd} \u{fffd} Cut"), "lone surrogates read as U+FFFD: {names:?}");
@@ -447,7 +447,7 @@ pub async fn bad_success_bodies_are_decode_errors() {
     // A wrong type inside an item skips that item, not the page (one per page here).
     let snap = Scenario::new("received=20&fault=wrongtypes&on=received").client().sync(&mut |_| {}).await.expect("sync");
     assert_eq!((snap.counts.received, snap.skipped.received.count), (18, 2));
-    assert_eq!(snap.skipped.received.reasons.first().map(String::as_str), Some("invitations[3].profile.firstName: invalid type: integer `12345`, expected text"));
+    assert_eq!(snap.skipped.received.paths.first().map(String::as_str), Some("invitations[3].profile.firstName"));
 
     let (e, _, _) = failing("sent=5&fault=successfalse", |_| {}).await;
     assert_eq!((e.kind(), e.to_string().as_str()), ("api", "HTTP 200: LinkedIn session expired"));
@@ -700,10 +700,11 @@ pub async fn protocol_through_the_controller() {
     assert_eq!(get(&get(&bad, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
     let sort = ask(r#"{"type": "connections", "startIndex": 0, "limit": 12, "sortBy": "bogus"}"#).await.unwrap();
     assert_eq!(get(&get(&sort, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
-    // Settings the client cannot use: the API's own words, typed.
+    // Settings the client cannot use: typed, with the code the options page words.
     let http = ask(r#"{"type": "test", "settings": {"apiKey": "k", "baseUrl": "http://evil.example/linkedin"}}"#).await.unwrap();
     assert_eq!(get(&http, "type").as_string().as_deref(), Some("error"));
-    assert!(get(&get(&http, "error"), "message").as_string().unwrap().contains("https"));
+    assert_eq!(get(&get(&http, "error"), "kind").as_string().as_deref(), Some("invalid_input"));
+    assert_eq!(get(&get(&http, "error"), "reason").as_string().as_deref(), Some("base_url_http"));
 
     // A rejected key: the typed error is stored, the badge blocks, the snapshot stays.
     let denied = Scenario::new("sent=1&fault=401");
@@ -715,6 +716,7 @@ pub async fn protocol_through_the_controller() {
     assert_eq!(get(&error, "kind").as_string().as_deref(), Some("unauthorized"));
     assert_eq!(get(&error, "status").as_f64(), Some(401.0));
     assert!(get(&error, "message").as_string().unwrap().contains("Invalid credentials"));
+    assert!(get(&error, "apiMessage").as_string().unwrap().contains("Invalid credentials"), "the server's own words");
     assert_eq!(get(&last_badge(&host), "text").as_string().as_deref(), Some("!"));
     assert_eq!(get(&last_badge(&host), "blocking").as_bool(), Some(true));
 }

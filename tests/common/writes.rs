@@ -4,7 +4,7 @@
 
 use super::{sleep_ms, Scenario, MOCK};
 use gloo_net::http::Request;
-use pending_core::api::actions::{RespondAction, RespondRequest, WithdrawRequest, WriteOutcome};
+use pending_core::api::actions::{ItemReason, RespondAction, RespondRequest, WithdrawRequest, WriteOutcome};
 use pending_core::app::queue::{ActionQueue, NewItem, Step};
 use pending_core::store::ActionSettings;
 use pending_core::{Error, ReceivedInvitation};
@@ -157,7 +157,8 @@ pub async fn slow_write_is_unknown_and_not_repeated() {
     };
     assert_eq!(outcomes, ["unknown", "done"]);
     assert_eq!((summary.done, summary.unknown), (1, 1));
-    assert!(summary.unknowns[0].reason.contains("check LinkedIn"), "{}", summary.unknowns[0].reason);
+    // No answer in time: the popup words the code ("… Check LinkedIn before trying again.").
+    assert_eq!(summary.unknowns[0].reason, Some(ItemReason::Timeout), "{:?}", summary.unknowns[0]);
     sleep_ms(1_500).await;
     let w = writes(&s).await;
     assert_eq!(w.len(), 2, "the unknown one was not sent again");

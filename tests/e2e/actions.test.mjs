@@ -5,10 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { E2E_DIST, launchExtension, configureThroughOptions, waitForBadge } from './chromium-helpers.mjs';
+import { E2E_DIST, launchExtension, configureThroughOptions, waitForBadge, messages } from './chromium-helpers.mjs';
 import { scenario, fetchAll } from './mock-helpers.mjs';
 
 const API_KEY = 'sk_test_e2e_ACTIONS_77';
+// The run's words are the en locale's (Rust sends counts and codes).
+const msg = messages('en');
 let ext;
 
 before(async () => { ext = await launchExtension({ headless: true, dir: path.join(E2E_DIST, 'chrome') }); });
@@ -75,7 +77,8 @@ test('one withdraw and one accept: nothing before confirming or after Cancel or 
   assert.equal(writes[0].body.invitationId, item.invitationId);
   for (const key of Object.keys(writes[0].body)) assert.ok(['profileId', 'invitationId', 'memberId', 'accountId'].includes(key), key);
   assert.equal(await page.locator(`#list > li[data-id="${id}"]`).count(), 0);
-  await page.locator('#run-text', { hasText: '1 withdrawn.' }).waitFor();
+  await page.locator('#run-text', { hasText: `${msg('done_withdraw', 1)}.` }).waitFor();
+  assert.equal(await page.textContent('#run-text'), '1 withdrawn.');
 
   // Accept on the Received tab: the badge follows without a sync.
   await page.click('#tab-received');
@@ -121,7 +124,7 @@ test('withdraw all: exactly the rows shown, paced on the mock, stopped mid-run, 
   assert.deepEqual(writes.map((w) => w.body.invitationId).sort(), expected.map((i) => i.invitationId).sort());
   const at = writes.map((w) => w.at);
   for (let i = 1; i < at.length; i++) assert.ok(at[i] - at[i - 1] >= 3_900, `writes ${at[i] - at[i - 1]} ms apart`);
-  await page.locator('#run-text', { hasText: `${expected.length} withdrawn.` }).waitFor({ timeout: 15_000 });
+  await page.locator('#run-text', { hasText: `${msg('done_withdraw', expected.length)}.` }).waitFor({ timeout: 15_000 });
 
   // A second run over the rest, stopped after its first write: nothing more is sent.
   await page.fill('#search', '');
@@ -130,12 +133,14 @@ test('withdraw all: exactly the rows shown, paced on the mock, stopped mid-run, 
   const before = writes.length;
   while ((await writesOf(s)).length < before + 1) await new Promise((r) => setTimeout(r, 100));
   await page.getByRole('button', { name: 'Stop' }).click();
-  await page.locator('#run-text', { hasText: 'not sent' }).waitFor({ timeout: 15_000 });
+  await page.locator('#run-text', { hasText: /not sent/ }).waitFor({ timeout: 15_000 });
   const afterStop = (await writesOf(s)).length;
   await new Promise((r) => setTimeout(r, 5_000));
   assert.equal((await writesOf(s)).length, afterStop, 'nothing is sent after Stop');
   assert.ok(afterStop <= before + 2);
-  assert.match(await page.textContent('#run-text'), /Stopped/i);
+  const stopped = await page.textContent('#run-text');
+  assert.ok(stopped.endsWith(` ${msg('stop_user')}`), stopped);
+  assert.match(stopped, new RegExp(`^\\d+ withdrawn, \\d+ not sent\\. Stopped\\.$`), stopped);
   await page.close();
 });
 
@@ -185,9 +190,12 @@ test('a run survives a stopped worker without repeating a write, and its summary
   assert.equal(new Set(ids).size, ids.length, `no write repeated: ${ids}`);
   assert.ok(writes.length <= 6);
   const text = await page.textContent('#run');
-  assert.match(text, /1 already gone/);
-  assert.match(text, /1 failed/);
-  assert.match(await page.textContent('#run-details'), /:/, 'the failure is named with its reason');
+  assert.ok(text.includes(msg('runGone', 1)), text);
+  assert.ok(text.includes(msg('runFailed', 1)), text);
+  // The failure is named with its reason, worded from its code, status and the API's words.
+  const details = await page.textContent('#run-details');
+  assert.ok(details.includes(`: ${msg('reason_server', 500, 'Failed to fetch invitations')}`), details);
+  assert.ok(details.includes(': The API had a problem (HTTP 500). Failed to fetch invitations'), details);
   ext.worker = ext.context.serviceWorkers().at(-1) ?? ext.worker;
   await page.close();
 });

@@ -625,6 +625,10 @@ test('messy real-world data: readable items counted, the rest said in words, ref
   assert.equal(await page.textContent('#count-sent'), String(want.sent));
   assert.equal(await page.textContent('#count-received'), String(want.received));
   assert.equal(await page.textContent('#skipped'), '2 invitations could not be read and are not counted.');
+  // Its tooltip names where, worded from the paths Rust keeps (never serde's English).
+  const where = (await page.getAttribute('#skipped', 'title')).split('\n');
+  assert.equal(where.length, 2, where.join(' | '));
+  for (const line of where) assert.match(line, /^Could not read: invitations\[\d+\](\.[A-Za-z.]+)?$/, line);
   assert.equal(await rowCount(page), want.sent);
   assert.ok((await page.locator('#list .name', { hasText: 'Zoë \ufffd' }).count()) === 1, 'a lone surrogate shows as U+FFFD');
   assert.equal(await page.locator('#banner').isVisible(), false, 'never a blocking error');

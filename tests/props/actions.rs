@@ -67,7 +67,7 @@ pub fn check_age(text: &str, label_back_ms: u32, seen_back_ms: Option<u64>) {
         assert!(r.max_secs.is_none_or(|m| secs < m), "{best:?} above {r:?}");
     }
     if best.source == AgeSource::FirstSeen {
-        assert!(best.text.is_some() && best.days.is_some());
+        assert!(best.days.is_some_and(|d| best.secs.is_some_and(|s| d == s / 86_400)), "{best:?}");
     }
     if range.is_none() && seen.is_none() {
         assert_eq!(best.secs, None);
@@ -118,7 +118,7 @@ impl Answer {
         match self {
             Answer::Done => WriteOutcome::Done { message: Some("ok".into()) },
             Answer::Gone => WriteOutcome::AlreadyGone { message: "No pending invitation".into() },
-            Answer::Unknown => WriteOutcome::Unknown { reason: "no response".into() },
+            Answer::Unknown => WriteOutcome::Unknown { reason: pending_core::api::actions::ItemReason::Timeout, status: None },
             Answer::Server => api(500),
             Answer::RateLimited { in_ms, given } => WriteOutcome::Failed(Error::RateLimited {
                 status: 429,
@@ -128,7 +128,7 @@ impl Answer {
             Answer::Unauthorized => api(401),
             Answer::Forbidden => api(403),
             Answer::Cancelled => WriteOutcome::Failed(Error::Cancelled),
-            Answer::Invalid => WriteOutcome::Failed(Error::InvalidInput("cannot".into())),
+            Answer::Invalid => WriteOutcome::Failed(Error::invalid(pending_core::api::error::Invalid::NoWrites, "cannot")),
         }
     }
 

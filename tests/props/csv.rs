@@ -152,6 +152,7 @@ impl RowCase {
             headline: t(&self.headline),
             time: t(&self.time),
             age_secs: self.age_secs,
+            first_seen_days: None,
             category: t(&self.category),
             company: t(&self.company),
             newsletter: t(&self.newsletter),

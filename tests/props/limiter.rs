@@ -101,7 +101,7 @@ impl ErrorCase {
             ErrorCase::Cancelled => Error::Cancelled,
             ErrorCase::Decode => Error::Decode { status: 200, path: String::new(), message: String::new() },
             ErrorCase::Pagination => Error::Pagination(PaginationError::RepeatedPage { start_index: 0 }),
-            ErrorCase::InvalidInput => Error::InvalidInput(String::new()),
+            ErrorCase::InvalidInput => Error::invalid(pending_core::api::error::Invalid::Argument, ""),
         }
     }
 }

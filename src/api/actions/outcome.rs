@@ -1,12 +1,14 @@
 //! What a write's answer means ([`WriteOutcome`]): done, already gone, unknown (it may
-//! have reached LinkedIn: never repeated) or failed with a typed error; and the
-//! outcome's report as it is stored with an action run and read back.
+//! have reached LinkedIn: never repeated) or failed with a typed error; why, as a
+//! [`ItemReason`] code the pages word; and the outcome's report as it is stored with an
+//! action run and read back.
 
 use crate::api::decode::{error_from_response, repair, RawResponse, MAX_BODY_BYTES};
-use crate::api::error::Error;
+use crate::api::error::{Error, Invalid};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tsify::Tsify;
 
 /// [`crate::api::lenient::loose_text`] (another kind of value is absent: an answer of a
 /// write the server says it performed), clipped for display.
@@ -31,6 +33,101 @@ pub struct WriteReply {
     pub account_id: Option<String>,
 }
 
+/// Why an item of an action run is where it is: a code the pages word
+/// (`reason_<code>` in `extension/_locales`), serialized in snake_case
+/// ([`ItemReason::as_str`], written by hand); the numbers and the API's own words go
+/// beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemReason {
+    /// The API says there is no such pending invitation (withdrawn, accepted or ignored
+    /// elsewhere): nothing was left to do.
+    AlreadyGone,
+    /// Sent, but the network failed before an answer: it may have reached LinkedIn.
+    Network,
+    /// Sent, but no answer came in time: it may have reached LinkedIn.
+    Timeout,
+    /// Stopped while the request was in flight: it may have reached LinkedIn.
+    Cancelled,
+    /// An answer (its HTTP status beside it) that could not be read: it may have been done.
+    Unreadable,
+    /// The extension stopped while this was being sent: it may have reached LinkedIn.
+    WorkerStopped,
+    /// No answer was recorded for it: it may have reached LinkedIn.
+    NoAnswer,
+    /// The invitation lacks a field the API needs (its name beside it): never sent.
+    MissingField,
+    /// The client refused to send it (an invalid input): never sent.
+    NotSent,
+    /// The API refused it (its HTTP status and own words beside it).
+    Refused,
+    /// The API's server failed (its HTTP status beside it).
+    Server,
+    /// LinkedIn is not answering the API for now.
+    Unavailable,
+    /// A rate limit holds it (the API's words beside it); it is sent again later.
+    RateLimited,
+}
+
+impl ItemReason {
+    /// Every reason.
+    pub const ALL: [ItemReason; 13] = [
+        ItemReason::AlreadyGone,
+        ItemReason::Network,
+        ItemReason::Timeout,
+        ItemReason::Cancelled,
+        ItemReason::Unreadable,
+        ItemReason::WorkerStopped,
+        ItemReason::NoAnswer,
+        ItemReason::MissingField,
+        ItemReason::NotSent,
+        ItemReason::Refused,
+        ItemReason::Server,
+        ItemReason::Unavailable,
+        ItemReason::RateLimited,
+    ];
+
+    /// The code as serialized: `already_gone`, `network`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemReason::AlreadyGone => "already_gone",
+            ItemReason::Network => "network",
+            ItemReason::Timeout => "timeout",
+            ItemReason::Cancelled => "cancelled",
+            ItemReason::Unreadable => "unreadable",
+            ItemReason::WorkerStopped => "worker_stopped",
+            ItemReason::NoAnswer => "no_answer",
+            ItemReason::MissingField => "missing_field",
+            ItemReason::NotSent => "not_sent",
+            ItemReason::Refused => "refused",
+            ItemReason::Server => "server",
+            ItemReason::Unavailable => "unavailable",
+            ItemReason::RateLimited => "rate_limited",
+        }
+    }
+
+    /// Reads [`ItemReason::as_str`]'s spelling (exactly).
+    pub fn parse(s: &str) -> Option<ItemReason> {
+        ItemReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The reason of a write that failed with `e`.
+    pub fn of_error(e: &Error) -> ItemReason {
+        match e {
+            Error::InvalidInput { reason: Invalid::MissingField, .. } => ItemReason::MissingField,
+            Error::InvalidInput { .. } => ItemReason::NotSent,
+            Error::Network(_) => ItemReason::Network,
+            Error::Timeout { .. } => ItemReason::Timeout,
+            Error::Cancelled => ItemReason::Cancelled,
+            Error::RateLimited { .. } => ItemReason::RateLimited,
+            Error::Api { .. } if e.is_unavailable() => ItemReason::Unavailable,
+            Error::Api { status: 500..=599, .. } => ItemReason::Server,
+            Error::Api { .. } => ItemReason::Refused,
+            Error::Decode { .. } | Error::Pagination(_) => ItemReason::Unreadable,
+        }
+    }
+}
+
 /// What became of one write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteOutcome {
@@ -49,8 +146,11 @@ pub enum WriteOutcome {
     /// (timeout, network failure, cancel or worker stop while in flight, an unreadable
     /// success). It must not be repeated: the user checks on LinkedIn.
     Unknown {
-        /// Why the outcome is unknown.
-        reason: String,
+        /// Why the outcome is unknown: [`ItemReason::Network`], [`ItemReason::Timeout`],
+        /// [`ItemReason::Cancelled`] or [`ItemReason::Unreadable`].
+        reason: ItemReason,
+        /// The HTTP status of an answer that could not be read.
+        status: Option<u16>,
     },
     /// The API answered with an error, or the request was never sent
     /// ([`Error::InvalidInput`], or [`Error::Cancelled`] during the pacing wait).
@@ -83,22 +183,26 @@ impl WriteOutcome {
         match self {
             WriteOutcome::Done { message } => WriteOutcome::Done { message: message.map(clean) },
             WriteOutcome::AlreadyGone { message } => WriteOutcome::AlreadyGone { message: clean(message) },
-            WriteOutcome::Unknown { reason } => WriteOutcome::Unknown { reason: clean(reason) },
+            unknown @ WriteOutcome::Unknown { .. } => unknown,
             WriteOutcome::Failed(e) => WriteOutcome::Failed(e.redact(secret)),
         }
     }
 
     /// The JSON-compatible report: `{outcome: "done"|"already_gone"|"unknown"|"failed",
-    /// message?, error?: {kind, status?, message, retryAt?}}`; read back by
-    /// [`WriteOutcome`]'s `Deserialize`.
+    /// message?, reason?, status?, error?: {kind, status?, message, retryAt?}}`; read
+    /// back by [`WriteOutcome`]'s `Deserialize`.
     pub fn report(&self) -> OutcomeReport {
         let (message, error) = match self {
             WriteOutcome::Done { message } => (message.clone(), None),
             WriteOutcome::AlreadyGone { message } => (Some(message.clone()), None),
-            WriteOutcome::Unknown { reason } => (Some(reason.clone()), None),
+            WriteOutcome::Unknown { .. } => (None, None),
             WriteOutcome::Failed(e) => (None, Some(FailureReport::of(e))),
         };
-        OutcomeReport { outcome: self.kind(), message, error }
+        let (reason, status) = match self {
+            WriteOutcome::Unknown { reason, status } => (Some(*reason), *status),
+            _ => (None, None),
+        };
+        OutcomeReport { outcome: self.kind(), message, reason, status, error }
     }
 }
 
@@ -107,17 +211,24 @@ impl WriteOutcome {
 pub struct OutcomeReport {
     /// [`WriteOutcome::kind`].
     pub outcome: &'static str,
-    /// The API's message (done, already gone) or the reason (unknown).
+    /// The API's message (done, already gone).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Why the outcome is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ItemReason>,
+    /// The HTTP status of an unknown outcome's answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
     /// The error of a failed write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<FailureReport>,
 }
 
-/// An [`Error`] as it crosses to JavaScript and back: the error's kind, status, retry
-/// time, its `Display` text (`text`, for people) and the server's own message
-/// (`message`, without the `HTTP 400:` prefix, so reading it back does not double it).
+/// An [`Error`] as it is stored and read back: the error's kind, status, retry time,
+/// the code of an invalid input, its `Display` text (`text`, for developers) and the
+/// server's own message (`message`, without the `HTTP 400:` prefix, so reading it back
+/// does not double it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailureReport {
@@ -133,6 +244,9 @@ pub struct FailureReport {
     /// The API's machine-readable `code`, when it gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// [`Error::invalid_reason`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Invalid>,
     /// [`Error::retry_at_ms`], whole epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_at: Option<u64>,
@@ -141,7 +255,7 @@ pub struct FailureReport {
 impl FailureReport {
     fn of(e: &Error) -> FailureReport {
         let message = match e {
-            Error::InvalidInput(m) | Error::Network(m) => m.clone(),
+            Error::InvalidInput { detail: m, .. } | Error::Network(m) => m.clone(),
             Error::Api { message, .. } | Error::RateLimited { message, .. } | Error::Decode { message, .. } => message.clone(),
             other => other.message(),
         };
@@ -155,14 +269,17 @@ impl FailureReport {
                 _ => None,
             },
             retry_at: e.retry_at_ms().filter(|t| t.is_finite() && *t > 0.0).map(|t| t.round() as u64),
+            reason: e.invalid_reason(),
         }
     }
 }
 
-/// Rebuilds an error from its report (kind, status, inner message, retry time), as
-/// far as the queue's decisions need it.
-fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Option<String>, retry_at_ms: Option<f64>) -> Error {
-    match kind {
+/// Rebuilds an error from its report (kind, status, inner message, retry time, the code
+/// of an invalid input), as far as the queue's decisions need it.
+fn error_from_report(e: StoredFailure) -> Error {
+    let retry_at_ms = e.retry_at.map(|t| t as f64);
+    let (status, code, message) = (e.status, e.code, e.message.unwrap_or_default());
+    match e.kind.as_deref().unwrap_or_default() {
         "rate_limited" => Error::RateLimited { status: status.unwrap_or(429), message, retry_at_ms },
         "cancelled" => Error::Cancelled,
         "network" => Error::Network(message),
@@ -176,7 +293,7 @@ fn error_from_report(kind: &str, status: Option<u16>, message: String, code: Opt
         }
         _ => match status {
             Some(status) => Error::Api { status, message, code },
-            None => Error::InvalidInput(message),
+            None => Error::invalid(e.reason.as_deref().and_then(Invalid::parse).unwrap_or(Invalid::Argument), message),
         },
     }
 }
@@ -189,6 +306,10 @@ struct StoredOutcome {
     outcome: Option<String>,
     #[serde(default, deserialize_with = "crate::api::lenient::text")]
     message: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    reason: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
+    status: Option<u16>,
     #[serde(default)]
     error: Option<Value>,
 }
@@ -207,6 +328,8 @@ struct StoredFailure {
     code: Option<String>,
     #[serde(default, deserialize_with = "crate::api::lenient::count")]
     retry_at: Option<u64>,
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    reason: Option<String>,
 }
 
 /// Reads a [`WriteOutcome::report`] back.
@@ -217,13 +340,14 @@ impl<'de> Deserialize<'de> for WriteOutcome {
         Ok(match o.outcome.as_deref().unwrap_or_default() {
             "done" => WriteOutcome::Done { message },
             "already_gone" => WriteOutcome::AlreadyGone { message: message.unwrap_or_default() },
-            "unknown" => WriteOutcome::Unknown { reason: message.unwrap_or_default() },
+            "unknown" => WriteOutcome::Unknown {
+                reason: o.reason.as_deref().and_then(ItemReason::parse).unwrap_or(ItemReason::NoAnswer),
+                status: o.status,
+            },
             "failed" => {
                 let error = o.error.filter(Value::is_object).ok_or_else(|| de::Error::custom("error: expected an object"))?;
                 let e = crate::api::objects::read::<StoredFailure>(error).map_err(|e| de::Error::custom(format!("error: {e}")))?;
-                let retry_at = e.retry_at.map(|t| t as f64);
-                let (kind, message) = (e.kind.unwrap_or_default(), e.message.unwrap_or_default());
-                WriteOutcome::Failed(error_from_report(&kind, e.status, message, e.code, retry_at))
+                WriteOutcome::Failed(error_from_report(e))
             }
             _ => return Err(de::Error::custom("outcome: expected done, already_gone, unknown or failed")),
         })
@@ -256,8 +380,6 @@ pub fn says_already_gone(message: &str, code: Option<&str>) -> bool {
         || (code.contains("INVITATION") && code.contains("NOT_FOUND"))
 }
 
-const UNKNOWN_ADVICE: &str = "the request may have reached LinkedIn: check LinkedIn before trying again";
-
 /// What a write's transport result means. `result` is the answer (any status) or the
 /// transport's error after the request was handed to it.
 pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteOutcome {
@@ -265,11 +387,7 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
         Ok(resp) => resp,
         // Handed to the network, no answer read: it may have arrived.
         Err(e @ (Error::Timeout { .. } | Error::Network(_) | Error::Cancelled)) => {
-            let what = match e {
-                Error::Cancelled => "stopped while the request was in flight".to_string(),
-                other => other.message(),
-            };
-            return WriteOutcome::Unknown { reason: [what.as_str(), "; ", UNKNOWN_ADVICE].concat() };
+            return WriteOutcome::Unknown { reason: ItemReason::of_error(&e), status: None };
         }
         Err(e) => return WriteOutcome::Failed(e),
     };
@@ -295,18 +413,13 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
             // A success status with no body: the status is the answer.
             return WriteOutcome::Done { message: None };
         }
-        return WriteOutcome::Unknown {
-            reason: format!("HTTP {} with an answer that could not be read; {UNKNOWN_ADVICE}", resp.status),
-        };
+        return WriteOutcome::Unknown { reason: ItemReason::Unreadable, status: Some(resp.status) };
     };
     if reply.success == Some(false) {
         let member = |key: &str| parsed.as_ref().and_then(|v| v.get(key)).and_then(Value::as_str);
         let code = member("code").map(str::trim).filter(|c| !c.is_empty()).map(clip);
-        let message = reply
-            .message
-            .clone()
-            .or_else(|| member("error").map(clip))
-            .unwrap_or_else(|| "the API reported failure".into());
+        // No words of the server's own: none (developers' text says the status's).
+        let message = reply.message.clone().or_else(|| member("error").map(clip)).unwrap_or_default();
         if says_already_gone(&message, code.as_deref()) {
             return WriteOutcome::AlreadyGone { message };
         }
@@ -317,4 +430,10 @@ pub fn classify_write(result: Result<RawResponse, Error>, now_ms: f64) -> WriteO
 
 fn clip(s: &str) -> String {
     crate::api::decode::clip(s.trim())
+}
+
+impl Serialize for ItemReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }

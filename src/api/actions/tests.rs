@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::api::decode::{RateHeaders, RawResponse};
+use crate::api::error::Invalid;
 use serde_json::{from_value, json};
 
 fn resp(status: u16, body: &str) -> Result<RawResponse, Error> {
@@ -122,13 +123,21 @@ fn answers_become_outcomes() {
         matches!(&sf, WriteOutcome::Failed(Error::Api { status: 200, message, .. }) if message == "LinkedIn session expired")
     );
 
-    for e in [Error::Timeout { after_ms: 20_000 }, Error::Network("reset".into()), Error::Cancelled] {
+    for (e, reason) in [
+        (Error::Timeout { after_ms: 20_000 }, ItemReason::Timeout),
+        (Error::Network("reset".into()), ItemReason::Network),
+        (Error::Cancelled, ItemReason::Cancelled),
+    ] {
         let u = classify_write(Err(e), NOW);
-        assert!(matches!(&u, WriteOutcome::Unknown { reason } if reason.contains("check LinkedIn")), "{u:?}");
+        assert_eq!(u, WriteOutcome::Unknown { reason, status: None });
     }
     let html = classify_write(resp(200, "<html>Please sign in</html>"), NOW);
-    assert_eq!(html.kind(), "unknown");
-    assert_eq!(classify_write(Err(Error::InvalidInput("x".into())), NOW).kind(), "failed");
+    assert_eq!(html, WriteOutcome::Unknown { reason: ItemReason::Unreadable, status: Some(200) });
+    let invalid = classify_write(Err(Error::invalid(Invalid::NoWrites, "")), NOW);
+    assert_eq!(invalid.kind(), "failed");
+    // A refusal without words of the server's own has none (the pages word its status).
+    let bare = classify_write(resp(200, r#"{"success": false}"#), NOW);
+    assert!(matches!(&bare, WriteOutcome::Failed(e @ Error::Api { status: 200, .. }) if e.api_message().is_none()), "{bare:?}");
 }
 
 #[test]
@@ -137,7 +146,8 @@ fn outcomes_round_trip_through_json() {
         WriteOutcome::Done { message: Some("ok".into()) },
         WriteOutcome::Done { message: None },
         WriteOutcome::AlreadyGone { message: "No pending invitation".into() },
-        WriteOutcome::Unknown { reason: "no response within 20000 ms".into() },
+        WriteOutcome::Unknown { reason: ItemReason::Timeout, status: None },
+        WriteOutcome::Unknown { reason: ItemReason::Unreadable, status: Some(200) },
         WriteOutcome::Failed(Error::Api { status: 500, message: "Failed to withdraw".into(), code: None }),
         WriteOutcome::Failed(Error::Api {
             status: 200,
@@ -147,7 +157,8 @@ fn outcomes_round_trip_through_json() {
         WriteOutcome::Failed(Error::Api { status: 400, message: "bad".into(), code: Some("validation_error".into()) }),
         WriteOutcome::Failed(Error::RateLimited { status: 429, message: "slow".into(), retry_at_ms: Some(1.5e12) }),
         WriteOutcome::Failed(Error::Cancelled),
-        WriteOutcome::Failed(Error::InvalidInput("cannot withdraw".into())),
+        WriteOutcome::Failed(Error::invalid(Invalid::MissingField, "publicIdentifier")),
+        WriteOutcome::Failed(Error::invalid(Invalid::NoWrites, "")),
     ];
     for o in outcomes {
         let text = serde_json::to_string(&o.report()).unwrap();
@@ -161,6 +172,14 @@ fn outcomes_round_trip_through_json() {
         json!({"outcome": "failed", "error": {"kind": "server", "status": 500, "message": "boom", "text": "HTTP 500: boom"}})
     );
     assert!(from_value::<WriteOutcome>(json!({"outcome": "maybe"})).is_err());
+    // An unknown outcome's reason is a code with its status: the pages word it.
+    let v = serde_json::to_value(WriteOutcome::Unknown { reason: ItemReason::Unreadable, status: Some(200) }.report()).unwrap();
+    assert_eq!(v, json!({"outcome": "unknown", "reason": "unreadable", "status": 200}));
+    for reason in ItemReason::ALL {
+        assert_eq!(ItemReason::parse(reason.as_str()), Some(reason));
+        assert_eq!(serde_json::to_value(reason).unwrap(), json!(reason.as_str()));
+    }
+    assert_eq!(ItemReason::parse("Timeout"), None);
 }
 
 #[test]

@@ -26,7 +26,8 @@ pub fn error_from_response(resp: &RawResponse, now_ms: f64) -> Error {
             ((!text.is_empty()).then(|| clip(&text)), None, None)
         }
     };
-    let message = message.unwrap_or_else(|| reason_phrase(resp.status).to_string());
+    // No words of the server's own: none (developers' text falls back to the status's).
+    let message = message.unwrap_or_default();
     if resp.status == 429 {
         let retry_at_ms = hold_until
             .as_deref()
@@ -110,20 +111,4 @@ fn strip_tags(body: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The standard reason phrase of an HTTP status.
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "unexpected status",
-    }
 }

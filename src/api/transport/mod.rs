@@ -57,7 +57,7 @@ pub trait Transport {
     /// As [`Transport::get`]; the default: [`Error::InvalidInput`] (never sent).
     async fn post(&self, op: OpToken, request: &HttpRequest, body: &str) -> Result<RawResponse, Error> {
         let _ = (op, request, body);
-        Err(Error::InvalidInput("this transport cannot send writes".into()))
+        Err(Error::invalid(crate::api::error::Invalid::NoWrites, ""))
     }
 
     /// Waits `ms` milliseconds.

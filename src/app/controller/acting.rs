@@ -12,7 +12,7 @@
 use super::{keys, text, App, Host, StoredCounts};
 use crate::api::actions::ActionKind;
 use crate::api::client::Client;
-use crate::api::error::Error;
+use crate::api::error::{Error, Invalid};
 use serde_json::Value as Json;
 use crate::app::protocol::Reply;
 use crate::app::queue::{remove_from_snapshot, ActionQueue, NewItem, Step};
@@ -67,11 +67,11 @@ impl<H: Host> App<H> {
         let settings_raw = raw.next().unwrap_or(Json::Null);
         let settings = Settings::read(&settings_raw);
         if settings.api_key.is_empty() {
-            return Err(Error::InvalidInput("no API key".into()));
+            return Err(Error::invalid(Invalid::NoKey, ""));
         }
         let tag = settings.account_tag();
         let snapshot = store::read_snapshot(raw.next().unwrap_or(Json::Null), &tag)
-            .ok_or_else(|| Error::InvalidInput("no data of this account yet: refresh first".into()))?;
+            .ok_or_else(|| Error::invalid(Invalid::NoSnapshot, ""))?;
         let test_config = raw.next().unwrap_or(Json::Null);
         let account = Some(settings.account_id.as_str()).filter(|a| !a.is_empty());
         let items: Vec<NewItem> = match kind {

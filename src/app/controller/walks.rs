@@ -212,7 +212,7 @@ mod tests {
     fn stored(started_at: f64) -> Value {
         json!({
             "schema": SCHEMA, "account": "acc", "scope": "all", "startedAt": started_at as u64,
-            "received": {"next": 10, "pages": 1, "largestPage": 10, "chunks": 1, "skipped": {"count": 0, "reasons": []}},
+            "received": {"next": 10, "pages": 1, "largestPage": 10, "chunks": 1, "skipped": {"count": 0, "paths": []}},
         })
     }
 
@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(
             v,
             json!({"schema": SCHEMA, "account": "acc", "scope": "all", "startedAt": NOW as u64,
-                   "sent": {"next": null, "pages": 1, "largestPage": 7, "chunks": 1, "skipped": {"count": 0, "reasons": []}, "accountId": "a1"}})
+                   "sent": {"next": null, "pages": 1, "largestPage": 7, "chunks": 1, "skipped": {"count": 0, "paths": []}, "accountId": "a1"}})
         );
         assert_eq!(Header::read(&v, "acc", NOW), Some(h.clone()));
         assert_eq!(h.chunk_keys(), ["walk.sent.0"]);

@@ -1,8 +1,9 @@
-//! What a run reports: its progress ("12 of 40") while it goes on, and its tally and
-//! the items it names when it ends ([`Summary`]).
+//! What a run reports: its progress (12 of 40 handled) while it goes on, and its tally
+//! and the items it names when it ends ([`Summary`]): numbers, names and codes, which
+//! the popup words from `extension/_locales`.
 
 use super::{ms, ActionQueue, ItemState, RunState, Stop, MAX_NAMED};
-use crate::api::actions::ActionKind;
+use crate::api::actions::{ActionKind, ItemReason};
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -14,8 +15,15 @@ pub struct Named {
     pub name: String,
     /// The invitation.
     pub invitation_id: String,
-    /// The reason or message.
-    pub reason: String,
+    /// Why (absent for an item a run of an older version stored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ItemReason>,
+    /// The HTTP status that goes with the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The API's own words that go with the reason, or the missing field's API name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The tally of a run.
@@ -24,6 +32,10 @@ pub struct Named {
 pub struct Summary {
     /// [`RunState`] at the time.
     pub state: RunState,
+    /// What the run did (when all items share one kind).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(type = "ActionKind")]
+    pub kind: Option<ActionKind>,
     /// Items in the run.
     pub total: u32,
     /// Done.
@@ -45,8 +57,6 @@ pub struct Summary {
     pub unknowns: Vec<Named>,
     /// The first [`MAX_NAMED`] already-gone items.
     pub gone: Vec<Named>,
-    /// The summary in words (English): "12 withdrawn, 1 already gone, 2 failed."
-    pub text: String,
 }
 
 /// Progress of the current run.
@@ -59,9 +69,7 @@ pub struct RunProgress {
     pub handled: u32,
     /// Items in the run.
     pub total: u32,
-    /// "12 of 40".
-    pub text: String,
-    /// The item in flight, if any.
+    /// The name of the item in flight, if any (`""` for an item without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
     /// What the run does (when all items share one kind).
@@ -78,7 +86,7 @@ pub struct RunProgress {
 }
 
 impl ActionQueue {
-    /// The progress of the run: "12 of 40".
+    /// The progress of the run: items handled of the run's items.
     pub fn progress(&self) -> RunProgress {
         self.progress_at(0.0)
     }
@@ -92,7 +100,6 @@ impl ActionQueue {
             state: self.state,
             handled,
             total,
-            text: format!("{handled} of {total}"),
             current: self.items.iter().find(|i| i.state == ItemState::InFlight).map(|i| i.name.clone()),
             kind: first.filter(|k| self.items.iter().all(|i| i.kind == *k)),
             held_until_ms: (self.state == RunState::Running && self.hold_until_ms > ms(now_ms) && now_ms > 0.0)
@@ -116,7 +123,9 @@ impl ActionQueue {
                 .map(|i| Named {
                     name: i.name.clone(),
                     invitation_id: i.invitation_id.clone(),
-                    reason: i.message.clone().unwrap_or_default(),
+                    reason: i.reason,
+                    status: i.status,
+                    detail: i.detail.clone(),
                 })
                 .collect()
         };
@@ -124,32 +133,9 @@ impl ActionQueue {
             (count(ItemState::Done), count(ItemState::AlreadyGone), count(ItemState::Failed), count(ItemState::Unknown));
         let not_sent = count(ItemState::Pending) + count(ItemState::InFlight);
         let kind = self.items.first().map(|i| i.kind).filter(|k| self.items.iter().all(|i| i.kind == *k));
-        let verb = match kind {
-            Some(ActionKind::Withdraw) => "withdrawn",
-            Some(ActionKind::Accept) => "accepted",
-            Some(ActionKind::Ignore) => "ignored",
-            None => "done",
-        };
-        let mut parts = vec![format!("{done} {verb}")];
-        if already_gone > 0 {
-            parts.push(format!("{already_gone} already gone"));
-        }
-        if failed > 0 {
-            parts.push(format!("{failed} failed"));
-        }
-        if unknown > 0 {
-            parts.push(format!("{unknown} unknown (check LinkedIn)"));
-        }
-        if not_sent > 0 {
-            parts.push(format!("{not_sent} not sent"));
-        }
-        let mut text = [parts.join(", ").as_str(), "."].concat();
-        if let Some(stop) = &self.stop {
-            text.push(' ');
-            text.push_str(&stop.text());
-        }
         Summary {
             state: self.state,
+            kind,
             total: u32::try_from(self.items.len()).unwrap_or(u32::MAX),
             done,
             already_gone,
@@ -160,7 +146,6 @@ impl ActionQueue {
             failures: named(ItemState::Failed),
             unknowns: named(ItemState::Unknown),
             gone: named(ItemState::AlreadyGone),
-            text,
         }
     }
 }

@@ -7,7 +7,7 @@ use super::{
     ms, ActionQueue, ItemState, RunState, Stop, StopReason, Summary, DAY_MS, DEFAULT_RATE_LIMIT_WAIT_MS,
     IN_FLIGHT_EXPIRY_MS, MAX_FAILURES_IN_ROW, MAX_HOLD_MS, MAX_RATE_LIMITS_PER_ITEM, RATE_LIMIT_MARGIN_MS,
 };
-use crate::api::actions::{ActionKind, ActionRequest, CapKind, WriteOutcome};
+use crate::api::actions::{ActionKind, ActionRequest, CapKind, ItemReason, WriteOutcome};
 use crate::api::error::Error;
 use serde::Serialize;
 
@@ -114,7 +114,8 @@ impl ActionQueue {
                 return Step::Wait { ms: due - now };
             }
             item.state = ItemState::Unknown;
-            item.message = Some("no answer was recorded for this action; check LinkedIn".into());
+            item.reason = Some(ItemReason::NoAnswer);
+            (item.status, item.detail) = (None, None);
             item.at_ms = Some(now);
             self.failures_in_row += 1;
             if self.failures_in_row >= MAX_FAILURES_IN_ROW {
@@ -189,16 +190,20 @@ impl ActionQueue {
         let (cap, sent_at, kind) = (item.kind.cap(), item.at_ms, item.kind);
         let mut stop = None;
         let mut refund = false;
-        let (state, message) = match outcome {
-            WriteOutcome::Done { message } => (ItemState::Done, message.clone()),
-            WriteOutcome::AlreadyGone { message } => (ItemState::AlreadyGone, Some(message.clone())),
-            WriteOutcome::Unknown { reason } => (ItemState::Unknown, Some(reason.clone())),
+        // The state, and why: a reason code with its status and the API's own words.
+        let none = (None, None, None);
+        let (state, (reason, status, detail)) = match outcome {
+            WriteOutcome::Done { .. } => (ItemState::Done, none),
+            WriteOutcome::AlreadyGone { message } => {
+                (ItemState::AlreadyGone, (Some(ItemReason::AlreadyGone), None, Some(message.clone()).filter(|m| !m.is_empty())))
+            }
+            WriteOutcome::Unknown { reason, status } => (ItemState::Unknown, (Some(*reason), *status, None)),
             WriteOutcome::Failed(e) => match e {
                 Error::Cancelled => {
                     refund = true;
-                    (ItemState::Pending, None)
+                    (ItemState::Pending, none)
                 }
-                Error::RateLimited { retry_at_ms, message, .. } => {
+                Error::RateLimited { retry_at_ms, .. } => {
                     refund = true;
                     let until = retry_at_ms.map_or(now + DEFAULT_RATE_LIMIT_WAIT_MS, ms) + RATE_LIMIT_MARGIN_MS;
                     let rate_limits = item.rate_limits + 1;
@@ -207,28 +212,29 @@ impl ActionQueue {
                             reason: StopReason::RateLimited,
                             cap: None,
                             until_ms: Some(until),
-                            message: Some(message.clone()),
+                            message: e.api_message().map(str::to_string),
                         });
                     } else {
                         self.hold_until_ms = self.hold_until_ms.max(until);
                     }
-                    (ItemState::Pending, Some(["rate limited: ", message.as_str()].concat()))
+                    (ItemState::Pending, (Some(ItemReason::RateLimited), None, e.api_message().map(str::to_string)))
                 }
                 Error::Api { status: 401, .. } => {
                     refund = true;
                     stop = Some(Stop::of(StopReason::Unauthorized));
-                    (ItemState::Pending, None)
+                    (ItemState::Pending, none)
                 }
-                Error::Api { status: 403, message, .. } => {
+                Error::Api { status: 403, .. } => {
                     refund = true;
-                    stop = Some(Stop { message: Some(message.clone()), ..Stop::of(StopReason::Forbidden) });
-                    (ItemState::Pending, None)
+                    stop = Some(Stop { message: e.api_message().map(str::to_string), ..Stop::of(StopReason::Forbidden) });
+                    (ItemState::Pending, none)
                 }
-                Error::InvalidInput(m) => {
+                Error::InvalidInput { reason: invalid, detail } => {
                     refund = true;
-                    (ItemState::Failed, Some(m.clone()))
+                    let field = (*invalid == crate::api::error::Invalid::MissingField).then(|| detail.clone());
+                    (ItemState::Failed, (Some(ItemReason::of_error(e)), None, field))
                 }
-                other => (ItemState::Failed, Some(other.message())),
+                other => (ItemState::Failed, (Some(ItemReason::of_error(other)), other.status(), other.api_message().map(str::to_string))),
             },
         };
         if refund {
@@ -242,7 +248,7 @@ impl ActionQueue {
         let was_rate_limited = matches!(outcome, WriteOutcome::Failed(Error::RateLimited { .. }));
         if let Some(item) = self.items.get_mut(index) {
             item.state = state;
-            item.message = message;
+            (item.reason, item.status, item.detail) = (reason, status, detail);
             item.at_ms = Some(now);
             if was_rate_limited {
                 item.rate_limits += 1;

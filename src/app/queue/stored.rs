@@ -3,7 +3,7 @@
 //! out or takes its default (see [`ActionQueue::read`](super::ActionQueue::read)).
 
 use super::{ItemState, Ledger, QueueItem, RunState, StopReason, MAX_ITEMS, MAX_LEDGERS, QUEUE_SCHEMA};
-use crate::api::actions::{stored_word, ActionKind, ActionRequest, CapKind};
+use crate::api::actions::{stored_word, ActionKind, ActionRequest, CapKind, ItemReason};
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
@@ -85,7 +85,11 @@ pub(super) struct StoredItem {
     request: Option<Value>,
     state: ItemState,
     #[serde(default, deserialize_with = "crate::api::lenient::text")]
-    message: Option<String>,
+    reason: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::lenient::count")]
+    status: Option<u16>,
+    #[serde(default, deserialize_with = "crate::api::lenient::text")]
+    detail: Option<String>,
     #[serde(default, deserialize_with = "whole32_or_zero")]
     attempts: u32,
     #[serde(default, deserialize_with = "whole32_or_zero")]
@@ -113,7 +117,10 @@ impl TryFrom<StoredItem> for QueueItem {
             invitation_id: i.invitation_id,
             request,
             state: i.state,
-            message: i.message,
+            // A code of another version reads as none: the item is named without a reason.
+            reason: i.reason.as_deref().and_then(ItemReason::parse),
+            status: i.status,
+            detail: i.detail,
             attempts: i.attempts,
             rate_limits: i.rate_limits,
             at_ms: i.at_ms,

@@ -81,8 +81,8 @@ fn sends_one_at_a_time_at_least_the_gap_apart_with_jitter() {
     assert!(gaps.iter().all(|g| (5_300.0..=7_000.0).contains(g)), "{gaps:?}");
     assert!(gaps.iter().any(|g| *g != gaps[0]), "jittered: {gaps:?}");
     assert_eq!((summary.state, summary.total, summary.done, summary.not_sent), (RunState::Finished, 8, 8, 0));
-    assert_eq!(summary.text, "8 withdrawn.");
-    assert_eq!(q.progress().text, "8 of 8");
+    assert_eq!(summary.kind, Some(ActionKind::Withdraw), "the popup words it: 8 withdrawn.");
+    assert_eq!((q.progress().handled, q.progress().total), (8, 8));
 }
 
 #[test]
@@ -123,9 +123,10 @@ fn stop_mid_run_sends_nothing_more() {
     let s = q.summary();
     assert_eq!((s.state, s.done, s.not_sent), (RunState::Stopped, 2, 3));
     assert_eq!(s.stop.as_ref().map(|s| s.reason), Some(StopReason::User));
-    assert_eq!(s.text, "2 withdrawn, 3 not sent. Stopped.");
+    // The popup words it: "2 withdrawn, 3 not sent. Stopped."
+    assert_eq!((s.kind, s.done, s.already_gone, s.failed, s.unknown, s.not_sent), (Some(ActionKind::Withdraw), 2, 0, 0, 0, 3));
     assert!(matches!(q.next_step(now + 60_000.0, ACCOUNT), Step::Finished(_)), "stays stopped");
-    assert_eq!(q.progress().text, "2 of 5");
+    assert_eq!((q.progress().handled, q.progress().total), (2, 5));
 }
 
 #[test]
@@ -138,7 +139,12 @@ fn the_daily_cap_stops_the_run_and_says_when_it_resets() {
     let stop = summary.stop.clone().unwrap();
     assert_eq!((stop.reason, stop.cap), (StopReason::Cap, Some(CapKind::Withdrawals)));
     assert_eq!(stop.until_ms, Some(1_777_334_400_000), "the next 00:00 UTC");
-    assert_eq!(summary.text, "3 withdrawn, 2 not sent. Daily limit of withdrawals reached; it resets at 00:00 UTC.");
+    assert_eq!((summary.done, summary.not_sent), (3, 2));
+    assert_eq!(
+        written(&stop),
+        json!({"reason": "cap", "cap": "withdrawals", "untilMs": 1_777_334_400_000u64}),
+        "the popup words it: Daily limit of withdrawals reached; it resets …"
+    );
     assert_eq!(q.remaining_today(ACCOUNT, CapKind::Withdrawals, now), 0);
     assert_eq!(q.remaining_today(ACCOUNT, CapKind::Responses, now), DEFAULT_RESPOND_CAP);
     assert_eq!(q.remaining_today("another", CapKind::Withdrawals, now), 3);
@@ -168,7 +174,7 @@ fn the_daily_cap_stops_the_run_and_says_when_it_resets() {
     q.start(ACCOUNT, s, vec![NewItem::respond(&received, RespondAction::Accept, None)], T0, 1).unwrap();
     let mut now = T0;
     let (sends, summary) = drive(&mut q, &mut now, |_| done());
-    assert_eq!((sends.len(), summary.text.as_str()), (1, "1 accepted."));
+    assert_eq!((sends.len(), summary.kind, summary.done), (1, Some(ActionKind::Accept), 1));
 }
 
 #[test]
@@ -202,8 +208,8 @@ fn resumes_from_storage_without_repeating_a_done_item() {
     assert_eq!(unique.len(), sent_ids.len(), "no invitation was sent twice: {sent_ids:?}");
     assert_eq!(sent_ids.len(), 6);
     assert_eq!((summary.done, summary.unknown, summary.not_sent), (5, 1, 0));
-    assert!(summary.unknowns[0].reason.contains("check LinkedIn"));
-    assert_eq!(summary.text, "5 withdrawn, 1 unknown (check LinkedIn).");
+    assert_eq!(summary.unknowns[0].reason, Some(ItemReason::WorkerStopped), "the popup says: check LinkedIn");
+    assert_eq!((summary.unknowns[0].status, summary.unknowns[0].detail.as_deref()), (None, None));
 
     // Stored between steps (nothing in flight), a resumed run goes on where it was,
     // and keeps the pacing of the last write.
@@ -230,6 +236,7 @@ fn an_item_in_flight_too_long_becomes_unknown() {
     let Step::Send(next) = q.next_step(T0 + IN_FLIGHT_EXPIRY_MS as f64, ACCOUNT) else { panic!() };
     assert_ne!(next.index, order.index);
     assert_eq!(q.items()[order.index].state, ItemState::Unknown);
+    assert_eq!(q.items()[order.index].reason, Some(ItemReason::NoAnswer));
     // A late answer that says done is still taken; one that says failed is not.
     assert!(
         !q.record(order.index, &WriteOutcome::Failed(Error::Api { status: 500, message: "x".into(), code: None }), T0).accepted
@@ -250,18 +257,29 @@ fn already_gone_and_failure_summaries() {
             3 => {
                 WriteOutcome::Failed(Error::Api { status: 404, message: "LinkedIn profile not found: ana-2".into(), code: None })
             }
-            5 => WriteOutcome::Unknown { reason: "no response within 20000 ms; check LinkedIn".into() },
+            5 => WriteOutcome::Unknown { reason: ItemReason::Timeout, status: None },
             _ => done(),
         }
     });
     assert_eq!((s.done, s.already_gone, s.failed, s.unknown, s.not_sent), (3, 1, 1, 1, 0));
-    assert_eq!(s.text, "3 withdrawn, 1 already gone, 1 failed, 1 unknown (check LinkedIn).");
     assert_eq!(s.failures[0].name, "Ana2 Müller");
-    assert_eq!(s.failures[0].reason, "HTTP 404: LinkedIn profile not found: ana-2");
-    assert_eq!(s.gone[0].reason, "No pending invitation found");
+    let f = &s.failures[0];
+    assert_eq!((f.reason, f.status, f.detail.as_deref()), (Some(ItemReason::Refused), Some(404), Some("LinkedIn profile not found: ana-2")));
+    assert_eq!((s.gone[0].reason, s.gone[0].detail.as_deref()), (Some(ItemReason::AlreadyGone), Some("No pending invitation found")));
+    assert_eq!(s.unknowns[0].reason, Some(ItemReason::Timeout));
     let v = written(&s);
     assert_eq!(v["alreadyGone"], 1);
+    assert_eq!(v["kind"], "withdraw");
     assert_eq!(v["failures"][0]["invitationId"], "7897046780350300002");
+    assert_eq!(v["failures"][0]["reason"], "refused");
+    assert_eq!(v["failures"][0]["status"], 404);
+    assert_eq!(v["unknowns"][0], json!({"name": s.unknowns[0].name, "invitationId": s.unknowns[0].invitation_id, "reason": "timeout"}));
+    assert!(v.get("text").is_none(), "no words: the popup words the counts");
+    // Read back from storage, the reasons stay; a code of another version reads as none.
+    let mut stored: serde_json::Value = serde_json::from_str(&q.to_json()).unwrap();
+    assert_eq!(reread(&stored.to_string()).summary(), s);
+    stored["items"][2]["reason"] = json!("from_the_future");
+    assert_eq!(reread(&stored.to_string()).summary().failures[0].reason, None);
 
     // An item that lacked a field fails at the start, with its reason, and is never sent.
     let mut broken = sent_item(9);
@@ -278,7 +296,7 @@ fn already_gone_and_failure_summaries() {
     let mut now = T0;
     let (sends, s) = drive(&mut q, &mut now, |_| done());
     assert_eq!(sends.len(), 1);
-    assert_eq!(s.failures[0].reason, "cannot withdraw: the invitation has no publicIdentifier");
+    assert_eq!((s.failures[0].reason, s.failures[0].detail.as_deref()), (Some(ItemReason::MissingField), Some("publicIdentifier")));
 }
 
 #[test]
@@ -429,7 +447,7 @@ fn step_reports_are_flat_json() {
     );
     assert_eq!(written(Step::Wait { ms: 5 }.report()), json!({"step": "wait", "ms": 5}));
     let p = written(q.progress());
-    assert_eq!(p, json!({"state": "running", "handled": 0, "total": 1, "text": "0 of 1", "current": "Ana", "kind": "withdraw"}));
+    assert_eq!(p, json!({"state": "running", "handled": 0, "total": 1, "current": "Ana", "kind": "withdraw"}));
 }
 
 #[test]
