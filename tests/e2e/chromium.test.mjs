@@ -406,7 +406,7 @@ test('a worker stopped mid-sync restarts the sync when it wakes', async () => {
 test('a 500-item walk stopped twice goes on from its next page: at most the paging floor + 2 requests', async () => {
   // Every sent page takes 250 ms at the mock: the walk of 51 sent pages lasts ~13 s,
   // and the worker is stopped twice in the middle of it.
-  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, maxWrites: 100000, maxAccountRequests: 100000, maxKeyRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
   try {
     const s = scenario('sent=500&received=5&fault=slow&on=sent&wait=250');
     const since = Date.now();
@@ -651,7 +651,7 @@ test('messy real-world data: readable items counted, the rest said in words, ref
 });
 
 test('opening the popup refreshes only what is stale: received invitations, not 5,000 sent ones', async () => {
-  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, maxWrites: 100000, maxAccountRequests: 100000, maxKeyRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
   const s = scenario('sent=5000&received=40');
   await configureThroughOptions(ext.context, ext.extensionId, { apiKey: API_KEY, baseUrl: s.baseUrl });
   assert.equal(await waitForBadge(ext.worker, (t) => t === '40', 120_000), '40');
@@ -703,7 +703,7 @@ function holdSnapshotRead() {
 test('5,000 sent invitations: a virtualized list, its first screen, search, CSV, keyboard, storage', async () => {
   const N = 5000;
   // Fast pacing for this test only (the mock answers at once; 501 pages).
-  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
+  await ext.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, maxWrites: 100000, maxAccountRequests: 100000, maxKeyRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
   try {
     const s = scenario(`sent=${N}&received=12`);
     const sent = await fetchAll(s, 'invitations/sent');
