@@ -510,6 +510,31 @@ fn the_test_request_lists_accounts_or_says_why_not() {
 }
 
 #[test]
+fn the_test_request_and_another_account_share_the_keys_pacing() {
+    let app = app(300, 0);
+    // Production pacing: the sync's 33 reads use the account's read budget.
+    app.host().store.borrow_mut().remove("testClientConfig");
+    block_on(app.start(Reason::Installed));
+    assert_eq!(urls(&app).len(), 33);
+    let clock = || app.host().world.clock.get();
+    let test = |key: &str| {
+        let t = clock();
+        block_on(app.handle(&msg(json!({"type": "test", "settings": {"apiKey": key}}))));
+        clock() - t
+    };
+    // The stored key's test waits for the read budget the sync used (its next slot);
+    // another key's goes at once (its own budgets): only the 5 ms the request takes.
+    assert!(test("key-1") > 200.0, "the test shares the sync's pacing");
+    assert_eq!(test("key-2"), 5.0, "another key is paced on its own");
+    // Another account of the same key: its own read budget, but the key's spacing and
+    // budget go on (the pacer outlives the account change).
+    let pacer = app.pacer.borrow().as_ref().map(|(_, p)| p.clone()).unwrap();
+    let other = json!({"schema": 1, "apiKey": "key-1", "baseUrl": "https://api.connectsafely.ai/linkedin", "accountId": "acc2"});
+    let client = app.client_for(&Settings::read(&other), &Json::Null).unwrap();
+    assert!(Rc::ptr_eq(&client.pacer(), &pacer));
+}
+
+#[test]
 fn a_trap_is_recorded_as_internal_and_keeps_the_snapshot() {
     let app = app(2, 1);
     block_on(app.start(Reason::Installed));
