@@ -371,7 +371,6 @@ impl<T: Transport> Client<T> {
             walk: Walk::new(spec.page_size, self.config.max_pages),
             spec,
             op: self.transport.begin(),
-            priority: Priority::Background,
             account_id: None,
             skipped: Skips::default(),
             _item: PhantomData,
@@ -679,26 +678,17 @@ pub struct Collected<I> {
 
 /// A lazy walk over one list: no request is sent until [`Pager::next_page`] or
 /// [`Pager::collect_all`] is polled. Its stop and guard rules are those of [`Walk`].
-/// Its pages are [`Priority::Background`] unless [`Pager::interactive`] says otherwise.
+/// Its pages are [`Priority::Background`]: a walk goes where no request a person waits
+/// for loses its slot by it.
 #[derive(Debug)]
 pub struct Pager<'c, T, I> {
     client: &'c Client<T>,
     spec: ListSpec,
     walk: Walk,
     op: OpToken,
-    priority: Priority,
     account_id: Option<String>,
     skipped: Skips,
     _item: PhantomData<I>,
-}
-
-impl<T, I> Pager<'_, T, I> {
-    /// The walk's pages are for a person who waits for them: they go ahead of a
-    /// background walk's.
-    pub fn interactive(mut self) -> Self {
-        self.priority = Priority::Interactive;
-        self
-    }
 }
 
 impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed> Pager<'_, T, I> {
@@ -716,7 +706,7 @@ impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed> Pager<'_, T, I
             let delay = backoff_ms(&c.config.retry, streak - 1, c.transport.random());
             c.transport.sleep(self.op, delay).await?;
         }
-        let mut page = self.client.fetch_page(self.op, &self.spec, start, self.priority).await?;
+        let mut page = self.client.fetch_page(self.op, &self.spec, start, Priority::Background).await?;
         if page.account_id.is_some() {
             self.account_id.clone_from(&page.account_id);
         }
