@@ -55,11 +55,21 @@
 //       fault=unavailable    502 {success:false, code: INVITATIONS_UNAVAILABLE | CONNECTIONS_UNAVAILABLE}
 //       acctlimit=N          per-account limit: at most N requests per account in any
 //       acctwindow=MS          MS (default 60000) ms, else 429 with Retry-After (seconds)
+//       limits=1             the newer edition's per-account buckets and the key's: at most
+//                            30 reads, 15 writes (withdraw, respond) and 10 /account/* requests
+//                            per account, and 60 requests per API key, in any acctwindow ms;
+//                            past one, 429 {success: false, code: "RATE_LIMITED", message} with
+//                            Retry-After (seconds), X-RateLimit-Limit (that bucket's size),
+//                            X-RateLimit-Remaining: 0 and X-RateLimit-Reset (epoch seconds).
+//                            Every arrival counts, refused ones too. readlimit=N writelimit=N
+//                            accountlimit=N keylimit=N change a size. __stats counts the 429s
+//                            (`limited`, and by bucket `limitedBy`)
 //       reset=iso|epoch|none|retryafter   429: how the retry time is given (default iso, in
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
-//   /t/<scenario>/__stats        {requests, byEndpoint, arrivals, limited, unreadable, redirected:
-//                                {hits, withKey}} for that scenario (not counted; arrivals:
-//                                ms timestamps of every request)
+//   /t/<scenario>/__stats        {requests, byEndpoint, arrivals, endpoints, limited, limitedBy,
+//                                unreadable, redirected: {hits, withKey}} for that scenario (not
+//                                counted; arrivals: ms timestamps of every request, endpoints:
+//                                the endpoint of each, in the same order)
 //   /t/<scenario>/__writes       {writes: [{endpoint, at, status, body}]}: every write request
 //                                as it arrived (ms timestamp, the parsed JSON body or its raw
 //                                text), with the status it was answered with (also in __stats)
@@ -220,8 +230,8 @@ function scenarioState(key, params) {
     const n = (k, max = 20000) => Math.max(0, Math.min(max, parseInt(params.get(k) ?? '0', 10) || 0));
     const newer = params.get('eol') === '1';
     s = { lists: makeLists({ sent: n('sent'), received: n('received'), connections: n('connections', 30000) }, newer),
-      newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map(),
-      override: null, redirected: { hits: 0, withKey: 0 }, writes: [] };
+      newer, requests: 0, byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], endpoints: [], limited: 0, limitedBy: {},
+      byAccount: new Map(), buckets: new Map(), override: null, redirected: { hits: 0, withKey: 0 }, writes: [] };
     if (params.has('evil')) poison(s.lists);
     if (params.get('messy') === '1') s.unreadable = mess(s.lists);
     states.set(key, s);
@@ -484,6 +494,39 @@ async function readBody(req) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// `limits=1`: the newer documentation's buckets, 30 reads, 15 writes and 10 /account/*
+// requests a minute per LinkedIn account, and 60 a minute per API key. Counts this
+// arrival; answers 429 (and returns true) when a bucket is over its size.
+function overBudget(req, res, endpoint, url, params, state, arrived) {
+  const size = (k, dflt) => Math.max(1, parseInt(params.get(k) ?? '', 10) || dflt);
+  const windowMs = parseInt(params.get('acctwindow') ?? '60000', 10) || 60000;
+  const budget = endpoint === 'quota' ? 'account' : WRITES.has(endpoint) ? 'write' : 'read';
+  const account = (endpoint === 'quota' ? req.quotaAccount_
+    : WRITES.has(endpoint) ? req.body_?.accountId : url.searchParams.get('accountId')) || ACCOUNTS[0].id;
+  const counted = (bucket) => {
+    const seen = (state.buckets.get(bucket) ?? []).filter((t) => t > arrived - windowMs);
+    seen.push(arrived);
+    state.buckets.set(bucket, seen);
+    return seen;
+  };
+  const limits = { read: size('readlimit', 30), write: size('writelimit', 15), account: size('accountlimit', 10) };
+  const buckets = [['key', counted(`key ${req.headers.authorization}`), size('keylimit', 60)],
+    [budget, counted(`${account} ${budget}`), limits[budget]]];
+  const over = buckets.find(([, seen, limit]) => seen.length > limit);
+  if (!over) return false;
+  const [name, seen, limit] = over;
+  state.limited += 1;
+  state.limitedBy[name] = (state.limitedBy[name] ?? 0) + 1;
+  const resetAt = seen[seen.length - limit - 1] + windowMs;
+  res.setHeader('Retry-After', String(Math.max(1, Math.ceil((resetAt - arrived) / 1000))));
+  res.setHeader('X-RateLimit-Limit', String(limit));
+  res.setHeader('X-RateLimit-Remaining', '0');
+  res.setHeader('X-RateLimit-Reset', String(Math.ceil(resetAt / 1000)));
+  const what = name === 'key' ? 'requests for this API key' : `${name === 'account' ? '/account/*' : name} requests for this account`;
+  send(res, 429, { success: false, code: 'RATE_LIMITED', message: `Rate limit exceeded: ${limit} ${what} per ${windowMs / 1000} s` });
+  return true;
+}
+
 export function createServer() {
   return http.createServer(async (req, res) => {
     cors(res);
@@ -499,8 +542,8 @@ export function createServer() {
     }
     // The demo serves the newer edition.
     const state = m ? scenarioState(key, params) : (demoState ??= { lists: makeLists(DEMO, true), newer: true, requests: 0,
-      byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], limited: 0, byAccount: new Map(), override: null,
-      redirected: { hits: 0, withKey: 0 }, writes: [] });
+      byEndpoint: {}, faulted: 0, grown: 0, arrivals: [], endpoints: [], limited: 0, limitedBy: {}, byAccount: new Map(),
+      buckets: new Map(), override: null, redirected: { hits: 0, withKey: 0 }, writes: [] });
     state.root = m ? `/t/${m[1]}` : '';
     if (rest === '/__redirected') {
       state.redirected.hits += 1;
@@ -511,8 +554,8 @@ export function createServer() {
     if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { success: false, error: 'method not allowed' });
     if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
     if (rest === '/__stats') {
-      return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals, limited: state.limited,
-        unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 }, redirected: state.redirected, writes: state.writes });
+      return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals,
+        endpoints: state.endpoints, limited: state.limited, limitedBy: state.limitedBy, unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 }, redirected: state.redirected, writes: state.writes });
     }
     if (rest === '/__writes') return send(res, 200, { writes: state.writes });
     if (rest === '/__fault') {
@@ -550,7 +593,10 @@ export function createServer() {
     const arrived = Date.now();
     state.requests += 1;
     state.byEndpoint[endpoint] = (state.byEndpoint[endpoint] ?? 0) + 1;
-    if (state.arrivals.length < MAX_ARRIVALS) state.arrivals.push(arrived);
+    if (state.arrivals.length < MAX_ARRIVALS) {
+      state.arrivals.push(arrived);
+      state.endpoints.push(endpoint);
+    }
 
     const auth = req.headers.authorization ?? '';
     if (!/^Bearer \S+$/.test(auth) || auth === 'Bearer invalid-key') {
@@ -571,6 +617,7 @@ export function createServer() {
         return send(res, 429, { success: false, code: 'RATE_LIMITED', message: `Rate limit exceeded: ${limit} reads per ${windowMs / 1000} s for this account` });
       }
     }
+    if (params.get('limits') === '1' && overBudget(req, res, endpoint, url, params, state, arrived)) return undefined;
     try {
       await answer(req, res, endpoint, url.searchParams, params, state);
     } catch (e) {

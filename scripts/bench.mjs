@@ -270,7 +270,7 @@ async function run() {
 
   // ---- 2. a heavy account, fast pacing (one build after the other: the sync time is a figure) ----
   for (const b of builds) {
-    await b.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
+    await b.worker.evaluate(() => chrome.storage.local.set({ testClientConfig: { maxRequests: 100000, maxWrites: 100000, maxAccountRequests: 100000, maxKeyRequests: 100000, windowMs: 1000, minIntervalMs: 0 } }));
     // Each build its own mock state (the same data: it depends only on the sizes).
     const heavy = `${mock}/t/id=bench-${b.key}-${Date.now()}&sent=${SENT}&received=40&connections=${CONNECTIONS}&eol=1/linkedin`;
     const syncStart = Date.now();

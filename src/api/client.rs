@@ -4,7 +4,7 @@ use crate::api::actions::{classify_write, ActionRequest, Quota, RespondRequest, 
 use crate::api::config::Config;
 use crate::api::decode::{list_from_json, page_from_json, parse_success, read_json, Page, RawResponse, Skips};
 use crate::api::error::Error;
-use crate::api::limiter::{backoff_ms, retry_delay_ms, RateLimiter};
+use crate::api::limiter::{backoff_ms, retry_delay_ms, Budget, Pacer, Priority};
 use crate::api::models::{Account, Aged, Connection, Keyed, ReceivedInvitation, SentInvitation};
 use crate::api::paginate::Walk;
 use crate::api::sync::{Cost, Counts, Snapshot};
@@ -12,6 +12,7 @@ use crate::api::transport::{HttpRequest, OpToken, Transport};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
+use std::rc::Rc;
 
 /// Documented page size of `GET /invitations/received`.
 pub const RECEIVED_PAGE_SIZE: usize = 10;
@@ -196,22 +197,38 @@ impl ListSpec {
     }
 }
 
-/// A ConnectSafely API client. Requests are paced by a sliding-window limiter shared by
-/// every operation of the client, retried with backoff when transient, and decoded into
-/// typed values or an [`Error`].
+/// A ConnectSafely API client. Requests are paced by a [`Pacer`] shared by every
+/// operation of the client (and by other clients of the same key: [`Client::sharing`]):
+/// each counts against its budget (reads, writes, `/account/*`) and the key's, and
+/// what a person waits for goes ahead of the sync's walk. Requests are retried with
+/// backoff when transient, and decoded into typed values or an [`Error`].
 #[derive(Debug)]
 pub struct Client<T> {
     config: Config,
     transport: T,
-    limiter: RefCell<RateLimiter>,
+    pacer: Rc<RefCell<Pacer>>,
+    /// The account the budgets are counted for ("": the key's default account).
+    account: String,
     counters: Cell<Counters>,
 }
 
 impl<T: Transport> Client<T> {
-    /// A client over `transport`.
+    /// A client over `transport`, with its own pacer.
     pub fn new(config: Config, transport: T) -> Self {
-        let limiter = RateLimiter::new(config.max_requests, config.window_ms, config.min_interval_ms);
-        Client { config, transport, limiter: RefCell::new(limiter), counters: Cell::new(Counters::default()) }
+        let pacer = Rc::new(RefCell::new(Pacer::new(config.limits())));
+        Client::sharing(config, transport, pacer)
+    }
+
+    /// A client over `transport` paced by `pacer`, which other clients of the same API
+    /// key share (the key's budget spans its accounts); the pacer's limits apply.
+    pub fn sharing(config: Config, transport: T, pacer: Rc<RefCell<Pacer>>) -> Self {
+        let account = config.account_id.clone().unwrap_or_default();
+        Client { config, transport, pacer, account, counters: Cell::new(Counters::default()) }
+    }
+
+    /// The pacer, to share with another client of the same key ([`Client::sharing`]).
+    pub fn pacer(&self) -> Rc<RefCell<Pacer>> {
+        self.pacer.clone()
     }
 
     /// The configuration.
@@ -219,11 +236,11 @@ impl<T: Transport> Client<T> {
         &self.config
     }
 
-    /// How long the next request would wait for the pacing now, in ms (0: it would go
-    /// at once). Writes share the pacing with reads, so a write right after a sync may
-    /// wait for the window.
-    pub fn pace_delay_ms(&self) -> f64 {
-        self.limiter.borrow().delay_ms(self.transport.monotonic_ms())
+    /// How long a request of `budget` at `priority` would wait for the pacing now, in
+    /// ms (0: it would go at once). Writes have their own budget, so a write right after
+    /// a sync waits only when the writes (or the key's budget) are used up.
+    pub fn pace_delay_ms(&self, budget: Budget, priority: Priority) -> f64 {
+        self.pacer.borrow().delay_ms(self.transport.monotonic_ms(), &self.account, budget, priority)
     }
 
     /// The transport.
@@ -265,32 +282,30 @@ impl<T: Transport> Client<T> {
     /// machine in the WebAssembly) and reads its typed value from the answer afterwards.
     /// That changes no retry: every error a retry may cure is found by `parse_success`;
     /// typed reading fails only as [`Error::Decode`], never retried.
-    async fn request(&self, op: OpToken, url: String) -> Result<Answer, Error> {
+    ///
+    /// The budget comes from the path (`/account/…` or a read); `priority` says whether
+    /// a person waits for it.
+    async fn request(&self, op: OpToken, url: String, priority: Priority) -> Result<Answer, Error> {
+        let budget = Budget::of(false, url.strip_prefix(self.config.base_url.as_str()).unwrap_or(&url));
         let req = HttpRequest { url, api_key: self.config.api_key.clone(), timeout_ms: self.config.timeout_ms };
         let t = &self.transport;
         let mut attempt = 0;
         loop {
-            // Pacing runs on the monotonic clock, and no wait exceeds the longest the
-            // policy allows: a system clock change never stalls a sync.
-            let wait = self.limiter.borrow().delay_ms(t.monotonic_ms());
-            if wait > 0.0 {
-                t.sleep(op, self.capped(wait)).await?;
-            }
-            self.limiter.borrow_mut().record(t.monotonic_ms());
-            self.count(|c| c.requests += 1);
+            self.pace(op, budget, priority).await?;
             // Retry-After counts from the answer, not from the request. The key is scrubbed
             // from the body before any message is built from it (and clipped), so no
             // clipped message can keep part of it.
+            let mut limit = None;
             let result = t.get(op, &req).await.map(|resp| scrub_body(resp, req.api_key.expose())).and_then(|resp| {
-                if (200..300).contains(&resp.status) {
-                    self.respect_exhausted_window(&resp);
-                }
+                self.respect_exhausted_window(&resp, budget);
+                limit.clone_from(&resp.headers.limit);
                 let now_ms = t.now_ms();
                 parse_success(&resp, now_ms).map(|json| Answer { status: resp.status, json, now_ms })
             });
             match result {
                 Ok(answer) => return Ok(answer),
                 Err(e) => {
+                    self.respect_rate_limit(&e, budget, limit.as_deref());
                     let now = t.now_ms();
                     match retry_delay_ms(&self.config.retry, &e, attempt, now, t.random()) {
                         Some(delay) => {
@@ -301,22 +316,6 @@ impl<T: Transport> Client<T> {
                         None => return Err(e),
                     }
                 }
-            }
-        }
-    }
-
-    /// A success that says the window is used up holds the next request until the
-    /// reset, when that is within the longest wait the policy accepts.
-    fn respect_exhausted_window(&self, resp: &RawResponse) {
-        if !resp.headers.exhausted() {
-            return;
-        }
-        let now = self.transport.now_ms();
-        if let Some(at) = resp.headers.reset_at_ms(now) {
-            if at - now <= f64::from(self.config.retry.max_rate_limit_wait_ms) {
-                // The server's reset is an epoch time; the limiter holds on the monotonic clock.
-                let hold = (at - now).max(0.0) + f64::from(self.config.retry.rate_limit_margin_ms);
-                self.limiter.borrow_mut().hold_until(self.transport.monotonic_ms() + hold);
             }
         }
     }
@@ -332,7 +331,13 @@ impl<T: Transport> Client<T> {
         ms.min(f64::from(max))
     }
 
-    async fn fetch_page<I: serde::de::DeserializeOwned + Aged>(&self, op: OpToken, spec: &ListSpec, start: u32) -> Result<Page<I>, Error> {
+    async fn fetch_page<I: serde::de::DeserializeOwned + Aged>(
+        &self,
+        op: OpToken,
+        spec: &ListSpec,
+        start: u32,
+        priority: Priority,
+    ) -> Result<Page<I>, Error> {
         let mut query = vec![("startIndex", start.to_string())];
         if let Some(limit) = spec.limit {
             query.push(("limit", limit.to_string()));
@@ -340,7 +345,7 @@ impl<T: Transport> Client<T> {
         if let Some(sort) = spec.sort_by {
             query.push(("sortBy", sort.as_str().to_string()));
         }
-        let answer = self.get(op, self.url(spec.path, &query)).await?;
+        let answer = self.get(op, self.url(spec.path, &query), priority).await?;
         let mut page: Page<I> = self.read(page_from_json(answer.status, &answer.json))?;
         page.items.iter_mut().for_each(|i| i.stamp_age(answer.now_ms));
         self.count(|c| c.pages += 1);
@@ -350,8 +355,8 @@ impl<T: Transport> Client<T> {
     /// A paced, retried GET: the parsed body of its 2xx answer. With [`Client::read`],
     /// the one exit of every endpoint, so the API key is scrubbed from error text here
     /// and nowhere else.
-    async fn get(&self, op: OpToken, url: String) -> Result<Answer, Error> {
-        self.request(op, url).await.map_err(|e| e.redact(self.config.api_key.expose()))
+    async fn get(&self, op: OpToken, url: String, priority: Priority) -> Result<Answer, Error> {
+        self.request(op, url, priority).await.map_err(|e| e.redact(self.config.api_key.expose()))
     }
 
     /// The typed value an endpoint read from an answer, its error scrubbed of the key
@@ -400,39 +405,43 @@ impl<T: Transport> Client<T> {
         self.pager(ListSpec::connections(limit, sort_by))
     }
 
-    /// One page of sent invitations at `start_index`.
+    /// One page of sent invitations at `start_index`, for a person who waits for it
+    /// ([`Priority::Interactive`], as every single request below; a walk is
+    /// [`Priority::Background`]).
     ///
     /// # Errors
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn sent_page(&self, start_index: u32) -> Result<Page<SentInvitation>, Error> {
-        self.fetch_page(self.transport.begin(), &ListSpec::SENT, start_index).await
+        self.fetch_page(self.transport.begin(), &ListSpec::SENT, start_index, Priority::Interactive).await
     }
 
-    /// One page of received invitations at `start_index`.
+    /// One page of received invitations at `start_index` (interactive).
     ///
     /// # Errors
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn received_page(&self, start_index: u32) -> Result<Page<ReceivedInvitation>, Error> {
-        self.fetch_page(self.transport.begin(), &ListSpec::RECEIVED, start_index).await
+        self.fetch_page(self.transport.begin(), &ListSpec::RECEIVED, start_index, Priority::Interactive).await
     }
 
     /// One page of connections at `start_index`, `limit` per page (clamped to 1..=12),
-    /// in `sort_by` order: the on-demand paging the connections view uses.
+    /// in `sort_by` order: the on-demand paging the connections view uses (interactive:
+    /// it goes ahead of a sync's walk).
     ///
     /// # Errors
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn connections_page(&self, start_index: u32, limit: u32, sort_by: SortBy) -> Result<Page<Connection>, Error> {
-        self.fetch_page(self.transport.begin(), &ListSpec::connections(limit, sort_by), start_index).await
+        self.fetch_page(self.transport.begin(), &ListSpec::connections(limit, sort_by), start_index, Priority::Interactive).await
     }
 
-    /// The LinkedIn accounts the key may act for (`GET /accounts`, never paged). The
-    /// configured account id is not applied to this call.
+    /// The LinkedIn accounts the key may act for (`GET /accounts`, never paged;
+    /// interactive: *Test connection*). The configured account id is not applied to
+    /// this call.
     ///
     /// # Errors
     /// Any [`Error`] but [`Error::Pagination`].
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
         let url = [self.config.base_url.as_str(), "/accounts"].concat();
-        let answer = self.get(self.transport.begin(), url).await?;
+        let answer = self.get(self.transport.begin(), url, Priority::Interactive).await?;
         // A bare array as documented, or tolerated: `{"accounts": [...]}`; an account
         // that cannot be read is left out.
         let (mut accounts, _skipped): (Vec<Account>, Skips) = self.read(list_from_json(answer.status, &answer.json, "accounts"))?;
@@ -444,12 +453,17 @@ impl<T: Transport> Client<T> {
     }
 
     /// The exact number of connections (`GET /analytics/connections/count`, newer API
-    /// edition); `None` when LinkedIn gave none (`connectionCount: null`).
+    /// edition); `None` when LinkedIn gave none (`connectionCount: null`). Interactive;
+    /// a sync asks for it in the background.
     ///
     /// # Errors
     /// Any [`Error`] but [`Error::Pagination`]; an older deployment without the
     /// endpoint answers 404 ([`Error::Api`]).
     pub async fn connection_count(&self) -> Result<Option<u64>, Error> {
+        self.count_at(Priority::Interactive).await
+    }
+
+    async fn count_at(&self, priority: Priority) -> Result<Option<u64>, Error> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct CountBody {
@@ -457,7 +471,7 @@ impl<T: Transport> Client<T> {
             connection_count: Option<u64>,
         }
         let url = self.url("/analytics/connections/count", &[]);
-        let answer = self.get(self.transport.begin(), url).await?;
+        let answer = self.get(self.transport.begin(), url, priority).await?;
         let body: CountBody = self.read(read_json(answer.status, &answer.json))?;
         Ok(body.connection_count)
     }
@@ -474,11 +488,13 @@ impl<T: Transport> Client<T> {
         self.perform(&ActionRequest::Respond(request.clone())).await
     }
 
-    /// Sends one write. It waits its turn in the client's pacing like a read (a cancel
-    /// during that wait is [`WriteOutcome::Failed`] with [`Error::Cancelled`]: nothing
-    /// was sent), then is sent **once**: a timeout, network failure or cancel after it
-    /// was handed to the network is [`WriteOutcome::Unknown`], never a retry. A 429
-    /// also holds the client's later requests until the server's retry time.
+    /// Sends one write. It waits its turn in the write budget (and the key's), ahead of
+    /// a sync's walk (a cancel during that wait is [`WriteOutcome::Failed`] with
+    /// [`Error::Cancelled`]: nothing was sent), then is sent **once**: a timeout,
+    /// network failure or cancel after it was handed to the network is
+    /// [`WriteOutcome::Unknown`], never a retry. A 429 also holds the client's later
+    /// writes (or, when the budget it concerns is unknown, every request) until the
+    /// server's retry time.
     pub async fn perform(&self, request: &ActionRequest) -> WriteOutcome {
         let t = &self.transport;
         let op = t.begin();
@@ -488,27 +504,18 @@ impl<T: Transport> Client<T> {
             timeout_ms: self.config.timeout_ms,
         };
         let body = request.body(self.config.account_id.as_deref());
-        let wait = self.limiter.borrow().delay_ms(t.monotonic_ms());
-        if wait > 0.0 {
-            if let Err(e) = t.sleep(op, self.capped(wait)).await {
-                return WriteOutcome::Failed(e);
-            }
+        let budget = Budget::of(true, request.path());
+        if let Err(e) = self.pace(op, budget, Priority::Interactive).await {
+            return WriteOutcome::Failed(e);
         }
-        self.limiter.borrow_mut().record(t.monotonic_ms());
-        self.count(|c| c.requests += 1);
         let result = t.post(op, &req, &body).await.map(|resp| scrub_body(resp, req.api_key.expose()));
-        if let Ok(resp) = &result {
-            if (200..300).contains(&resp.status) {
-                self.respect_exhausted_window(resp);
-            }
-        }
-        let now = t.now_ms();
-        let outcome = classify_write(result, now);
-        if let WriteOutcome::Failed(Error::RateLimited { retry_at_ms: Some(at), .. }) = &outcome {
-            let wait = (at - now).max(0.0);
-            if wait <= f64::from(self.config.retry.max_rate_limit_wait_ms) {
-                self.limiter.borrow_mut().hold_until(t.monotonic_ms() + wait);
-            }
+        let limit = result.as_ref().ok().and_then(|resp| {
+            self.respect_exhausted_window(resp, budget);
+            resp.headers.limit.clone()
+        });
+        let outcome = classify_write(result, t.now_ms());
+        if let WriteOutcome::Failed(e) = &outcome {
+            self.respect_rate_limit(e, budget, limit.as_deref());
         }
         outcome.redact(self.config.api_key.expose())
     }
@@ -526,7 +533,7 @@ impl<T: Transport> Client<T> {
             return Err(Error::invalid(crate::api::error::Invalid::AccountId, id.chars().take(64).collect::<String>()));
         }
         let url = [self.config.base_url.as_str(), "/account/", id, "/quota"].concat();
-        match self.get(self.transport.begin(), url).await {
+        match self.get(self.transport.begin(), url, Priority::Interactive).await {
             Ok(answer) => self.read(crate::api::decode::read_json(answer.status, &answer.json)).map(Some),
             Err(Error::Api { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
@@ -593,7 +600,7 @@ impl<T: Transport> Client<T> {
             _ => {
                 let sent = self.pager_from(ListSpec::SENT, resume.sent.as_ref()).collect_from(resume.sent, record, progress).await?;
                 let taken = self.transport.now_ms();
-                let connection_count = match self.connection_count().await {
+                let connection_count = match self.count_at(Priority::Background).await {
                     Ok(n) => n,
                     Err(Error::Cancelled) => return Err(Error::Cancelled),
                     Err(_) => None,
@@ -671,6 +678,8 @@ pub struct Collected<I> {
 
 /// A lazy walk over one list: no request is sent until [`Pager::next_page`] or
 /// [`Pager::collect_all`] is polled. Its stop and guard rules are those of [`Walk`].
+/// Its pages are [`Priority::Background`]: a walk goes where no request a person waits
+/// for loses its slot by it.
 #[derive(Debug)]
 pub struct Pager<'c, T, I> {
     client: &'c Client<T>,
@@ -697,7 +706,7 @@ impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed> Pager<'_, T, I
             let delay = backoff_ms(&c.config.retry, streak - 1, c.transport.random());
             c.transport.sleep(self.op, delay).await?;
         }
-        let mut page = self.client.fetch_page(self.op, &self.spec, start).await?;
+        let mut page = self.client.fetch_page(self.op, &self.spec, start, Priority::Background).await?;
         if page.account_id.is_some() {
             self.account_id.clone_from(&page.account_id);
         }
@@ -770,6 +779,8 @@ impl<T: Transport, I: serde::de::DeserializeOwned + serde::Serialize + Aged + Ke
     }
 }
 
+
+mod pacing;
 
 #[cfg(test)]
 pub(crate) mod fake;

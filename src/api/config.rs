@@ -1,7 +1,7 @@
 //! Client configuration, validated before any request is sent.
 
 use crate::api::error::{Error, Invalid};
-use crate::api::limiter::RetryPolicy;
+use crate::api::limiter::{Limits, RetryPolicy};
 use serde::{Deserialize, Deserializer, Serialize};
 use tsify::Tsify;
 use std::fmt;
@@ -9,10 +9,19 @@ use std::fmt;
 /// The production API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.connectsafely.ai/linkedin";
 
-/// Reads per minute the client allows itself: the stricter of the documented limits,
-/// 30 reads a minute per LinkedIn account (the newer documentation; 60 a minute per
-/// API key in both editions). The extension acts for one account at a time.
+/// Reads per minute and LinkedIn account the client allows itself (the newer
+/// documentation: 30 reads a minute per account; every GET but `/account/*`).
 pub const READS_PER_MINUTE: u32 = 30;
+
+/// Writes per minute and LinkedIn account (the newer documentation: 15).
+pub const WRITES_PER_MINUTE: u32 = 15;
+
+/// `/account/*` requests per minute and LinkedIn account (the newer documentation: 10).
+pub const ACCOUNT_REQUESTS_PER_MINUTE: u32 = 10;
+
+/// Requests per minute and API key, across its accounts and budgets (both editions: 60;
+/// the bursts of 100 per 10 s the newer one allows are never needed).
+pub const KEY_REQUESTS_PER_MINUTE: u32 = 60;
 
 /// Added to the limiter's 60-second window so that the server, which counts *arrivals*,
 /// never sees more than the limit in any 60 s: requests sent within 61 s of each other
@@ -64,9 +73,19 @@ pub struct Config {
     pub api_key: ApiKey,
     /// The LinkedIn account to act for; `None` lets the API pick its default.
     pub account_id: Option<String>,
-    /// At most this many requests in any `window_ms` (default [`READS_PER_MINUTE`]).
+    /// At most this many reads of the account in any `window_ms` (default
+    /// [`READS_PER_MINUTE`]).
     pub max_requests: u32,
-    /// The limiter's window (default 60 000 ms plus [`ARRIVAL_MARGIN_MS`]).
+    /// At most this many writes of the account in any `window_ms` (default
+    /// [`WRITES_PER_MINUTE`]).
+    pub max_writes: u32,
+    /// At most this many `/account/*` requests of the account in any `window_ms`
+    /// (default [`ACCOUNT_REQUESTS_PER_MINUTE`]).
+    pub max_account_requests: u32,
+    /// At most this many requests of the API key in any `window_ms`, all budgets and
+    /// accounts together (default [`KEY_REQUESTS_PER_MINUTE`]).
+    pub max_key_requests: u32,
+    /// Every budget's window (default 60 000 ms plus [`ARRIVAL_MARGIN_MS`]).
     pub window_ms: u32,
     /// At least this long between two requests (default 250 ms).
     pub min_interval_ms: u32,
@@ -89,12 +108,27 @@ impl Config {
             api_key: ApiKey::new(api_key)?,
             account_id: validate_account_id(account_id)?,
             max_requests: READS_PER_MINUTE,
+            max_writes: WRITES_PER_MINUTE,
+            max_account_requests: ACCOUNT_REQUESTS_PER_MINUTE,
+            max_key_requests: KEY_REQUESTS_PER_MINUTE,
             window_ms: 60_000 + ARRIVAL_MARGIN_MS,
             min_interval_ms: 250,
             timeout_ms: 20_000,
             retry: RetryPolicy::default(),
             max_pages: 1_000,
         })
+    }
+
+    /// The budgets this configuration paces by.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            reads: self.max_requests,
+            writes: self.max_writes,
+            account: self.max_account_requests,
+            per_key: self.max_key_requests,
+            window_ms: self.window_ms,
+            min_interval_ms: self.min_interval_ms,
+        }
     }
 }
 
@@ -113,6 +147,12 @@ pub struct ConfigInput {
     pub account_id: Option<String>,
     #[serde(deserialize_with = "whole")]
     pub max_requests: Option<u32>,
+    #[serde(deserialize_with = "whole")]
+    pub max_writes: Option<u32>,
+    #[serde(deserialize_with = "whole")]
+    pub max_account_requests: Option<u32>,
+    #[serde(deserialize_with = "whole")]
+    pub max_key_requests: Option<u32>,
     #[serde(deserialize_with = "whole")]
     pub window_ms: Option<u32>,
     #[serde(deserialize_with = "whole")]
@@ -169,6 +209,9 @@ impl TryFrom<ConfigInput> for Config {
             }
         };
         set(&mut c.max_requests, i.max_requests);
+        set(&mut c.max_writes, i.max_writes);
+        set(&mut c.max_account_requests, i.max_account_requests);
+        set(&mut c.max_key_requests, i.max_key_requests);
         set(&mut c.window_ms, i.window_ms);
         set(&mut c.min_interval_ms, i.min_interval_ms);
         set(&mut c.timeout_ms, i.timeout_ms);
@@ -179,8 +222,11 @@ impl TryFrom<ConfigInput> for Config {
         set(&mut r.rate_limit_margin_ms, i.rate_limit_margin_ms);
         set(&mut r.default_rate_limit_wait_ms, i.default_rate_limit_wait_ms);
         set(&mut r.max_rate_limit_wait_ms, i.max_rate_limit_wait_ms);
-        if c.timeout_ms == 0 || c.max_requests == 0 || c.window_ms == 0 {
-            return Err(Error::invalid(Invalid::Limits, "timeoutMs, maxRequests and windowMs must be above 0"));
+        if [c.timeout_ms, c.max_requests, c.max_writes, c.max_account_requests, c.max_key_requests, c.window_ms].contains(&0) {
+            return Err(Error::invalid(
+                Invalid::Limits,
+                "timeoutMs, maxRequests, maxWrites, maxAccountRequests, maxKeyRequests and windowMs must be above 0",
+            ));
         }
         Ok(c)
     }
@@ -400,6 +446,21 @@ mod tests {
         .unwrap();
         assert_eq!(c.base_url, DEFAULT_BASE_URL);
         assert_eq!((c.timeout_ms, c.retry.max_retries, c.max_requests), (300, 1, READS_PER_MINUTE));
+        let l = c.limits();
+        assert_eq!((l.reads, l.writes, l.account, l.per_key), (30, 15, 10, 60), "the documented budgets");
+        assert_eq!((l.window_ms, l.min_interval_ms), (61_000, 250));
+        let shrunk: Config = serde_json::from_value::<ConfigInput>(serde_json::json!({
+            "apiKey": "k", "maxRequests": 5, "maxWrites": "4", "maxAccountRequests": 3, "maxKeyRequests": 9, "windowMs": 2000
+        }))
+        .unwrap()
+        .try_into()
+        .unwrap();
+        let l = shrunk.limits();
+        assert_eq!((l.reads, l.writes, l.account, l.per_key, l.window_ms), (5, 4, 3, 9, 2_000));
+        for zero in ["maxWrites", "maxAccountRequests", "maxKeyRequests"] {
+            let input: ConfigInput = serde_json::from_value(serde_json::json!({"apiKey": "k", zero: 0})).unwrap();
+            assert!(Config::try_from(input).is_err(), "{zero} 0");
+        }
         let bad = ConfigInput { api_key: "k".into(), account_id: Some("a&b=c".into()), ..ConfigInput::default() };
         assert!(Config::try_from(bad).is_err());
         let bad = ConfigInput { api_key: "k".into(), timeout_ms: Some(0), ..ConfigInput::default() };

@@ -1,12 +1,17 @@
 //! Pacing and retry timing, as pure functions of a clock reading.
 //!
-//! The client asks [`RateLimiter::delay_ms`] before each request and sleeps that long;
-//! [`retry_delay_ms`] says how long to wait before retrying a failed request, or that it
-//! must not be retried. Nothing here sleeps or reads a clock, so native tests drive it
-//! with a fake one.
+//! The client asks its [`Pacer`] before each request how long to wait (the budgets of
+//! an account and of the API key, and who waits for the request: see [`budgets`]),
+//! sleeps that long and asks again; each budget is a sliding window, a [`RateLimiter`].
+//! [`retry_delay_ms`] says how long to wait before retrying a failed request, or that
+//! it must not be retried. Nothing here sleeps or reads a clock, so native tests drive
+//! it with a fake one.
 
 use crate::api::error::Error;
 use std::collections::VecDeque;
+
+pub mod budgets;
+pub use budgets::{Budget, Limits, Pacer, Priority, Ticket};
 
 /// A sliding-window limiter: at most `max_requests` in any `window_ms`, plus an optional
 /// "not before" instant set when the server says the window is exhausted.

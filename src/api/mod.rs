@@ -13,7 +13,7 @@
 //! | [`client`] | endpoints, the one retry loop, [`client::Pager`], (scoped) syncs |
 //! | [`decode`] | status + headers + body → a page (item by item) or a typed error |
 //! | [`paginate`] | the stop and guard rules of a list walk |
-//! | [`limiter`] | sliding-window pacing, backoff, retry decisions |
+//! | [`limiter`] | pacing: per-account and per-key budgets, priorities, sliding windows; backoff, retry decisions |
 //! | [`actions`] | the two write endpoints: requests, bodies, what an answer means; the quota |
 //! | [`sync`] | the [`sync::Snapshot`] a sync produces, and its counts |
 //! | [`models`] | typed list items, lenient where the API is loose |

@@ -15,6 +15,7 @@
 use crate::api::client::{Client, Progress, Scope, SortBy};
 use crate::api::config::{Config, ConfigInput};
 use crate::api::error::Error;
+use crate::api::limiter::Pacer;
 use serde_json::Value as Json;
 use crate::api::paginate::Walk;
 use crate::app::protocol::{Reply, Request};
@@ -232,6 +233,10 @@ struct Cached<T> {
 pub struct App<H: Host> {
     host: H,
     client: RefCell<Option<Cached<H::Transport>>>,
+    /// The pacer of the current API key (and base URL and test timings), shared by its
+    /// clients: the key's budget spans its accounts, *Test connection* and a change of
+    /// account.
+    pacer: RefCell<Option<(String, Rc<RefCell<Pacer>>)>>,
     cursor: RefCell<Option<Cursor>>,
     running: RefCell<Option<Rc<Signal>>>,
     /// The running sync's cancel flag: once set, that sync never writes storage again.
@@ -254,6 +259,7 @@ impl<H: Host> App<H> {
         App {
             host,
             client: RefCell::new(None),
+            pacer: RefCell::new(None),
             cursor: RefCell::new(None),
             running: RefCell::new(None),
             current: RefCell::new(None),
@@ -293,7 +299,14 @@ impl<H: Host> App<H> {
         input.api_key.clone_from(&settings.api_key);
         input.base_url = Some(settings.base_url.clone());
         input.account_id = Some(settings.account_id.clone()).filter(|a| !a.is_empty());
-        let client = Rc::new(Client::new(Config::try_from(input)?, self.host.transport()));
+        let config = Config::try_from(input)?;
+        let pacer_key = pacer_key(&config, test_config);
+        let pacer = match self.pacer.borrow().as_ref().filter(|(k, _)| *k == pacer_key) {
+            Some((_, p)) => p.clone(),
+            None => Rc::new(RefCell::new(Pacer::new(config.limits()))),
+        };
+        *self.pacer.borrow_mut() = Some((pacer_key, pacer.clone()));
+        let client = Rc::new(Client::sharing(config, self.host.transport(), pacer));
         *self.cursor.borrow_mut() = None;
         *self.client.borrow_mut() = Some(Cached { key, client: client.clone() });
         Ok(client)
@@ -651,7 +664,17 @@ impl<H: Host> App<H> {
             Request::Test(crate::app::protocol::TestRequest { settings }) => {
                 let account = Some(settings.account_id.as_str()).filter(|a| !a.is_empty());
                 let result = match Config::new(&settings.base_url, &settings.api_key, account) {
-                    Ok(config) => Client::new(config, self.host.transport()).accounts().await,
+                    Ok(config) => {
+                        // The stored key's pacer when it is the same key: the test waits its
+                        // turn ahead of a sync's walk, within the key's budget.
+                        let key = pacer_key(&config, &self.load_one(keys::TEST_CLIENT_CONFIG).await);
+                        let shared = self.pacer.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, p)| p.clone());
+                        let client = match shared {
+                            Some(pacer) => Client::sharing(config, self.host.transport(), pacer),
+                            None => Client::new(config, self.host.transport()),
+                        };
+                        client.accounts().await
+                    }
                     Err(e) => Err(e),
                 };
                 match result {
@@ -710,6 +733,11 @@ impl<H: Host> App<H> {
         *self.cursor.borrow_mut() = Some(cursor);
         Ok(Reply::Page { items, start_index, next_start_index: next, done, account_id, skipped })
     }
+}
+
+/// What makes clients share a pacer: the API key, the base URL and the test timings.
+fn pacer_key(config: &Config, test_config: &Json) -> String {
+    [config.api_key.expose(), &config.base_url, &test_config.to_string()].join("\u{0}")
 }
 
 /// The longest the API's retry time holds requests, counted from the error: a retry

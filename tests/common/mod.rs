@@ -146,6 +146,9 @@ impl Scenario {
     pub fn client_with(&self, tweak: impl FnOnce(&mut Config)) -> Client<FetchTransport> {
         let mut c = Config::new(&self.base_url, "test-key-123", None).expect("valid test config");
         c.max_requests = 10_000;
+        c.max_writes = 10_000;
+        c.max_account_requests = 10_000;
+        c.max_key_requests = 10_000;
         c.window_ms = 1_000;
         c.min_interval_ms = 0;
         c.timeout_ms = 5_000;
@@ -654,7 +657,7 @@ pub async fn protocol_through_the_controller() {
     let host = memory_host();
     let store: js_sys::Map = get(&host, "store").unchecked_into();
     store.set(&"settings".into(), &parse_js(&format!(r#"{{"schema": 1, "apiKey": "k", "baseUrl": "{}"}}"#, s.base_url)));
-    store.set(&"testClientConfig".into(), &parse_js(r#"{"maxRequests": 10000, "windowMs": 1000, "minIntervalMs": 0}"#));
+    store.set(&"testClientConfig".into(), &parse_js(r#"{"maxRequests": 10000, "maxWrites": 10000, "maxAccountRequests": 10000, "maxKeyRequests": 10000, "windowMs": 1000, "minIntervalMs": 0}"#));
     let app = JsApp::new(host.clone().unchecked_into::<JsHostObject>());
     let ask = |json: &str| JsFuture::from(app.handle(parse_js(json)));
 

@@ -489,7 +489,7 @@ fn writes_are_never_retried() {
 }
 
 #[test]
-fn writes_share_the_pacing_of_reads_and_a_429_holds_the_next_request() {
+fn writes_keep_the_spacing_of_reads_and_a_429_holds_the_next_request() {
     let mut calls = 0;
     let client = Client::new(
         config(),
@@ -510,7 +510,9 @@ fn writes_share_the_pacing_of_reads_and_a_429_holds_the_next_request() {
     block_on(client.received_page(0)).unwrap();
     let sleeps = client.transport().sleeps.borrow().clone();
     assert_eq!(sleeps.len(), 2);
-    assert!(sleeps[1] >= 29_000.0 && sleeps[1] <= 30_000.0, "{sleeps:?}");
+    // Which budget the 429 concerns is unknown (no X-RateLimit-Limit): everything
+    // waits, until the retry time and the margin.
+    assert!(sleeps[1] >= 34_000.0 && sleeps[1] <= 35_000.0, "{sleeps:?}");
 }
 
 #[test]

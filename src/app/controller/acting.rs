@@ -13,6 +13,7 @@ use super::{keys, text, App, Host, StoredCounts};
 use crate::api::actions::ActionKind;
 use crate::api::client::Client;
 use crate::api::error::{Error, Invalid};
+use crate::api::limiter::{Budget, Priority};
 use serde_json::Value as Json;
 use crate::app::protocol::Reply;
 use crate::app::queue::{remove_from_snapshot, ActionQueue, NewItem, Step};
@@ -172,7 +173,7 @@ impl<H: Host> App<H> {
                     // the pacing (a sync's reads just used the window) is stored with
                     // it, for the popup to say why nothing moves.
                     if let Some(q) = self.queue.borrow_mut().as_mut() {
-                        q.paced(now, client.pace_delay_ms());
+                        q.paced(now, client.pace_delay_ms(Budget::Write, Priority::Interactive));
                     }
                     self.save_held().await;
                     let outcome = client.perform(&order.request).await.redact(client.config().api_key.expose());

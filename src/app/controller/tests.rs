@@ -217,7 +217,10 @@ fn app(sent: usize, received: usize) -> App<FakeHost> {
     let app = App::new(host);
     app.host().store.borrow_mut().insert("settings".into(), settings("key-1"));
     // Fast pacing for the scenarios (the pacing itself is tested in the client).
-    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxRequests":1000}"#.into());
+    app.host().store.borrow_mut().insert(
+        "testClientConfig".into(),
+        r#"{"minIntervalMs":0,"maxRequests":1000,"maxWrites":1000,"maxAccountRequests":1000,"maxKeyRequests":1000}"#.into(),
+    );
     app
 }
 
@@ -507,6 +510,31 @@ fn the_test_request_lists_accounts_or_says_why_not() {
 }
 
 #[test]
+fn the_test_request_and_another_account_share_the_keys_pacing() {
+    let app = app(300, 0);
+    // Production pacing: the sync's 33 reads use the account's read budget.
+    app.host().store.borrow_mut().remove("testClientConfig");
+    block_on(app.start(Reason::Installed));
+    assert_eq!(urls(&app).len(), 33);
+    let clock = || app.host().world.clock.get();
+    let test = |key: &str| {
+        let t = clock();
+        block_on(app.handle(&msg(json!({"type": "test", "settings": {"apiKey": key}}))));
+        clock() - t
+    };
+    // The stored key's test waits for the read budget the sync used (its next slot);
+    // another key's goes at once (its own budgets): only the 5 ms the request takes.
+    assert!(test("key-1") > 200.0, "the test shares the sync's pacing");
+    assert_eq!(test("key-2"), 5.0, "another key is paced on its own");
+    // Another account of the same key: its own read budget, but the key's spacing and
+    // budget go on (the pacer outlives the account change).
+    let pacer = app.pacer.borrow().as_ref().map(|(_, p)| p.clone()).unwrap();
+    let other = json!({"schema": 1, "apiKey": "key-1", "baseUrl": "https://api.connectsafely.ai/linkedin", "accountId": "acc2"});
+    let client = app.client_for(&Settings::read(&other), &Json::Null).unwrap();
+    assert!(Rc::ptr_eq(&client.pacer(), &pacer));
+}
+
+#[test]
 fn a_trap_is_recorded_as_internal_and_keeps_the_snapshot() {
     let app = app(2, 1);
     block_on(app.start(Reason::Installed));
@@ -666,12 +694,38 @@ fn a_confirmed_withdraw_run_is_paced_and_leaves_the_list_without_a_sync() {
     assert_eq!(queue_json(&app)["state"], "finished");
 }
 
+/// The pacing each write of a two-write run was stored with (`pacedUntilMs`), after a
+/// sync of 20 sent invitations (five reads) with these test timings.
+fn paced_writes_after_a_sync(timings: &str) -> Vec<serde_json::Value> {
+    let app = app(20, 0);
+    app.host().store.borrow_mut().insert("testClientConfig".into(), timings.into());
+    block_on(app.start(Reason::Installed));
+    assert_eq!(urls(&app).len(), 5);
+    with_profiles(&app);
+    let ids: Vec<String> = sent_ids(&app).into_iter().take(2).collect();
+    block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
+    app.host().writes.borrow_mut().clear();
+    block_on(app.run_actions());
+    assert_eq!(app.host().world.posts.borrow().len(), 2);
+    let writes = app.host().writes.borrow().clone();
+    let in_flight = |q: &serde_json::Value| q["items"].as_array().unwrap().iter().any(|i| i["state"] == "in_flight");
+    writes.iter().filter(|(k, _)| k == "actions").map(|(_, v)| serde_json::from_str(v).unwrap()).filter(in_flight).collect()
+}
+
+#[test]
+fn writes_have_their_own_budget_a_sync_does_not_use() {
+    // The sync's five reads use the whole read budget: the writes still go at once.
+    let sends = paced_writes_after_a_sync(r#"{"minIntervalMs":0,"maxRequests":5,"windowMs":60000}"#);
+    assert_eq!(sends.len(), 2);
+    assert!(sends.iter().all(|q| q["pacedUntilMs"] == 0), "{sends:?}");
+}
+
 #[test]
 fn a_write_waiting_for_the_pace_a_sync_used_says_until_when() {
     let app = app(20, 0);
-    // A window like production's (here 6 requests a minute): the sync's four pages and
-    // the count leave room for one write at once, then the window is full.
-    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxRequests":6,"windowMs":60000}"#.into());
+    // A key's budget like production's (here 6 requests a minute): the sync's four
+    // pages and the count leave room for one write at once, then the window is full.
+    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxKeyRequests":6,"windowMs":60000}"#.into());
     block_on(app.start(Reason::Installed));
     assert_eq!(urls(&app).len(), 5);
     with_profiles(&app);
