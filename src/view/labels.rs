@@ -1,5 +1,5 @@
-//! Short texts around the lists: the toolbar badge's number, and how fresh a snapshot
-//! is ("updated 5 min ago").
+//! Short texts around the lists: the toolbar badge's number, a tab's count ("1,230 so
+//! far"), and how fresh a snapshot is ("updated 5 min ago").
 
 use crate::api::sync::Counts;
 use serde::Serialize;
@@ -13,6 +13,23 @@ pub fn badge_text(counts: &Counts, categories: &[String]) -> String {
         n if n > 99 => "99+".into(),
         n => n.to_string(),
     }
+}
+
+/// A list's count as its tab (and the popup's stored first screen) shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct TabCount {
+    /// The number.
+    pub n: u32,
+    /// The list is partial: the number is the rows read so far ("1,230 so far"), never
+    /// one that looks final.
+    pub so_far: bool,
+}
+
+/// The count a tab shows for a list of `n` rows, partial or not: a partial list with no
+/// rows yet shows no number (never a 0 that looks like "none pending").
+pub fn tab_count(n: u32, partial: bool) -> Option<TabCount> {
+    (n > 0 || !partial).then_some(TabCount { n, so_far: partial })
 }
 
 /// How old data is, in the coarsest unit that fits, for "updated 5 min ago" labels.
