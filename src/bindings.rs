@@ -304,6 +304,25 @@ pub fn tab_count(n: u32, partial: bool) -> JsValue {
     crate::view::tab_count(n, partial).map_or(JsValue::NULL, |c| to_js(&c))
 }
 
+/// The error the popup's banner shows on `tab` and what it says is on screen beside it
+/// (`{of: "sync" | "connections", shown?}`), or `null`: `syncError` is the stored
+/// status's error kind when the last sync failed, `connectionsFailed` whether the last
+/// page of connections failed, `saved` whether a snapshot of this account is shown,
+/// `partial` whether the tab's list is partial, `loaded` the connections loaded. An
+/// unknown tab is `sent`.
+#[wasm_bindgen(js_name = errorNote, unchecked_return_type = "ErrorNote | null")]
+pub fn error_note(tab: &str, sync_error: Option<String>, connections_failed: bool, saved: bool, partial: bool, loaded: u32) -> JsValue {
+    let scene = crate::view::ErrorScene {
+        tab: crate::view::ListName::parse(tab).unwrap_or(crate::view::ListName::Sent),
+        sync_error: sync_error.as_deref(),
+        connections_failed,
+        saved,
+        partial,
+        connections_loaded: loaded,
+    };
+    crate::view::error_note(&scene).map_or(JsValue::NULL, |n| to_js(&n))
+}
+
 /// How old data taken at `takenAtMs` is at `nowMs`: `{unit: "now"|"minutes"|"hours"|"days", n}`.
 #[wasm_bindgen(unchecked_return_type = "{unit: string, n: number}")]
 pub fn freshness(taken_at_ms: f64, now_ms: f64) -> JsValue {

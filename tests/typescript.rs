@@ -38,6 +38,8 @@ fn generated() -> Vec<&'static str> {
         view::ListName::DECL,
         view::Freshness::DECL,
         view::TabCount::DECL,
+        view::ErrorNote::DECL,
+        view::Shown::DECL,
         view::AgeBucket::DECL,
         view::Bar::DECL,
         view::AgeChart::DECL,
@@ -159,6 +161,8 @@ fn key_declarations_keep_their_shapes() {
          partial?: PartialLists; }",
         "export interface PartialLists { sent?: boolean; received?: boolean; }",
         "export interface TabCount { n: number; soFar: boolean; }",
+        "export interface ErrorNote { of: \"sync\" | \"connections\"; shown?: Shown; }",
+        "export type Shown = \"saved\" | \"soFar\" | \"nothingSaved\" | \"noConnections\" | \"connections\";",
         "export interface StoredSnapshot extends Snapshot { schema: number; account: string; }",
         "export interface StoredFirstScreen { schema: number; account: string; summary: SnapshotSummary; rows: Row[]; }",
         "export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; \
