@@ -133,8 +133,7 @@ impl SoFar {
 
     /// The stored values [`SoFar::keys`] named (raw: an object of key → value, as
     /// `storage.local.get` gives them), read at `now_ms`: each partial list takes the
-    /// pages it does not hold yet, in order, up to the first one missing; a list whose
-    /// walk is over and whose pages are all in is complete. Without this account's walk
+    /// pages it does not hold yet, in order, up to the first one missing. Without this account's walk
     /// (the sync ended, failed for good, or another account's runs) the rows so far go.
     /// Returns whether what is shown changed.
     pub fn add(&mut self, stored: &Value, account: &str, now_ms: f64) -> bool {
@@ -160,18 +159,14 @@ impl SoFar {
         };
         if shown.partial.received {
             if let Some(w) = &h.received {
-                let (added, over) = take_pages(&mut shown.received, &mut taken.received, "received", w, stored);
+                changed |= take_pages(&mut shown.received, &mut taken.received, "received", w, stored);
                 shown.skipped.received.clone_from(&w.skipped);
-                shown.partial.received = !over;
-                changed |= added || over;
             }
         }
         if shown.partial.sent {
             if let Some(w) = &h.sent {
-                let (added, over) = take_pages(&mut shown.sent, &mut taken.sent, "sent", w, stored);
+                changed |= take_pages(&mut shown.sent, &mut taken.sent, "sent", w, stored);
                 shown.skipped.sent.clone_from(&w.skipped);
-                shown.partial.sent = !over;
-                changed |= added || over;
             }
         }
         if shown.account_id.is_none() {
@@ -203,8 +198,9 @@ fn clear(s: &mut Snapshot) {
 
 /// Appends the pages of `list` from `*taken` on, in order, up to the first one missing
 /// from `stored` (an item that cannot be read is left out); returns whether any was
-/// added, and whether the list is now complete (its walk is over and every page in).
-fn take_pages<I: DeserializeOwned>(items: &mut Vec<I>, taken: &mut u32, list: &str, walk: &ListWalk, stored: &Value) -> (bool, bool) {
+/// added. The list stays partial even once its walk is over: it is complete when the
+/// sync stores it (with its status), so a final count never comes before the sync ends.
+fn take_pages<I: DeserializeOwned>(items: &mut Vec<I>, taken: &mut u32, list: &str, walk: &ListWalk, stored: &Value) -> bool {
     let mut added = false;
     while *taken < walk.chunks {
         let Some(Value::Array(page)) = stored.get(chunk_key(list, *taken)) else { break };
@@ -212,7 +208,7 @@ fn take_pages<I: DeserializeOwned>(items: &mut Vec<I>, taken: &mut u32, list: &s
         *taken += 1;
         added = true;
     }
-    (added, walk.next.is_none() && walk.pages > 0 && *taken >= walk.chunks)
+    added
 }
 
 #[cfg(test)]

@@ -110,12 +110,13 @@ fn the_first_walk_shows_its_rows_as_they_come_then_received_complete() {
     // Nothing new: nothing changes, and only the header is read.
     assert_eq!(so_far.keys(&h, &tag(), NOW), ["walk"]);
     assert!(!so_far.add(&get(&["walk".into()], &h, &[]), &tag(), NOW));
-    // Its last page: the received list is complete (its walk is over, every page in).
+    // Its last page: all the rows, still partial until the sync stores the list (the
+    // snapshot, with its status, is what says a count is final).
     let h = header(NOW - 1_000.0, Some((3, true)), None);
     let keys = so_far.keys(&h, &tag(), NOW);
     assert_eq!(keys, ["walk", "walk.received.2"]);
     assert!(so_far.add(&get(&keys, &h, &[("received", 3)]), &tag(), NOW));
-    assert_eq!(counts(&so_far), (0, 30, true, false));
+    assert_eq!(counts(&so_far), (0, 30, true, true));
 }
 
 #[test]
@@ -143,12 +144,17 @@ fn the_sent_rows_grow_page_by_page_beside_the_stored_received_ones() {
     let ids: Vec<&str> = so_far.shown().unwrap().sent.iter().map(|s| s.invitation_id.as_str()).collect();
     assert_eq!(ids.first().copied(), Some("s0"));
     assert_eq!(ids.last().copied(), Some("s39"));
-    // The last page: complete, the count final.
+    // The last page: every row, the count still "so far" until the snapshot is stored.
     let h = header(NOW - 5_000.0, Some((3, true)), Some((5, true)));
     let keys = so_far.keys(&h, &tag(), NOW);
     assert!(so_far.add(&get(&keys, &h, &[("sent", 5)]), &tag(), NOW));
-    assert_eq!(counts(&so_far), (50, 25, false, false));
-    assert!(so_far.keys(&h, &tag(), NOW).is_empty(), "nothing partial: nothing more to read");
+    assert_eq!(counts(&so_far), (50, 25, true, false));
+    assert_eq!(so_far.keys(&h, &tag(), NOW), ["walk"]);
+    // The complete snapshot is stored: nothing partial, nothing more to read of the walk.
+    let mut complete = stored_first(25);
+    complete.partial = PartialLists::NONE;
+    so_far.load(Some(complete), &h, &tag(), NOW);
+    assert!(so_far.keys(&h, &tag(), NOW).is_empty());
 }
 
 #[test]
