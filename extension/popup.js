@@ -12,7 +12,7 @@
 // side, each laid out to its tab's fixed row height (--row-h in popup.css) and placed
 // in a list as tall as all the rows together, so the scroll bar is the real one.
 
-import { Views, freshness, readSettings, statusView, actionsView } from './pkg/pending_core.js';
+import { Views, freshness, readSettings, statusView, actionsView, tabCount, errorNote } from './pkg/pending_core.js';
 import {
   api, t, plural, uiLocale, formatNumber, formatDateTime, formatTime, localize, send, errorText, coreReady, shared, permissionPatternFor,
 } from './shared.js';
@@ -73,6 +73,7 @@ const state = {
   tab: /** @type {ListName} */ ('sent'),
   rawSettings: /** @type {unknown} */ (null), // as stored, for the account tag
   rawSnapshot: /** @type {unknown} */ (undefined), // as stored: read again against new settings
+  rawWalk: /** @type {unknown} */ (undefined), // the stored walk header: a first sync's rows so far (store::so_far)
   summary: /** @type {SnapshotSummary | null} */ (null), // this account's snapshot without its lists (or its first screen's); or null
   loaded: false, // the whole snapshot has been read, not only the first screen
   actions: /** @type {ActionsView | null} */ (null), // actionsView(): the action run (progress, summary), decided in Rust
@@ -136,30 +137,59 @@ function renderBanner() {
   action.hidden = true;
   action.onclick = null;
   banner.className = 'banner';
-  banner.setAttribute('role', status?.state === 'error' ? 'alert' : 'status');
-  if (status?.state === 'syncing') {
-    const p = status.progress;
-    const list = p && { sent: t('tabSent'), received: t('tabReceived'), connections: t('tabConnections') }[p.list];
-    $('banner-text').textContent = p ? t('progress', list, formatNumber(p.pages)) : t('progressStart');
-    banner.hidden = false;
-  } else if (status?.state === 'error') {
-    const error = /** @type {ApiError} */ (status.error); // always set in the error state (app::status_view)
-    banner.classList.add(status.blocking ? 'error' : 'warn');
-    $('banner-text').textContent = error.kind === 'no_key' ? `${t('noKeyTitle')}. ${t('noKeyBody')}` : errorText(error);
+  const note = bannerError();
+  banner.setAttribute('role', note ? 'alert' : 'status');
+  if (note && (note.of === 'connections' || status?.state !== 'syncing')) {
+    const { error, blocking } = note;
+    banner.classList.add(blocking ? 'error' : 'warn');
+    // The error's words, then what is on screen (Rust's errorNote): one message that
+    // fits what is there.
+    const shown = note.shown && {
+      saved: t('shownSaved'), soFar: t('shownSoFar'), nothingSaved: t('shownNothing'),
+      noConnections: t('emptyConnections'), connections: plural('shownConnections', state.connections.loaded),
+    }[note.shown];
+    const words = error.kind === 'no_key' ? `${t('noKeyTitle')}. ${t('noKeyBody')}` : errorText(error);
+    $('banner-text').textContent = shown ? `${words} ${shown}` : words;
     if (error.kind === 'permission') {
       action.textContent = t('grantPermission');
       action.onclick = grantPermission;
       action.hidden = false;
-    } else if (status.blocking) {
+    } else if (blocking) {
       action.textContent = t('openOptions');
       action.onclick = () => api.runtime.openOptionsPage();
       action.hidden = false;
     }
     banner.hidden = false;
+  } else if (status?.state === 'syncing') {
+    const p = status.progress;
+    const list = p && { sent: t('tabSent'), received: t('tabReceived'), connections: t('tabConnections') }[p.list];
+    // A list shown partial (a first sync reads it) says how many rows are in so far.
+    const soFar = p && p.list !== 'connections' && state.summary?.partial?.[p.list] ? tabCount(views.total(p.list), true) : null;
+    $('banner-text').textContent = soFar ? t('progressSoFar', list, formatNumber(soFar.n))
+      : p ? t('progress', list, formatNumber(p.pages)) : t('progressStart');
+    banner.hidden = false;
   } else {
     banner.hidden = true;
   }
   $('refresh').disabled = status?.state === 'syncing';
+}
+
+/** The error the banner shows on this tab, as Rust decides (errorNote): the sync's, or on
+ * the Connections tab the connections' own; with what it says is on screen.
+ * @returns {(import('./pkg/pending_core.js').ErrorNote & { error: ApiError, blocking: boolean }) | null} */
+function bannerError() {
+  const status = state.status;
+  const c = state.connections;
+  const failed = status?.state === 'error' ? /** @type {ApiError} */ (status.error) : null; // always set in the error state (app::status_view)
+  if (!state.wasm) return failed && { of: 'sync', error: failed, blocking: Boolean(status?.blocking) };
+  const partial = state.tab !== 'connections' && Boolean(state.summary?.partial?.[state.tab]);
+  const note = errorNote(state.tab, failed?.kind, Boolean(c.error), Boolean(state.summary), partial, c.loaded);
+  if (!note) return null;
+  if (note.of === 'connections') {
+    const error = /** @type {ApiError} */ (c.error);
+    return { ...note, error, blocking: shared.blocking.has(error.kind) };
+  }
+  return { ...note, error: /** @type {ApiError} */ (failed), blocking: Boolean(status?.blocking) };
 }
 
 function grantPermission() {
@@ -180,9 +210,8 @@ function renderTabs() {
     tab.tabIndex = selected ? 0 : -1;
   }
   $('panel-main').setAttribute('aria-labelledby', `tab-${state.tab}`);
-  const counts = state.summary?.counts;
-  $('count-sent').textContent = counts ? formatNumber(counts.sent) : '';
-  $('count-received').textContent = counts ? formatNumber(counts.received) : '';
+  $('count-sent').textContent = countText(state.summary, 'sent');
+  $('count-received').textContent = countText(state.summary, 'received');
   // Items the API sent that could not be read: said in words, next to the list, never
   // as a blocking error.
   const conn = state.tab === 'connections';
@@ -199,8 +228,20 @@ function renderTabs() {
   if ($('search').value !== q.search) $('search').value = q.search;
 }
 
+/** A list's count as its tab shows it, as Rust decides (tabCount): "1,230 so far" while
+ * a first sync reads it, never a 0 that looks final.
+ * @param {SnapshotSummary | null} summary
+ * @param {'sent' | 'received'} list */
+function countText(summary, list) {
+  if (!summary || !state.wasm) return '';
+  const c = tabCount(summary.counts[list], Boolean(summary.partial?.[list]));
+  return !c ? '' : c.soFar ? t('countSoFar', formatNumber(c.n)) : formatNumber(c.n);
+}
+
 function renderCategories() {
   const box = $('categories');
+  // Counts per category only once the received list is complete (they would look final).
+  if (state.summary?.partial?.received) { box.replaceChildren(); return; }
   const by = state.summary?.counts?.receivedByCategory ?? {};
   /** @type {[string, string, number][]} */
   const chips = [['', t('categoryAll'), state.summary?.counts?.received ?? 0]];
@@ -380,16 +421,20 @@ function renderList() {
   const c = state.connections;
   const empty = $('empty');
   const waiting = tab === 'connections' ? c.loading : Boolean(state.summary) && !state.loaded;
-  empty.hidden = count > 0 || waiting;
+  // A failed page of connections is said once, in the banner, with what is loaded.
+  empty.hidden = count > 0 || waiting || (tab === 'connections' && Boolean(c.error));
+  const partial = tab !== 'connections' && Boolean(state.summary?.partial?.[tab]);
   if (!state.summary && tab !== 'connections') empty.textContent = t('neverUpdated');
+  else if (partial && total === 0) empty.textContent = t('emptyPartial');
   else if (total > 0 && tab === 'connections' && !c.done) empty.textContent = t('emptyFilteredLoaded', formatNumber(total));
   else if (total > 0) empty.textContent = t('emptyFiltered');
   else empty.textContent = { sent: t('emptySent'), received: t('emptyReceived'), connections: t('emptyConnections') }[tab];
-  // The export holds exactly the filtered rows: it waits for the whole snapshot.
-  $('export').disabled = count === 0 || (tab !== 'connections' && !state.loaded);
+  // The export holds exactly the filtered rows: it waits for the whole snapshot, and
+  // for a list a first sync is still reading.
+  $('export').disabled = count === 0 || (tab !== 'connections' && (!state.loaded || partial));
 
   const exact = state.summary?.connectionCount;
-  $('loaded').textContent = c.error ? errorText(c.error) : c.done ? t('allLoaded', formatNumber(c.loaded))
+  $('loaded').textContent = c.error && !c.loaded ? '' : c.done ? t('allLoaded', formatNumber(c.loaded))
     : exact != null ? t('loadedOf', formatNumber(c.loaded), formatNumber(exact)) : t('loadedCount', formatNumber(c.loaded));
   $('load-more').hidden = c.done;
   $('load-more').disabled = c.loading;
@@ -494,7 +539,8 @@ function bulk(kind) {
 /** The Sent tab's age chart: five bars, each a button that filters the list to it. */
 function renderChart() {
   const box = $('ages');
-  if (state.tab !== 'sent' || !views.total('sent')) { box.replaceChildren(); return; }
+  // A partial list's ages are those of its newest rows only: no chart until it is complete.
+  if (state.tab !== 'sent' || !views.total('sent') || state.summary?.partial?.sent) { box.replaceChildren(); return; }
   const chart = views.ageChart('sent');
   const max = Math.max(1, ...chart.bars.map((b) => b.count));
   const NS = 'http://www.w3.org/2000/svg';
@@ -761,7 +807,9 @@ function wire() {
     }
     if (changes.status || changes.settings) state.status = statusView(state.rawStatus, state.rawSettings);
     if (changes.firstSeen) state.rawFirstSeen = changes.firstSeen.newValue;
+    if (changes.walk) state.rawWalk = changes.walk.newValue;
     if (changes.snapshot || ((changes.settings || changes.firstSeen) && state.loaded)) applySnapshot();
+    else if (changes.walk && state.loaded) readSoFar();
     if (changes.settings) resetConnections(state.connections.sortBy);
     render();
   });
@@ -773,7 +821,39 @@ let snapshotArrived = false; // a snapshot came through onChanged before the fir
 /** This account's snapshot (from the raw stored values) into the lists; stores or
  * removes the first screen for the next popup when Rust says it changed. */
 function applySnapshot() {
-  const loaded = views.loadSnapshot(state.rawSnapshot, state.rawSettings, state.rawFirstSeen);
+  showLoaded(views.loadSnapshot(state.rawSnapshot, state.rawSettings, state.rawFirstSeen, state.rawWalk));
+  readSoFar();
+}
+
+let readingSoFar = false;
+let soFarAgain = false;
+/** While a first sync reads a list (no complete one is stored), its rows so far are the
+ * walk's pages: Rust names what to read of them (the header and the pages not shown
+ * yet) and takes them in. One read at a time; a change meanwhile reads again. */
+async function readSoFar() {
+  if (readingSoFar) { soFarAgain = true; return; }
+  readingSoFar = true;
+  try {
+    do {
+      soFarAgain = false;
+      const keys = views.soFarKeys(state.rawWalk, state.rawSettings);
+      if (keys.length === 0) break;
+      const stored = await api.storage.local.get(keys);
+      const loaded = views.addSoFar(stored, state.rawSettings);
+      if (loaded) {
+        showLoaded(loaded);
+        render();
+      }
+    } while (soFarAgain);
+  } finally {
+    readingSoFar = false;
+  }
+}
+
+/** What Views.loadSnapshot or Views.addSoFar returned: the summary shown, and the first
+ * screen stored or removed as Rust says.
+ * @param {import('./pkg/pending_core.js').LoadedSnapshot} loaded */
+function showLoaded(loaded) {
   state.summary = loaded.summary;
   state.loaded = true;
   if (state.tab !== 'connections') invalidateRows();
@@ -792,7 +872,9 @@ function applySnapshot() {
  * @param {Row[]} firstRows */
 function keepFirstPaint(summary, firstRows) {
   const { sent, received } = summary.counts;
-  rows.keepFirstPaint({ counts: { sent, received }, rows: firstRows });
+  // The tabs' counts as words ("1,230 so far"), as this popup shows them.
+  const labels = { sent: countText(summary, 'sent'), received: countText(summary, 'received') };
+  rows.keepFirstPaint({ counts: { sent, received }, labels, rows: firstRows });
 }
 
 async function main() {
@@ -821,7 +903,8 @@ async function main() {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   if (state.settings.apiKey) refresh(false);
 
-  const { snapshot, actions, firstSeen, openTab } = await api.storage.local.get(['snapshot', 'actions', 'firstSeen', 'openTab']);
+  const { snapshot, actions, firstSeen, openTab, walk } = await api.storage.local.get(['snapshot', 'actions', 'firstSeen', 'openTab', 'walk']);
+  if (state.rawWalk === undefined) state.rawWalk = walk;
   if (!changesSeenActions) state.actions = actionsView(actions);
   state.rawFirstSeen ??= firstSeen;
   // A click on the new-invitations notification asked for the Received tab.

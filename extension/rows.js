@@ -155,7 +155,7 @@
     for (const node of /** @type {NodeListOf<HTMLElement>} */ (li.querySelectorAll('a, button'))) node.tabIndex = index;
   }
 
-  /** Stores (`first`: `{counts: {sent, received}, rows}`) or removes (`null`) the copy
+  /** Stores (`first`: `{counts: {sent, received}, labels, rows}`) or removes (`null`) the copy
    * the next popup paints first; written only when it changed.
    * @param {FirstPaint | null} first */
   function keepFirstPaint(first) {
@@ -205,8 +205,12 @@
       const counts = first?.counts;
       if (!Array.isArray(first?.rows) || !Number.isSafeInteger(counts?.sent) || first.rows.length > counts.sent) return;
       // Both are in popup.html (a missing one would throw, caught below: nothing painted).
-      /** @type {HTMLElement} */ (document.getElementById('count-sent')).textContent = formatNumber(counts.sent);
-      if (Number.isSafeInteger(counts.received)) /** @type {HTMLElement} */ (document.getElementById('count-received')).textContent = formatNumber(counts.received);
+      // The tabs' counts as the last popup wrote them ("1,230 so far" while a first
+      // sync reads a list: Rust's tabCount), else the numbers.
+      const labels = first.labels;
+      const label = (/** @type {'sent' | 'received'} */ list) => (typeof labels?.[list] === 'string' ? labels[list] : formatNumber(counts[list]));
+      /** @type {HTMLElement} */ (document.getElementById('count-sent')).textContent = label('sent');
+      if (Number.isSafeInteger(counts.received)) /** @type {HTMLElement} */ (document.getElementById('count-received')).textContent = label('received');
       const height = parseFloat(getComputedStyle(list).getPropertyValue('--row-h')) || 60;
       list.style.height = `${counts.sent * height}px`;
       first.rows.forEach((row, pos) => {

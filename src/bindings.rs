@@ -128,9 +128,30 @@ fn to_u32(n: usize) -> u32 {
 #[derive(Debug, Default)]
 pub struct JsViews {
     inner: crate::view::Views,
+    /// The stored lists as shown, with the rows a first sync has read so far.
+    so_far: crate::store::so_far::SoFar,
+    /// The first sightings last handed in (raw), for the rows that come later.
+    first_seen: Json,
 }
 
 impl JsViews {
+    /// What `so_far` shows into the lists (ages the best of the API's labels and the
+    /// first sightings); its summary and what to do with the stored first screen.
+    fn show(&mut self, tag: &str) -> JsValue {
+        // A complete snapshot need not be held beside its rows; a partial one grows.
+        let mut snapshot = if self.so_far.is_partial() { self.so_far.shown().cloned() } else { self.so_far.take() };
+        if let Some(s) = snapshot.as_mut() {
+            crate::store::ages::FirstSeen::read(self.first_seen.clone(), tag).apply(s, js_sys::Date::now());
+        }
+        let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
+        let first_screen = match &write {
+            crate::view::FirstScreenWrite::Keep => None,
+            crate::view::FirstScreenWrite::Remove => Some(None),
+            crate::view::FirstScreenWrite::Store(first) => Some(Some(crate::store::StampedFirstScreen::new(first, tag))),
+        };
+        to_js(&LoadedSnapshot { summary, first_screen })
+    }
+
     /// Sets (or, with `append`, extends) a list's rows from API items; the rows the
     /// query keeps.
     fn load(&mut self, list: &str, items: JsValue, append: bool) -> Result<u32, JsValue> {
@@ -151,7 +172,7 @@ impl JsViews {
     /// Three empty lists; Sent in its opening order (newest first).
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsViews {
-        JsViews { inner: crate::view::Views::new() }
+        JsViews { inner: crate::view::Views::new(), so_far: crate::store::so_far::SoFar::new(), first_seen: Json::Null }
     }
 
     /// Shows the first screen an earlier popup stored (`raw`, under `firstScreen`) when
@@ -171,20 +192,37 @@ impl JsViews {
     /// the best of the API's labels and `firstSeen` (the stored first sightings). Returns its
     /// summary and whether to store (an object), remove (`null`) or leave (absent) the
     /// stored first screen. Never throws.
+    ///
+    /// `walk` is the stored walk header (`walk`): without a snapshot, or for a list the
+    /// snapshot marks partial, this account's walk's pages are the rows so far, which
+    /// `soFarKeys` and `addSoFar` bring in.
     #[wasm_bindgen(js_name = loadSnapshot, unchecked_return_type = "LoadedSnapshot")]
-    pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue, first_seen: JsValue) -> JsValue {
+    pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue, first_seen: JsValue, walk: JsValue) -> JsValue {
         let tag = tag_of(settings);
-        let mut snapshot = crate::store::read_snapshot(raw_json(raw), &tag);
-        if let Some(s) = snapshot.as_mut() {
-            crate::store::ages::FirstSeen::read(raw_json(first_seen), &tag).apply(s, js_sys::Date::now());
+        let snapshot = crate::store::read_snapshot(raw_json(raw), &tag);
+        self.first_seen = raw_json(first_seen);
+        self.so_far.load(snapshot, &raw_json(walk), &tag, js_sys::Date::now());
+        self.show(&tag)
+    }
+
+    /// While a list shown is partial (a first sync reads it): the storage keys to read
+    /// next for it, given the stored walk header (`walk`, raw): the header and the pages
+    /// not shown yet. Empty when no list is partial. Never throws.
+    #[wasm_bindgen(js_name = soFarKeys)]
+    pub fn so_far_keys(&self, walk: JsValue, settings: JsValue) -> Vec<String> {
+        self.so_far.keys(&raw_json(walk), &tag_of(settings), js_sys::Date::now())
+    }
+
+    /// The values `soFarKeys` named, as `storage.local.get` returns them: the partial
+    /// lists take their new pages (a list whose walk is over is complete). Returns what
+    /// `loadSnapshot` returns, or `null` when nothing changed. Never throws.
+    #[wasm_bindgen(js_name = addSoFar, unchecked_return_type = "LoadedSnapshot | null")]
+    pub fn add_so_far(&mut self, stored: JsValue, settings: JsValue) -> JsValue {
+        let tag = tag_of(settings);
+        if !self.so_far.add(&raw_json(stored), &tag, js_sys::Date::now()) {
+            return JsValue::NULL;
         }
-        let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
-        let first_screen = match &write {
-            crate::view::FirstScreenWrite::Keep => None,
-            crate::view::FirstScreenWrite::Remove => Some(None),
-            crate::view::FirstScreenWrite::Store(first) => Some(Some(crate::store::StampedFirstScreen::new(first, &tag))),
-        };
-        to_js(&LoadedSnapshot { summary, first_screen })
+        self.show(&tag)
     }
 
     /// Replaces a list's items (API items, as in a snapshot or a connections page); an
@@ -257,6 +295,32 @@ impl JsViews {
     pub fn csv(&self, list: &str) -> Result<String, JsValue> {
         Ok(self.inner.list(list_name(list)?).csv())
     }
+}
+
+/// The count a tab shows for a list of `n` rows, `partial` or not: `{n, soFar}`, or
+/// `null` for a partial list with no rows yet (never a 0 that looks final).
+#[wasm_bindgen(js_name = tabCount, unchecked_return_type = "TabCount | null")]
+pub fn tab_count(n: u32, partial: bool) -> JsValue {
+    crate::view::tab_count(n, partial).map_or(JsValue::NULL, |c| to_js(&c))
+}
+
+/// The error the popup's banner shows on `tab` and what it says is on screen beside it
+/// (`{of: "sync" | "connections", shown?}`), or `null`: `syncError` is the stored
+/// status's error kind when the last sync failed, `connectionsFailed` whether the last
+/// page of connections failed, `saved` whether a snapshot of this account is shown,
+/// `partial` whether the tab's list is partial, `loaded` the connections loaded. An
+/// unknown tab is `sent`.
+#[wasm_bindgen(js_name = errorNote, unchecked_return_type = "ErrorNote | null")]
+pub fn error_note(tab: &str, sync_error: Option<String>, connections_failed: bool, saved: bool, partial: bool, loaded: u32) -> JsValue {
+    let scene = crate::view::ErrorScene {
+        tab: crate::view::ListName::parse(tab).unwrap_or(crate::view::ListName::Sent),
+        sync_error: sync_error.as_deref(),
+        connections_failed,
+        saved,
+        partial,
+        connections_loaded: loaded,
+    };
+    crate::view::error_note(&scene).map_or(JsValue::NULL, |n| to_js(&n))
 }
 
 /// How old data taken at `takenAtMs` is at `nowMs`: `{unit: "now"|"minutes"|"hours"|"days", n}`.

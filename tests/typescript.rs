@@ -27,6 +27,7 @@ fn generated() -> Vec<&'static str> {
         sync::Cost::DECL,
         sync::Snapshot::DECL,
         sync::Summary::DECL,
+        sync::PartialLists::DECL,
         store::Stamped::<'static>::DECL,
         store::StampedFirstScreen::<'static>::DECL,
         store::Settings::DECL,
@@ -37,6 +38,9 @@ fn generated() -> Vec<&'static str> {
         view::ViewQuery::DECL,
         view::ListName::DECL,
         view::Freshness::DECL,
+        view::TabCount::DECL,
+        view::ErrorNote::DECL,
+        view::Shown::DECL,
         view::AgeBucket::DECL,
         view::Bar::DECL,
         view::AgeChart::DECL,
@@ -157,8 +161,13 @@ fn key_declarations_keep_their_shapes() {
         "export interface Counts { sent: number; received: number; receivedByCategory: CategoryCounts; }",
         "export interface Skipped { sent: Skips; received: Skips; }",
         "export interface Snapshot { takenAtMs: number; sentTakenAtMs: number; accountId?: string; skipped: Skipped; counts: Counts; \
-         sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; cost: Cost; }",
-        "export interface SnapshotSummary { takenAtMs: number; accountId?: string; skipped: Skipped; counts: Counts; connectionCount?: number; }",
+         sent: SentInvitation[]; received: ReceivedInvitation[]; connectionCount?: number; cost: Cost; partial?: PartialLists; }",
+        "export interface SnapshotSummary { takenAtMs: number; accountId?: string; skipped: Skipped; counts: Counts; connectionCount?: number; \
+         partial?: PartialLists; }",
+        "export interface PartialLists { sent?: boolean; received?: boolean; }",
+        "export interface TabCount { n: number; soFar: boolean; }",
+        "export interface ErrorNote { of: \"sync\" | \"connections\"; shown?: Shown; }",
+        "export type Shown = \"saved\" | \"soFar\" | \"nothingSaved\" | \"noConnections\" | \"connections\";",
         "export interface StoredSnapshot extends Snapshot { schema: number; account: string; }",
         "export interface StoredFirstScreen { schema: number; account: string; summary: SnapshotSummary; rows: Row[]; }",
         "export interface Row { id: string; name: string; url?: string; headline?: string; time?: string; ageSecs?: number; \

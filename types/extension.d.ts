@@ -33,7 +33,12 @@ interface RowOptions { tab: string; count: number; height: number; active: numbe
 /** A row element, with the key of what it shows (rows.js rowKey). */
 type RowElement = HTMLLIElement & { rowKey?: string };
 /** The copy of the first screen rows.js paints before the popup's module runs. */
-interface FirstPaint { counts: { sent: number; received?: number }; rows: PkgRow[]; }
+interface FirstPaint {
+  counts: { sent: number; received?: number };
+  /** The tabs' counts as the popup wrote them ("1,230 so far" while a first sync reads the list). */
+  labels?: { sent: string; received: string };
+  rows: PkgRow[];
+}
 
 /** What rows.js (a classic script) gives the popup and the options page. */
 interface PendingRows {

@@ -93,8 +93,8 @@ impl SortBy {
 }
 
 /// Progress of a list walk, reported after every page (written without its
-/// [`Progress::record`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// [`Progress::record`] and [`Progress::received`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// The list being walked.
@@ -107,6 +107,10 @@ pub struct Progress {
     /// ones): their counts, so the badge can show them at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_counts: Option<Counts>,
+    /// Set with [`Progress::received_counts`]: the received invitations themselves, for
+    /// a caller that shows them before the sent walk ends (a first sync).
+    #[serde(skip)]
+    pub received: Option<Collected<ReceivedInvitation>>,
     /// A walk's state after this page, with the page's new items, when the sync was
     /// asked to record it ([`Client::sync_resumable`]): what a stopped worker resumes from.
     #[serde(skip)]
@@ -591,6 +595,7 @@ impl<T: Transport> Client<T> {
             pages: received.pages,
             items: u32::try_from(received.items.len()).unwrap_or(u32::MAX),
             received_counts: Some(Counts::of(&[], &received.items)),
+            received: Some(received.clone()),
             record: None,
         });
         let (sent, sent_skipped, sent_taken_at_ms, connection_count, sent_account) = match (scope, previous) {
@@ -625,6 +630,7 @@ impl<T: Transport> Client<T> {
                 retries: after.retries - before.retries,
                 duration_ms: self.transport.monotonic_ms() - started,
             },
+            partial: crate::api::sync::PartialLists::NONE,
         })
     }
 }
@@ -729,6 +735,7 @@ impl<T: Transport, I: serde::de::DeserializeOwned + Aged + Keyed> Pager<'_, T, I
                 pages: self.walk.pages(),
                 items: u32::try_from(items.len()).unwrap_or(u32::MAX),
                 received_counts: None,
+                received: None,
                 record: None,
             });
             if let Some(max) = max_items {
@@ -772,6 +779,7 @@ impl<T: Transport, I: serde::de::DeserializeOwned + serde::Serialize + Aged + Ke
                 pages: self.walk.pages(),
                 items: u32::try_from(items.len()).unwrap_or(u32::MAX),
                 received_counts: None,
+                received: None,
                 record,
             });
         }

@@ -39,6 +39,44 @@ pub struct Snapshot {
     pub connection_count: Option<u64>,
     /// What the sync cost.
     pub cost: Cost,
+    /// The lists that are not complete yet (a first sync still reading them); absent
+    /// when every list is complete.
+    #[serde(default, skip_serializing_if = "PartialLists::is_none")]
+    pub partial: PartialLists,
+}
+
+/// The lists of a snapshot (or its summary) that are not complete: a first sync of the
+/// account is still reading them, and no complete list of that kind is stored yet. Such
+/// a list holds the rows read so far and its count is a count so far, never a final
+/// one. A stored snapshot's partial list is empty: its rows so far are the walk's pages
+/// (`walk.sent.17`), read beside it. Written only when a list is partial (`{"sent":
+/// true}`); absent, or unreadable, every list is complete (as every snapshot stored
+/// before there were partial ones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+pub struct PartialLists {
+    /// The sent invitations are not all read yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag_or_false")]
+    #[tsify(optional)]
+    pub sent: bool,
+    /// The received invitations are not all read yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag_or_false")]
+    #[tsify(optional)]
+    pub received: bool,
+}
+
+impl PartialLists {
+    /// Every list complete.
+    pub const NONE: PartialLists = PartialLists { sent: false, received: false };
+
+    /// Whether every list is complete.
+    pub fn is_none(&self) -> bool {
+        !self.sent && !self.received
+    }
+}
+
+/// A flag that is `true` only when it says so.
+fn flag_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(crate::api::lenient::flag(d)?.unwrap_or(false))
 }
 
 /// A snapshot as read back from storage, before its counts are recomputed: a time is
@@ -63,6 +101,8 @@ struct StoredSnapshot {
     connection_count: Option<u64>,
     #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
     cost: Cost,
+    #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
+    partial: PartialLists,
 }
 
 impl From<StoredSnapshot> for Snapshot {
@@ -77,6 +117,7 @@ impl From<StoredSnapshot> for Snapshot {
             received: s.received,
             connection_count: s.connection_count,
             cost: s.cost,
+            partial: s.partial,
         }
     }
 }
@@ -103,6 +144,9 @@ pub struct Summary {
     /// The exact number of connections, when the server gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_count: Option<u64>,
+    /// The lists not complete yet: their counts are counts so far.
+    #[serde(default, skip_serializing_if = "PartialLists::is_none")]
+    pub partial: PartialLists,
 }
 
 /// A [`Summary`] as read back from storage: the reading rules of each field. The struct
@@ -119,12 +163,14 @@ struct StoredSummary {
     counts: Counts,
     #[serde(default, deserialize_with = "crate::api::lenient::count")]
     connection_count: Option<u64>,
+    #[serde(default, deserialize_with = "crate::api::lenient::forgiving")]
+    partial: PartialLists,
 }
 
 impl From<StoredSummary> for Summary {
     fn from(r: StoredSummary) -> Self {
-        let StoredSummary { taken_at_ms, account_id, skipped, counts, connection_count } = r;
-        Summary { taken_at_ms, account_id, skipped, counts, connection_count }
+        let StoredSummary { taken_at_ms, account_id, skipped, counts, connection_count, partial } = r;
+        Summary { taken_at_ms, account_id, skipped, counts, connection_count, partial }
     }
 }
 
@@ -137,6 +183,7 @@ impl Snapshot {
             skipped: self.skipped.clone(),
             counts: self.counts.clone(),
             connection_count: self.connection_count,
+            partial: self.partial,
         }
     }
 }
@@ -449,6 +496,7 @@ mod tests {
             received: vec![received("NEWSLETTER")],
             connection_count: Some(3754),
             cost: Cost { requests: 2, pages: 2, retries: 0, duration_ms: 12.0 },
+            partial: PartialLists::NONE,
         };
         let text = serde_json::to_string(&s).unwrap();
         assert!(text.contains("\"receivedByCategory\""));

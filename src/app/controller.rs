@@ -26,7 +26,7 @@ use crate::api::transport::Transport;
 use serde::Serialize;
 use serde_json::Value;
 use tsify::Tsify;
-use walks::Header;
+use crate::store::walk::{self as walks, Header};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
@@ -153,12 +153,15 @@ fn error_status(mut error: StoredError, at: f64) -> Status {
     Status { error: Some(error), ..status("error", at) }
 }
 
-/// The badge's counts as stored beside the snapshot.
+/// The badge's counts as stored beside the snapshot, with its partial lists (whose
+/// counts are counts so far).
 #[derive(Serialize)]
 struct StoredCounts<'a> {
     schema: u32,
     account: &'a str,
     counts: &'a Counts,
+    #[serde(skip_serializing_if = "crate::api::sync::PartialLists::is_none")]
+    partial: crate::api::sync::PartialLists,
 }
 
 /// Completion of the running sync, awaited by the callers that join it.
@@ -436,18 +439,22 @@ impl<H: Host> App<H> {
         }
         let tag = settings.account_tag();
         let previous = store::read_snapshot(snapshot_raw, &tag);
+        // No complete sent list of this account yet (a first sync, or one that stopped
+        // part-way): the received invitations are stored as soon as they are in, beside
+        // the rows read so far of the sent ones (`store::so_far`).
+        let first_sent = previous.as_ref().is_none_or(|p| p.partial.sent);
         let last_status = store::read_status(&status_raw);
         let last_ok = last_status.as_ref().is_none_or(|s| s.state == "ok");
         let stored = Stored {
-            received_at_ms: previous.as_ref().map(|s| s.taken_at_ms),
-            sent_at_ms: previous.as_ref().map(|s| s.sent_taken_at_ms),
+            received_at_ms: previous.as_ref().filter(|s| !s.partial.received).map(|s| s.taken_at_ms),
+            sent_at_ms: previous.as_ref().filter(|s| !s.partial.sent).map(|s| s.sent_taken_at_ms),
             last_ok,
             hold_until_ms: last_status.and_then(|s| held(s, now)).and_then(|e| e.retry_at),
         };
         // A stopped worker's sync resumes with its scope; else the policy decides.
         let Some(scope) = resumed.or_else(|| plan(reason, &settings.policy(), &stored, now)) else { return };
-        // A received-only sync needs a previous snapshot: without one it is everything.
-        let mut scope = if previous.is_none() { Scope::All } else { scope };
+        // A received-only sync needs a previous complete snapshot: without one it is everything.
+        let mut scope = if previous.as_ref().is_none_or(|p| !p.partial.is_none()) { Scope::All } else { scope };
         // A walk a stopped worker (or a failure) left part-way goes on from its next page;
         // an unfinished walk of everything is finished rather than started again later.
         let stored_walk = self.load_one(walks::HEADER).await;
@@ -499,6 +506,14 @@ impl<H: Host> App<H> {
                     if let Some(counts) = &p.received_counts {
                         // The received invitations are in: the badge shows them before the sent walk.
                         self.host.show_badge(&badge(Some(counts), &settings.badge_categories, None));
+                        if let (true, Scope::All, Some(received)) = (first_sent, scope, &p.received) {
+                            // Nothing complete to keep showing: the received invitations are
+                            // stored now, the sent ones partial (their rows so far are the walk's
+                            // pages), so the popup shows them before the sent walk ends.
+                            let snapshot = crate::store::so_far::received_first(received, self.host.now_ms());
+                            let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts, partial: snapshot.partial };
+                            self.host.post(&[(keys::SNAPSHOT, text(&Stamped::new(&snapshot, &tag))), (keys::BADGE_COUNTS, text(&counts))]);
+                        }
                         return;
                     }
                     let progress = StoredProgress { list: p.list.as_str(), pages: p.pages, items: p.items };
@@ -528,12 +543,15 @@ impl<H: Host> App<H> {
         if token.get() {
             return;
         }
-        // A transient failure keeps the walk for the next sync; anything else ends it.
-        if !matches!(&result, Err(e) if e.is_retryable() || matches!(e, Error::Network(_) | Error::Timeout { .. })) {
-            let keys = header.borrow().chunk_keys();
-            let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            keys.push(walks::HEADER);
-            self.host.remove(&keys).await;
+        // A transient failure keeps the walk for the next sync; anything else ends it
+        // (a finished one once its snapshot is stored: until then the popup may show its
+        // pages as the rows so far).
+        let walk_keys = header.borrow().chunk_keys();
+        let mut walk_keys: Vec<&str> = walk_keys.iter().map(String::as_str).collect();
+        walk_keys.push(walks::HEADER);
+        let transient = matches!(&result, Err(e) if e.is_retryable() || matches!(e, Error::Network(_) | Error::Timeout { .. }));
+        if result.is_err() && !transient {
+            self.host.remove(&walk_keys).await;
         }
         match result {
             Ok(snapshot) => {
@@ -542,7 +560,7 @@ impl<H: Host> App<H> {
                 let mut seen = crate::store::ages::FirstSeen::read(self.load_one(keys::FIRST_SEEN).await, &tag);
                 let sent = (scope == Scope::All).then_some(snapshot.sent.as_slice());
                 seen.update_from_sync(sent, Some(&snapshot.received), now);
-                let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts };
+                let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts, partial: snapshot.partial };
                 self.host
                     .save(&[
                         (keys::SNAPSHOT, text(&Stamped::new(&snapshot, &tag))),
@@ -551,6 +569,7 @@ impl<H: Host> App<H> {
                         (keys::STATUS, text(&status("ok", now))),
                     ])
                     .await;
+                self.host.remove(&walk_keys).await;
                 let alerts = crate::store::AlertSettings::read(&settings_raw);
                 let previous = previous_received.as_ref().map(|ids| ids.iter().map(String::as_str));
                 if let Some(alert) = crate::app::alerts::new_received_alert(previous, &snapshot.received, &alerts, false) {
@@ -803,7 +822,6 @@ pub fn badge(counts: Option<&Counts>, categories: &[String], error: Option<Store
 }
 
 mod acting;
-mod walks;
 
 pub use acting::{actions_view, ActionsView, QUEUE};
 

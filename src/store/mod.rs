@@ -29,13 +29,17 @@
 //! |---|---|
 //! | [`settings`] | the settings: defaults, ranges, migration; the account tag |
 //! | [`snapshot`] | the stored snapshot, its badge counts, the popup's first screen |
+//! | [`so_far`] | what a page shows while a first sync reads a list: the rows so far |
 //! | [`status`] | the sync status: syncing, ok or error |
 //! | [`ages`] | first-seen times, and the exact ages they give |
+//! | [`walk`] | a sync's walks, page by page: what a stopped worker resumes, and the rows a first sync has read so far |
 
 pub mod ages;
 pub mod settings;
 pub mod snapshot;
+pub mod so_far;
 pub mod status;
+pub mod walk;
 
 pub use settings::{
     account_tag, settings_change, ActionSettings, AlertSettings, Policy, Settings, SettingsChange, DEFAULT_GAP_MS,

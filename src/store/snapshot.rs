@@ -109,6 +109,7 @@ mod tests {
             received: vec![],
             connection_count: None,
             cost: Cost { requests: 2, pages: 2, retries: 0, duration_ms: 3.0 },
+            partial: Default::default(),
         }
     }
 

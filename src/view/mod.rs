@@ -21,7 +21,7 @@
 //! | [`popup`] | [`Views`]: the popup's three lists, and its stored [`FirstScreen`] |
 //! | [`csv`] | the CSV export, guarded against spreadsheet formulas |
 //! | [`chart`] | the Sent tab's age buckets and chart |
-//! | [`labels`] | the badge's number; how fresh a snapshot is |
+//! | [`labels`] | the badge's number; a tab's count; an error's note of what is shown; how fresh a snapshot is |
 
 pub mod chart;
 pub mod csv;
@@ -33,7 +33,7 @@ pub mod search;
 
 pub use chart::{age_chart, AgeBucket, AgeChart, Bar};
 pub use csv::to_csv;
-pub use labels::{badge_text, freshness, Freshness};
+pub use labels::{badge_text, error_note, freshness, tab_count, ErrorNote, ErrorScene, Freshness, Shown, TabCount};
 pub use list::{apply, ListView};
 pub use popup::{FirstScreen, FirstScreenWrite, ListName, Views, FIRST_SCREEN_ROWS};
 pub use rows::{category_key, Row};

@@ -37,7 +37,8 @@ pub const FIRST_SCREEN_ROWS: usize = 40;
 
 /// What the popup shows before the stored snapshot is read: the snapshot's [`Summary`]
 /// and the first rows of the Sent list as the popup opens it
-/// ([`ViewQuery::opening`]).
+/// ([`ViewQuery::opening`]). While a first sync reads a list, its summary says which
+/// lists are partial, and its rows and counts are those read so far.
 ///
 /// Why: `storage.local` hands a 5,000-invitation snapshot (2.3 MB of JSON) to a page in
 /// 120–260 ms, which is most of the time to first rows. The popup stores this small
@@ -131,8 +132,11 @@ impl Views {
             self.stored_other = false;
             return (None, write);
         };
-        self.sent.set_rows(snapshot.sent.iter().map(Row::from).collect());
-        self.received.set_rows(snapshot.received.iter().map(Row::from).collect());
+        // A partial list's rows (a first sync still reading it) offer no action: a run
+        // acts on the stored lists, and the export waits for the whole list too.
+        let rows = |partial: bool, row: Row| Row { actionable: row.actionable && !partial, ..row };
+        self.sent.set_rows(snapshot.sent.iter().map(|i| rows(snapshot.partial.sent, Row::from(i))).collect());
+        self.received.set_rows(snapshot.received.iter().map(|i| rows(snapshot.partial.received, Row::from(i))).collect());
         let summary = snapshot.summary();
         let (_, rows) = self.sent.first_rows(&ViewQuery::opening(), FIRST_SCREEN_ROWS);
         let first = FirstScreen { summary: summary.clone(), rows };

@@ -438,6 +438,7 @@ fn snapshot_of(names: &[&str], taken_at_ms: f64) -> Snapshot {
         received: vec![],
         connection_count: Some(3754),
         cost: crate::api::sync::Cost { requests: 1, pages: 1, retries: 0, duration_ms: 1.0 },
+        partial: Default::default(),
     }
 }
 

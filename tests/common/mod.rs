@@ -592,7 +592,7 @@ pub fn views_api_shapes() {
             "counts": {{"sent": 99}}, "sent": [{{"invitationId": "5", "profile": {{"firstName": "Eve"}}}}], "received": [],
             "cost": {{"requests": 1, "pages": 1, "retries": 0, "durationMs": 1}}}}"#
     ));
-    let loaded = views.load_snapshot(snapshot.clone(), settings.clone(), JsValue::UNDEFINED);
+    let loaded = views.load_snapshot(snapshot.clone(), settings.clone(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     let summary = get(&loaded, "summary");
     assert_eq!(get(&get(&summary, "counts"), "sent").as_f64(), Some(1.0), "counted from the list");
     assert_eq!(get(&summary, "connectionCount").as_f64(), Some(7.0));
@@ -602,7 +602,7 @@ pub fn views_api_shapes() {
     assert_eq!(get(&first, "account").as_string().as_deref(), Some(tag.as_str()));
     assert_eq!(names(&get(&first, "rows")), ["Eve"]);
     assert_eq!(names(&views.slice("sent", 0, 10).unwrap()), ["Eve"]);
-    let again = views.load_snapshot(snapshot, settings.clone(), JsValue::UNDEFINED);
+    let again = views.load_snapshot(snapshot, settings.clone(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert!(!js_sys::Reflect::has(&again, &"firstScreen".into()).unwrap(), "unchanged: nothing to store");
 
     // The next popup shows the stored first screen; another account's is not shown.
@@ -613,7 +613,7 @@ pub fn views_api_shapes() {
     let other = parse_js(&format!(r#"{{"apiKey": "k2", "baseUrl": "{MOCK}/linkedin"}}"#));
     assert!(JsViews::new().show_first_screen(first, other.clone()).is_null());
     // No snapshot of this account: the lists empty, the first screen to remove.
-    let none = next.load_snapshot(JsValue::UNDEFINED, other, JsValue::UNDEFINED);
+    let none = next.load_snapshot(JsValue::UNDEFINED, other, JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert!(get(&none, "summary").is_null());
     assert!(get(&none, "firstScreen").is_null());
     assert_eq!(next.total("sent").unwrap(), 0);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { scenario, fetchAll } from './mock-helpers.mjs';
+import { scenario, fetchAll, FIRST_SYNC } from './mock-helpers.mjs';
 import { E2E_DIST } from './chromium-helpers.mjs';
 
 const GECKO_ID = JSON.parse(fs.readFileSync(path.join(E2E_DIST, 'firefox/manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
@@ -119,8 +119,9 @@ test('Firefox: options → badge → popup counts match the dataset', async () =
   assert.equal(badge, '14');
 
   await openExtensionPage('popup.html');
-  await waitFor(() => run('return document.querySelectorAll("#list > li").length > 0'));
-  assert.equal(await run('return document.querySelector("#count-sent").textContent'), String(sent.length));
+  // The badge comes with the received invitations, before the sent walk ends; the sent
+  // rows show as they come, their count "so far" until the sync has stored them all.
+  await waitFor(() => run('return document.querySelector("#count-sent").textContent === arguments[0]', String(sent.length)));
   assert.equal(await run('return document.querySelector("#count-received").textContent'), String(received.length));
   // The list is virtualized: every rendered row carries the list's size and its position.
   const shown = () => run('return Number(document.querySelector("#list > li")?.getAttribute("aria-setsize") ?? 0)');
@@ -251,4 +252,42 @@ test('Firefox: one withdraw and one accept, each only after its confirmation; Ca
   assert.equal(w[1].body.action, 'ACCEPT');
   assert.equal(w[1].body.invitationId, r.invitationId);
   assert.equal(w[1].body.validationToken, r.validationToken);
+});
+
+test('Firefox: a first sync of 500 sent shows Received first, then the sent rows "so far" and the connections, then the final count; no 429', async () => {
+  const sc = scenario(FIRST_SYNC.mock);
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  await runAsync('browser.storage.local.set({ testClientConfig: arguments[0] }).then(() => arguments[1](true))', FIRST_SYNC.pacing);
+  try {
+    await type('#apiKey', 'sk_firefox_e2e_first');
+    if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
+    await type('#baseUrl', sc.baseUrl);
+    await saveConfirmed(sc.baseUrl);
+    await openExtensionPage('popup.html');
+    const count = (list) => run('return document.querySelector(`#count-${arguments[0]}`).textContent', list);
+    const rows = () => run('return Number(document.querySelector("#list > li")?.getAttribute("aria-setsize") ?? 0)');
+    await waitFor(async () => (await count('received')) === String(FIRST_SYNC.received));
+    const pages = await runAsync('browser.storage.local.get("walk").then((r) => arguments[0](r.walk?.sent?.pages ?? 0))');
+    assert.ok(pages < (FIRST_SYNC.sent / 10 + 1) / 3, `Received final at sent page ${pages}`);
+    await click('#tab-received');
+    await waitFor(async () => (await rows()) === FIRST_SYNC.received);
+    await click('#tab-sent');
+    const during = await waitFor(async () => {
+      const [text, n] = [await count('sent'), await rows()];
+      return /^\d[\d,]* so far$/.test(text) && n > 0 && n < FIRST_SYNC.sent && { text, n };
+    }, 60_000);
+    assert.equal(during.text, `${during.n.toLocaleString('en-US')} so far`);
+    // The Connections tab's first page within seconds, during the walk.
+    await click('#tab-connections');
+    await waitFor(async () => (await rows()) > 0, 10_000);
+    assert.match(await count('sent'), /so far$/, 'the connections came during the walk');
+    await click('#tab-sent');
+    await waitFor(async () => (await count('sent')) === String(FIRST_SYNC.sent), 120_000);
+    assert.equal(await rows(), FIRST_SYNC.sent);
+    const { limited } = await (await fetch(sc.statsUrl)).json();
+    assert.equal(limited, 0, 'paced below the mock\'s limit: no 429');
+  } finally {
+    await runAsync('browser.storage.local.remove("testClientConfig").then(() => arguments[0](true))');
+  }
 });

@@ -2,6 +2,18 @@
 // extension shows with what the API serves (never with numbers copied into the test).
 export const MOCK = process.env.PENDING_MOCK_URL ?? 'http://127.0.0.1:8787';
 
+/** A new heavy user's first sync, for the end-to-end tests of issue 18 (Chromium and
+ * Firefox): 500 sent, 25 received and 30 connections, each sent page 250 ms late so that
+ * the walk takes a while, and the mock's per-account and per-key buckets on (`limits=1`)
+ * with 20 reads in 2 s per account (429 past it), the client's test pacing
+ * (`testClientConfig`) a little below that. */
+export const FIRST_SYNC = {
+  sent: 500,
+  received: 25,
+  mock: 'sent=500&received=25&connections=30&fault=slow&on=sent&wait=250&limits=1&readlimit=20&acctwindow=2000',
+  pacing: { maxRequests: 20, windowMs: 2300, minIntervalMs: 50 },
+};
+
 let counter = 0;
 /** A fresh mock scenario: its own counters, the dataset that `query` describes. */
 export function scenario(query) {

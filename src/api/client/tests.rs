@@ -563,11 +563,11 @@ fn quota_reads_or_is_absent() {
 
 #[test]
 fn progress_and_counters_write_camel_case() {
-    let p = Progress { list: List::Received, pages: 2, items: 20, received_counts: None, record: None };
+    let p = Progress { list: List::Received, pages: 2, items: 20, received_counts: None, received: None, record: None };
     assert_eq!(serde_json::to_value(&p).unwrap(), json!({"list": "received", "pages": 2, "items": 20}));
     let record = PageRecord { next_start: None, largest_page: 10, items: "[]".into(), skipped: Skips::default(), account_id: None };
     let counts = crate::api::sync::Counts::of(&[], &[]);
-    let p = Progress { list: List::Sent, pages: 1, items: 0, received_counts: Some(counts.clone()), record: Some(record) };
+    let p = Progress { list: List::Sent, pages: 1, items: 0, received_counts: Some(counts.clone()), received: None, record: Some(record) };
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(v["receivedCounts"], serde_json::to_value(&counts).unwrap());
     assert!(v.get("record").is_none(), "{v}");

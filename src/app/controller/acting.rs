@@ -217,7 +217,7 @@ impl<H: Host> App<H> {
         if !remove_from_snapshot(&mut snapshot, recorded) {
             return;
         }
-        let counts = StoredCounts { schema: SCHEMA, account: tag, counts: &snapshot.counts };
+        let counts = StoredCounts { schema: SCHEMA, account: tag, counts: &snapshot.counts, partial: snapshot.partial };
         self.host.save(&[(keys::SNAPSHOT, text(&Stamped::new(&snapshot, tag))), (keys::BADGE_COUNTS, text(&counts))]).await;
         self.draw_badge(None).await;
     }

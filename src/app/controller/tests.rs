@@ -88,7 +88,9 @@ impl Transport for Net {
         .await?;
         self.world.urls.borrow_mut().push(request.url.clone());
         if self.world.hang_at.get() == Some(self.world.urls.borrow().len()) {
-            std::future::pending::<()>().await;
+            // Until the worker stops, or another account's settings cancel the sync.
+            std::future::poll_fn(|_| if self.cancelled.get() { Poll::Ready(()) } else { Poll::Pending }).await;
+            return Err(Error::Cancelled);
         }
         self.world.clock.set(self.world.clock.get() + 5.0);
         let api = self.world.api.borrow();
@@ -864,3 +866,5 @@ fn new_received_invitations_notify_once_and_first_sight_is_remembered() {
     assert_eq!(app.host().notified.borrow().len(), 1);
     assert!(stored(&app, "firstSeen").unwrap()["received"].get("r3").is_none());
 }
+
+mod partial;

@@ -469,6 +469,7 @@ fn a_success_leaves_the_snapshot_and_its_counts() {
         received: vec![received.clone()],
         connection_count: None,
         cost: crate::api::sync::Cost { requests: 0, pages: 0, retries: 0, duration_ms: 0.0 },
+        partial: Default::default(),
     };
     let mut q = ActionQueue::new();
     let items = vec![NewItem::withdraw(&sent[1], None), NewItem::respond(&received, RespondAction::Accept, None)];

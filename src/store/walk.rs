@@ -1,5 +1,6 @@
 //! A sync's walks, persisted page by page so that a stopped worker goes on from the next
-//! page instead of the first.
+//! page instead of the first, and so that a page can show the rows a first sync has
+//! read so far ([`super::so_far`]).
 //!
 //! After every page the controller writes, in one `storage.local.set`, the page's new
 //! items under their own key (`walk.sent.17`: a page is a few kilobytes, so a 5,000-item
