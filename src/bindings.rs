@@ -128,6 +128,9 @@ fn to_u32(n: usize) -> u32 {
 #[derive(Debug, Default)]
 pub struct JsViews {
     inner: crate::view::Views,
+    /// The sent dates of the loaded snapshot's pending invitations (epoch ms), for
+    /// `acceptance`.
+    sent_dates: Vec<f64>,
 }
 
 impl JsViews {
@@ -151,7 +154,7 @@ impl JsViews {
     /// Three empty lists; Sent in its opening order (newest first).
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsViews {
-        JsViews { inner: crate::view::Views::new() }
+        JsViews { inner: crate::view::Views::new(), sent_dates: Vec::new() }
     }
 
     /// Shows the first screen an earlier popup stored (`raw`, under `firstScreen`) when
@@ -175,8 +178,11 @@ impl JsViews {
     pub fn load_snapshot(&mut self, raw: JsValue, settings: JsValue, first_seen: JsValue) -> JsValue {
         let tag = tag_of(settings);
         let mut snapshot = crate::store::read_snapshot(raw_json(raw), &tag);
+        self.sent_dates.clear();
         if let Some(s) = snapshot.as_mut() {
-            crate::store::ages::FirstSeen::read(raw_json(first_seen), &tag).apply(s, js_sys::Date::now());
+            let seen = crate::store::ages::FirstSeen::read(raw_json(first_seen), &tag);
+            self.sent_dates = crate::store::acceptance::pending_sent_ms(s, &seen);
+            seen.apply(s, js_sys::Date::now());
         }
         let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
         let first_screen = match &write {
@@ -257,6 +263,26 @@ impl JsViews {
     pub fn csv(&self, list: &str) -> Result<String, JsValue> {
         Ok(self.inner.list(list_name(list)?).csv())
     }
+
+    /// The Sent tab's acceptance summary, weekly chart, recent outcomes and health,
+    /// now, from the stored history (`raw`, under `acceptance`; another account's or
+    /// an unreadable one is none), the loaded snapshot's pending invitations and the
+    /// settings (raw stored settings). Never throws.
+    #[wasm_bindgen(unchecked_return_type = "AcceptanceView")]
+    pub fn acceptance(&self, raw: JsValue, settings: JsValue) -> JsValue {
+        let settings = crate::store::Settings::read(&raw_json(settings));
+        let history = crate::store::history::History::read(&raw_json(raw), &settings.account_tag());
+        to_js(&crate::store::acceptance::acceptance_view(history.as_ref(), &self.sent_dates, &settings, js_sys::Date::now()))
+    }
+}
+
+/// The CSV export (RFC 4180, formula-guarded) of the stored history (`raw`, under
+/// `acceptance`) of the account of `settings` (raw stored settings): one line per
+/// invitation that left, with its outcome. Never throws.
+#[wasm_bindgen(js_name = historyCsv)]
+pub fn history_csv(raw: JsValue, settings: JsValue) -> String {
+    let history = crate::store::history::History::read(&raw_json(raw), &tag_of(settings));
+    crate::store::acceptance::history_csv(history.as_ref())
 }
 
 /// How old data taken at `takenAtMs` is at `nowMs`: `{unit: "now"|"minutes"|"hours"|"days", n}`.

@@ -146,6 +146,15 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     Some(if n % 2 == 0 { (values.get(n / 2 - 1).copied().unwrap_or(upper) + upper) / 2.0 } else { upper })
 }
 
+/// The sent date (epoch ms) of each pending invitation of `snapshot`, from the first-seen
+/// times `seen` and the API's age labels (see
+/// [`sent_estimate_ms`](super::history::sent_estimate_ms)).
+pub fn pending_sent_ms(snapshot: &crate::api::sync::Snapshot, seen: &super::ages::FirstSeen) -> Vec<f64> {
+    let taken = snapshot.sent_taken_at_ms;
+    let first = |id: &str| seen.get(crate::api::client::List::Sent, id);
+    snapshot.sent.iter().map(|i| super::history::sent_estimate_ms(i, first(&i.invitation_id), taken)).collect()
+}
+
 /// The Sent tab's acceptance summary and health at `now_ms`, from the stored history
 /// (`None`: none yet), the sent dates of the pending invitations (epoch ms, see
 /// [`sent_estimate_ms`](super::history::sent_estimate_ms)) and the settings.

@@ -144,3 +144,18 @@ fn iso_dates() {
     assert_eq!(iso_date(1_796_601_600_000), "2026-12-07");
     assert_eq!(iso_date(1_796_601_600_000 - 1), "2026-12-06");
 }
+
+#[test]
+fn pending_sent_dates_come_from_first_sight_or_the_api_age() {
+    use crate::api::client::List;
+    let snapshot: crate::api::sync::Snapshot = serde_json::from_value(json!({"takenAtMs": NOW, "sentTakenAtMs": NOW,
+        "sent": [{"invitationId": "a", "sentAt": "2 weeks ago"}, {"invitationId": "b", "sentAt": "2 weeks ago"},
+                 {"invitationId": "c"}]})).unwrap();
+    let mut seen = crate::store::ages::FirstSeen::new("acct");
+    seen.update(List::Sent, ["a", "b"], NOW - 19.0 * DAY_MS);
+    seen.update(List::Sent, ["a", "b", "c"], NOW - DAY_MS);
+    // a, b: first seen 19 days ago narrows "2 weeks ago"; c: no label, first seen yesterday.
+    assert_eq!(pending_sent_ms(&snapshot, &seen), [NOW - 19.0 * DAY_MS, NOW - 19.0 * DAY_MS, NOW - DAY_MS]);
+    let fresh = crate::store::ages::FirstSeen::new("acct");
+    assert_eq!(pending_sent_ms(&snapshot, &fresh), [NOW - 14.0 * DAY_MS, NOW - 14.0 * DAY_MS, NOW], "the API's age, else now");
+}
