@@ -602,10 +602,7 @@ function acceptanceWords(v) {
     short += ` · ${v.medianDays === 0 ? t('acceptMedianUnderDay') : plural('acceptMedian', v.medianDays)}`;
     long += ` ${plural('acceptMedianTitle', Math.max(1, v.medianDays))}`;
   }
-  if (v.partial && v.sinceMs != null) {
-    short += ` (${t('acceptSince', formatDay(v.sinceMs))})`;
-    long += ` (${t('acceptSince', formatDay(v.sinceMs))})`;
-  }
+  if (v.partial && v.sinceMs != null) long += ` (${t('acceptSince', formatDay(v.sinceMs))})`;
   return [short, `${long} ${t('acceptHow')}`];
 }
 
@@ -672,7 +669,10 @@ function renderInsights() {
   if (!v) return;
   const h = v.health;
   $('health-warn').hidden = !h.over;
-  if (h.over) $('health-warn-text').textContent = t('healthWarn', formatNumber(h.pending), formatNumber(h.warnAt));
+  if (h.over) {
+    const warning = t('healthWarn', formatNumber(h.pending), formatNumber(h.warnAt));
+    sayShortAndLong($('health-warn-text'), warning, `${warning} ${t('healthWarnTitle', formatNumber(h.oldestWeeks))}`);
+  }
   const [short, long] = acceptanceWords(v);
   sayShortAndLong($('accept-line'), short, long);
   const parts = [t('healthPending', formatNumber(h.pending)), t('healthThisWeek', formatNumber(h.thisWeek))];
@@ -684,7 +684,7 @@ function renderInsights() {
     const limit = formatNumber(q.limit);
     let quota = window === 'weekly' ? t('healthQuotaWeek', used, limit)
       : window === 'daily' ? t('healthQuotaDay', used, limit) : t('healthQuota', used, limit);
-    if (q.resetAtMs != null) quota += `, ${t('healthQuotaResets', formatDateTime(q.resetAtMs))}`;
+    if (q.resetAtMs != null) quota += `, ${t('healthQuotaResets', formatDay(q.resetAtMs))}`;
     parts.push(quota);
     sentence += ` ${t('healthQuotaTitle', formatNumber(q.used), formatNumber(q.limit))} ${quota}.`;
   }
@@ -712,7 +712,6 @@ function showOldest() {
   Object.assign(state.query.sent, { olderThanWeeks: weeks, order: 'oldest', bucket: '', search: '' });
   applyQuery();
   render();
-  $('list').focus();
 }
 
 function exportHistory() {
