@@ -137,13 +137,20 @@ fn row(e: &Entry) -> HistoryRow {
     }
 }
 
-/// The median of `values` (sorted here); the lower middle of an even count, rounded
-/// half up with the upper one.
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
+/// The median of `values` (whole milliseconds, sorted here): the middle one, or the mean
+/// of the two middle ones. Sorted by insertion: a window holds a few hundred values at
+/// most, and the standard library's sorts would compile another copy for `u64` (about
+/// 3 KB, docs/size.md).
+fn median(values: Vec<u64>) -> Option<f64> {
+    let mut sorted: Vec<u64> = Vec::with_capacity(values.len());
+    for v in values {
+        let at = sorted.partition_point(|x| *x <= v);
+        sorted.insert(at, v);
+    }
+    let values = sorted;
     let n = values.len();
-    let upper = *values.get(n / 2)?;
-    Some(if n % 2 == 0 { (values.get(n / 2 - 1).copied().unwrap_or(upper) + upper) / 2.0 } else { upper })
+    let upper = *values.get(n / 2)? as f64;
+    Some(if n % 2 == 0 { (values.get(n / 2 - 1).map_or(upper, |v| *v as f64) + upper) / 2.0 } else { upper })
 }
 
 /// The sent date (epoch ms) of each pending invitation of `snapshot`, from the first-seen
@@ -210,7 +217,7 @@ pub fn acceptance_view(history: Option<&History>, pending_sent_ms: &[f64], setti
         view.percent = Some(percent);
         view.below_one_percent = percent == 0;
     }
-    view.median_days = median(accepted.iter().map(|e| e.left_ms as f64 - e.sent_ms as f64).collect()).map(whole_days);
+    view.median_days = median(accepted.iter().map(|e| e.left_ms.saturating_sub(e.sent_ms)).collect()).map(whole_days);
     view.weeks = (0..WEEKS)
         .rev()
         .map(|k| {
@@ -225,11 +232,9 @@ pub fn acceptance_view(history: Option<&History>, pending_sent_ms: &[f64], setti
             }
         })
         .collect();
-    // Newest first: the history is in the order outcomes were found.
+    // Newest first: the history is in the order outcomes were found, as they happened.
     let recent = |keep: &dyn Fn(Outcome) -> bool| -> Vec<HistoryRow> {
-        let mut rows: Vec<HistoryRow> = entries.iter().rev().filter(|e| keep(e.outcome)).take(RECENT).map(row).collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.left_ms));
-        rows
+        entries.iter().rev().filter(|e| keep(e.outcome)).take(RECENT).map(row).collect()
     };
     view.accepted_recent = recent(&|o| o == Outcome::Accepted);
     view.left_recent = recent(&|o| matches!(o, Outcome::Gone | Outcome::Withdrawn));

@@ -40,8 +40,9 @@ pub const CHECK_PAGE_SIZE: u32 = 12;
 
 pub(crate) const DAY_MS: f64 = 86_400_000.0;
 
-/// What became of an invitation that left the sent list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+/// What became of an invitation that left the sent list. Read back from its text by
+/// [`Outcome::parse`] (not serde's enum reader: docs/size.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The person is among the connections made since the previous sync.
@@ -52,6 +53,25 @@ pub enum Outcome {
     Withdrawn,
     /// The connections could not be read to tell: counted nowhere.
     Unchecked,
+}
+
+impl Outcome {
+    /// Reads `accepted`, `gone`, `withdrawn` or `unchecked`.
+    pub fn parse(text: &str) -> Option<Outcome> {
+        Some(match text {
+            "accepted" => Outcome::Accepted,
+            "gone" => Outcome::Gone,
+            "withdrawn" => Outcome::Withdrawn,
+            "unchecked" => Outcome::Unchecked,
+            _ => return None,
+        })
+    }
+}
+
+/// A stored outcome: one of [`Outcome::parse`]'s words, else the entry cannot be read.
+fn outcome<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Outcome, D::Error> {
+    let text = crate::api::lenient::loose_text(d)?.unwrap_or_default();
+    Outcome::parse(&text).ok_or_else(|| serde::de::Error::custom("unknown outcome"))
 }
 
 /// One invitation that left the sent list, and what became of it.
@@ -78,6 +98,7 @@ pub struct Entry {
     #[serde(deserialize_with = "crate::api::lenient::count_or_zero")]
     pub left_ms: u64,
     /// What became of it.
+    #[serde(deserialize_with = "outcome")]
     pub outcome: Outcome,
 }
 

@@ -63,6 +63,9 @@ fn the_rate_is_accepted_of_sent_in_the_last_30_days() {
         entry(10, Outcome::Withdrawn, 8.0, 2.0),
         entry(11, Outcome::Unchecked, 3.0, 1.0),
     ];
+    // In the order they were found, as a history holds them.
+    let mut entries = entries;
+    entries.sort_by_key(|e| e.left_ms);
     let h = history(entries, 3);
     let v = acceptance_view(Some(&h), &pending, &settings(1_000), NOW);
     assert!(v.tracking && !v.partial);
