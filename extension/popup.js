@@ -12,14 +12,13 @@
 // side, each laid out to its tab's fixed row height (--row-h in popup.css) and placed
 // in a list as tall as all the rows together, so the scroll bar is the real one.
 
-import { Views, freshness, readSettings, statusView, actionsView, historyCsv } from './pkg/pending_core.js';
+import { Views, freshness, readSettings, statusView, actionsView } from './pkg/pending_core.js';
+import { drawInsights, exportHistory, offerOlderThan } from './insights.js';
 import {
-  api, t, plural, uiLocale, formatNumber, formatDateTime, formatTime, formatDay, formatPercent, localize, send, errorText, coreReady, shared,
-  permissionPatternFor,
+  api, t, plural, uiLocale, formatNumber, formatDateTime, formatTime, localize, send, errorText, coreReady, shared, permissionPatternFor,
 } from './shared.js';
 
 /** @typedef {import('./pkg/pending_core.js').AcceptanceView} AcceptanceView */
-/** @typedef {import('./pkg/pending_core.js').HistoryRow} HistoryRow */
 /** @typedef {import('./pkg/pending_core.js').ActionsView} ActionsView */
 /** @typedef {import('./pkg/pending_core.js').AgeBucket} AgeBucket */
 /** @typedef {import('./pkg/pending_core.js').ApiError} ApiError */
@@ -41,7 +40,6 @@ import {
  *   export: HTMLButtonElement, 'bulk-withdraw': HTMLButtonElement, 'bulk-accept': HTMLButtonElement,
  *   'bulk-ignore': HTMLButtonElement, list: HTMLUListElement, 'load-more': HTMLButtonElement,
  *   confirm: HTMLDialogElement, 'confirm-ok': HTMLButtonElement, 'confirm-cancel': HTMLButtonElement,
- *   'history-export': HTMLButtonElement, 'accept-details': HTMLDetailsElement,
  * }} Elements */
 /** The element with this id; popup.html has every id this file names.
  * @type {<K extends string>(id: K) => K extends keyof Elements ? Elements[K] : HTMLElement} */
@@ -569,161 +567,26 @@ function renderRun() {
   }
 }
 
-// ---------- the Sent tab's acceptances and health (decided in Rust: Views.acceptance) ----------
+// ---------- the Sent tab's acceptances and health (drawn by insights.js) ----------
 
 /** Reads the acceptances and health anew: after the snapshot, the settings or the history changed. */
 function computeAcceptance() {
   state.accept = state.wasm && state.loaded && state.summary ? views.acceptance(state.rawAcceptance, state.rawSettings) : null;
 }
 
-/** Fills `node` with a short text on screen and a sentence for screen readers and the
- * hover (the same words when there is no more to say).
- * @param {HTMLElement} node
- * @param {string} short
- * @param {string} long */
-function sayShortAndLong(node, short, long) {
-  const visible = el('span', null, short);
-  visible.setAttribute('aria-hidden', 'true');
-  node.replaceChildren(visible, el('span', 'sr-only', long));
-  node.title = long;
-}
-
-/** The acceptance line: "Accepted: 6 of 40 (15%) in the last 30 days · median 2 days".
- * @param {AcceptanceView} v */
-function acceptanceWords(v) {
-  const days = formatNumber(v.windowDays);
-  if (!v.tracking) return [t('acceptNoHistory'), t('acceptNoHistory')];
-  if (v.sent === 0) return [t('acceptNoneSent', days), `${t('acceptNoneSent', days)}. ${t('acceptHow')}`];
-  const sent = formatNumber(v.sent);
-  const percent = v.percent == null ? null : v.belowOnePercent ? t('percentBelowOne') : formatPercent(v.percent);
-  let short = percent == null ? t('acceptNone', sent, days) : t('acceptLine', formatNumber(v.accepted), sent, percent, days);
-  let long = percent == null ? `${short}.` : t('acceptTitle', days, sent, formatNumber(v.accepted), percent);
-  if (v.medianDays != null) {
-    short += ` · ${v.medianDays === 0 ? t('acceptMedianUnderDay') : plural('acceptMedian', v.medianDays)}`;
-    long += ` ${plural('acceptMedianTitle', Math.max(1, v.medianDays))}`;
-  }
-  if (v.partial && v.sinceMs != null) long += ` (${t('acceptSince', formatDay(v.sinceMs))})`;
-  return [short, `${long} ${t('acceptHow')}`];
-}
-
-/** The people of a recent list: a profile link (only a safe LinkedIn URL, from Rust),
- * the day they left and what became of them.
- * @param {HistoryRow[]} people */
-function peopleItems(people) {
-  if (!people.length) return [el('li', 'when', t('acceptedNone'))];
-  return people.map((p) => {
-    const li = el('li');
-    const name = p.name || t('noName');
-    let link;
-    if (p.url) {
-      link = el('a', null, name);
-      link.href = p.url;
-      link.target = '_blank';
-      link.rel = 'noopener noreferrer';
-    } else {
-      link = el('span', null, name);
-    }
-    const what = p.outcome === 'accepted' ? (p.days === 0 ? t('acceptedWithinDay') : plural('acceptedAfter', p.days))
-      : p.outcome === 'withdrawn' ? t('outcomeWithdrawn') : t('outcomeGone');
-    li.append(link, el('span', 'when', ` · ${formatDay(p.leftMs)} · ${what}`));
-    li.title = `${name}: ${what}`;
-    return li;
-  });
-}
-
-/** The weekly chart: per week a pair of bars (sent, accepted), each week reachable with
- * Tab and named in words. */
-function renderWeeks(/** @type {AcceptanceView} */ v) {
-  const NS = 'http://www.w3.org/2000/svg';
-  const max = Math.max(1, ...v.weeks.map((w) => Math.max(w.sent, w.accepted)));
-  $('accept-chart').replaceChildren(...v.weeks.map((w) => {
-    const li = el('li');
-    li.tabIndex = 0;
-    const label = t('weekBar', formatDay(w.startMs), formatNumber(w.sent), formatNumber(w.accepted));
-    li.setAttribute('aria-label', label);
-    li.title = label;
-    const svg = document.createElementNS(NS, 'svg');
-    svg.setAttribute('viewBox', '0 0 20 36');
-    svg.setAttribute('preserveAspectRatio', 'none');
-    svg.setAttribute('aria-hidden', 'true');
-    for (const [cls, n, x] of /** @type {const} */ ([['sent', w.sent, 2], ['accepted', w.accepted, 11]])) {
-      const rect = document.createElementNS(NS, 'rect');
-      const h = Math.max(n ? 2 : 0, Math.round((n / max) * 36));
-      rect.setAttribute('class', cls);
-      rect.setAttribute('x', String(x));
-      rect.setAttribute('width', '7');
-      rect.setAttribute('y', String(36 - h));
-      rect.setAttribute('height', String(h));
-      svg.append(rect);
-    }
-    const day = el('span', null, formatDay(w.startMs));
-    day.setAttribute('aria-hidden', 'true');
-    li.append(svg, day);
-    return li;
-  }));
-}
-
 function renderInsights() {
-  const v = state.tab === 'sent' ? state.accept : null;
-  $('insights').hidden = !v;
-  if (!v) return;
-  const h = v.health;
-  $('health-warn').hidden = !h.over;
-  if (h.over) {
-    const warning = t('healthWarn', formatNumber(h.pending), formatNumber(h.warnAt));
-    sayShortAndLong($('health-warn-text'), warning, `${warning} ${t('healthWarnTitle', formatNumber(h.oldestWeeks))}`);
-  }
-  const [short, long] = acceptanceWords(v);
-  sayShortAndLong($('accept-line'), short, long);
-  const parts = [t('healthPending', formatNumber(h.pending)), t('healthThisWeek', formatNumber(h.thisWeek))];
-  let sentence = t('healthTitle', formatNumber(h.pending), formatNumber(h.warnAt), formatNumber(h.thisWeek));
-  if (h.quota) {
-    const q = h.quota;
-    const window = (q.window ?? '').toLowerCase();
-    const used = formatNumber(q.used);
-    const limit = formatNumber(q.limit);
-    let quota = window === 'weekly' ? t('healthQuotaWeek', used, limit)
-      : window === 'daily' ? t('healthQuotaDay', used, limit) : t('healthQuota', used, limit);
-    if (q.resetAtMs != null) quota += `, ${t('healthQuotaResets', formatDay(q.resetAtMs))}`;
-    parts.push(quota);
-    sentence += ` ${t('healthQuotaTitle', formatNumber(q.used), formatNumber(q.limit))} ${quota}.`;
-  }
-  sayShortAndLong($('health-line'), parts.join(' · '), sentence);
-  $('accept-details').hidden = !v.tracking;
-  if (!v.tracking) return;
-  renderWeeks(v);
-  $('accepted-list').replaceChildren(...peopleItems(v.acceptedRecent));
-  $('left-list').replaceChildren(...peopleItems(v.leftRecent));
-  $('history-export').disabled = v.recorded === 0;
+  drawInsights(state.tab === 'sent' ? state.accept : null);
 }
 
 /** "Show the oldest": the Sent list keeps the invitations older than the setting, oldest
  * first, so a confirmed, paced "Withdraw all" can follow if the person chooses. */
 function showOldest() {
   const weeks = state.accept?.health.oldestWeeks ?? 3;
-  const older = $('older');
-  if (![...older.options].some((o) => o.value === String(weeks))) {
-    const o = el('option', null, plural('olderThan', weeks));
-    o.value = String(weeks);
-    older.append(o);
-  }
-  older.value = String(weeks);
+  offerOlderThan($('older'), weeks);
   $('order').value = 'oldest';
   Object.assign(state.query.sent, { olderThanWeeks: weeks, order: 'oldest', bucket: '', search: '' });
   applyQuery();
   render();
-}
-
-function exportHistory() {
-  const csv = historyCsv(state.rawAcceptance, state.rawSettings);
-  const blob = new Blob(['\ufeff', csv], { type: 'text/csv;charset=utf-8' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `pending-history-${new Date().toISOString().slice(0, 10)}.csv`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
 // ---------- refresh ----------
@@ -856,7 +719,7 @@ function wire() {
   $('load-more').addEventListener('click', loadConnections);
   $('export').addEventListener('click', exportCsv);
   $('show-oldest').addEventListener('click', showOldest);
-  $('history-export').addEventListener('click', exportHistory);
+  $('history-export').addEventListener('click', () => exportHistory(state.rawAcceptance, state.rawSettings));
   $('refresh').addEventListener('click', () => refresh(true));
   $('options').addEventListener('click', () => api.runtime.openOptionsPage());
   // Infinite scroll: the sentinel follows the whole (virtual) list inside the viewport.
