@@ -583,6 +583,7 @@ function renderInsights() {
 function showOldest() {
   const weeks = state.accept?.health.oldestWeeks ?? 3;
   offerOlderThan($('older'), weeks);
+  $('older').value = String(weeks);
   $('order').value = 'oldest';
   Object.assign(state.query.sent, { olderThanWeeks: weeks, order: 'oldest', bucket: '', search: '' });
   applyQuery();
