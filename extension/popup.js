@@ -398,13 +398,14 @@ function renderList() {
 }
 
 function render() {
-  renderInsights();
   renderRun();
   renderFreshness();
   renderBanner();
   renderTabs();
   renderCategories();
   renderList();
+  // Last: the lists and counts are drawn whatever happens here.
+  renderInsights();
 }
 
 // ---------- acting on invitations: always confirmed first ----------
