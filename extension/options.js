@@ -18,6 +18,7 @@ import { api, t, plural, formatNumber, localize, send, errorText, getSettings, c
  *   form: HTMLFormElement, apiKey: HTMLInputElement, showKey: HTMLInputElement, accountId: HTMLSelectElement,
  *   refreshMinutes: HTMLSelectElement, sentMaxAgeMinutes: HTMLSelectElement, sentRefreshesPerDay: HTMLSelectElement,
  *   actionGapSeconds: HTMLInputElement, withdrawCap: HTMLInputElement, respondCap: HTMLInputElement,
+ *   pendingWarnAt: HTMLInputElement, oldestWeeks: HTMLInputElement,
  *   advanced: HTMLDetailsElement, baseUrl: HTMLInputElement, test: HTMLButtonElement, save: HTMLButtonElement,
  * }} Elements */
 /** The element with this id; options.html has every id this file names.
@@ -81,6 +82,9 @@ function readForm() {
     actionGapMs: Math.round(Number($('actionGapSeconds').value) * 1000),
     withdrawCap: Number($('withdrawCap').value),
     respondCap: Number($('respondCap').value),
+    // Out of range or not a whole number: Rust takes the default.
+    pendingWarnAt: Number($('pendingWarnAt').value),
+    oldestWeeks: Number($('oldestWeeks').value),
   };
   return { settings, dest };
 }
@@ -172,6 +176,8 @@ async function main() {
   $('actionGapSeconds').value = String(s.actionGapMs / 1000);
   $('withdrawCap').value = String(s.withdrawCap);
   $('respondCap').value = String(s.respondCap);
+  $('pendingWarnAt').value = String(s.pendingWarnAt);
+  $('oldestWeeks').value = String(s.oldestWeeks);
   if (s.baseUrl !== shared.defaultBaseUrl) $('advanced').open = true;
   if (s.apiKey) loadAccounts(s, true);
 

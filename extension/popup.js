@@ -13,10 +13,12 @@
 // in a list as tall as all the rows together, so the scroll bar is the real one.
 
 import { Views, freshness, readSettings, statusView, actionsView, tabCount, errorNote } from './pkg/pending_core.js';
+import { drawInsights, exportHistory, offerOlderThan } from './insights.js';
 import {
   api, t, plural, uiLocale, formatNumber, formatDateTime, formatTime, localize, send, errorText, coreReady, shared, permissionPatternFor,
 } from './shared.js';
 
+/** @typedef {import('./pkg/pending_core.js').AcceptanceView} AcceptanceView */
 /** @typedef {import('./pkg/pending_core.js').ActionsView} ActionsView */
 /** @typedef {import('./pkg/pending_core.js').AgeBucket} AgeBucket */
 /** @typedef {import('./pkg/pending_core.js').ApiError} ApiError */
@@ -81,6 +83,8 @@ const state = {
   status: /** @type {StatusView | null} */ (null), // statusView(): what the stored status means, decided in Rust
   rawStatus: /** @type {unknown} */ (undefined),
   rawFirstSeen: /** @type {unknown} */ (undefined), // when each invitation was first seen (ages in Rust)
+  rawAcceptance: /** @type {unknown} */ (undefined), // what became of the sent invitations that left (as stored)
+  accept: /** @type {AcceptanceView | null} */ (null), // Views.acceptance(): the Sent tab's acceptances and health, decided in Rust
   settings: /** @type {Settings | null} */ (null),
   wasm: false,
   // Sent opens newest first, as Rust computes the stored first screen (ViewQuery::opening).
@@ -447,6 +451,8 @@ function render() {
   renderTabs();
   renderCategories();
   renderList();
+  // Last: the lists and counts are drawn whatever happens here.
+  renderInsights();
 }
 
 // ---------- acting on invitations: always confirmed first ----------
@@ -634,6 +640,29 @@ function stopText(stop) {
   return t(`stop_${stop.reason}`, cap, when, stop.message ?? '').trim();
 }
 
+// ---------- the Sent tab's acceptances and health (drawn by insights.js) ----------
+
+/** Reads the acceptances and health anew: after the snapshot, the settings or the history changed. */
+function computeAcceptance() {
+  state.accept = state.wasm && state.loaded && state.summary ? views.acceptance(state.rawAcceptance, state.rawSettings) : null;
+}
+
+function renderInsights() {
+  drawInsights(state.tab === 'sent' ? state.accept : null);
+}
+
+/** "Show the oldest": the Sent list keeps the invitations older than the setting, oldest
+ * first, so a confirmed, paced "Withdraw all" can follow if the person chooses. */
+function showOldest() {
+  const weeks = state.accept?.health.oldestWeeks ?? 3;
+  offerOlderThan($('older'), weeks);
+  $('older').value = String(weeks);
+  $('order').value = 'oldest';
+  Object.assign(state.query.sent, { olderThanWeeks: weeks, order: 'oldest', bucket: '', search: '' });
+  applyQuery();
+  render();
+}
+
 // ---------- refresh ----------
 
 /** @param {boolean} force */
@@ -763,6 +792,8 @@ function wire() {
   $('conn-sort').addEventListener('change', (e) => resetConnections(/** @type {SortBy} */ (/** @type {HTMLSelectElement} */ (e.target).value)));
   $('load-more').addEventListener('click', loadConnections);
   $('export').addEventListener('click', exportCsv);
+  $('show-oldest').addEventListener('click', showOldest);
+  $('history-export').addEventListener('click', () => exportHistory(state.rawAcceptance, state.rawSettings));
   $('refresh').addEventListener('click', () => refresh(true));
   $('options').addEventListener('click', () => api.runtime.openOptionsPage());
   // Infinite scroll: the sentinel follows the whole (virtual) list inside the viewport.
@@ -808,8 +839,12 @@ function wire() {
     if (changes.status || changes.settings) state.status = statusView(state.rawStatus, state.rawSettings);
     if (changes.firstSeen) state.rawFirstSeen = changes.firstSeen.newValue;
     if (changes.walk) state.rawWalk = changes.walk.newValue;
+    if (changes.acceptance) state.rawAcceptance = changes.acceptance.newValue;
     if (changes.snapshot || ((changes.settings || changes.firstSeen) && state.loaded)) applySnapshot();
-    else if (changes.walk && state.loaded) readSoFar();
+    else {
+      if (changes.walk && state.loaded) readSoFar();
+      if (changes.acceptance) computeAcceptance();
+    }
     if (changes.settings) resetConnections(state.connections.sortBy);
     render();
   });
@@ -856,6 +891,7 @@ async function readSoFar() {
 function showLoaded(loaded) {
   state.summary = loaded.summary;
   state.loaded = true;
+  computeAcceptance();
   if (state.tab !== 'connections') invalidateRows();
   if (loaded.firstScreen === null) {
     api.storage.local.remove('firstScreen');
@@ -903,10 +939,12 @@ async function main() {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   if (state.settings.apiKey) refresh(false);
 
-  const { snapshot, actions, firstSeen, openTab, walk } = await api.storage.local.get(['snapshot', 'actions', 'firstSeen', 'openTab', 'walk']);
+  const { snapshot, actions, firstSeen, openTab, walk, acceptance } =
+    await api.storage.local.get(['snapshot', 'actions', 'firstSeen', 'openTab', 'walk', 'acceptance']);
   if (state.rawWalk === undefined) state.rawWalk = walk;
   if (!changesSeenActions) state.actions = actionsView(actions);
   state.rawFirstSeen ??= firstSeen;
+  state.rawAcceptance ??= acceptance;
   // A click on the new-invitations notification asked for the Received tab.
   if (openTab === 'received') {
     api.storage.local.remove('openTab');

@@ -64,6 +64,8 @@ export const uiLocale = (() => {
 const numbers = new Intl.NumberFormat(uiLocale);
 const dateTimes = new Intl.DateTimeFormat(uiLocale, { dateStyle: 'medium', timeStyle: 'short' });
 const times = new Intl.DateTimeFormat(uiLocale, { timeStyle: 'short' });
+const days = new Intl.DateTimeFormat(uiLocale, { month: 'short', day: 'numeric' });
+const percents = new Intl.NumberFormat(uiLocale, { style: 'percent', maximumFractionDigits: 0 });
 /** The language the words are in: the `lang` message of the _locales file the browser
  * picked ("en" when the UI language has no locale of its own). Plural forms follow it. */
 export const wordsLocale = (() => {
@@ -84,6 +86,13 @@ export const formatDateTime = (ms) => dateTimes.format(ms);
 /** An instant (epoch ms) as a time of day of the UI language.
  * @param {number} ms */
 export const formatTime = (ms) => times.format(ms);
+
+/** An instant (epoch ms) as a day of the UI language ("Dec 6"; German "6. Dez.").
+ * @param {number} ms */
+export const formatDay = (ms) => days.format(ms);
+/** A whole percentage (15) as the UI language writes it ("15%"; German "15 %").
+ * @param {number} n */
+export const formatPercent = (n) => percents.format(n / 100);
 
 /** The message of `key` for the count `n`: `key_one` or `key_other` as the plural
  * rules of the words' language pick (en and de have just these two), with `n`

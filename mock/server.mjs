@@ -18,7 +18,9 @@
 //   GET /linkedin/account/<accountId>/quota     (eol=1 only, else 404) {accountId, quotas:
 //       [{feature, window, used, limit, linkedinLimit, remaining, limitReached,
 //       limitReachedAt, resetAt}]} with WITHDRAW_INVITATION and RESPOND_INVITATION counting
-//       this scenario's successful writes (limits 50 and 100 a day)
+//       this scenario's successful writes (limits 50 and 100 a day), and CONNECT, the
+//       invitations sent this week: `quotaused` (default 37) of LinkedIn's 90 (the
+//       service's 100), weekly, resetting next Monday 00:00 UTC
 //   /t/<scenario>/linkedin/...    a test scenario; <scenario> is a query string:
 //       id=<unique>          separates the state (counters, growth) of concurrent tests
 //       sent=N received=N connections=N   dataset sizes (default 0; at most 20000 sent or
@@ -52,6 +54,13 @@
 //       short=1              received and connection pages of full, 4, full, 2, ... items
 //                            (LinkedIn's short pages mid-list; only sensible with eol=1)
 //       count=null           the count endpoint answers `connectionCount: null`
+//       quotaused=N          the CONNECT quota's `used` (default 37)
+//       drift=A,E            invitations move over time: every `every` ms (default 60000)
+//       every=MS               after the scenario's first request, A pending sent invitations
+//                            are accepted (they leave the sent list and come first among the
+//                            connections, "Connected on" today; every second one without a
+//                            vanity name, only its profile URL) and the E oldest expire
+//                            (they leave the list); see also __advance
 //       fault=unavailable    502 {success:false, code: INVITATIONS_UNAVAILABLE | CONNECTIONS_UNAVAILABLE}
 //       acctlimit=N          per-account limit: at most N requests per account in any
 //       acctwindow=MS          MS (default 60000) ms, else 429 with Retry-After (seconds)
@@ -67,12 +76,15 @@
 //       reset=iso|epoch|none|retryafter   429: how the retry time is given (default iso, in
 //                            X-RateLimit-Reset; `hold` puts it in the body's holdUntil)
 //   /t/<scenario>/__stats        {requests, byEndpoint, arrivals, endpoints, limited, limitedBy,
-//                                unreadable, redirected: {hits, withKey}} for that scenario (not
-//                                counted; arrivals: ms timestamps of every request, endpoints:
-//                                the endpoint of each, in the same order)
+//                                unreadable, redirected: {hits, withKey}, accepted, expired} for
+//                                that scenario (not counted; arrivals: ms timestamps of every
+//                                request, endpoints: the endpoint of each, in the same order;
+//                                accepted and expired: the sent invitation ids moved so far)
 //   /t/<scenario>/__writes       {writes: [{endpoint, at, status, body}]}: every write request
 //                                as it arrived (ms timestamp, the parsed JSON body or its raw
 //                                text), with the status it was answered with (also in __stats)
+//   /t/<scenario>/__advance?accept=A&expire=E   one such step now (also /__advance for
+//                                the demo data): {accepted: [ids], expired: [ids]}
 //   /t/<scenario>/__fault?<switches>   from now on, these switches (fault, on, times, wait,
 //                                reset) override the scenario's own, with a fresh `times`
 //                                count; no switches: back to the scenario's own
@@ -167,6 +179,42 @@ export function connectionItem(i) {
     connectedDate: `Connected on ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`,
     profileUrl: `https://www.linkedin.com/in/${p.slug}/`,
   };
+}
+
+// `drift` and `__advance`: `accept` pending sent invitations are accepted (every third
+// from the second newest: recent ones, as acceptances mostly are), leaving the sent list
+// and coming first among the connections, connected today (every second one without a
+// vanity name: only its profile URL); the `expire` oldest leave the list.
+function advance(state, accept, expire) {
+  const sent = state.lists.sent;
+  const now = new Date();
+  const today = `Connected on ${MONTHS[now.getUTCMonth()]} ${now.getUTCDate()}, ${now.getUTCFullYear()}`;
+  const picked = [];
+  for (let i = 1; picked.length < accept && i < sent.length; i += 3) picked.push(sent[i]);
+  const accepted = [];
+  for (const item of picked) {
+    sent.splice(sent.indexOf(item), 1);
+    const p = item.profile ?? {};
+    const k = (state.acceptedIds ??= []).length + accepted.length;
+    const c = { firstName: p.firstName, lastName: p.lastName, headline: p.headline, connectedDate: today, profileUrl: `${p.profileUrl}/` };
+    if (k % 2 === 0) c.vanityName = p.publicIdentifier;
+    state.lists.connections.unshift(c);
+    accepted.push(item.invitationId);
+  }
+  const expired = sent.splice(Math.max(0, sent.length - expire), expire).map((it) => it.invitationId);
+  state.acceptedIds.push(...accepted);
+  (state.expiredIds ??= []).push(...expired);
+  return { accepted, expired };
+}
+
+// `drift=A,E&every=MS`: the steps due since the scenario's first request.
+function drift(state, params) {
+  const [accept, expire] = (params.get('drift') ?? '').split(',').map((n) => Math.max(0, parseInt(n, 10) || 0));
+  if (!accept && !expire) return;
+  const every = Math.max(100, parseInt(params.get('every') ?? '60000', 10) || 60000);
+  state.driftFrom ??= Date.now();
+  const due = Math.floor((Date.now() - state.driftFrom) / every);
+  for (; (state.drifted ?? 0) < due; state.drifted = (state.drifted ?? 0) + 1) advance(state, accept, expire);
 }
 
 const ACCOUNTS = [
@@ -353,8 +401,14 @@ async function answer(req, res, endpoint, q, params, state) {
     const quota = (feature, used, limit) => ({ feature, window: 'daily', used, limit, linkedinLimit: null,
       remaining: Math.max(0, limit - used), limitReached: used >= limit, limitReachedAt: null, resetAt: reset });
     const done = (e) => state.writes.filter((w) => w.endpoint === e && w.status === 200).length;
+    // LinkedIn's own weekly limit of invitations: reset next Monday 00:00 UTC.
+    const today = Date.parse(day);
+    const monday = new Date(today + (((8 - new Date(today).getUTCDay()) % 7) || 7) * 86400000).toISOString().slice(0, 10);
+    const used = Math.max(0, parseInt(params.get('quotaused') ?? '37', 10) || 0);
+    const connect = { ...quota('CONNECT', used, 100), window: 'weekly', linkedinLimit: 90, remaining: Math.max(0, 90 - used),
+      limitReached: used >= 90, resetAt: `${monday} 00:00:00+00:00` };
     return send(res, 200, { accountId: req.quotaAccount_, quotas: [quota('WITHDRAW_INVITATION', done('withdraw'), 50),
-      quota('RESPOND_INVITATION', done('respond'), 100)] });
+      quota('RESPOND_INVITATION', done('respond'), 100), connect] });
   }
   if (endpoint === 'accounts') {
     return send(res, 200, state.newer ? ACCOUNTS.map((a, i) => ({ ...a, enabled: i !== 2, ...(i === 2 ? { status: 'WARMUP' } : {}) })) : ACCOUNTS);
@@ -555,7 +609,13 @@ export function createServer() {
     if (url.pathname === '/health') return send(res, 200, { status: 'ok' });
     if (rest === '/__stats') {
       return send(res, 200, { requests: state.requests, byEndpoint: state.byEndpoint, arrivals: state.arrivals,
-        endpoints: state.endpoints, limited: state.limited, limitedBy: state.limitedBy, unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 }, redirected: state.redirected, writes: state.writes });
+        endpoints: state.endpoints, limited: state.limited, limitedBy: state.limitedBy,
+        unreadable: state.unreadable ?? { sent: 0, received: 0, connections: 0 }, redirected: state.redirected, writes: state.writes,
+        accepted: state.acceptedIds ?? [], expired: state.expiredIds ?? [] });
+    }
+    if (rest === '/__advance') {
+      const n = (k) => Math.max(0, parseInt(url.searchParams.get(k) ?? '0', 10) || 0);
+      return send(res, 200, advance(state, n('accept'), n('expire')));
     }
     if (rest === '/__writes') return send(res, 200, { writes: state.writes });
     if (rest === '/__fault') {
@@ -590,6 +650,7 @@ export function createServer() {
       res.write_ = { endpoint, at, status: null, body: parsed === undefined ? text : parsed };
       if (state.writes.length < MAX_ARRIVALS) state.writes.push(res.write_);
     }
+    drift(state, params);
     const arrived = Date.now();
     state.requests += 1;
     state.byEndpoint[endpoint] = (state.byEndpoint[endpoint] ?? 0) + 1;

@@ -1,12 +1,14 @@
 // `make demo`: Chromium with dist/chrome loaded, configured through its options page
 // (as a user would) to use the mock API's demo dataset. With a display the browser stays
 // open until Ctrl-C; without one it runs headless and writes screenshots of the popup
-// (each tab, a bulk withdraw's confirmation and its run in progress), the side panel and
+// (each tab, after LinkedIn accepted some invitations between two syncs: the Sent tab's
+// acceptance summary and a warning past a low threshold; the acceptances in detail; a
+// bulk withdraw's confirmation and its run in progress), the side panel and
 // the options page to dist/screenshots/, then the same again with the browser in German
 // (`--lang=de` and LANGUAGE=de: a fresh profile, synced anew) to dist/screenshots/de/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchExtension, configureThroughOptions, waitForBadge, messages } from '../tests/e2e/chromium-helpers.mjs';
+import { launchExtension, configureThroughOptions, waitForBadge, waitForIdle, messages } from '../tests/e2e/chromium-helpers.mjs';
 
 const mock = process.env.PENDING_MOCK_URL ?? 'http://127.0.0.1:8787';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -38,7 +40,8 @@ async function demo(lang, dir) {
   const msg = messages(lang);
   const { context, extensionId, worker, close } = await launchExtension({ headless, lang });
   try {
-    await configureThroughOptions(context, extensionId, { apiKey: 'demo-key', baseUrl: `${mock}/linkedin`, lang });
+    // A low warning threshold (the default is 1,000), so the Sent tab shows its warning.
+    await configureThroughOptions(context, extensionId, { apiKey: 'demo-key', baseUrl: `${mock}/linkedin`, pendingWarnAt: 150, lang });
     const badge = await waitForBadge(worker, (text) => text !== '' && text !== '!', 120_000);
     const { snapshot } = await worker.evaluate(() => chrome.storage.local.get('snapshot'));
     const { counts, cost } = snapshot;
@@ -62,12 +65,27 @@ async function demo(lang, dir) {
     await page.setViewportSize({ width: 420, height: 600 });
     await page.goto(popupUrl);
     await page.locator('.row').first().waitFor();
+    // LinkedIn moves on (the mock accepts 8 pending invitations and 4 expire), and a
+    // refresh compares the sent list with the first one: the Sent tab's acceptances.
+    await fetch(`${mock}/__advance?accept=8&expire=4`);
+    const since = Date.now();
+    await page.click('#refresh');
+    await waitForIdle(worker, since, 120_000);
+    await page.locator('#accept-details:not([hidden])').waitFor();
     for (const tab of ['sent', 'received', 'connections']) {
       await page.click(`#tab-${tab}`);
-      await page.locator('#list .row').first().waitFor();
+      // Two syncs in a row used the minute's 30 requests: the first page of connections
+      // waits its turn (up to a minute).
+      await page.locator('#list .row').first().waitFor({ timeout: 120_000 });
       written.push(path.join(dir, `popup-${tab}.png`));
       await shoot(page, written.at(-1));
     }
+    // The acceptances in detail: the weekly chart, who accepted, who left.
+    await page.click('#tab-sent');
+    await page.click('#accept-details summary');
+    written.push(path.join(dir, 'popup-acceptance.png'));
+    await shoot(page, written.at(-1));
+    await page.click('#accept-details summary');
     // Acting on invitations: the confirmation of a bulk withdraw of the oldest ones,
     // then the run in progress (stopped right after, so the demo data stays).
     await page.click('#tab-sent');

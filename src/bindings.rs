@@ -132,6 +132,10 @@ pub struct JsViews {
     so_far: crate::store::so_far::SoFar,
     /// The first sightings last handed in (raw), for the rows that come later.
     first_seen: Json,
+    /// The sent dates of the shown snapshot's pending invitations (epoch ms), for
+    /// `acceptance`; `None` while a list is partial (a pending count so far would look
+    /// final).
+    sent_dates: Option<Vec<f64>>,
 }
 
 impl JsViews {
@@ -140,8 +144,11 @@ impl JsViews {
     fn show(&mut self, tag: &str) -> JsValue {
         // A complete snapshot need not be held beside its rows; a partial one grows.
         let mut snapshot = if self.so_far.is_partial() { self.so_far.shown().cloned() } else { self.so_far.take() };
+        self.sent_dates = None;
         if let Some(s) = snapshot.as_mut() {
-            crate::store::ages::FirstSeen::read(self.first_seen.clone(), tag).apply(s, js_sys::Date::now());
+            let seen = crate::store::ages::FirstSeen::read(self.first_seen.clone(), tag);
+            self.sent_dates = s.partial.is_none().then(|| crate::store::acceptance::pending_sent_ms(s, &seen));
+            seen.apply(s, js_sys::Date::now());
         }
         let (summary, write) = self.inner.load_snapshot(snapshot.as_ref());
         let first_screen = match &write {
@@ -172,7 +179,12 @@ impl JsViews {
     /// Three empty lists; Sent in its opening order (newest first).
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsViews {
-        JsViews { inner: crate::view::Views::new(), so_far: crate::store::so_far::SoFar::new(), first_seen: Json::Null }
+        JsViews {
+            inner: crate::view::Views::new(),
+            so_far: crate::store::so_far::SoFar::new(),
+            first_seen: Json::Null,
+            sent_dates: None,
+        }
     }
 
     /// Shows the first screen an earlier popup stored (`raw`, under `firstScreen`) when
@@ -295,6 +307,29 @@ impl JsViews {
     pub fn csv(&self, list: &str) -> Result<String, JsValue> {
         Ok(self.inner.list(list_name(list)?).csv())
     }
+
+    /// The Sent tab's acceptance summary, weekly chart, recent outcomes and health,
+    /// now, from the stored history (`raw`, under `acceptance`; another account's or
+    /// an unreadable one is none), the loaded snapshot's pending invitations and the
+    /// settings (raw stored settings). `null` without a snapshot, and while a first sync
+    /// still reads a list: the health's pending count would be a count so far that looks
+    /// final. Never throws.
+    #[wasm_bindgen(unchecked_return_type = "AcceptanceView | null")]
+    pub fn acceptance(&self, raw: JsValue, settings: JsValue) -> JsValue {
+        let Some(sent_dates) = self.sent_dates.as_deref() else { return JsValue::NULL };
+        let settings = crate::store::Settings::read(&raw_json(settings));
+        let history = crate::store::history::History::read(&raw_json(raw), &settings.account_tag());
+        to_js(&crate::store::acceptance::acceptance_view(history.as_ref(), sent_dates, &settings, js_sys::Date::now()))
+    }
+}
+
+/// The CSV export (RFC 4180, formula-guarded) of the stored history (`raw`, under
+/// `acceptance`) of the account of `settings` (raw stored settings): one line per
+/// invitation that left, with its outcome. Never throws.
+#[wasm_bindgen(js_name = historyCsv)]
+pub fn history_csv(raw: JsValue, settings: JsValue) -> String {
+    let history = crate::store::history::History::read(&raw_json(raw), &tag_of(settings));
+    crate::store::acceptance::history_csv(history.as_ref())
 }
 
 /// The count a tab shows for a list of `n` rows, `partial` or not: `{n, soFar}`, or

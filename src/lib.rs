@@ -17,7 +17,7 @@
 //! |---|---|---|---|
 //! | `bindings` | the JavaScript API (`wasm-bindgen`), WebAssembly only | all | the browser |
 //! | [`app`] | the background's controller: status, errors, badge, refreshes, action runs; the refresh policy, the action queue, alerts, the page ↔ background protocol | store, view, api | through [`app::Host`] |
-//! | [`store`] | what `storage.local` holds (settings, snapshot, status, first screen, first-seen times), read back defensively | view, api | none |
+//! | [`store`] | what `storage.local` holds (settings, snapshot, status, first screen, first-seen times, the acceptance history), read back defensively | view, api | none |
 //! | [`view`] | rows, search, filters, orders, CSV, the badge's number, the age chart; the popup's held lists and first screen | api | none |
 //! | [`api`] | the ConnectSafely API: transport, client, decoding, paging, pacing, the write endpoints, the snapshot, models, errors, configuration, lenient readers | — | through [`Transport`] |
 //!

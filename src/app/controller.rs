@@ -51,6 +51,8 @@ pub mod keys {
     pub const FIRST_SCREEN: &str = "firstScreen";
     /// When each invitation was first seen (see [`crate::store::ages::FirstSeen`]).
     pub const FIRST_SEEN: &str = "firstSeen";
+    /// What became of the sent invitations that left (see [`crate::store::history`]).
+    pub const ACCEPTANCE: &str = "acceptance";
 }
 
 /// Error kinds that make every refresh fail until the user acts: the badge shows "!",
@@ -479,7 +481,9 @@ impl<H: Host> App<H> {
         // this account, so nothing notifies then).
         let previous_received: Option<Vec<String>> =
             previous.as_ref().map(|p| p.received.iter().map(|r| r.invitation_id.clone()).collect());
-        let previous = if scope == Scope::Received { previous } else { None };
+        // A received-only sync keeps the previous sent list; a sync of everything compares
+        // it with the new one (what became of those that left).
+        let (previous, before) = if scope == Scope::Received { (previous, None) } else { (None, previous) };
         let syncing = |progress: Option<StoredProgress>| Status {
             started_at: Some(now),
             reason: Some(reason.as_str().into()),
@@ -558,17 +562,28 @@ impl<H: Host> App<H> {
                 let now = self.host.now_ms();
                 // First sight of each invitation: ages more precise than the API's labels.
                 let mut seen = crate::store::ages::FirstSeen::read(self.load_one(keys::FIRST_SEEN).await, &tag);
+                let history = if scope == Scope::All {
+                    self.host.keep_alive(true);
+                    let h = self.track_acceptance(&settings, &test_config, before.as_ref(), &snapshot, &seen, now).await;
+                    self.host.keep_alive(false);
+                    if token.get() {
+                        return;
+                    }
+                    Some(h)
+                } else {
+                    None
+                };
                 let sent = (scope == Scope::All).then_some(snapshot.sent.as_slice());
                 seen.update_from_sync(sent, Some(&snapshot.received), now);
                 let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts, partial: snapshot.partial };
-                self.host
-                    .save(&[
-                        (keys::SNAPSHOT, text(&Stamped::new(&snapshot, &tag))),
-                        (keys::BADGE_COUNTS, text(&counts)),
-                        (keys::FIRST_SEEN, text(&seen)),
-                        (keys::STATUS, text(&status("ok", now))),
-                    ])
-                    .await;
+                let mut entries = vec![
+                    (keys::SNAPSHOT, text(&Stamped::new(&snapshot, &tag))),
+                    (keys::BADGE_COUNTS, text(&counts)),
+                    (keys::FIRST_SEEN, text(&seen)),
+                    (keys::STATUS, text(&status("ok", now))),
+                ];
+                entries.extend(history.map(|h| (keys::ACCEPTANCE, text(&h))));
+                self.host.save(&entries).await;
                 self.host.remove(&walk_keys).await;
                 let alerts = crate::store::AlertSettings::read(&settings_raw);
                 let previous = previous_received.as_ref().map(|ids| ids.iter().map(String::as_str));
@@ -626,7 +641,7 @@ impl<H: Host> App<H> {
             let snap = self.host.load(&[keys::SNAPSHOT]).await.into_iter().next().unwrap_or(Json::Null);
             let tag = Settings::read(after).account_tag();
             if store::read_snapshot(snap, &tag).is_none() {
-                self.host.remove(&[keys::SNAPSHOT, keys::BADGE_COUNTS, keys::FIRST_SCREEN, keys::FIRST_SEEN]).await;
+                self.host.remove(&[keys::SNAPSHOT, keys::BADGE_COUNTS, keys::FIRST_SCREEN, keys::FIRST_SEEN, keys::ACCEPTANCE]).await;
             }
             // The other account's walk is never resumed: its pages go.
             let walk = self.load_one(walks::HEADER).await;
@@ -821,6 +836,7 @@ pub fn badge(counts: Option<&Counts>, categories: &[String], error: Option<Store
     }
 }
 
+mod accepting;
 mod acting;
 
 pub use acting::{actions_view, ActionsView, QUEUE};

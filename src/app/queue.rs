@@ -426,6 +426,11 @@ impl ActionQueue {
         raw.is_object().then(|| crate::api::objects::read::<ActionQueue>(raw.clone()).ok()).flatten().unwrap_or_default()
     }
 
+    /// The account tag of the last run.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
     /// The run's state.
     pub fn state(&self) -> RunState {
         self.state

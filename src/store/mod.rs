@@ -10,7 +10,8 @@
 //! Each stored value carries `schema` ([`SCHEMA`]): the `settings` (written by the
 //! options page), the `snapshot` (the last good sync) with its `badgeCounts`, the
 //! `status` (syncing, ok or error), the `firstScreen` (written by the popup: what it
-//! shows first, see [`crate::view::FirstScreen`]) and the `firstSeen` times ([`ages`]).
+//! shows first, see [`crate::view::FirstScreen`]), the `firstSeen` times ([`ages`]) and
+//! the `acceptance` history ([`history`]).
 //! Storage is outside data: an older version of the extension, a user with the
 //! developer tools or an interrupted write may leave anything there, so every reader
 //! here takes the raw stored value and returns a clean one or nothing, and never fails:
@@ -33,8 +34,12 @@
 //! | [`status`] | the sync status: syncing, ok or error |
 //! | [`ages`] | first-seen times, and the exact ages they give |
 //! | [`walk`] | a sync's walks, page by page: what a stopped worker resumes, and the rows a first sync has read so far |
+//! | [`history`] | what became of the sent invitations that left: accepted, gone, withdrawn; LinkedIn's quota |
+//! | [`acceptance`] | the Sent tab's acceptance rate, weekly chart, recent outcomes and health; the history's CSV |
 
+pub mod acceptance;
 pub mod ages;
+pub mod history;
 pub mod settings;
 pub mod snapshot;
 pub mod so_far;
@@ -44,7 +49,7 @@ pub mod walk;
 pub use settings::{
     account_tag, settings_change, ActionSettings, AlertSettings, Policy, Settings, SettingsChange, DEFAULT_GAP_MS,
     DEFAULT_JITTER_MS, DEFAULT_REFRESH_MINUTES, DEFAULT_RESPOND_CAP, DEFAULT_SENT_MAX_AGE_MINUTES,
-    DEFAULT_SENT_REFRESHES_PER_DAY, DEFAULT_WITHDRAW_CAP, MAX_CAP, MAX_GAP_MS, MAX_JITTER_MS, MIN_GAP_MS,
+    DEFAULT_SENT_REFRESHES_PER_DAY, DEFAULT_WITHDRAW_CAP, DEFAULT_OLDEST_WEEKS, DEFAULT_PENDING_WARN_AT, MAX_CAP, MAX_GAP_MS, MAX_JITTER_MS, MIN_GAP_MS,
 };
 pub use snapshot::{read_badge_counts, read_first_screen, read_snapshot, Stamped, StampedFirstScreen};
 pub use status::{read_status, Status, StoredError, StoredProgress};

@@ -49,7 +49,16 @@ pub struct Settings {
     pub respond_cap: u32,
     /// Received-invitation categories that notify when new ones arrive; empty: none.
     pub alert_categories: Vec<String>,
+    /// The Sent tab warns when more invitations than this are pending, 1 to 50 000.
+    pub pending_warn_at: u32,
+    /// "Show the oldest" keeps the invitations older than this many weeks, 1 to 52.
+    pub oldest_weeks: u32,
 }
+
+/// The pending count above which the Sent tab warns, when none is stored.
+pub const DEFAULT_PENDING_WARN_AT: u32 = 1_000;
+/// The age (weeks) "Show the oldest" filters to, when none is stored.
+pub const DEFAULT_OLDEST_WEEKS: u32 = 3;
 
 
 /// Stored settings as they may be: every field optional, and a field of the wrong kind
@@ -71,6 +80,10 @@ struct StoredSettings {
     sent_max_age_minutes: Option<u64>,
     #[serde(deserialize_with = "crate::api::lenient::count")]
     sent_refreshes_per_day: Option<u64>,
+    #[serde(deserialize_with = "crate::api::lenient::count")]
+    pending_warn_at: Option<u64>,
+    #[serde(deserialize_with = "crate::api::lenient::count")]
+    oldest_weeks: Option<u64>,
 }
 
 impl Settings {
@@ -111,6 +124,8 @@ impl Settings {
             alert_categories: alerts.categories.into_iter().collect(),
             sent_max_age_minutes: whole(stored.sent_max_age_minutes, 5, 1_440, DEFAULT_SENT_MAX_AGE_MINUTES),
             sent_refreshes_per_day: whole(stored.sent_refreshes_per_day, 0, 24, DEFAULT_SENT_REFRESHES_PER_DAY),
+            pending_warn_at: whole(stored.pending_warn_at, 1, 50_000, DEFAULT_PENDING_WARN_AT),
+            oldest_weeks: whole(stored.oldest_weeks, 1, 52, DEFAULT_OLDEST_WEEKS),
             api_key: stored.api_key.as_deref().map_or("", str::trim).to_string(),
             account_id: account_id.to_string(),
             base_url: stored
@@ -393,6 +408,8 @@ mod tests {
                 withdraw_cap: 50,
                 respond_cap: 100,
                 alert_categories: vec![],
+                pending_warn_at: DEFAULT_PENDING_WARN_AT,
+                oldest_weeks: DEFAULT_OLDEST_WEEKS,
             }
         );
         // The action settings are clamped: never below 4 s between writes.
@@ -419,6 +436,15 @@ mod tests {
         // Not a whole number of minutes: malformed, the default.
         assert_eq!(Settings::read(&json!({"refreshMinutes": 2.6})).refresh_minutes, 15);
         assert_eq!(Settings::read(&json!({"refreshMinutes": 1e300})).refresh_minutes, 15);
+        // The health settings: default, kept, out of range or malformed (the default).
+        assert_eq!((defaults.pending_warn_at, defaults.oldest_weeks), (1_000, 3));
+        let h = Settings::read(&json!({"pendingWarnAt": "250", "oldestWeeks": 8}));
+        assert_eq!((h.pending_warn_at, h.oldest_weeks), (250, 8));
+        for raw in [json!({"pendingWarnAt": 0, "oldestWeeks": 0}), json!({"pendingWarnAt": 50_001, "oldestWeeks": 53}),
+                    json!({"pendingWarnAt": -5, "oldestWeeks": 2.5}), json!({"pendingWarnAt": "many", "oldestWeeks": [3]})] {
+            let h = Settings::read(&raw);
+            assert_eq!((h.pending_warn_at, h.oldest_weeks), (1_000, 3), "{raw}");
+        }
         let text = serde_json::to_string(&s).unwrap();
         assert!(text.contains("\"schema\":1") && text.contains("\"apiKey\":\"k\""), "{text}");
     }

@@ -31,6 +31,26 @@ pub fn to_csv<'r>(rows: impl IntoIterator<Item = &'r Row>) -> String {
     out
 }
 
+/// A CSV table of any text cells, written and guarded as [`to_csv`] writes rows: the
+/// `header`, then one line per row, every cell quoted, CRLF-terminated.
+pub fn csv_table<R: IntoIterator<Item = String>>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String {
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = String>| {
+        for (i, cell) in cells.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_csv_cell(&mut out, &cell);
+        }
+        out.push_str("\r\n");
+    };
+    line(&mut header.iter().map(|h| (*h).to_string()));
+    for r in rows {
+        line(&mut r.into_iter());
+    }
+    out
+}
+
 /// Whether a spreadsheet could read the cell as a formula (see [`to_csv`]).
 fn looks_like_formula(cell: &str) -> bool {
     // Blanks a spreadsheet may skip before a formula: Unicode white space (NBSP, tab,

@@ -61,7 +61,7 @@ export function messages(lang = 'en') {
 
 /** Fills the options page as a user would and saves; `lang`: the UI language the
  * browser was launched in (launchExtension), whose words the controls are found by. */
-export async function configureThroughOptions(context, extensionId, { apiKey, baseUrl, refreshMinutes, badgeCategories, lang = 'en' }) {
+export async function configureThroughOptions(context, extensionId, { apiKey, baseUrl, refreshMinutes, badgeCategories, pendingWarnAt, lang = 'en' }) {
   const msg = messages(lang);
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/options.html`);
@@ -76,6 +76,7 @@ export async function configureThroughOptions(context, extensionId, { apiKey, ba
       await box.setChecked(badgeCategories.includes(await box.getAttribute('value')));
     }
   }
+  if (pendingWarnAt) await page.getByLabel(msg('optPendingWarnAt')).fill(String(pendingWarnAt));
   await confirmedClick(page, msg('optSave'), lang);
   await page.getByText(msg('optSaved'), { exact: true }).waitFor();
   await page.close();

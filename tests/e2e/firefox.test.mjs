@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { scenario, fetchAll, FIRST_SYNC } from './mock-helpers.mjs';
-import { E2E_DIST } from './chromium-helpers.mjs';
+import { E2E_DIST, messages } from './chromium-helpers.mjs';
 
 const GECKO_ID = JSON.parse(fs.readFileSync(path.join(E2E_DIST, 'firefox/manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
 const UUID = '6f1c2a55-4b8e-4d8f-9a59-2f3c1d0e7a11';
@@ -290,4 +290,29 @@ test('Firefox: a first sync of 500 sent shows Received first, then the sent rows
   } finally {
     await runAsync('browser.storage.local.remove("testClientConfig").then(() => arguments[0](true))');
   }
+});
+
+test('Firefox: the acceptance line says "not known yet" after one sync, and the rate after two', async () => {
+  const msg = messages('en');
+  const sc = scenario('sent=30&received=2&connections=10&eol=1');
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  await type('#apiKey', 'sk_firefox_e2e_key');
+  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
+  await type('#baseUrl', sc.baseUrl);
+  await saveConfirmed(sc.baseUrl);
+  const idle = () => runAsync('browser.storage.local.get("status").then((r) => arguments[0](r.status?.state === "ok" && r.status.at))');
+  await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '2' && idle());
+  await openExtensionPage('popup.html');
+  await waitFor(() => run('return document.querySelector("#count-sent").textContent === "30"'));
+  const line = () => run('return document.querySelector("#accept-line")?.textContent ?? ""');
+  await waitFor(async () => (await line()).includes(msg('acceptNoHistory')));
+  assert.doesNotMatch(await line(), /%/, 'never 0% before a second sync');
+  // 3 accept and the oldest expires on the mock; then a refresh: 3 of the 30 sent.
+  await fetch(sc.baseUrl.replace(/\/linkedin$/, '/__advance?accept=3&expire=1'));
+  const before = await idle();
+  await click('#refresh');
+  await waitFor(async () => { const at = await idle(); return Boolean(at && at > before); }, 60_000);
+  const expected = msg('acceptLine', '3', '30', '10%', '30');
+  await waitFor(async () => (await line()).includes(expected));
 });

@@ -72,6 +72,8 @@ test('a first sync of 500 sent: Received final first, then the sent rows "so far
     assert.ok(during.rows < SENT, JSON.stringify(during));
     assert.equal(during.count, `${during.rows.toLocaleString('en-US')} so far`);
     assert.ok(during.exportDisabled, 'the export waits for the whole list');
+    assert.ok(await popup.evaluate(() => document.getElementById('insights').hidden),
+      'no acceptances nor pending health while the list is partial');
     assert.equal((await ext.worker.evaluate(() => chrome.storage.local.get('status'))).status.state, 'syncing');
     // The stored first screen (the next popup's first paint) says the same.
     const first = await ext.worker.evaluate(() => chrome.storage.local.get('firstScreen').then((r) => r.firstScreen));

@@ -214,6 +214,20 @@ impl<H: Host> App<H> {
     /// the badge follows, without a sync.
     async fn remove_from_stored(&self, tag: &str, recorded: &crate::app::queue::Recorded) {
         let Some(mut snapshot) = store::read_snapshot(self.load_one(keys::SNAPSHOT).await, tag) else { return };
+        // A withdrawal done is recorded as the extension's own: never counted as gone.
+        // (One "already gone" was not ours: it may have been accepted meanwhile.)
+        let done = |id: &str| {
+            self.queue.borrow().as_ref().is_some_and(|q| {
+                q.items().iter().any(|i| i.invitation_id == id && i.state == crate::app::queue::ItemState::Done)
+            })
+        };
+        let withdrawn = match (recorded.list, recorded.remove.as_deref()) {
+            (Some("sent"), Some(id)) if done(id) => snapshot.sent.iter().find(|s| s.invitation_id == id).cloned(),
+            _ => None,
+        };
+        if let Some(item) = &withdrawn {
+            self.note_own_withdrawal(tag, item, snapshot.sent_taken_at_ms).await;
+        }
         if !remove_from_snapshot(&mut snapshot, recorded) {
             return;
         }

@@ -28,6 +28,10 @@ struct Api {
     offline: bool,
     /// Connections without vanity names or URLs.
     connections: usize,
+    /// Sent invitations (by index) no longer pending: accepted or gone.
+    left: Vec<usize>,
+    /// Connections before the `connections` ones, newest first.
+    newest: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,11 +66,15 @@ fn page(url: &str, api: &Api) -> RawResponse {
         json!({"success": true, "connectionCount": api.connections})
     } else if url.contains("/connections") {
         let limit: usize = q("limit").and_then(|s| s.parse().ok()).unwrap_or(10);
-        let items: Vec<_> = (start..(start + limit).min(api.connections)).map(|i| json!({"firstName": format!("C{i}")})).collect();
-        json!({"success": true, "connections": items, "endOfList": start + limit >= api.connections})
+        let all = api.newest.iter().cloned().chain((0..api.connections).map(|i| json!({"firstName": format!("C{i}")})));
+        let items: Vec<_> = all.skip(start).take(limit).collect();
+        json!({"success": true, "connections": items, "endOfList": start + limit >= api.newest.len() + api.connections})
     } else {
         let (n, prefix) = if url.contains("/invitations/sent") { (api.sent, "s") } else { (api.received, "r") };
-        let items: Vec<_> = (start..(start + 10).min(n))
+        let items: Vec<_> = (0..n)
+            .filter(|i| prefix == "r" || !api.left.contains(i))
+            .skip(start)
+            .take(10)
             .map(|i| json!({"invitationId": format!("{prefix}{i}"), "invitationCategory": "CONNECTION", "sentAt": "1 week ago"}))
             .collect();
         json!({"success": true, "startIndex": start, "accountId": "acc", "invitations": items})
@@ -272,8 +280,10 @@ fn install_fetches_everything_received_first_and_stores_a_tagged_snapshot() {
     // The badge showed the received count mid-sync (before any sent page), then again.
     let badges = app.host().badges.borrow();
     assert!(badges.len() >= 2 && badges.iter().all(|b| b.text == "3" && !b.blocking), "{badges:?}");
-    // The keep-alive ran exactly while the sync did.
-    assert_eq!(*app.host().alive.borrow(), [true, false]);
+    // The keep-alive ran exactly while the sync did: its walks, then the acceptance
+    // check (here LinkedIn's quota only, read once: nothing left the list).
+    assert_eq!(*app.host().alive.borrow(), [true, false, true, false]);
+    assert_eq!(urls.iter().filter(|u| u.ends_with("/account/acc/quota")).count(), 1);
     // Progress was written per page, with the list and scope.
     let writes = app.host().writes.borrow();
     let syncing: Vec<serde_json::Value> = writes
@@ -514,10 +524,11 @@ fn the_test_request_lists_accounts_or_says_why_not() {
 #[test]
 fn the_test_request_and_another_account_share_the_keys_pacing() {
     let app = app(300, 0);
-    // Production pacing: the sync's 33 reads use the account's read budget.
+    // Production pacing: the sync's 33 reads use the account's read budget (and the
+    // quota, its /account/* budget).
     app.host().store.borrow_mut().remove("testClientConfig");
     block_on(app.start(Reason::Installed));
-    assert_eq!(urls(&app).len(), 33);
+    assert_eq!(urls(&app).len(), 34);
     let clock = || app.host().world.clock.get();
     let test = |key: &str| {
         let t = clock();
@@ -579,8 +590,8 @@ fn stop_when_pending<F: Future>(f: F) {
 #[test]
 fn a_walk_stopped_twice_resumes_from_the_next_page() {
     // 500 sent and 5 received: the floor is 1 received page, 51 sent pages (the last
-    // one empty) and the connection count.
-    let floor = 1 + 51 + 1;
+    // one empty), the connection count and LinkedIn's quota.
+    let floor = 1 + 51 + 1 + 1;
     let mut host = app(500, 5).host;
     for hang in [20, 40] {
         host.world.hang_at.set(Some(hang));
@@ -645,7 +656,7 @@ fn a_transient_failure_keeps_the_walk_for_the_next_sync() {
     block_on(app.refresh(Reason::Button));
     let urls = take_urls(&app);
     assert!(urls[0].contains("/invitations/sent") && urls[0].contains("startIndex=40"), "{urls:?}");
-    assert_eq!(urls.len(), 11 - 4 + 1);
+    assert_eq!(urls.len(), 11 - 4 + 1 + 1, "the sent pages left, the count and the quota");
     assert_eq!(stored(&app, "snapshot").unwrap()["counts"]["sent"], 100);
     assert!(stored(&app, "walk").is_none());
 }
@@ -697,12 +708,12 @@ fn a_confirmed_withdraw_run_is_paced_and_leaves_the_list_without_a_sync() {
 }
 
 /// The pacing each write of a two-write run was stored with (`pacedUntilMs`), after a
-/// sync of 20 sent invitations (five reads) with these test timings.
+/// sync of 20 sent invitations (five reads and the quota) with these test timings.
 fn paced_writes_after_a_sync(timings: &str) -> Vec<serde_json::Value> {
     let app = app(20, 0);
     app.host().store.borrow_mut().insert("testClientConfig".into(), timings.into());
     block_on(app.start(Reason::Installed));
-    assert_eq!(urls(&app).len(), 5);
+    assert_eq!(urls(&app).len(), 6);
     with_profiles(&app);
     let ids: Vec<String> = sent_ids(&app).into_iter().take(2).collect();
     block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
@@ -725,11 +736,12 @@ fn writes_have_their_own_budget_a_sync_does_not_use() {
 #[test]
 fn a_write_waiting_for_the_pace_a_sync_used_says_until_when() {
     let app = app(20, 0);
-    // A key's budget like production's (here 6 requests a minute): the sync's four
-    // pages and the count leave room for one write at once, then the window is full.
-    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxKeyRequests":6,"windowMs":60000}"#.into());
+    // A key's budget like production's (here 7 requests a minute): the sync's four
+    // pages, the count and the quota leave room for one write at once, then the window
+    // is full.
+    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxKeyRequests":7,"windowMs":60000}"#.into());
     block_on(app.start(Reason::Installed));
-    assert_eq!(urls(&app).len(), 5);
+    assert_eq!(urls(&app).len(), 6);
     with_profiles(&app);
     let ids: Vec<String> = sent_ids(&app).into_iter().take(2).collect();
     block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
@@ -867,4 +879,5 @@ fn new_received_invitations_notify_once_and_first_sight_is_remembered() {
     assert!(stored(&app, "firstSeen").unwrap()["received"].get("r3").is_none());
 }
 
+mod accepting;
 mod partial;
