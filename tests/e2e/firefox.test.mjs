@@ -55,6 +55,21 @@ async function saveConfirmed(baseUrl) {
   await waitFor(() => run('return document.querySelector("#result").textContent === "Saved."'));
 }
 
+/** The options page, open and ready (its selects filled). */
+async function openOptions() {
+  await openExtensionPage('options.html');
+  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+}
+
+/** On the open options page: the key (none when `apiKey` is empty) and the API base URL,
+ * saved past the other-host confirmation. */
+async function saveSettings(baseUrl, apiKey = 'sk_firefox_e2e_key') {
+  if (apiKey) await type('#apiKey', apiKey);
+  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
+  await type('#baseUrl', baseUrl);
+  await saveConfirmed(baseUrl);
+}
+
 /** WebDriver cannot navigate to moz-extension:// URLs; open them as a tab from chrome context. */
 async function openExtensionPage(page) {
   const before = await wd('GET', s('/window/handles'));
@@ -105,12 +120,8 @@ test('Firefox: options → badge → popup counts match the dataset', async () =
   const sent = await fetchAll(sc, 'invitations/sent');
   const received = await fetchAll(sc, 'invitations/received');
 
-  await openExtensionPage('options.html');
-  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
-  await type('#apiKey', 'sk_firefox_e2e_key');
-  await click('#advanced summary');
-  await type('#baseUrl', sc.baseUrl);
-  await saveConfirmed(sc.baseUrl);
+  await openOptions();
+  await saveSettings(sc.baseUrl);
 
   const badge = await waitFor(async () => {
     const text = await runAsync('browser.action.getBadgeText({}).then(arguments[0])');
@@ -138,11 +149,8 @@ test('Firefox: options → badge → popup counts match the dataset', async () =
 
 test('Firefox: a rejected key shows its message and a "!" badge', async () => {
   const sc = scenario('sent=2&received=1&fault=401');
-  await openExtensionPage('options.html');
-  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
-  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
-  await type('#baseUrl', sc.baseUrl);
-  await saveConfirmed(sc.baseUrl);
+  await openOptions();
+  await saveSettings(sc.baseUrl, '');
   await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '!');
   await openExtensionPage('popup.html');
   const text = await waitFor(() => run('const t = document.querySelector("#banner-text").textContent; return t.includes("rejected") && t'));
@@ -151,12 +159,8 @@ test('Firefox: a rejected key shows its message and a "!" badge', async () => {
 
 test('Firefox: a trap in the WASM module shows the internal error, the counts stay, the next refresh works', async () => {
   const sc = scenario('sent=12&received=3');
-  await openExtensionPage('options.html');
-  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
-  await type('#apiKey', 'sk_firefox_e2e_key');
-  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
-  await type('#baseUrl', sc.baseUrl);
-  await saveConfirmed(sc.baseUrl);
+  await openOptions();
+  await saveSettings(sc.baseUrl);
   await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '3');
   await openExtensionPage('popup.html');
   await waitFor(() => run('return document.querySelector("#count-sent").textContent === "12"'));
@@ -182,15 +186,11 @@ test('Firefox: a trap in the WASM module shows the internal error, the counts st
 
 test('Firefox: messy real-world data: readable items counted, the rest said in words, a second refresh works', async () => {
   const sc = scenario('messy=1&sent=20&received=16');
-  await openExtensionPage('options.html');
-  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  await openOptions();
   // The mock's one 429 has an unreadable reset time: the default wait applies, shortened
   // here through the test-only storage key.
   await runAsync('browser.storage.local.set({ testClientConfig: { defaultRateLimitWaitMs: 200, rateLimitMarginMs: 50 } }).then(() => arguments[0](true))');
-  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
-  await type('#apiKey', 'sk_firefox_e2e_key');
-  await type('#baseUrl', sc.baseUrl);
-  await saveConfirmed(sc.baseUrl);
+  await saveSettings(sc.baseUrl);
   const { unreadable } = await (await fetch(sc.statsUrl)).json();
   assert.deepEqual([unreadable.sent, unreadable.received], [2, 2]);
   const idle = () => runAsync('browser.storage.local.get("status").then((r) => arguments[0](r.status?.state === "ok" && r.status.at))');
@@ -212,12 +212,8 @@ test('Firefox: one withdraw and one accept, each only after its confirmation; Ca
   const sent = await fetchAll(sc, 'invitations/sent');
   const received = await fetchAll(sc, 'invitations/received');
   const writes = async () => (await (await fetch(sc.baseUrl.replace(/\/linkedin$/, '/__writes'))).json()).writes;
-  await openExtensionPage('options.html');
-  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
-  await type('#apiKey', 'sk_firefox_e2e_key');
-  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
-  await type('#baseUrl', sc.baseUrl);
-  await saveConfirmed(sc.baseUrl);
+  await openOptions();
+  await saveSettings(sc.baseUrl);
   await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '3');
   await openExtensionPage('popup.html');
   await waitFor(() => run('return document.querySelector("#count-sent").textContent === "5"'));
@@ -256,14 +252,10 @@ test('Firefox: one withdraw and one accept, each only after its confirmation; Ca
 
 test('Firefox: a first sync of 500 sent shows Received first, then the sent rows "so far" and the connections, then the final count; no 429', async () => {
   const sc = scenario(FIRST_SYNC.mock);
-  await openExtensionPage('options.html');
-  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
+  await openOptions();
   await runAsync('browser.storage.local.set({ testClientConfig: arguments[0] }).then(() => arguments[1](true))', FIRST_SYNC.pacing);
   try {
-    await type('#apiKey', 'sk_firefox_e2e_first');
-    if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
-    await type('#baseUrl', sc.baseUrl);
-    await saveConfirmed(sc.baseUrl);
+    await saveSettings(sc.baseUrl, 'sk_firefox_e2e_first');
     await openExtensionPage('popup.html');
     const count = (list) => run('return document.querySelector(`#count-${arguments[0]}`).textContent', list);
     const rows = () => run('return Number(document.querySelector("#list > li")?.getAttribute("aria-setsize") ?? 0)');
@@ -295,12 +287,8 @@ test('Firefox: a first sync of 500 sent shows Received first, then the sent rows
 test('Firefox: the acceptance line says "not known yet" after one sync, and the rate after two', async () => {
   const msg = messages('en');
   const sc = scenario('sent=30&received=2&connections=10&eol=1');
-  await openExtensionPage('options.html');
-  await waitFor(() => run('return document.querySelector("#refreshMinutes").options.length > 0'));
-  await type('#apiKey', 'sk_firefox_e2e_key');
-  if (!(await run('return document.querySelector("#advanced").open'))) await click('#advanced summary');
-  await type('#baseUrl', sc.baseUrl);
-  await saveConfirmed(sc.baseUrl);
+  await openOptions();
+  await saveSettings(sc.baseUrl);
   const idle = () => runAsync('browser.storage.local.get("status").then((r) => arguments[0](r.status?.state === "ok" && r.status.at))');
   await waitFor(async () => (await runAsync('browser.action.getBadgeText({}).then(arguments[0])')) === '2' && idle());
   await openExtensionPage('popup.html');
