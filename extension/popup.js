@@ -823,19 +823,14 @@ function wire() {
   // Registered once the module is loaded (main), so every change is read through Rust.
   api.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
+    for (const key of Object.keys(changes)) changedEarly.add(key);
     if (changes.settings) {
       state.rawSettings = changes.settings.newValue;
       state.settings = readSettings(state.rawSettings);
     }
-    if (changes.snapshot) {
-      state.rawSnapshot = changes.snapshot.newValue;
-      snapshotArrived = true;
-    }
+    if (changes.snapshot) state.rawSnapshot = changes.snapshot.newValue;
     if (changes.status) state.rawStatus = changes.status.newValue;
-    if (changes.actions) {
-      state.actions = actionsView(changes.actions.newValue);
-      changesSeenActions = true;
-    }
+    if (changes.actions) state.actions = actionsView(changes.actions.newValue);
     if (changes.status || changes.settings) state.status = statusView(state.rawStatus, state.rawSettings);
     if (changes.firstSeen) state.rawFirstSeen = changes.firstSeen.newValue;
     if (changes.walk) state.rawWalk = changes.walk.newValue;
@@ -850,8 +845,9 @@ function wire() {
   });
 }
 
-let changesSeenActions = false; // the action run changed before the first read answered
-let snapshotArrived = false; // a snapshot came through onChanged before the first read answered
+/** The storage keys that changed (through onChanged) since the popup opened: main()'s
+ * first read of them, which may answer later, must not overwrite what is newer. */
+const changedEarly = new Set();
 
 /** This account's snapshot (from the raw stored values) into the lists; stores or
  * removes the first screen for the next popup when Rust says it changed. */
@@ -941,20 +937,20 @@ async function main() {
 
   const { snapshot, actions, firstSeen, openTab, walk, acceptance } =
     await api.storage.local.get(['snapshot', 'actions', 'firstSeen', 'openTab', 'walk', 'acceptance']);
-  if (state.rawWalk === undefined) state.rawWalk = walk;
-  if (!changesSeenActions) state.actions = actionsView(actions);
-  state.rawFirstSeen ??= firstSeen;
-  state.rawAcceptance ??= acceptance;
+  if (!changedEarly.has('walk')) state.rawWalk = walk;
+  if (!changedEarly.has('actions')) state.actions = actionsView(actions);
+  if (!changedEarly.has('firstSeen')) state.rawFirstSeen = firstSeen;
+  if (!changedEarly.has('acceptance')) state.rawAcceptance = acceptance;
   // A click on the new-invitations notification asked for the Received tab.
   if (openTab === 'received') {
     api.storage.local.remove('openTab');
     selectTab('received');
   }
-  if (!snapshotArrived) {
-    state.rawSnapshot = snapshot;
-    applySnapshot();
-    render();
-  }
+  // The snapshot as read, or (when one came through onChanged meanwhile) the newer one
+  // again, now with the values read beside it.
+  if (!changedEarly.has('snapshot')) state.rawSnapshot = snapshot;
+  applySnapshot();
+  render();
   performance.mark('pending:rows');
   setInterval(renderFreshness, 30_000);
 }

@@ -192,10 +192,11 @@ function advance(state, accept, expire) {
   const picked = [];
   for (let i = 1; picked.length < accept && i < sent.length; i += 3) picked.push(sent[i]);
   const accepted = [];
+  state.acceptedIds ??= [];
   for (const item of picked) {
     sent.splice(sent.indexOf(item), 1);
     const p = item.profile ?? {};
-    const k = (state.acceptedIds ??= []).length + accepted.length;
+    const k = state.acceptedIds.length + accepted.length;
     const c = { firstName: p.firstName, lastName: p.lastName, headline: p.headline, connectedDate: today, profileUrl: `${p.profileUrl}/` };
     if (k % 2 === 0) c.vanityName = p.publicIdentifier;
     state.lists.connections.unshift(c);

@@ -19,6 +19,7 @@ use crate::api::limiter::Pacer;
 use serde_json::Value as Json;
 use crate::api::paginate::Walk;
 use crate::app::protocol::{Reply, Request};
+use crate::app::queue::ActionQueue;
 use crate::app::refresh::{plan, Reason, Stored};
 use crate::store::{self, Settings, Stamped, Status, StoredError, StoredProgress, SCHEMA};
 use crate::api::sync::Counts;
@@ -482,8 +483,10 @@ impl<H: Host> App<H> {
         let previous_received: Option<Vec<String>> =
             previous.as_ref().map(|p| p.received.iter().map(|r| r.invitation_id.clone()).collect());
         // A received-only sync keeps the previous sent list; a sync of everything compares
-        // it with the new one (what became of those that left).
-        let (previous, before) = if scope == Scope::Received { (previous, None) } else { (None, previous) };
+        // it with the new one (what became of those that left), when it was complete: a
+        // first sync's partial sent list (stopped before its end) is nothing to compare.
+        let (previous, before) =
+            if scope == Scope::Received { (previous, None) } else { (None, previous.filter(|p| !p.partial.sent)) };
         let syncing = |progress: Option<StoredProgress>| Status {
             started_at: Some(now),
             reason: Some(reason.as_str().into()),
@@ -558,7 +561,7 @@ impl<H: Host> App<H> {
             self.host.remove(&walk_keys).await;
         }
         match result {
-            Ok(snapshot) => {
+            Ok(mut snapshot) => {
                 let now = self.host.now_ms();
                 // First sight of each invitation: ages more precise than the API's labels.
                 let mut seen = crate::store::ages::FirstSeen::read(self.load_one(keys::FIRST_SEEN).await, &tag);
@@ -573,6 +576,10 @@ impl<H: Host> App<H> {
                 } else {
                     None
                 };
+                // What the action run settled while the sync read (Received is acted on
+                // during a first sync's long sent walk) does not come back.
+                let queue = ActionQueue::read(&self.load_one(QUEUE).await);
+                crate::app::queue::drop_settled(&mut snapshot, &queue, &tag);
                 let sent = (scope == Scope::All).then_some(snapshot.sent.as_slice());
                 seen.update_from_sync(sent, Some(&snapshot.received), now);
                 let counts = StoredCounts { schema: SCHEMA, account: &tag, counts: &snapshot.counts, partial: snapshot.partial };

@@ -619,6 +619,30 @@ pub fn remove_from_snapshot(snapshot: &mut crate::api::sync::Snapshot, recorded:
     true
 }
 
+/// Takes out of a snapshot just synced the invitations the stored run of `tag` settled
+/// (done or already gone): a sync that read their page before the action would bring
+/// them back until the next sync (a first sync's sent walk can take many minutes, with
+/// Received on screen and acted on meanwhile). Returns whether the snapshot changed.
+pub fn drop_settled(snapshot: &mut crate::api::sync::Snapshot, queue: &ActionQueue, tag: &str) -> bool {
+    if queue.account() != tag {
+        return false;
+    }
+    let settled = queue.items().iter().filter(|i| matches!(i.state, ItemState::Done | ItemState::AlreadyGone));
+    let (mut sent, mut received) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    for item in settled {
+        let ids = if item.kind == ActionKind::Withdraw { &mut sent } else { &mut received };
+        ids.insert(item.invitation_id.as_str());
+    }
+    let before = (snapshot.sent.len(), snapshot.received.len());
+    snapshot.sent.retain(|i| !sent.contains(i.invitation_id.as_str()));
+    snapshot.received.retain(|i| !received.contains(i.invitation_id.as_str()));
+    if before == (snapshot.sent.len(), snapshot.received.len()) {
+        return false;
+    }
+    snapshot.counts = crate::api::sync::Counts::of(&snapshot.sent, &snapshot.received);
+    true
+}
+
 mod report;
 mod step;
 mod stored;

@@ -43,52 +43,71 @@ impl<H: Host> App<H> {
         now_ms: f64,
     ) -> History {
         let tag = settings.account_tag();
-        let raw = self.host.load(&[keys::ACCEPTANCE, QUEUE]).await;
-        let mut raw = raw.into_iter();
-        let (stored, queue) = (raw.next().unwrap_or(Json::Null), ActionQueue::read(&raw.next().unwrap_or(Json::Null)));
         let since = before.map_or(now_ms, |b| b.sent_taken_at_ms);
-        let mut history = History::read(&stored, &tag).unwrap_or_else(|| History::new(&tag, since));
         let client = self.client_for(settings, test_config).ok();
-        if let Some(before) = before {
-            let first_seen = |id: &str| seen.get(List::Sent, id);
-            let own = |id: &str| history.withdrew(id) || queue_withdrew(&queue, &tag, id);
-            let left = departures(&before.sent, &snapshot.sent, before.sent_taken_at_ms, first_seen, own);
-            let check = match (&client, left.is_empty()) {
-                (_, true) => Some(ConnectionCheck::new(before.sent_taken_at_ms)),
-                (None, false) => None,
-                (Some(client), false) => {
-                    let mut check = ConnectionCheck::new(before.sent_taken_at_ms);
-                    let mut read = true;
-                    while let Some(start) = check.next_start() {
-                        match client.connections_page(start, CHECK_PAGE_SIZE, SortBy::RecentlyAdded).await {
-                            Ok(page) => {
-                                check.accept(page.items, page.raw_len, page.end_of_list, self.host.now_ms());
-                                if check.found_all(&left) {
-                                    check.stop();
-                                }
-                            }
-                            Err(_) => {
-                                read = false;
-                                break;
+        // Which invitations left, other than the extension's own withdrawals, as the
+        // stored history and action run say at the moment of asking.
+        let left = |history: &History, queue: &ActionQueue| {
+            before.map(|before| {
+                let first_seen = |id: &str| seen.get(List::Sent, id);
+                let own = |id: &str| history.withdrew(id) || queue_withdrew(queue, &tag, id);
+                departures(&before.sent, &snapshot.sent, before.sent_taken_at_ms, first_seen, own)
+            })
+        };
+        let (history, queue) = self.stored_outcomes(&tag, since).await;
+        let check = match (left(&history, &queue), &client) {
+            (None, _) => None,
+            (Some(left), _) if left.is_empty() => Some(ConnectionCheck::new(since)),
+            (Some(_), None) => None,
+            (Some(left), Some(client)) => {
+                let mut check = ConnectionCheck::new(since);
+                let mut read = true;
+                while let Some(start) = check.next_start() {
+                    match client.connections_page(start, CHECK_PAGE_SIZE, SortBy::RecentlyAdded).await {
+                        Ok(page) => {
+                            check.accept(page.items, page.raw_len, page.end_of_list, self.host.now_ms());
+                            if check.found_all(&left) {
+                                check.stop();
                             }
                         }
+                        Err(_) => {
+                            read = false;
+                            break;
+                        }
                     }
-                    debug_assert!(check.pages() <= CHECK_PAGES);
-                    read.then_some(check)
                 }
-            };
+                debug_assert!(check.pages() <= CHECK_PAGES);
+                read.then_some(check)
+            }
+        };
+        let account = Some(settings.account_id.as_str()).filter(|a| !a.is_empty()).or(snapshot.account_id.as_deref());
+        let mut quota = None;
+        if let (Some(client), Some(account)) = (&client, account) {
+            if let Ok(Some(q)) = client.quota(account).await {
+                quota = StoredQuota::from_quota(&q, self.host.now_ms());
+            }
+        }
+        // Read again after the requests, which pacing may stretch to a minute: a
+        // withdrawal done meanwhile is in the stored history or run, never lost by the
+        // history this sync stores, and never counted as gone.
+        let (mut history, queue) = self.stored_outcomes(&tag, since).await;
+        if let Some(left) = left(&history, &queue) {
             history.record(&left, check.as_ref(), now_ms);
         }
-        let account = Some(settings.account_id.as_str()).filter(|a| !a.is_empty()).or(snapshot.account_id.as_deref());
-        if let (Some(client), Some(account)) = (&client, account) {
-            if let Ok(Some(quota)) = client.quota(account).await {
-                if let Some(q) = StoredQuota::from_quota(&quota, self.host.now_ms()) {
-                    history.quota = Some(q);
-                }
-            }
+        if quota.is_some() {
+            history.quota = quota;
         }
         history.trim(now_ms);
         history
+    }
+
+    /// The stored history of `tag` (a new one tracking since `since` when there is none
+    /// of this account) and the stored action run.
+    async fn stored_outcomes(&self, tag: &str, since: f64) -> (History, ActionQueue) {
+        let raw = self.host.load(&[keys::ACCEPTANCE, QUEUE]).await;
+        let mut raw = raw.into_iter();
+        let (stored, queue) = (raw.next().unwrap_or(Json::Null), raw.next().unwrap_or(Json::Null));
+        (History::read(&stored, tag).unwrap_or_else(|| History::new(tag, since)), ActionQueue::read(&queue))
     }
 
     /// Records the extension's own withdrawal of `item` (of the snapshot of `tag`

@@ -48,6 +48,8 @@ struct World {
     posts: Rc<RefCell<Vec<(String, String)>>>,
     /// Writes from this number (1-based) on reach the server and hang until it is unset.
     hold_posts: Rc<Cell<Option<usize>>>,
+    /// Reads whose URL contains this wait to be sent until it is unset.
+    hold_reads: Rc<RefCell<Option<String>>>,
 }
 
 #[derive(Debug)]
@@ -87,7 +89,7 @@ impl Transport for Net {
         std::future::poll_fn(|_| {
             if self.cancelled.get() {
                 Poll::Ready(Err(Error::Cancelled))
-            } else if self.hold.get() {
+            } else if self.hold.get() || self.world.hold_reads.borrow().as_deref().is_some_and(|h| request.url.contains(h)) {
                 Poll::Pending
             } else {
                 Poll::Ready(Ok(()))
@@ -211,6 +213,7 @@ fn app(sent: usize, received: usize) -> App<FakeHost> {
         offline_from: Rc::default(),
         posts: Rc::default(),
         hold_posts: Rc::default(),
+        hold_reads: Rc::default(),
     };
     let host = FakeHost {
         world,

@@ -116,3 +116,57 @@ fn another_account_starts_its_own_history() {
     assert_eq!((h["checks"].clone(), h["entries"].clone()), (json!(0), json!([])));
     assert_eq!(h["account"], json!(Settings::read(&after).account_tag()));
 }
+
+#[test]
+fn a_withdrawal_done_while_the_sync_reads_connections_stays_withdrawn() {
+    let app = app(30, 0);
+    app.host().world.api.borrow_mut().connections = 40;
+    block_on(app.start(Reason::Installed));
+    with_profiles(&app);
+    let tag = Settings::read(&serde_json::from_str(&settings("key-1")).unwrap()).account_tag();
+    let before = store::read_snapshot(stored(&app, "snapshot").unwrap(), &tag).unwrap();
+    let s5 = before.sent.iter().find(|i| i.invitation_id == "s5").unwrap().clone();
+    advance(&app, DAY);
+    let now = app.host().world.clock.get();
+    {
+        let mut api = app.host().world.api.borrow_mut();
+        api.left = vec![1, 5];
+        api.newest = vec![json!({"firstName": "P1", "vanityName": "P1", "connectedDate": connected_on(now)})];
+    }
+    // The sync waits for its page of the newest connections (pacing can make that a
+    // minute); meanwhile the extension's withdrawal of s5 is done and recorded.
+    *app.host().world.hold_reads.borrow_mut() = Some("sortBy=recentlyAdded".into());
+    let mut sync = Box::pin(app.refresh(Reason::Button));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(sync.as_mut().poll(&mut cx).is_pending());
+    block_on(app.note_own_withdrawal(&tag, &s5, before.sent_taken_at_ms));
+    *app.host().world.hold_reads.borrow_mut() = None;
+    assert!(sync.as_mut().poll(&mut cx).is_ready());
+    let mut got = outcomes(&app);
+    got.sort();
+    let want: Vec<(String, String)> = [("s1", "accepted"), ("s5", "withdrawn")].map(|(a, b)| (a.into(), b.into())).into();
+    assert_eq!(got, want, "the sync's history keeps the withdrawal done meanwhile, never gone");
+}
+
+#[test]
+fn an_invitation_withdrawn_while_a_sync_reads_does_not_come_back_with_its_end() {
+    let app = app(30, 0);
+    block_on(app.start(Reason::Installed));
+    with_profiles(&app);
+    advance(&app, DAY);
+    // The refresh has read the sent list (s5 still in it) and waits for the quota;
+    // meanwhile a confirmed withdrawal of s5 is done.
+    *app.host().world.hold_reads.borrow_mut() = Some("/quota".into());
+    let mut sync = Box::pin(app.refresh(Reason::Button));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(sync.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ["s5"]})))), Reply::Started { total: 1 });
+    block_on(app.run_actions());
+    assert_eq!(app.host().world.posts.borrow().len(), 1);
+    *app.host().world.hold_reads.borrow_mut() = None;
+    assert!(sync.as_mut().poll(&mut cx).is_ready());
+    let snap = stored(&app, "snapshot").unwrap();
+    assert!(snap["sent"].as_array().unwrap().iter().all(|i| i["invitationId"] != "s5"), "s5 came back");
+    assert_eq!(snap["counts"]["sent"], 29);
+    assert_eq!(stored(&app, "badgeCounts").unwrap()["counts"]["sent"], 29);
+}

@@ -175,3 +175,23 @@ fn another_account_in_the_middle_of_a_first_sync_shows_nothing_of_the_first() {
     assert_eq!(shown(&app, "key-2"), Some((4, 2, false, false)));
     assert_eq!(shown(&app, "key-1"), None);
 }
+
+#[test]
+fn a_first_sync_stopped_before_its_end_is_nothing_to_compare_acceptances_with() {
+    let app = app(100, 25);
+    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxRetries":0}"#.into());
+    app.host().world.offline_from.set(Some(RECEIVED_PAGES + 4));
+    block_on(app.start(Reason::Installed));
+    assert_eq!(stored(&app, "snapshot").unwrap()["partial"], json!({"sent": true}));
+    // The first complete sync: its sent list is the first one known, so nothing left it
+    // and no rate can be known yet ("not known yet", never "none of 100").
+    app.host().world.offline_from.set(None);
+    block_on(app.refresh(Reason::Popup));
+    assert!(stored(&app, "snapshot").unwrap().get("partial").is_none());
+    let history = stored(&app, "acceptance").unwrap();
+    assert_eq!(history["checks"], 0, "{history}");
+    // The next sync of everything is the first comparison.
+    advance(&app, 2.0 * 60.0 * MIN);
+    block_on(app.refresh(Reason::Button));
+    assert_eq!(stored(&app, "acceptance").unwrap()["checks"], 1);
+}
