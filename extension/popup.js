@@ -906,7 +906,9 @@ function keepFirstPaint(summary, firstRows) {
   const { sent, received } = summary.counts;
   // The tabs' counts as words ("1,230 so far"), as this popup shows them.
   const labels = { sent: countText(summary, 'sent'), received: countText(summary, 'received') };
-  rows.keepFirstPaint({ counts: { sent, received }, labels, rows: firstRows });
+  // Their ages in words too: the next popup's first paint then needs no Intl object.
+  const times = firstRows.map((row) => rows.age(row) ?? null);
+  rows.keepFirstPaint({ counts: { sent, received }, labels, times, rows: firstRows });
 }
 
 async function main() {

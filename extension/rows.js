@@ -21,16 +21,18 @@
   const api = globalThis.browser ?? globalThis.chrome;
   /** @type {(key: string, ...subs: unknown[]) => string} */
   const t = (key, ...subs) => api.i18n.getMessage(key, subs.map(String)) || key;
-  // Counts in the UI language, as shared.js formatNumber writes them.
+  // Counts in the UI language, as shared.js formatNumber writes them. Made at the first
+  // use: the first Intl object of a page costs about 20 ms (Chromium loads its locale
+  // data), and the first paint needs none when the copy holds its words.
+  /** @type {Intl.NumberFormat | null | undefined} */
+  let numbers;
   /** @type {(n: number) => string} */
-  const formatNumber = (() => {
-    try {
-      const numbers = new Intl.NumberFormat(api.i18n.getUILanguage());
-      return (n) => numbers.format(n);
-    } catch {
-      return (n) => n.toLocaleString();
+  const formatNumber = (n) => {
+    if (numbers === undefined) {
+      try { numbers = new Intl.NumberFormat(api.i18n.getUILanguage()); } catch { numbers = null; }
     }
-  })();
+    return numbers ? numbers.format(n) : n.toLocaleString();
+  };
   /** @type {Intl.PluralRules | undefined} */
   let plurals;
   /** The message of `key` for the count `n`, as shared.js plural() picks it.
@@ -109,7 +111,7 @@
     // `make bench` times the first row's paint with the Element Timing API.
     if (pos === 0) name.setAttribute('elementtiming', 'first-row');
     head.append(name);
-    const time = age(row);
+    const time = options.time ?? age(row);
     if (time) head.append(el('span', 'time', time));
     // Acting on an invitation always goes through the confirmation (popup.js confirmAction).
     // A row without the fields the API needs (Rust says which) offers no action.
@@ -155,7 +157,7 @@
     for (const node of /** @type {NodeListOf<HTMLElement>} */ (li.querySelectorAll('a, button'))) node.tabIndex = index;
   }
 
-  /** Stores (`first`: `{counts: {sent, received}, labels, rows}`) or removes (`null`) the copy
+  /** Stores (`first`: `{counts: {sent, received}, labels, times, rows}`) or removes (`null`) the copy
    * the next popup paints first; written only when it changed.
    * @param {FirstPaint | null} first */
   function keepFirstPaint(first) {
@@ -173,7 +175,7 @@
   // Rust's first screen shows the same.
   /** @type {Map<number, RowElement>} */
   const painted = new Map();
-  globalThis.pendingRows = { rowElement, rowKey, setActive, keepFirstPaint, forgetFirstPaint: () => keepFirstPaint(null), painted };
+  globalThis.pendingRows = { rowElement, rowKey, setActive, age, keepFirstPaint, forgetFirstPaint: () => keepFirstPaint(null), painted };
 
   const list = document.getElementById('list');
   if (!list) return; // not the popup (the options page only uses keepFirstPaint)
@@ -213,8 +215,11 @@
       if (Number.isSafeInteger(counts.received)) /** @type {HTMLElement} */ (document.getElementById('count-received')).textContent = label('received');
       const height = parseFloat(getComputedStyle(list).getPropertyValue('--row-h')) || 60;
       list.style.height = `${counts.sent * height}px`;
+      // Each row's age as the last popup worded it (no Intl before the first paint).
+      const times = Array.isArray(first.times) ? first.times : [];
       first.rows.forEach((row, pos) => {
-        const li = rowElement(row, pos, { tab: 'sent', count: counts.sent, height, active: 0, chips: false });
+        const time = typeof times[pos] === 'string' ? times[pos] : undefined;
+        const li = rowElement(row, pos, { tab: 'sent', count: counts.sent, height, active: 0, chips: false, time });
         list.append(li);
         painted.set(pos, li);
       });

@@ -29,7 +29,11 @@ interface ReplyTypes {
 type ReplyTo<Q extends PkgRequest> = Extract<PkgReply, { type: ReplyTypes[Q['type']] }>;
 
 /** How rows.js draws a row of the current tab (popup.js rowOptions). */
-interface RowOptions { tab: string; count: number; height: number; active: number; chips: boolean; }
+interface RowOptions {
+  tab: string; count: number; height: number; active: number; chips: boolean;
+  /** The age as worded already (the first paint's copy); else rows.js words it. */
+  time?: string;
+}
 /** A row element, with the key of what it shows (rows.js rowKey). */
 type RowElement = HTMLLIElement & { rowKey?: string };
 /** The copy of the first screen rows.js paints before the popup's module runs. */
@@ -37,6 +41,8 @@ interface FirstPaint {
   counts: { sent: number; received?: number };
   /** The tabs' counts as the popup wrote them ("1,230 so far" while a first sync reads the list). */
   labels?: { sent: string; received: string };
+  /** Each row's age as the popup worded it (null: none). */
+  times?: (string | null)[];
   rows: PkgRow[];
 }
 
@@ -45,6 +51,8 @@ interface PendingRows {
   rowElement(row: PkgRow, pos: number, options: RowOptions): RowElement;
   rowKey(row: PkgRow, pos: number, options: RowOptions): string;
   setActive(li: HTMLElement, on: boolean): void;
+  /** A row's age in words ("first seen 19 days ago", else the API's time text). */
+  age(row: PkgRow): string | undefined;
   keepFirstPaint(first: FirstPaint | null): void;
   forgetFirstPaint(): void;
   /** The rows painted before popup.js ran, by position. */
