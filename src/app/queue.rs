@@ -47,6 +47,7 @@ use crate::api::models::{ReceivedInvitation, SentInvitation};
 use crate::store::ActionSettings;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use tsify::Tsify;
 
 /// The schema of a stored queue; another version reads as a fresh queue.
@@ -606,17 +607,12 @@ impl ActionQueue {
 /// nothing).
 pub fn remove_from_snapshot(snapshot: &mut crate::api::sync::Snapshot, recorded: &Recorded) -> bool {
     let Some(id) = recorded.remove.as_deref() else { return false };
-    let before = (snapshot.sent.len(), snapshot.received.len());
+    let (one, none) = (BTreeSet::from([id]), BTreeSet::new());
     match recorded.list {
-        Some("sent") => snapshot.sent.retain(|i| i.invitation_id != id),
-        Some("received") => snapshot.received.retain(|i| i.invitation_id != id),
-        _ => return false,
+        Some("sent") => remove_ids(snapshot, &one, &none),
+        Some("received") => remove_ids(snapshot, &none, &one),
+        _ => false,
     }
-    if before == (snapshot.sent.len(), snapshot.received.len()) {
-        return false;
-    }
-    snapshot.counts = crate::api::sync::Counts::of(&snapshot.sent, &snapshot.received);
-    true
 }
 
 /// Takes out of a snapshot just synced the invitations the stored run of `tag` settled
@@ -628,11 +624,17 @@ pub fn drop_settled(snapshot: &mut crate::api::sync::Snapshot, queue: &ActionQue
         return false;
     }
     let settled = queue.items().iter().filter(|i| matches!(i.state, ItemState::Done | ItemState::AlreadyGone));
-    let (mut sent, mut received) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    let (mut sent, mut received) = (BTreeSet::new(), BTreeSet::new());
     for item in settled {
         let ids = if item.kind == ActionKind::Withdraw { &mut sent } else { &mut received };
         ids.insert(item.invitation_id.as_str());
     }
+    remove_ids(snapshot, &sent, &received)
+}
+
+/// Takes the `sent` and `received` ids out of their lists and recounts; whether any was
+/// there.
+fn remove_ids(snapshot: &mut crate::api::sync::Snapshot, sent: &BTreeSet<&str>, received: &BTreeSet<&str>) -> bool {
     let before = (snapshot.sent.len(), snapshot.received.len());
     snapshot.sent.retain(|i| !sent.contains(i.invitation_id.as_str()));
     snapshot.received.retain(|i| !received.contains(i.invitation_id.as_str()));

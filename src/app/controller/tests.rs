@@ -710,9 +710,10 @@ fn a_confirmed_withdraw_run_is_paced_and_leaves_the_list_without_a_sync() {
     assert_eq!(queue_json(&app)["state"], "finished");
 }
 
-/// The pacing each write of a two-write run was stored with (`pacedUntilMs`), after a
-/// sync of 20 sent invitations (five reads and the quota) with these test timings.
-fn paced_writes_after_a_sync(timings: &str) -> Vec<serde_json::Value> {
+/// The app and the pacing each write of a two-write run was stored with
+/// (`pacedUntilMs`), after a sync of 20 sent invitations (five reads and the quota) with
+/// these test timings.
+fn paced_writes_after_a_sync(timings: &str) -> (App<FakeHost>, Vec<serde_json::Value>) {
     let app = app(20, 0);
     app.host().store.borrow_mut().insert("testClientConfig".into(), timings.into());
     block_on(app.start(Reason::Installed));
@@ -725,38 +726,25 @@ fn paced_writes_after_a_sync(timings: &str) -> Vec<serde_json::Value> {
     assert_eq!(app.host().world.posts.borrow().len(), 2);
     let writes = app.host().writes.borrow().clone();
     let in_flight = |q: &serde_json::Value| q["items"].as_array().unwrap().iter().any(|i| i["state"] == "in_flight");
-    writes.iter().filter(|(k, _)| k == "actions").map(|(_, v)| serde_json::from_str(v).unwrap()).filter(in_flight).collect()
+    // Each write is stored in flight before it is sent.
+    let sends = writes.iter().filter(|(k, _)| k == "actions").map(|(_, v)| serde_json::from_str(v).unwrap()).filter(in_flight).collect();
+    (app, sends)
 }
 
 #[test]
 fn writes_have_their_own_budget_a_sync_does_not_use() {
     // The sync's five reads use the whole read budget: the writes still go at once.
-    let sends = paced_writes_after_a_sync(r#"{"minIntervalMs":0,"maxRequests":5,"windowMs":60000}"#);
+    let (_, sends) = paced_writes_after_a_sync(r#"{"minIntervalMs":0,"maxRequests":5,"windowMs":60000}"#);
     assert_eq!(sends.len(), 2);
     assert!(sends.iter().all(|q| q["pacedUntilMs"] == 0), "{sends:?}");
 }
 
 #[test]
 fn a_write_waiting_for_the_pace_a_sync_used_says_until_when() {
-    let app = app(20, 0);
     // A key's budget like production's (here 7 requests a minute): the sync's four
     // pages, the count and the quota leave room for one write at once, then the window
-    // is full.
-    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxKeyRequests":7,"windowMs":60000}"#.into());
-    block_on(app.start(Reason::Installed));
-    assert_eq!(urls(&app).len(), 6);
-    with_profiles(&app);
-    let ids: Vec<String> = sent_ids(&app).into_iter().take(2).collect();
-    block_on(app.handle(&msg(json!({"type": "act", "action": "withdraw", "ids": ids}))));
-    app.host().writes.borrow_mut().clear();
-    block_on(app.run_actions());
-    assert_eq!(app.host().world.posts.borrow().len(), 2);
-    let writes = app.host().writes.borrow().clone();
-    let queues: Vec<serde_json::Value> =
-        writes.iter().filter(|(k, _)| k == "actions").map(|(_, v)| serde_json::from_str(v).unwrap()).collect();
-    let in_flight = |q: &serde_json::Value| q["items"].as_array().unwrap().iter().any(|i| i["state"] == "in_flight");
-    // Each write is stored in flight before it is sent; the second waits for the window.
-    let sends: Vec<&serde_json::Value> = queues.iter().filter(|q| in_flight(q)).collect();
+    // is full: the second waits for it.
+    let (app, sends) = paced_writes_after_a_sync(r#"{"minIntervalMs":0,"maxKeyRequests":7,"windowMs":60000}"#);
     assert_eq!(sends.len(), 2);
     assert_eq!(sends[0]["pacedUntilMs"], 0, "the first goes at once");
     let paced = sends[1]["pacedUntilMs"].as_f64().unwrap();
