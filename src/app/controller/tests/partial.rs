@@ -114,13 +114,19 @@ fn a_refresh_of_a_complete_list_keeps_showing_it_until_the_new_one_is_complete()
     assert_eq!(shown(&app, "key-1"), Some((500, 25, false, false)));
 }
 
-#[test]
-fn a_first_sync_that_fails_shows_what_it_read_and_the_next_refresh_goes_on() {
+/// A first sync of 100 sent and 25 received, offline from the 4th sent page (no
+/// retries): a transient failure, which keeps the walk.
+fn first_sync_offline_from_the_4th_sent_page() -> App<FakeHost> {
     let app = app(100, 25);
     app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxRetries":0}"#.into());
-    // Offline from the 4th sent page: a transient failure keeps the walk.
     app.host().world.offline_from.set(Some(RECEIVED_PAGES + 4));
     block_on(app.start(Reason::Installed));
+    app
+}
+
+#[test]
+fn a_first_sync_that_fails_shows_what_it_read_and_the_next_refresh_goes_on() {
+    let app = first_sync_offline_from_the_4th_sent_page();
     assert_eq!(stored(&app, "status").unwrap()["error"]["kind"], "network");
     assert_eq!(shown(&app, "key-1"), Some((30, 25, true, false)), "the rows read so far stay");
     // Opening the popup: no complete sent list, so everything, from where it stopped.
@@ -178,10 +184,7 @@ fn another_account_in_the_middle_of_a_first_sync_shows_nothing_of_the_first() {
 
 #[test]
 fn a_first_sync_stopped_before_its_end_is_nothing_to_compare_acceptances_with() {
-    let app = app(100, 25);
-    app.host().store.borrow_mut().insert("testClientConfig".into(), r#"{"minIntervalMs":0,"maxRetries":0}"#.into());
-    app.host().world.offline_from.set(Some(RECEIVED_PAGES + 4));
-    block_on(app.start(Reason::Installed));
+    let app = first_sync_offline_from_the_4th_sent_page();
     assert_eq!(stored(&app, "snapshot").unwrap()["partial"], json!({"sent": true}));
     // The first complete sync: its sent list is the first one known, so nothing left it
     // and no rate can be known yet ("not known yet", never "none of 100").
